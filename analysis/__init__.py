@@ -1,0 +1,1 @@
+"""Pure computations over price data: ratios, workloads, trends, claims. No I/O here."""

@@ -1,0 +1,180 @@
+"""The catalog (data/catalog.toml) and the one resolver every source's names go through.
+
+The catalog is reviewed by people: models have one id each (OpenRouter-style
+``creator/model``), a creator, open weights or not, and aliases; providers have one id
+each, aliases (OpenRouter's "Moonshot AI", "Z.AI"...) and ``maker_of``: the creators whose
+models they sell as the maker, so "retail" = the maker selling its own model.
+
+A name that maps to nothing is not guessed: ``resolve_*`` returns None and the caller
+stores the source's own name, listed by ``pricewatch status --unmapped``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pricewatch.errors import StoreError, UnknownModelError
+
+__all__ = [
+    "Catalog",
+    "CatalogModel",
+    "CatalogProvider",
+    "load_catalog",
+    "normalise_name",
+]
+
+
+def normalise_name(name: str) -> str:
+    """The form names are compared in: lower case, single spaces, trimmed."""
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    """One model of the catalog."""
+
+    id: str
+    name: str
+    creator: str
+    open_weights: bool
+    aliases: tuple[str, ...] = ()
+    released: date | None = None
+    total_params_b: float | None = None
+    active_params_b: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class CatalogProvider:
+    """One provider (a maker selling its own models, a host, or an aggregator)."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    maker_of: tuple[str, ...] = ()
+
+
+@dataclass
+class Catalog:
+    """Models and providers by id, with the alias maps the resolver uses."""
+
+    models: dict[str, CatalogModel]
+    providers: dict[str, CatalogProvider]
+    _model_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _provider_names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for model in self.models.values():
+            for name in (model.id, model.name, *model.aliases):
+                self._add(self._model_names, name, model.id, "model")
+        for provider in self.providers.values():
+            for name in (provider.id, provider.name, *provider.aliases):
+                self._add(self._provider_names, name, provider.id, "provider")
+
+    @staticmethod
+    def _add(names: dict[str, str], name: str, target: str, what: str) -> None:
+        key = normalise_name(name)
+        if names.get(key, target) != target:
+            raise StoreError(f"catalog: {what} name {name!r} is given to both {names[key]} and {target}")
+        names[key] = target
+
+    def resolve_model(self, name: str) -> str | None:
+        """The catalog id for a source's model name, or None when nothing maps (never a guess)."""
+        return self._model_names.get(normalise_name(name))
+
+    def resolve_provider(self, name: str) -> str | None:
+        """The catalog id for a source's provider name, or None when nothing maps."""
+        return self._provider_names.get(normalise_name(name))
+
+    def get_model(self, name: str) -> CatalogModel:
+        """The model for an id or alias; raises UnknownModelError with close matches."""
+        model_id = self.resolve_model(name)
+        if model_id is None:
+            raise UnknownModelError(name, self.suggest_models(name))
+        return self.models[model_id]
+
+    def suggest_models(self, name: str, limit: int = 3) -> list[str]:
+        """Catalog ids whose names are close to ``name`` (for "did you mean")."""
+        matches = difflib.get_close_matches(normalise_name(name), self._model_names, n=limit * 3, cutoff=0.6)
+        ids: list[str] = []
+        for match in matches:
+            model_id = self._model_names[match]
+            if model_id not in ids:
+                ids.append(model_id)
+        return ids[:limit]
+
+    def is_retail(self, model_id: str, provider_id: str) -> bool:
+        """True when the provider is the model's maker selling it (the retail price)."""
+        model = self.models.get(model_id)
+        provider = self.providers.get(provider_id)
+        if model is None or provider is None:
+            return False
+        return model.creator in provider.maker_of
+
+    def makers_of(self, model_id: str) -> list[str]:
+        """Provider ids that sell this model as its maker."""
+        model = self.models.get(model_id)
+        if model is None:
+            return []
+        return [p.id for p in self.providers.values() if model.creator in p.maker_of]
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+_MODEL_KEYS = {"name", "creator", "open_weights", "aliases", "released", "total_params_b", "active_params_b"}
+
+
+def parse_catalog(document: dict[str, Any]) -> Catalog:
+    """A Catalog from the parsed TOML document (pure; errors name the entry)."""
+    providers: dict[str, CatalogProvider] = {}
+    for provider_id, entry in document.get("providers", {}).items():
+        try:
+            providers[provider_id] = CatalogProvider(
+                id=provider_id,
+                name=entry.get("name", provider_id),
+                kind=entry.get("kind", "host"),
+                aliases=tuple(entry.get("aliases", ())),
+                maker_of=tuple(entry.get("maker_of", ())),
+            )
+        except (AttributeError, TypeError) as error:
+            raise StoreError(f"catalog: provider {provider_id}: {error}") from None
+    models: dict[str, CatalogModel] = {}
+    for model_id, entry in document.get("models", {}).items():
+        try:
+            models[model_id] = CatalogModel(
+                id=model_id,
+                name=entry.get("name", model_id),
+                creator=entry.get("creator", model_id.split("/", 1)[0]),
+                open_weights=bool(entry.get("open_weights", False)),
+                aliases=tuple(entry.get("aliases", ())),
+                released=_as_date(entry.get("released")),
+                total_params_b=entry.get("total_params_b"),
+                active_params_b=entry.get("active_params_b"),
+                extra={k: v for k, v in entry.items() if k not in _MODEL_KEYS},
+            )
+        except (AttributeError, TypeError, ValueError) as error:
+            raise StoreError(f"catalog: model {model_id}: {error}") from None
+    return Catalog(models=models, providers=providers)
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read and parse a catalog TOML file."""
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise StoreError(f"catalog not found: {path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise StoreError(f"catalog {path}: {error}") from None
+    return parse_catalog(document)

@@ -1,0 +1,126 @@
+"""What a source's parser returns: validated, immutable price records.
+
+A record names the model and the provider as the source spells them; the refresh loop
+maps those names to catalog ids through the resolver (``pricewatch.scraper.catalog``).
+Token prices are ``Decimal`` per million tokens in ``currency``; ``None`` means unknown or
+not offered, ``0`` means free. Prices per request, image, search or minute are
+``UnitPrice`` entries, never token prices.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from pricewatch.errors import RecordInvalid
+
+__all__ = [
+    "PRICE_FIELDS",
+    "TIERS",
+    "ModelInfo",
+    "PriceRecord",
+    "Tier",
+    "UnitPrice",
+    "make_record",
+    "render_validation_error",
+]
+
+# The offer-tier vocabulary shared by every source, the store and the analysis.
+TIERS = ("standard", "batch", "flex", "priority", "off-peak", "free")
+Tier = Literal["standard", "batch", "flex", "priority", "off-peak", "free"]
+
+# Token price fields, per million tokens, in the order every table shows them.
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
+
+# A sanity bound: no real token price is anywhere near $100,000 per million tokens.
+MAX_PRICE_PER_MTOK = Decimal(100_000)
+
+PriceValue = Decimal | None
+
+
+class UnitPrice(BaseModel, frozen=True, extra="forbid"):
+    """A price that is not per token: per request, image, web search, audio minute..."""
+
+    unit: str = Field(min_length=1, description="what one unit is, e.g. 'request', 'image', 'audio_minute'")
+    amount: Decimal = Field(ge=0, description="price of one unit in the record's currency")
+
+    @field_validator("unit")
+    @classmethod
+    def _strip_unit(cls, value: str) -> str:
+        return value.strip()
+
+
+class ModelInfo(BaseModel, frozen=True, extra="forbid"):
+    """Metadata a source knows about a model (stored in `models`, never needed for a price)."""
+
+    display_name: str | None = None
+    created_at: str | None = Field(default=None, description="UTC ISO 8601 time the model was listed")
+    context_length: int | None = Field(default=None, ge=0)
+    hugging_face_id: str | None = None
+    canonical_slug: str | None = None
+
+
+class PriceRecord(BaseModel, frozen=True, extra="forbid"):
+    """One offer's prices as a source published them at one moment."""
+
+    model: str = Field(min_length=1, description="the model as the source names it")
+    provider: str = Field(min_length=1, description="who sells it, as the source names them")
+    tier: Tier = "standard"
+    min_prompt_tokens: int = Field(default=0, ge=0, description="long-context threshold; 0 = base price")
+    variant: str = Field(default="", description="what tells two offers of one host apart (endpoint tag)")
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    input: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
+    output: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
+    cache_read: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
+    cache_write: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK, description="5-minute cache write")
+    cache_write_1h: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
+    reasoning: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
+    variable: bool = Field(default=False, description="the source says the price varies (OpenRouter's -1)")
+    unit_prices: tuple[UnitPrice, ...] = ()
+    quantization: str | None = None
+    context_length: int | None = Field(default=None, ge=0)
+    info: ModelInfo | None = None
+
+    @field_validator("model", "provider", "variant")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _has_a_price(self) -> PriceRecord:
+        if self.variable:
+            return self
+        if all(getattr(self, name) is None for name in PRICE_FIELDS) and not self.unit_prices:
+            raise ValueError("a record needs at least one price (or variable=True)")
+        return self
+
+    def price_values(self) -> dict[str, Decimal | None]:
+        """The token price fields by name."""
+        return {name: getattr(self, name) for name in PRICE_FIELDS}
+
+    def offer_key(self) -> tuple[str, str, str, int, str]:
+        """(model, provider, tier, min_prompt_tokens, variant) as the source names them."""
+        return (self.model, self.provider, self.tier, self.min_prompt_tokens, self.variant)
+
+
+def render_validation_error(error: ValidationError) -> list[str]:
+    """One ``loc: msg`` line per problem, as llm's render_errors() does."""
+    lines = []
+    for item in error.errors():
+        loc = ".".join(str(part) for part in item["loc"]) or "record"
+        lines.append(f"{loc}: {item['msg']}")
+    return lines
+
+
+def make_record(**fields: object) -> PriceRecord:
+    """Build a PriceRecord, turning pydantic's ValidationError into RecordInvalid."""
+    try:
+        return PriceRecord(**fields)  # type: ignore[arg-type]
+    except ValidationError as error:
+        model = fields.get("model")
+        lines = render_validation_error(error)
+        if model:
+            lines = [f"{model}: {line}" for line in lines]
+        raise RecordInvalid(lines) from None
