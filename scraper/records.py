@@ -74,7 +74,9 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     input: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     output: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     cache_read: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
-    cache_write: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK, description="5-minute cache write")
+    cache_write: PriceValue = Field(
+        default=None, ge=0, le=MAX_PRICE_PER_MTOK, description="5-minute cache write"
+    )
     cache_write_1h: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     reasoning: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     variable: bool = Field(default=False, description="the source says the price varies (OpenRouter's -1)")
