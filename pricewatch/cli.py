@@ -1,0 +1,370 @@
+"""The command line: options -> one call -> rendered result.
+
+Heavy modules (httpx, Jinja, the scheduler, plotting) are imported inside the commands
+that need them, so `pricewatch query` and `pricewatch history` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pricewatch import __version__
+from pricewatch.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_OTHER,
+    EXIT_USAGE,
+    PricewatchError,
+)
+from pricewatch.output import FORMATS, render_rows
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  ok
+  1  a refresh partial or failed; a claim off or stale; a status check failed
+  2  usage error, or input that cannot be parsed
+  3  a claim that cannot be checked
+  4  any other error (one line; --debug shows the traceback)
+  5  the writer lock is busy and --no-wait was given"""
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class _Exit(Exception):
+    """Leave with a code after output was already written."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn PricewatchError into one `Error: ...` line and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except _Exit as leave:
+            ctx.exit(leave.code)
+        except PricewatchError as error:
+            if debug:
+                raise
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if debug:
+                raise
+            click.echo(f"Error: {type(error).__name__}: {error}", err=True)
+            ctx.exit(EXIT_OTHER)
+
+    return wrapper
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="PRICEWATCH_DB",
+    default=Path("data") / "pricewatch.db",
+    show_default=True,
+    help="SQLite database (env PRICEWATCH_DB).",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+)
+catalog_option = click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    envvar="PRICEWATCH_CATALOG",
+    default=None,
+    help="Catalog TOML (default: the shipped data/catalog.toml; env PRICEWATCH_CATALOG).",
+)
+no_wait_option = click.option(
+    "--no-wait", is_flag=True, help="Exit with code 5 instead of waiting when another command is writing."
+)
+
+
+def _load_catalog(path: Path | None):
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+
+    return load_catalog(path or default_catalog_path())
+
+
+def _echo_wait(path: Path) -> None:
+    click.echo(f"Waiting for the writer lock {path} (another pricewatch command is writing)...", err=True)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, "-V", "--version", prog_name="pricewatch")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def cli(debug: bool) -> None:
+    """pricewatch: a tracker of LLM API prices.
+
+    \b
+    Example:
+        pricewatch refresh --replay tests/fixtures/replay
+        pricewatch query "select * from current_prices limit 5"
+    """
+
+
+# ----------------------------------------------------------------------------- refresh
+
+
+def source_base_urls(names: list[str], environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL."""
+    from pricewatch.scraper.sources import base_url_env_var
+
+    environ = dict(os.environ) if environ is None else environ
+    return {name: environ[base_url_env_var(name)] for name in names if environ.get(base_url_env_var(name))}
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@db_option
+@catalog_option
+@click.option("--source", "sources", multiple=True, help="Refresh only this source (repeatable).")
+@click.option(
+    "--replay",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Serve every request from DIR/manifest.json instead of the network.",
+)
+@no_wait_option
+@click.option("--accept-changes", is_flag=True, help="Apply quarantined changes and skip the sanity guard.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_command
+def refresh(
+    db_path: Path,
+    catalog_path: Path | None,
+    sources: tuple[str, ...],
+    replay: Path | None,
+    no_wait: bool,
+    accept_changes: bool,
+    quiet: bool,
+) -> None:
+    """Fetch prices from the sources and store what changed.
+
+    Each source is one transaction: a source that fails is recorded with the reason and
+    leaves stored prices untouched. Base URLs can be overridden with
+    PRICEWATCH_<NAME>_BASE_URL.
+
+    \b
+    Example:
+        pricewatch refresh --source openrouter
+        pricewatch refresh --replay recordings/2026-08-22
+    """
+    from pricewatch.refresh_command import run_refresh
+
+    outcomes = run_refresh(
+        db_path=db_path,
+        catalog=_load_catalog(catalog_path),
+        source_names=list(sources),
+        replay_dir=replay,
+        wait=not no_wait,
+        accept_changes=accept_changes,
+        base_urls=source_base_urls(list(sources) or _all_source_names()),
+        show_progress=not quiet and sys.stderr.isatty(),
+        on_wait=_echo_wait,
+    )
+    rows = [
+        {
+            "source": o.source,
+            "status": o.status,
+            "records": o.records,
+            "changed": o.changed,
+            "errors": o.errors,
+            "seconds": f"{o.seconds:.2f}",
+            "error": o.error or "; ".join(o.messages),
+        }
+        for o in outcomes
+    ]
+    click.echo(render_rows(rows), nl=False)
+    if any(o.status != "ok" for o in outcomes):
+        raise _Exit(EXIT_FAILED)
+
+
+def _all_source_names() -> list[str]:
+    from pricewatch.scraper.sources import SOURCE_NAMES
+
+    return list(SOURCE_NAMES)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--source", "sources", multiple=True, help="Record only this source (repeatable).")
+@_command
+def record(directory: Path, sources: tuple[str, ...]) -> None:
+    """Fetch the sources live and write their responses as a replay directory.
+
+    \b
+    Example:
+        pricewatch record recordings/today --source openrouter
+        pricewatch refresh --replay recordings/today
+    """
+    from pricewatch.refresh_command import run_record
+
+    written, errors = run_record(
+        directory, list(sources), base_urls=source_base_urls(list(sources) or _all_source_names())
+    )
+    click.echo(f"Recorded {written} responses into {directory / 'manifest.json'}")
+    for error in errors:
+        click.echo(f"  failed: {error}", err=True)
+    if errors:
+        raise _Exit(EXIT_FAILED)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sql")
+@db_option
+@format_option
+@_command
+def query(sql: str, db_path: Path, fmt: str) -> None:
+    """Run read-only SQL against the database (opened with mode=ro).
+
+    \b
+    Example:
+        pricewatch query "select model, provider, input, output from current_prices limit 10"
+    """
+    import sqlite3
+
+    from pricewatch.scraper.store import open_database
+
+    db = open_database(db_path, read_only=True)
+    try:
+        cursor = db.execute(sql)
+    except sqlite3.Error as error:
+        raise QueryError(str(error)) from None
+    columns = [d[0] for d in cursor.description or []]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    click.echo(render_rows(rows, columns, fmt), nl=False)
+
+
+class QueryError(PricewatchError):
+    """SQL that SQLite rejected (or that tried to write)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"query failed: {message}")
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("model")
+@click.option("--provider", help="Only this provider (id or alias).")
+@click.option("--tier", help="Only this tier (standard, batch, flex, priority, off-peak, free).")
+@db_option
+@catalog_option
+@format_option
+@_command
+def history(
+    model: str, provider: str | None, tier: str | None, db_path: Path, catalog_path: Path | None, fmt: str
+) -> None:
+    """A model's price history, oldest first, with dates and origin.
+
+    \b
+    Example:
+        pricewatch history openai/gpt-4o --provider openai
+    """
+    from pricewatch.queries import price_history
+    from pricewatch.scraper.store import open_database
+
+    catalog = _load_catalog(catalog_path)
+    db = open_database(db_path, read_only=True)
+    rows = price_history(db, catalog, model, provider=provider, tier=tier)
+    click.echo(render_rows(rows, fmt=fmt), nl=False)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("search", required=False)
+@catalog_option
+@format_option
+@_command
+def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
+    """Catalog ids, names and aliases, to find what to type.
+
+    \b
+    Example:
+        pricewatch models opus
+    """
+    from pricewatch.queries import search_models
+
+    rows = search_models(_load_catalog(catalog_path), search)
+    click.echo(render_rows(rows, ["id", "name", "creator", "open_weights", "aliases"], fmt), nl=False)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.option("--unmapped", is_flag=True, help="List source names the catalog does not map.")
+@click.option("--check", is_flag=True, help="Exit 1 when a source is stale or failing (for monitoring).")
+@db_option
+@format_option
+@_command
+def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
+    """Per source: last ok run and its age, last error, quarantine.
+
+    \b
+    Example:
+        pricewatch status
+        pricewatch status --unmapped --format csv
+    """
+    from pricewatch.queries import quarantine_rows, source_status, unmapped_rows
+    from pricewatch.scraper.store import open_database
+
+    db = open_database(db_path, read_only=True)
+    if unmapped:
+        click.echo(
+            render_rows(unmapped_rows(db), ["source", "kind", "name", "first_seen", "last_seen"], fmt),
+            nl=False,
+        )
+        return
+    rows = source_status(db)
+    click.echo(render_rows(rows, fmt=fmt), nl=False)
+    held = quarantine_rows(db)
+    if held and fmt == "table":
+        click.echo(f"\nQuarantine ({len(held)} pending; apply with `pricewatch refresh --accept-changes`):")
+        click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)
+    if check and any(r["problem"] for r in rows):
+        raise _Exit(EXIT_FAILED)
+
+
+# ----------------------------------------------------------------------------- the main job
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@db_option
+@_command
+def demo(db_path: Path) -> None:
+    """The main job on the embedded data: build the database from what ships in data/.
+
+    \b
+    Example:
+        pricewatch demo
+    """
+    from pricewatch.refresh_command import run_demo
+
+    for line in run_demo(db_path):
+        click.echo(line)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="pricewatch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["EXIT_OK", "cli", "main"]

@@ -1,0 +1,125 @@
+"""Read-only questions the CLI asks of the store: history, status, unmapped names, model search."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from pricewatch.scraper.catalog import Catalog, normalise_name
+from pricewatch.scraper.records import PRICE_FIELDS
+
+__all__ = ["price_history", "quarantine_rows", "search_models", "source_status", "unmapped_rows"]
+
+
+def price_history(
+    db: Database, catalog: Catalog, model: str, *, provider: str | None = None, tier: str | None = None
+) -> list[dict[str, Any]]:
+    """Every price row of a model (id, alias, or a source's own name), oldest first."""
+    model_id = catalog.resolve_model(model)
+    if model_id is None:
+        known = list(db.query("SELECT id FROM models WHERE id = ?", [model]))
+        if not known:
+            from pricewatch.errors import UnknownModelError
+
+            raise UnknownModelError(model, catalog.suggest_models(model))
+        model_id = model
+    where = ["o.model_id = ?"]
+    params: list[Any] = [model_id]
+    if provider:
+        where.append("o.provider_id = ?")
+        params.append(catalog.resolve_provider(provider) or provider)
+    if tier:
+        where.append("o.tier = ?")
+        params.append(tier)
+    fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    sql = (
+        f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+        f"{fields}, p.currency, p.origin, p.closed_reason, p.last_seen "
+        f"FROM prices p JOIN offers o ON o.id = p.offer_id WHERE {' AND '.join(where)} "
+        f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
+    )
+    return list(db.query(sql, params))
+
+
+def _age(since: str | None, now: datetime) -> str:
+    if not since:
+        return ""
+    then = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    seconds = int((now - then).total_seconds())
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def source_status(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
+    """One row per source seen in `runs`: last ok run, its age, last run's status and error."""
+    now = now or datetime.now(UTC)
+    rows = []
+    sources = [r["source"] for r in db.query("SELECT DISTINCT source FROM runs ORDER BY source")]
+    for source in sources:
+        last = next(iter(db.query("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source])))
+        ok = list(
+            db.query(
+                "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 1", [source]
+            )
+        )
+        ok_row = ok[0] if ok else None
+        pending = next(
+            iter(
+                db.query(
+                    "SELECT count(*) AS n FROM quarantine WHERE source = ? AND status = 'pending'", [source]
+                )
+            )
+        )["n"]
+        problem = ""
+        if last["status"] in ("failed", "partial", "abandoned"):
+            problem = f"last run {last['status']}"
+        if ok_row is None:
+            problem = problem or "no ok run yet"
+        rows.append(
+            {
+                "source": source,
+                "origin": last["origin"],
+                "last_ok": ok_row["finished_at"] if ok_row else "never",
+                "age": _age(ok_row["finished_at"], now) if ok_row else "",
+                "last_status": last["status"],
+                "last_error": last["error"] or "",
+                "quarantined": pending,
+                "problem": problem,
+            }
+        )
+    return rows
+
+
+def unmapped_rows(db: Database) -> list[dict[str, Any]]:
+    """Names sources used that the catalog does not map."""
+    return list(db.query("SELECT * FROM unmapped_names ORDER BY source, kind, name"))
+
+
+def quarantine_rows(db: Database) -> list[dict[str, Any]]:
+    """Observations held back by the sanity guard, waiting for --accept-changes."""
+    return list(db.query("SELECT * FROM quarantine WHERE status = 'pending' ORDER BY id"))
+
+
+def search_models(catalog: Catalog, search: str | None) -> list[dict[str, Any]]:
+    """Catalog models whose id, name or aliases contain ``search`` (all when empty)."""
+    needle = normalise_name(search or "")
+    rows = []
+    for model in sorted(catalog.models.values(), key=lambda m: m.id):
+        names = [model.id, model.name, *model.aliases]
+        if needle and not any(needle in normalise_name(n) for n in names):
+            continue
+        rows.append(
+            {
+                "id": model.id,
+                "name": model.name,
+                "creator": model.creator,
+                "open_weights": "yes" if model.open_weights else "no",
+                "aliases": ", ".join(model.aliases),
+            }
+        )
+    return rows

@@ -1,0 +1,283 @@
+"""The one shared async HTTP client: timeouts, retries, a per-host limit, size and cache checks.
+
+Every source's pages are fetched through ``Fetcher.get``; no source imports httpx. The
+transport is the seam: live runs use httpx's default, replay passes
+``pricewatch.scraper.replay.ReplayTransport``, tests pass ``httpx.MockTransport``.
+
+    client = make_client(settings)                      # one per refresh: connection pooling
+    fetcher = Fetcher(client, settings, cache=lookup)   # lookup(url) -> CachedResponse | None
+    response = await fetcher.get(url)                   # FetchedResponse, or raises FetchError
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import stamina
+
+from pricewatch import __version__
+from pricewatch.errors import FetchError
+
+__all__ = [
+    "RECORDED_AT_HEADER",
+    "CachedResponse",
+    "FetchSettings",
+    "FetchedResponse",
+    "Fetcher",
+    "make_client",
+    "parse_retry_after",
+]
+
+# Set by the replay transport on every recorded response it serves; live servers never send it.
+RECORDED_AT_HEADER = "x-pricewatch-recorded-at"
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How pricewatch talks to the web: timeouts in seconds, limits, retries, User-Agent."""
+
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    per_host_limit: int = 4
+    max_body_bytes: int = 25 * _MB
+    attempts: int = 4
+    user_agent: str = (
+        f"pricewatch/{__version__} (+https://github.com/pricewatch/pricewatch; LLM price tracker)"
+    )
+    # Backoff between attempts (seconds); a Retry-After longer than wait_max_s is capped to it,
+    # so one server cannot stall a whole refresh.
+    wait_initial_s: float = 0.5
+    wait_max_s: float = 30.0
+    wait_jitter_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """What we kept from an earlier fetch of a URL, for a conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class FetchedResponse:
+    """A successful response (2xx, or 304 answered from the cache).
+
+    ``url`` is the final URL after redirects (resolve relative links against it);
+    ``headers`` has lower-case names; ``recorded_at`` is when a replayed response was
+    recorded (UTC), None for live responses (the caller uses its own clock).
+    """
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    not_modified: bool
+    recorded_at: dt.datetime | None
+
+
+def make_client(
+    settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The shared ``httpx.AsyncClient``: explicit timeouts and limits, our User-Agent, redirects followed.
+
+    Pass ``transport`` to replay recordings or to mock in tests; None means the network.
+    """
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout_s,
+        read=settings.read_timeout_s,
+        write=settings.read_timeout_s,
+        # Waiting for a pooled connection: the per-host semaphores already queue requests.
+        pool=settings.read_timeout_s,
+    )
+    # The per-host limit is enforced by Fetcher's semaphores; the pool only caps the total.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        headers={"User-Agent": settings.user_agent},
+        follow_redirects=True,
+        transport=transport,
+    )
+
+
+def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent or bad.
+
+    ``now`` is an aware datetime; a date in the past means 0.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return seconds if seconds >= 0 and seconds == seconds else None  # rejects NaN and negatives
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT; "-0000" parses as naive
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _parse_recorded_at(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
+
+
+class _RetryableStatusError(Exception):
+    """A 429 or 5xx answer; only lives inside the retry loop."""
+
+    def __init__(self, status: int, retry_after_s: float | None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+def _is_retryable_status(status: int) -> bool:
+    return status == 429 or 500 <= status <= 599
+
+
+class Fetcher:
+    """Fetches URLs through one client with per-host limits, retries and conditional requests."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: FetchSettings,
+        cache: Callable[[str], CachedResponse | None] | None = None,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.cache = cache
+        self._semaphores: dict[str, asyncio.Semaphore] = {}
+
+    def _semaphore(self, url: httpx.URL) -> asyncio.Semaphore:
+        key = f"{url.scheme}://{url.host}:{url.port or ''}"
+        semaphore = self._semaphores.get(key)
+        if semaphore is None:
+            semaphore = self._semaphores[key] = asyncio.Semaphore(self.settings.per_host_limit)
+        return semaphore
+
+    def _backoff(self, exc: Exception) -> bool | float:
+        """stamina's ``on=`` hook: False = give up now, True = usual backoff, float = wait this long."""
+        if isinstance(exc, _RetryableStatusError):
+            if exc.retry_after_s is not None:
+                return min(exc.retry_after_s, self.settings.wait_max_s)
+            return True
+        return isinstance(exc, httpx.TransportError)
+
+    async def get(self, url: str) -> FetchedResponse:
+        """GET ``url``; retries 429/5xx and transport errors, raises FetchError when it gives up."""
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"GET {url}: invalid URL ({exc})", url=url) from None
+        cached = self.cache(url) if self.cache is not None else None
+        headers: dict[str, str] = {}
+        if cached is not None:
+            if cached.etag:
+                headers["If-None-Match"] = cached.etag
+            if cached.last_modified:
+                headers["If-Modified-Since"] = cached.last_modified
+
+        attempts_made = 0
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._backoff,
+                attempts=self.settings.attempts,
+                # Attempts bound the work; stamina's default 45 s overall timeout would cut a
+                # slow-but-working host short after one long read.
+                timeout=None,
+                wait_initial=self.settings.wait_initial_s,
+                wait_max=self.settings.wait_max_s,
+                wait_jitter=self.settings.wait_jitter_s,
+            ):
+                with attempt:
+                    attempts_made += 1
+                    async with self._semaphore(parsed):
+                        return await self._get_once(url, headers, cached)
+        except _RetryableStatusError as exc:
+            raise FetchError(
+                f"GET {url}: HTTP {exc.status} after {_attempts(attempts_made)}", url=url, status=exc.status
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise FetchError(
+                f"GET {url}: timed out after {_attempts(attempts_made)} ({type(exc).__name__})", url=url
+            ) from exc
+        except httpx.TransportError as exc:
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise FetchError(f"GET {url}: {detail} after {_attempts(attempts_made)}", url=url) from exc
+        except httpx.HTTPError as exc:  # too many redirects, undecodable body: not worth retrying
+            raise FetchError(f"GET {url}: {type(exc).__name__}: {exc}", url=url) from exc
+        raise AssertionError("unreachable: stamina either returns, retries or re-raises")
+
+    async def _get_once(
+        self, url: str, headers: dict[str, str], cached: CachedResponse | None
+    ) -> FetchedResponse:
+        limit = self.settings.max_body_bytes
+        async with self.client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if _is_retryable_status(status):
+                now = dt.datetime.now(dt.UTC)
+                raise _RetryableStatusError(
+                    status, parse_retry_after(response.headers.get("retry-after"), now)
+                )
+            final_url = str(response.url)
+            response_headers = dict(response.headers)
+            recorded_at = _parse_recorded_at(response.headers.get(RECORDED_AT_HEADER))
+            if status == 304:
+                if cached is None:
+                    raise FetchError(
+                        f"GET {url}: HTTP 304 but no cached copy was offered", url=url, status=status
+                    )
+                return FetchedResponse(final_url, status, response_headers, cached.body, True, recorded_at)
+            if not 200 <= status <= 299:
+                raise FetchError(f"GET {url}: HTTP {status} (not retried)", url=url, status=status)
+            declared = response.headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                raise FetchError(
+                    f"GET {url}: body larger than {_mb(limit)} limit (Content-Length {declared})",
+                    url=url,
+                    status=status,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            # Counted after decompression, so a small gzip bomb is stopped too.
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(
+                        f"GET {url}: body larger than {_mb(limit)} limit", url=url, status=status
+                    )
+                chunks.append(chunk)
+            return FetchedResponse(final_url, status, response_headers, b"".join(chunks), False, recorded_at)
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt" if count == 1 else f"{count} attempts"
+
+
+def _mb(size: int) -> str:
+    return f"{size // _MB} MB" if size % _MB == 0 else f"{size} bytes"

@@ -1,0 +1,495 @@
+"""The refresh loop: fetch every source concurrently, parse, resolve, guard, store.
+
+Each source's run is one transaction: a source that fails (fetch error, layout change,
+garbage) is recorded in ``runs`` with the reason, leaves stored prices untouched and does
+not stop the others. The caller holds the writer lock and owns the HTTP client (a live
+one, a replay transport, or a mock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import ModuleType
+from urllib.parse import urljoin
+
+from sqlite_utils import Database
+
+from pricewatch.errors import FetchError, PricewatchError, SourceError, SourceLayoutError
+from pricewatch.scraper.catalog import Catalog
+from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
+from pricewatch.scraper.parsing import Parsed
+from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
+from pricewatch.scraper.store import (
+    Observation,
+    UnitObservation,
+    apply_observations,
+    delist_missing,
+    finish_run,
+    format_time,
+    last_fetch,
+    last_ok_run,
+    latest_prices,
+    load_raw_body,
+    observation_from_json,
+    observation_to_json,
+    record_unmapped,
+    save_raw_response,
+    start_run,
+)
+
+__all__ = [
+    "MAX_PAGES_PER_SOURCE",
+    "PRICE_JUMP_FACTOR",
+    "PageResult",
+    "SourceOutcome",
+    "crawl_source",
+    "observations_from_records",
+    "refresh_sources",
+]
+
+# A single price that moves by more than this factor in one step is quarantined.
+PRICE_JUMP_FACTOR = Decimal(10)
+# A source whose model count falls under this share of its last ok run is quarantined whole.
+MIN_MODEL_SHARE = Decimal("0.5")
+# No source needs more pages than this in one refresh; a link loop stops here.
+MAX_PAGES_PER_SOURCE = 5000
+
+
+@dataclass
+class PageResult:
+    """One fetched (or failed) page of a source, parsed when it could be."""
+
+    url: str
+    response: FetchedResponse | None = None
+    parsed: Parsed | None = None
+    error: PricewatchError | None = None
+    is_start: bool = False
+
+
+@dataclass
+class SourceOutcome:
+    """What one source's refresh did: the summary line of `pricewatch refresh`."""
+
+    source: str
+    status: str
+    run_id: int | None = None
+    records: int = 0
+    changed: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    quarantined: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+async def crawl_source(
+    fetcher: Fetcher,
+    module: ModuleType,
+    base_url: str,
+    on_page: Callable[[str], None] | None = None,
+) -> list[PageResult]:
+    """Fetch a source's start pages and every link its parser returns, concurrently; parse each once."""
+    results: list[PageResult] = []
+    seen: set[str] = set()
+
+    async def visit(url: str, is_start: bool) -> None:
+        page = PageResult(url=url, is_start=is_start)
+        results.append(page)
+        try:
+            page.response = await fetcher.get(url)
+            page.parsed = module.parse(page.response.url, page.response.body)
+        except PricewatchError as error:
+            page.error = error
+        except Exception as error:  # a parser bug must not take the other sources down
+            page.error = SourceLayoutError(f"parser crashed: {type(error).__name__}: {error}", url=url)
+        if on_page is not None:
+            on_page(url)
+        if page.parsed is None:
+            return
+        base = page.response.url if page.response else url
+        links = []
+        for link in page.parsed.links:
+            absolute = urljoin(base, link)
+            if absolute not in seen and len(seen) < MAX_PAGES_PER_SOURCE:
+                seen.add(absolute)
+                links.append(absolute)
+        await asyncio.gather(*(visit(link, False) for link in links))
+
+    start = list(dict.fromkeys(module.start_urls(base_url)))
+    seen.update(start)
+    await asyncio.gather(*(visit(url, True) for url in start))
+    return results
+
+
+def observations_from_records(
+    records: Sequence[PriceRecord], catalog: Catalog, observed_at: str
+) -> tuple[list[Observation], set[str], set[str]]:
+    """Resolve names through the catalog; unmapped names are kept as the source spelled them."""
+    observations: list[Observation] = []
+    unmapped_models: set[str] = set()
+    unmapped_providers: set[str] = set()
+    for record in records:
+        model_id = catalog.resolve_model(record.model)
+        if model_id is None:
+            unmapped_models.add(record.model)
+            model_id = record.model
+        provider_id = catalog.resolve_provider(record.provider)
+        if provider_id is None:
+            unmapped_providers.add(record.provider)
+            provider_id = record.provider
+        observations.append(
+            Observation(
+                model_id=model_id,
+                provider_id=provider_id,
+                tier=record.tier,
+                min_prompt_tokens=record.min_prompt_tokens,
+                variant=record.variant,
+                observed_at=observed_at,
+                currency=record.currency,
+                prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
+                variable=record.variable,
+                unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
+                quantization=record.quantization,
+                context_length=record.context_length,
+            )
+        )
+    return observations, unmapped_models, unmapped_providers
+
+
+def _dedupe(observations: list[Observation]) -> tuple[list[Observation], int]:
+    """One observation per offer and time; a source that lists an offer twice keeps the first."""
+    seen: set[tuple] = set()
+    kept = []
+    for observation in observations:
+        key = (*observation.offer_key, observation.observed_at)
+        if key not in seen:
+            seen.add(key)
+            kept.append(observation)
+    return kept, len(observations) - len(kept)
+
+
+def _jump(old: str | None, new: Decimal | None) -> Decimal | None:
+    """The factor between two prices when both are positive, else None."""
+    if old is None or new is None:
+        return None
+    old_value = Decimal(old)
+    if old_value <= 0 or new <= 0:
+        return None
+    return max(new / old_value, old_value / new)
+
+
+def guard_jumps(
+    db: Database, observations: list[Observation]
+) -> tuple[list[Observation], list[tuple[Observation, str]]]:
+    """Split observations into those to apply and those whose price moved more than 10x."""
+    current = latest_prices(db, (o.offer_key for o in observations))
+    keep, held = [], []
+    for observation in observations:
+        row = current.get(observation.offer_key)
+        reasons = []
+        if row is not None and row["currency"] == observation.currency:
+            for name, value in zip(PRICE_FIELDS, observation.prices, strict=True):
+                factor = _jump(row[name], value)
+                if factor is not None and factor > PRICE_JUMP_FACTOR:
+                    reasons.append(f"{name} {row[name]} -> {value} ({factor:.1f}x)")
+        if reasons:
+            held.append((observation, "price moved more than 10x: " + ", ".join(reasons)))
+        else:
+            keep.append(observation)
+    return keep, held
+
+
+def _quarantine(db: Database, run_id: int, source: str, held: list[tuple[Observation, str]]) -> None:
+    db["quarantine"].insert_all(
+        {
+            "run_id": run_id,
+            "source": source,
+            "observed_at": o.observed_at,
+            "offer": " ".join(str(part) for part in o.offer_key),
+            "observation": observation_to_json(o),
+            "reason": reason,
+            "status": "pending",
+        }
+        for o, reason in held
+    )
+
+
+def _accept_quarantine(db: Database, source: str, run_id: int, origin: str, decided_at: str) -> int:
+    """Apply a source's pending quarantined observations (refresh --accept-changes)."""
+    rows = list(
+        db.query("SELECT * FROM quarantine WHERE source = ? AND status = 'pending' ORDER BY id", [source])
+    )
+    if not rows:
+        return 0
+    observations = [observation_from_json(r["observation"]) for r in rows]
+    stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=source)
+    db.executemany(
+        "UPDATE quarantine SET status = 'applied', decided_at = ? WHERE id = ?",
+        [(decided_at, r["id"]) for r in rows],
+    )
+    return stats.prices_changed
+
+
+def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catalog, source: str) -> None:
+    """Store what the source says about models: unmapped ones under their own name, metadata for all."""
+    rows = {}
+    for record in records:
+        if record.info is None and catalog.resolve_model(record.model) is not None:
+            continue
+        model_id = catalog.resolve_model(record.model) or record.model
+        info = record.info
+        row = {"id": model_id}
+        if catalog.resolve_model(record.model) is None:
+            row.update(
+                {
+                    "name": (info.display_name if info else None) or record.model,
+                    "catalogued": 0,
+                    "first_source": source,
+                    "creator": model_id.split("/", 1)[0] if "/" in model_id else None,
+                }
+            )
+        if info is not None:
+            row.update(
+                {
+                    "canonical_slug": info.canonical_slug,
+                    "hugging_face_id": info.hugging_face_id,
+                    "listed_at": info.created_at,
+                    "context_length": info.context_length,
+                }
+            )
+        rows.setdefault(model_id, row)
+    existing = {r["id"] for r in db.query("SELECT id FROM models")}
+    new_rows = [r for r in rows.values() if r["id"] not in existing]
+    if new_rows:
+        db["models"].insert_all(new_rows, pk="id", alter=False)
+    for row in rows.values():
+        if row["id"] in existing:
+            update = {
+                k: v
+                for k, v in row.items()
+                if k in {"canonical_slug", "hugging_face_id", "listed_at", "context_length"} and v is not None
+            }
+            if update:
+                db["models"].update(row["id"], update)
+
+
+def _providers(db: Database, observations: Sequence[Observation], source: str) -> None:
+    existing = {r["id"] for r in db.query("SELECT id FROM providers")}
+    new = sorted({o.provider_id for o in observations} - existing)
+    if new:
+        db["providers"].insert_all(
+            ({"id": p, "name": p, "kind": "host", "catalogued": 0, "first_source": source} for p in new),
+            pk="id",
+        )
+
+
+def store_source_run(
+    db: Database,
+    module: ModuleType,
+    catalog: Catalog,
+    pages: list[PageResult],
+    *,
+    run_id: int,
+    origin: str,
+    accept_changes: bool,
+    now: str,
+) -> SourceOutcome:
+    """Everything one source's run writes, in one transaction: raw bodies, prices, the run row."""
+    name = module.NAME
+    outcome = SourceOutcome(source=name, status="ok", run_id=run_id)
+    with db.atomic():
+        for page in pages:
+            response = page.response
+            status = response.status if response else getattr(page.error, "status", None) or 0
+            if response is not None and response.not_modified:
+                status = 304
+            save_raw_response(
+                db,
+                run_id=run_id,
+                url=page.url,
+                status=status,
+                body=response.body if response is not None else None,
+                fetched_at=format_time(response.recorded_at) if response and response.recorded_at else now,
+                etag=response.headers.get("etag") if response else None,
+                last_modified=response.headers.get("last-modified") if response else None,
+                content_type=response.headers.get("content-type") if response else None,
+            )
+        fatal = [p for p in pages if p.is_start and p.error is not None]
+        page_errors = [f"{p.url}: {p.error}" for p in pages if not p.is_start and p.error is not None]
+        row_errors = [e for p in pages if p.parsed for e in p.parsed.row_errors]
+        outcome.errors = len(page_errors) + len(row_errors) + len(fatal)
+        if fatal:
+            error = fatal[0].error
+            assert error is not None
+            if isinstance(error, SourceError):
+                error.source = name
+            outcome.status = "failed"
+            outcome.error = str(error)
+            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error)
+            return outcome
+        records = [r for p in pages if p.parsed for r in p.parsed.records]
+        observations: list[Observation] = []
+        all_unmapped_models: set[str] = set()
+        all_unmapped_providers: set[str] = set()
+        for page in pages:
+            if not page.parsed:
+                continue
+            observed_at = (
+                format_time(page.response.recorded_at) if page.response and page.response.recorded_at else now
+            )
+            page_obs, models, providers = observations_from_records(page.parsed.records, catalog, observed_at)
+            observations.extend(page_obs)
+            all_unmapped_models |= models
+            all_unmapped_providers |= providers
+        observations, duplicates = _dedupe(observations)
+        if duplicates:
+            outcome.messages.append(f"{duplicates} duplicate offers ignored")
+        outcome.records = len(observations)
+        models_seen = len({o.model_id for o in observations})
+        record_unmapped(db, name, "model", all_unmapped_models, now)
+        record_unmapped(db, name, "provider", all_unmapped_providers, now)
+        if not observations:
+            outcome.status = "failed"
+            outcome.error = f"{name}: no prices found; the page layout may have changed"
+            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error)
+            return outcome
+        previous = last_ok_run(db, name)
+        changed = 0
+        if accept_changes:
+            changed += _accept_quarantine(db, name, run_id, origin, now)
+        elif previous and previous["models_seen"] and models_seen < previous["models_seen"] * MIN_MODEL_SHARE:
+            _quarantine(db, run_id, name, [(o, "whole run held: too few models") for o in observations])
+            outcome.status = "failed"
+            outcome.quarantined = len(observations)
+            outcome.error = (
+                f"{name}: only {models_seen} models, under half of the {previous['models_seen']} of the last ok "
+                f"run; {len(observations)} records quarantined (see `pricewatch status`, apply with "
+                f"`pricewatch refresh --source {name} --accept-changes`)"
+            )
+            finish_run(
+                db,
+                run_id,
+                "failed",
+                records_seen=len(observations),
+                models_seen=models_seen,
+                errors=outcome.errors + 1,
+                error=outcome.error,
+            )
+            return outcome
+        held: list[tuple[Observation, str]] = []
+        if not accept_changes and origin in ("live", "replay"):
+            observations, held = guard_jumps(db, observations)
+            if held:
+                _quarantine(db, run_id, name, held)
+                outcome.quarantined = len(held)
+        _model_metadata(db, records, catalog, name)
+        _providers(db, observations, name)
+        stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=name)
+        changed += stats.prices_changed
+        complete = not page_errors and not row_errors and not held
+        if complete and module.LISTS_EVERYTHING:
+            latest_seen = max(o.observed_at for o in observations)
+            # Offers that were quarantined are still listed: keep them open.
+            delisted = delist_missing(db, name, stats.offer_ids_seen, latest_seen)
+            changed += delisted
+            if delisted:
+                outcome.messages.append(f"{delisted} offers delisted")
+        outcome.changed = changed
+        outcome.errors += len(held)
+        if not complete:
+            outcome.status = "partial"
+            problems = (
+                page_errors
+                + row_errors
+                + [f"quarantined {' '.join(map(str, o.offer_key))}: {r}" for o, r in held]
+            )
+            outcome.error = f"{len(problems)} problems; first: {problems[0]}"
+        finish_run(
+            db,
+            run_id,
+            outcome.status,
+            records_seen=len(observations),
+            models_seen=models_seen,
+            prices_changed=changed,
+            errors=outcome.errors,
+            error=outcome.error,
+        )
+    return outcome
+
+
+def cache_lookup(db: Database) -> Callable[[str], CachedResponse | None]:
+    """Conditional-request validators from the latest stored fetch of a URL."""
+
+    def lookup(url: str) -> CachedResponse | None:
+        row = last_fetch(db, url)
+        if row is None or not (row["etag"] or row["last_modified"]):
+            return None
+        return CachedResponse(
+            etag=row["etag"], last_modified=row["last_modified"], body=load_raw_body(db, row["sha256"])
+        )
+
+    return lookup
+
+
+async def refresh_sources(
+    db: Database,
+    catalog: Catalog,
+    modules: Sequence[ModuleType],
+    fetcher: Fetcher,
+    *,
+    origin: str,
+    base_urls: dict[str, str] | None = None,
+    accept_changes: bool = False,
+    on_page: Callable[[str, str], None] | None = None,
+    on_done: Callable[[SourceOutcome], None] | None = None,
+) -> list[SourceOutcome]:
+    """Refresh every given source concurrently; each stores in its own transaction as it finishes."""
+    base_urls = base_urls or {}
+    outcomes: list[SourceOutcome] = []
+
+    async def one(module: ModuleType) -> None:
+        started = time.perf_counter()
+        run_id = start_run(db, module.NAME, origin, pid=os.getpid())
+        base_url = base_urls.get(module.NAME, module.DEFAULT_BASE_URL).rstrip("/")
+        callback = (lambda url: on_page(module.NAME, url)) if on_page else None
+        try:
+            pages = await crawl_source(fetcher, module, base_url, callback)
+            now = format_time(datetime.now(UTC))
+            outcome = store_source_run(
+                db,
+                module,
+                catalog,
+                pages,
+                run_id=run_id,
+                origin=origin,
+                accept_changes=accept_changes,
+                now=now,
+            )
+        except Exception as error:  # the run row must say why, whatever went wrong
+            outcome = SourceOutcome(
+                source=module.NAME,
+                status="failed",
+                run_id=run_id,
+                error=f"{module.NAME}: {type(error).__name__}: {error}",
+            )
+            with db.atomic():
+                finish_run(db, run_id, "failed", errors=1, error=outcome.error)
+        outcome.seconds = time.perf_counter() - started
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+
+    await asyncio.gather(*(one(module) for module in modules))
+    order = {m.NAME: i for i, m in enumerate(modules)}
+    return sorted(outcomes, key=lambda o: order[o.source])
+
+
+def fetch_error_status(error: PricewatchError) -> int | None:
+    """The HTTP status a fetch error carried, if any."""
+    return error.status if isinstance(error, FetchError) else None
