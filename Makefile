@@ -18,7 +18,6 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -44,6 +44,7 @@ class CatalogModel:
     creator: str
     open_weights: bool
     aliases: tuple[str, ...] = ()
+    snapshots: tuple[str, ...] = ()
     released: date | None = None
     total_params_b: float | None = None
     active_params_b: float | None = None
@@ -69,11 +70,14 @@ class Catalog:
     providers: dict[str, CatalogProvider]
     _model_names: dict[str, str] = field(default_factory=dict, repr=False)
     _provider_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _snapshot_names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for model in self.models.values():
-            for name in (model.id, model.name, *model.aliases):
+            for name in (model.id, model.name, *model.aliases, *model.snapshots):
                 self._add(self._model_names, name, model.id, "model")
+            for name in model.snapshots:
+                self._snapshot_names[normalise_name(name)] = name
         for provider in self.providers.values():
             for name in (provider.id, provider.name, *provider.aliases):
                 self._add(self._provider_names, name, provider.id, "provider")
@@ -88,6 +92,19 @@ class Catalog:
     def resolve_model(self, name: str) -> str | None:
         """The catalog id for a source's model name, or None when nothing maps (never a guess)."""
         return self._model_names.get(normalise_name(name))
+
+    def resolve_snapshot(self, name: str) -> tuple[str, str] | None:
+        """(model id, snapshot) when ``name`` is a dated snapshot sold beside its model, else None.
+
+        Snapshots (``openai/gpt-4o-2024-05-13``) are the same model in the catalog, but a
+        seller may list them next to the undated name at another price: their offers carry
+        the snapshot in ``variant`` so the two never overwrite each other.
+        """
+        key = normalise_name(name)
+        snapshot = self._snapshot_names.get(key)
+        if snapshot is None:
+            return None
+        return self._model_names[key], snapshot.rsplit("/", 1)[-1]
 
     def resolve_provider(self, name: str) -> str | None:
         """The catalog id for a source's provider name, or None when nothing maps."""
@@ -132,7 +149,16 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-_MODEL_KEYS = {"name", "creator", "open_weights", "aliases", "released", "total_params_b", "active_params_b"}
+_MODEL_KEYS = {
+    "name",
+    "creator",
+    "open_weights",
+    "aliases",
+    "snapshots",
+    "released",
+    "total_params_b",
+    "active_params_b",
+}
 
 
 def parse_catalog(document: dict[str, Any]) -> Catalog:
@@ -158,6 +184,7 @@ def parse_catalog(document: dict[str, Any]) -> Catalog:
                 creator=entry.get("creator", model_id.split("/", 1)[0]),
                 open_weights=bool(entry.get("open_weights", False)),
                 aliases=tuple(entry.get("aliases", ())),
+                snapshots=tuple(entry.get("snapshots", ())),
                 released=_as_date(entry.get("released")),
                 total_params_b=entry.get("total_params_b"),
                 active_params_b=entry.get("active_params_b"),

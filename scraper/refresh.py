@@ -136,6 +136,10 @@ def observations_from_records(
     unmapped_providers: set[str] = set()
     for record in records:
         model_id = catalog.resolve_model(record.model)
+        variant = record.variant
+        snapshot = catalog.resolve_snapshot(record.model)
+        if snapshot is not None:
+            variant = f"{variant}|{snapshot[1]}" if variant else snapshot[1]
         if model_id is None:
             unmapped_models.add(record.model)
             model_id = record.model
@@ -149,7 +153,7 @@ def observations_from_records(
                 provider_id=provider_id,
                 tier=record.tier,
                 min_prompt_tokens=record.min_prompt_tokens,
-                variant=record.variant,
+                variant=variant,
                 observed_at=observed_at,
                 currency=record.currency,
                 prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
@@ -229,7 +233,7 @@ def _accept_quarantine(db: Database, source: str, run_id: int, origin: str, deci
         return 0
     observations = [observation_from_json(r["observation"]) for r in rows]
     stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=source)
-    db.executemany(
+    db.conn.executemany(
         "UPDATE quarantine SET status = 'applied', decided_at = ? WHERE id = ?",
         [(decided_at, r["id"]) for r in rows],
     )

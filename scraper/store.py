@@ -306,7 +306,7 @@ def record_unmapped(db: Database, source: str, kind: str, names: Iterable[str], 
     ]
     if not rows:
         return
-    db.executemany(
+    db.conn.executemany(
         "INSERT INTO unmapped_names (source, kind, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(source, kind, name) DO UPDATE SET "
         "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)",
@@ -494,10 +494,10 @@ class Observation:
         """(model, provider, tier, min_prompt_tokens, variant)."""
         return (self.model_id, self.provider_id, self.tier, self.min_prompt_tokens, self.variant)
 
-    def stored_values(self) -> tuple[str | None, ...]:
+    def stored_values(self) -> tuple[str | int | None, ...]:
         """The comparable, storable form: currency, canonical price texts, variable flag."""
         texts = tuple(None if p is None else decimal_to_text(p) for p in self.prices)
-        return (self.currency, *texts, "1" if self.variable else "0")
+        return (self.currency, *texts, 1 if self.variable else 0)
 
 
 def observation_to_json(observation: Observation) -> str:
@@ -757,7 +757,7 @@ def apply_observations(
 
 def _flush_last_seen(db: Database, bumps: dict[int, str]) -> None:
     if bumps:
-        db.executemany(
+        db.conn.executemany(
             "UPDATE prices SET last_seen = ? WHERE id = ?", [(at, pid) for pid, at in bumps.items()]
         )
         bumps.clear()

@@ -1,0 +1,337 @@
+"""OpenRouter: its own list price per model, and every host's price from the endpoints API.
+
+Two bodies, one parser (``parse`` dispatches on the URL path):
+
+- ``GET /api/v1/models`` lists every model (and its `:free`/`:batch` tiers), priced by OpenRouter itself
+  (provider "OpenRouter"). Each model links to its endpoints URL.
+- ``GET /api/v1/models/{canonical_slug}/endpoints`` lists the hosts that serve one model,
+  each with its own price, quantization and context length.
+
+Prices arrive as strings in USD per token and become exact ``Decimal`` per million tokens.
+Pure: no HTTP, no clock, no files (see scraper/parsing.py for the contract).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from pricewatch.errors import RecordInvalid, SourceLayoutError
+from pricewatch.money import decimal_from_text, per_million_from_per_token
+from pricewatch.scraper.parsing import Parsed
+from pricewatch.scraper.records import PriceRecord, UnitPrice, make_record
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "KIND",
+    "LISTS_EVERYTHING",
+    "NAME",
+    "parse",
+    "start_urls",
+]
+
+NAME = "openrouter"
+KIND = "aggregator"
+DEFAULT_BASE_URL = "https://openrouter.ai"
+# One /api/v1/models response lists every model OpenRouter sells.
+LISTS_EVERYTHING = True
+
+# ---------------------------------------------------------------- page knowledge
+LIST_PATH = "/api/v1/models"
+ENDPOINTS_PATH_END = "/endpoints"
+# The provider name for OpenRouter's own list price (an alias in data/catalog.toml).
+LIST_PROVIDER = "OpenRouter"
+
+# pricing key -> PriceRecord field; the value is USD per token, stored per million tokens.
+TOKEN_PRICE_KEYS = {
+    "prompt": "input",
+    "completion": "output",
+    "input_cache_read": "cache_read",
+    "input_cache_write": "cache_write",
+    "input_cache_write_1h": "cache_write_1h",
+    "internal_reasoning": "reasoning",
+}
+# pricing key -> unit of a per-call fee; the amount is stored as given (USD per call).
+CALL_PRICE_UNITS = {
+    "request": "request",
+    "web_search": "web_search",
+}
+# pricing key -> unit of a non-text token price. Despite the short names these are per
+# TOKEN (in models.json every `image` equals `prompt`, e.g. Gemini 2.5 Pro 0.00000125), so
+# they are stored per million tokens under units ending in `_mtok`, like the text prices.
+MEDIA_TOKEN_UNITS = {
+    "image": "image_input_mtok",
+    "audio": "audio_input_mtok",
+    "input_audio_cache": "audio_cache_read_mtok",
+    "audio_output": "audio_output_mtok",
+    "image_output": "image_output_mtok",
+}
+# Tiered (long-context) prices: a list of {"min_prompt_tokens": N, <price keys>...}.
+OVERRIDES_KEY = "overrides"
+THRESHOLD_KEY = "min_prompt_tokens"
+# Endpoint pricing carries a number `discount` beside the prices; see _endpoint_record.
+DISCOUNT_KEY = "discount"
+# Router pseudo-models (openrouter/auto, fusion, ...) price at "-1": it depends on the
+# model the router picks, so the record is variable=True with that price unknown.
+VARIABLE_PRICE = Decimal(-1)
+# Model id suffixes that name an offer tier of the same model; any other suffix
+# (`:thinking`, ...) is a different model and the id is kept whole.
+TIER_SUFFIXES = {":free": "free", ":batch": "batch"}
+# Endpoints say "unknown" when the host does not publish its quantization.
+UNKNOWN_QUANTIZATION = "unknown"
+
+
+def start_urls(base_url: str) -> list[str]:
+    """The models list: the one page a refresh fetches first."""
+    return [base_url.rstrip("/") + LIST_PATH]
+
+
+def parse(url: str, body: bytes) -> Parsed:
+    """Records from a models-list or an endpoints body; which one is told by ``url``'s path."""
+    path = urlsplit(url).path.rstrip("/")
+    if path.endswith(ENDPOINTS_PATH_END):
+        return _parse_endpoints(url, _load_json(url, body))
+    if path.endswith(LIST_PATH):
+        return _parse_list(url, _load_json(url, body))
+    raise SourceLayoutError(f"not an OpenRouter models or endpoints URL: {url}", url=url)
+
+
+# ---------------------------------------------------------------- the two bodies
+
+
+def _parse_list(url: str, doc: Any) -> Parsed:
+    models = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(models, list):
+        raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
+    records: list[PriceRecord] = []
+    links: list[str] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str, str, int, str]] = set()
+    for index, model in enumerate(models):
+        if not isinstance(model, dict) or not _text(model.get("id")):
+            errors.append(f"models[{index}]: no id")
+            continue
+        model_id = _text(model["id"])
+        name, tier = _split_tier(model_id)
+        base = {
+            "model": name,
+            "provider": LIST_PROVIDER,
+            "tier": tier,
+            "context_length": _int_or_none(model.get("context_length")),
+            "info": _model_info(model, tier),
+        }
+        for record in _priced_records(model_id, model.get("pricing"), base, errors):
+            if record.offer_key() in seen:
+                errors.append(f"{model_id}: duplicate offer {record.offer_key()} skipped")
+                continue
+            seen.add(record.offer_key())
+            records.append(record)
+        link = _details_link(model)
+        # `:free`/`:batch` variants share their base model's canonical slug, hence its link.
+        if link and link not in links:
+            links.append(link)
+    if not records:
+        raise SourceLayoutError("no models in /api/v1/models response", url=url)
+    # Pagination-style fields appeared in July 2026 (`links.next` has been null so far);
+    # follow a next page if one is ever given.
+    next_page = doc.get("links", {}).get("next") if isinstance(doc.get("links"), dict) else None
+    if isinstance(next_page, str) and next_page and next_page not in links:
+        links.append(next_page)
+    return Parsed(records=records, links=links, row_errors=errors)
+
+
+def _parse_endpoints(url: str, doc: Any) -> Parsed:
+    data = doc.get("data") if isinstance(doc, dict) else None
+    endpoints = data.get("endpoints") if isinstance(data, dict) else None
+    if not isinstance(endpoints, list) or not _text(data.get("id")):
+        raise SourceLayoutError("no `data.id` and `data.endpoints` list in endpoints response", url=url)
+    model_id = _text(data["id"])
+    name, tier = _split_tier(model_id)
+    info = {"display_name": _text(data.get("name")) or None, "created_at": _created_at(data.get("created"))}
+    records: list[PriceRecord] = []
+    errors: list[str] = []
+    tag_counts: dict[tuple[str, str], int] = {}
+    for index, endpoint in enumerate(endpoints):
+        if not isinstance(endpoint, dict) or not _text(endpoint.get("provider_name")):
+            errors.append(f"{model_id}: endpoints[{index}]: no provider_name")
+            continue
+        provider = _text(endpoint["provider_name"])
+        tag = _text(endpoint.get("tag"))
+        # The tag tells two endpoints of one host apart (SambaNova `sambanova/bf16` and
+        # `sambanova-turbo`), but not always: qwen3-235b-a22b-2507 lists two Google
+        # endpoints tagged `google-vertex/us-south1` at different prices. A repeated tag
+        # gets `#2`, `#3` in listing order (OpenRouter lists endpoints cheapest first).
+        count = tag_counts[(provider, tag)] = tag_counts.get((provider, tag), 0) + 1
+        variant = tag if count == 1 else f"{tag}#{count}"
+        quantization = _text(endpoint.get("quantization"))
+        base = {
+            "model": name,
+            "provider": provider,
+            "tier": tier,
+            "variant": variant,
+            "quantization": None if quantization in ("", UNKNOWN_QUANTIZATION) else quantization,
+            "context_length": _int_or_none(endpoint.get("context_length")),
+            "info": info,
+        }
+        label = f"{model_id} @ {provider} ({tag or 'no tag'})"
+        records.extend(_priced_records(label, endpoint.get("pricing"), base, errors))
+    # Zero endpoints is not a layout failure: a model can be listed with no live host.
+    return Parsed(records=records, links=[], row_errors=errors)
+
+
+# ---------------------------------------------------------------- prices
+
+
+def _priced_records(
+    label: str, pricing: Any, base: Mapping[str, Any], errors: list[str]
+) -> list[PriceRecord]:
+    """The base-price record and one record per long-context override; problems -> errors."""
+    if not isinstance(pricing, dict) or not pricing:
+        errors.append(f"{label}: no pricing")
+        return []
+    # `discount` (endpoints only) is informative: the listed prices are already net of it.
+    # Alibaba's deepseek-v3.2 lists prompt 0.0000003705 with discount 0.35, which is
+    # 0.57/M (Alibaba's own price) x 0.65; SambaNova's `sambanova-turbo` llama-3.3 lists
+    # 0.45/0.9 with discount 0.25 where its undiscounted endpoint lists 0.6/1.2. We store
+    # the listed price: what a buyer pays now.
+    flat = {key: value for key, value in pricing.items() if key not in (OVERRIDES_KEY, DISCOUNT_KEY)}
+    try:
+        fields = _price_fields(flat)
+    except ValueError as error:
+        errors.append(f"{label}: {error}")
+        return []
+    records: list[PriceRecord] = []
+    _append_record(records, errors, {**base, **fields})
+    overrides = pricing.get(OVERRIDES_KEY) or []
+    if not isinstance(overrides, list):
+        errors.append(f"{label}: pricing.{OVERRIDES_KEY} is not a list")
+        return records
+    for index, override in enumerate(overrides):
+        where = f"{label}: pricing.{OVERRIDES_KEY}[{index}]"
+        threshold = override.get(THRESHOLD_KEY) if isinstance(override, dict) else None
+        if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold <= 0:
+            errors.append(f"{where}: no positive {THRESHOLD_KEY}")
+            continue
+        # An override carries only the prices that change above the threshold (prompt and
+        # completion always; cache and audio keys often; web_search never), so a missing
+        # key inherits the base price: per-call fees do not depend on prompt length, and
+        # "override" means exactly that. Caveat: Gemini overrides omit `image` and
+        # `internal_reasoning`, which therefore keep their base price above 200k tokens.
+        merged = {**flat, **{key: value for key, value in override.items() if key != THRESHOLD_KEY}}
+        try:
+            fields = _price_fields(merged)
+        except ValueError as error:
+            errors.append(f"{where}: {error}")
+            continue
+        _append_record(records, errors, {**base, **fields, "min_prompt_tokens": threshold})
+    return records
+
+
+def _append_record(records: list[PriceRecord], errors: list[str], fields: Mapping[str, Any]) -> None:
+    try:
+        records.append(make_record(**fields))
+    except RecordInvalid as error:
+        errors.extend(error.errors)
+
+
+def _price_fields(pricing: Mapping[str, Any]) -> dict[str, Any]:
+    """PriceRecord fields from one flat pricing object; raises ValueError naming the key."""
+    fields: dict[str, Any] = {}
+    units: list[UnitPrice] = []
+    variable = False
+    for key, value in pricing.items():
+        if key in TOKEN_PRICE_KEYS:
+            per_token = _price(key, value)
+            if per_token == VARIABLE_PRICE:
+                variable = True
+                fields[TOKEN_PRICE_KEYS[key]] = None
+            else:
+                fields[TOKEN_PRICE_KEYS[key]] = per_million_from_per_token(per_token)
+        elif key in CALL_PRICE_UNITS or key in MEDIA_TOKEN_UNITS:
+            amount = _price(key, value)
+            if amount == VARIABLE_PRICE:
+                variable = True
+                continue
+            # A unit price of 0 says nothing: every unit OpenRouter does not charge is 0.
+            if amount.is_zero():
+                continue
+            if key in MEDIA_TOKEN_UNITS:
+                units.append(
+                    UnitPrice(unit=MEDIA_TOKEN_UNITS[key], amount=per_million_from_per_token(amount))
+                )
+            else:
+                units.append(UnitPrice(unit=CALL_PRICE_UNITS[key], amount=amount))
+        # Other keys are not prices we know how to compare; they are ignored.
+    fields["unit_prices"] = tuple(units)
+    fields["variable"] = variable
+    return fields
+
+
+def _price(key: str, value: Any) -> Decimal:
+    if value is None or isinstance(value, bool):
+        raise ValueError(f"pricing.{key}: not a number: {value!r}")
+    try:
+        return decimal_from_text(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(f"pricing.{key}: not a number: {value!r}") from None
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _load_json(url: str, body: bytes) -> Any:
+    try:
+        # parse_float=Decimal keeps any numeric price exact (prices are strings today).
+        return json.loads(body, parse_float=Decimal)
+    except ValueError as error:
+        raise SourceLayoutError(f"invalid JSON ({error})", url=url) from None
+
+
+def _split_tier(model_id: str) -> tuple[str, str]:
+    for suffix, tier in TIER_SUFFIXES.items():
+        if model_id.endswith(suffix):
+            return model_id.removesuffix(suffix), tier
+    return model_id, "standard"
+
+
+def _details_link(model: Mapping[str, Any]) -> str | None:
+    links = model.get("links")
+    details = links.get("details") if isinstance(links, dict) else None
+    if _text(details):
+        return _text(details)
+    # links.details is built from the canonical slug, not the id (PROVENANCE.md).
+    slug = _text(model.get("canonical_slug")) or _split_tier(_text(model.get("id")))[0]
+    return f"{LIST_PATH}/{slug}{ENDPOINTS_PATH_END}" if slug else None
+
+
+def _model_info(model: Mapping[str, Any], tier: str) -> dict[str, Any]:
+    # A dict, validated into ModelInfo by make_record, so a bad value is a row error.
+    # Tier variants are named "Google: Gemma 4 31B (free)"; the info describes the model.
+    name = _text(model.get("name")).removesuffix(f" ({tier})").strip()
+    return {
+        "display_name": name or None,
+        "created_at": _created_at(model.get("created")),
+        "context_length": _int_or_none(model.get("context_length")),
+        "hugging_face_id": _text(model.get("hugging_face_id")) or None,
+        "canonical_slug": _text(model.get("canonical_slug")) or None,
+    }
+
+
+def _created_at(value: Any) -> str | None:
+    """Unix seconds -> "YYYY-MM-DDTHH:MM:SSZ" (UTC); None when absent or not a number."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _int_or_none(value: Any) -> int | None:
+    # Negative ints pass through so that validation reports them as a row error.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,171 @@
+"""Contract tests against the shared real recordings (skipped when ../shared/samples is absent).
+
+A recording is a fixed file, so the prices its PROVENANCE.md names are facts to assert.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pricewatch.errors import SourceLayoutError
+from pricewatch.scraper.parsing import Parsed
+from pricewatch.scraper.records import PriceRecord
+from pricewatch.scraper.sources import deepseek, minimax, mistral, moonshot
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="no shared samples")
+
+# A sanity bound per currency, per million tokens (CNY prices run about 7x USD).
+PRICE_BOUND = {"USD": Decimal(1000), "EUR": Decimal(1000), "CNY": Decimal(1000)}
+MISTRAL_DIR = mistral.start_urls(mistral.DEFAULT_BASE_URL)[0].rsplit("/", 1)[0] + "/"
+
+
+def _check_invariants(records: list[PriceRecord], at_least: int) -> None:
+    assert len(records) >= at_least
+    keys = [(r.model, r.provider, r.tier, r.min_prompt_tokens, r.variant, r.currency) for r in records]
+    assert len(keys) == len(set(keys)), "duplicate offer keys"
+    for record in records:
+        bound = PRICE_BOUND[record.currency]
+        for name, value in record.price_values().items():
+            if value is not None:
+                assert 0 <= value < bound, (record.model, name, value)
+        for unit in record.unit_prices:
+            assert 0 <= unit.amount < bound, (record.model, unit.unit)
+
+
+def _find(records: list[PriceRecord], model: str, **key: object) -> PriceRecord:
+    found = [r for r in records if r.model == model and all(getattr(r, k) == v for k, v in key.items())]
+    assert len(found) == 1, (model, key, found)
+    return found[0]
+
+
+# ---------------------------------------------------------------- deepseek
+
+
+def test_deepseek_recording_2026_09_parses_with_peak_and_off_peak_prices() -> None:
+    body = (SAMPLES / "deepseek" / "hermenics-2026-09-13_pricing.trimmed.html").read_bytes()
+    parsed = deepseek.parse(deepseek.start_urls()[0], body)
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=4)
+    flash = _find(parsed.records, "deepseek-flash", tier="off-peak")
+    assert (flash.cache_read, flash.input, flash.output) == (
+        Decimal("0.003"),
+        Decimal("0.15"),
+        Decimal("0.6"),
+    )
+    pro = _find(parsed.records, "deepseek-v4-pro", tier="standard")
+    assert (pro.cache_read, pro.input, pro.output) == (Decimal("0.044"), Decimal("1.32"), Decimal("3.96"))
+    assert _find(parsed.records, "deepseek-flash", tier="standard").output == Decimal("1.2")
+
+
+# ---------------------------------------------------------------- mistral
+
+
+def _mistral_all() -> tuple[Parsed, list[PriceRecord], list[str]]:
+    folder = SAMPLES / "mistral" / "platform-docs-public" / "models"
+    index = mistral.parse(MISTRAL_DIR + "index.ts", (folder / "index.ts").read_bytes())
+    records: list[PriceRecord] = []
+    errors: list[str] = []
+    for link in index.links:
+        parsed = mistral.parse(MISTRAL_DIR + link, (folder / link).read_bytes())
+        records.extend(parsed.records)
+        errors.extend(parsed.row_errors)
+    return index, records, errors
+
+
+def test_mistral_recording_parses_every_listed_model_file() -> None:
+    index, records, errors = _mistral_all()
+    assert len(index.links) == 65
+    _check_invariants(records, at_least=40)
+    assert all(r.provider == "Mistral" for r in records)
+    # Files with no price at all, and one with EUR for output only, are reported, not guessed.
+    assert sorted(errors) == [
+        "mistral-ocr-2503: no published price",
+        "pixtral-large-2411: EUR prices for some meters only: EUR record skipped",
+        "shieldstral-1-0: no published price",
+    ]
+
+
+def test_mistral_recording_exact_prices_from_provenance() -> None:
+    _, records, _ = _mistral_all()
+    large = _find(records, "mistral-large-2512", currency="USD")
+    assert (large.input, large.output) == (Decimal("0.5"), Decimal("1.5"))
+    large_eur = _find(records, "mistral-large-2512", currency="EUR")
+    assert (large_eur.input, large_eur.output) == (Decimal("0.44"), Decimal("1.3"))
+    medium = _find(records, "mistral-medium-3-5", currency="USD")
+    assert (medium.input, medium.output) == (Decimal("1.5"), Decimal("7.5"))
+    small = _find(records, "mistral-small-2603", currency="USD")
+    assert (small.input, small.output) == (Decimal("0.15"), Decimal("0.6"))
+    codestral = _find(records, "codestral-2508", currency="USD")
+    assert (codestral.input, codestral.output) == (Decimal("0.3"), Decimal("0.9"))
+    assert _find(records, "codestral-embed-2505", currency="USD").input == Decimal("0.15")
+    glm = _find(records, "zai-glm-5-2", currency="USD")
+    assert (glm.input, glm.cache_read, glm.output) == (Decimal("1.4"), Decimal("0.14"), Decimal("4.4"))
+    voxtral = _find(records, "voxtral-mini-2602", currency="USD")
+    assert [(u.unit, u.amount) for u in voxtral.unit_prices] == [("audio_minute", Decimal("0.003"))]
+    assert voxtral.input is None and voxtral.output is None
+
+
+def test_mistral_recording_deprecated_kept_retired_dropped() -> None:
+    folder = SAMPLES / "mistral" / "platform-docs-public" / "models"
+    _, records, _ = _mistral_all()
+    models = {r.model for r in records}
+    assert mistral.lifecycle((folder / "mistral-medium-3-1-25-08.ts").read_bytes()) == {
+        "mistral-medium-2508": "deprecated"
+    }
+    assert _find(records, "mistral-medium-2508", currency="USD").output == Decimal("2.0")
+    # codestral-25-01 is Retired but its file still lists 0.3 / 0.9.
+    assert mistral.lifecycle((folder / "codestral-25-01.ts").read_bytes()) == {"codestral-2501": "retired"}
+    assert "codestral-2501" not in models
+
+
+# ---------------------------------------------------------------- moonshot
+
+
+def test_moonshot_recording_parses_cny_prices() -> None:
+    body = (SAMPLES / "moonshot" / "llm-docs-2025-12_pricing-chat.en.md").read_bytes()
+    parsed = moonshot.parse(moonshot.start_urls()[0], body)
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=12)
+    assert {r.currency for r in parsed.records} == {"CNY"}
+    k2 = _find(parsed.records, "kimi-k2-0905-preview")
+    assert (k2.cache_read, k2.input, k2.output, k2.context_length) == (
+        Decimal(1),
+        Decimal(4),
+        Decimal(16),
+        262144,
+    )
+    turbo = _find(parsed.records, "kimi-k2-turbo-preview")
+    assert (turbo.cache_read, turbo.input, turbo.output) == (Decimal(1), Decimal(8), Decimal(58))
+    short = _find(parsed.records, "kimi-latest", min_prompt_tokens=0)
+    assert (short.cache_read, short.input, short.output) == (Decimal(1), Decimal(2), Decimal(10))
+    long = _find(parsed.records, "kimi-latest", min_prompt_tokens=32768)
+    assert (long.cache_read, long.input, long.output) == (Decimal(1), Decimal(10), Decimal(30))
+
+
+# ---------------------------------------------------------------- minimax
+
+
+def test_minimax_recording_parses_text_prices() -> None:
+    body = (SAMPLES / "minimax" / "llm-docs-2025-12_pricing-pay-as-you-go.en.md").read_bytes()
+    parsed = minimax.parse(minimax.start_urls()[0], body)
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=2)
+    for model in ("MiniMax-M2", "MiniMax-M2-Stable"):
+        record = _find(parsed.records, model)
+        assert (record.input, record.output, record.cache_read, record.cache_write) == (
+            Decimal("0.3"),
+            Decimal("1.2"),
+            Decimal("0.03"),
+            Decimal("0.375"),
+        )
+
+
+def test_deepseek_markdown_conversion_is_not_read_as_prices() -> None:
+    # The 2025-12 recordings are an html-to-text conversion, not what the URL serves.
+    body = (SAMPLES / "deepseek" / "llm-docs-2025-12_pricing.en.md").read_bytes()
+    with pytest.raises(SourceLayoutError, match="no pricing table found"):
+        deepseek.parse(deepseek.start_urls()[0], body)

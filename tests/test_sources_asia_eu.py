@@ -1,0 +1,358 @@
+"""Golden fixtures and unit tests for the deepseek, mistral, moonshot and minimax sources."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urljoin
+
+import pytest
+
+from pricewatch.errors import SourceLayoutError
+from pricewatch.scraper.records import PriceRecord
+from pricewatch.scraper.sources import deepseek, minimax, mistral, moonshot
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MODULES: dict[str, ModuleType] = {
+    "deepseek": deepseek,
+    "mistral": mistral,
+    "moonshot": moonshot,
+    "minimax": minimax,
+}
+KEY_FIELDS = ("model", "provider", "tier", "min_prompt_tokens", "variant", "currency")
+MANDATORY_PRICES = ("input", "output")
+OPTIONAL_FIELDS = ("cache_read", "cache_write", "cache_write_1h", "reasoning", "context_length")
+LAYOUT_CHANGED = "the page layout may have changed"
+
+
+def fixture_url(module: ModuleType, name: str) -> str:
+    """A URL for a fixture file: its name beside the source's start page."""
+    return urljoin(module.start_urls(module.DEFAULT_BASE_URL)[0], name)
+
+
+def parse_fixture(source: str, name: str, body: bytes | None = None):
+    module = MODULES[source]
+    path = FIXTURES / source / name
+    return module.parse(fixture_url(module, name), path.read_bytes() if body is None else body)
+
+
+def fixture_pairs() -> list[pytest.param]:
+    pairs = []
+    for expected in sorted(FIXTURES.glob("*/*.expected.json")):
+        if expected.parent.name not in MODULES:
+            continue
+        case = expected.name.removesuffix(".expected.json")
+        bodies = [p for p in expected.parent.glob(case + ".*") if p != expected]
+        assert len(bodies) == 1, f"one body per expected file: {expected}"
+        pairs.append(pytest.param(bodies[0], expected, id=str(bodies[0].relative_to(FIXTURES.parent))))
+    return pairs
+
+
+def _key(record: PriceRecord | dict) -> tuple:
+    if isinstance(record, dict):
+        return tuple(record[name] for name in KEY_FIELDS)
+    return tuple(getattr(record, name) for name in KEY_FIELDS)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@pytest.mark.parametrize(("body_path", "expected_path"), fixture_pairs())
+def test_fixture_parses_to_expected_records(body_path: Path, expected_path: Path) -> None:
+    module = MODULES[body_path.parent.name]
+    parsed = module.parse(fixture_url(module, body_path.name), body_path.read_bytes())
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    assert parsed.row_errors == []
+    got = {_key(record): record for record in parsed.records}
+    assert len(got) == len(parsed.records), "duplicate offer keys"
+    assert sorted(got, key=repr) == sorted((_key(item) for item in expected), key=repr)
+    for item in expected:
+        record = got[_key(item)]
+        for name in MANDATORY_PRICES:
+            assert getattr(record, name) == _decimal(item[name]), (item["model"], name)
+        for name in OPTIONAL_FIELDS:
+            if name in item:
+                want = item[name] if name == "context_length" else _decimal(item[name])
+                assert getattr(record, name) == want, (item["model"], name)
+        if "unit_prices" in item:
+            units = {(u.unit, u.amount) for u in record.unit_prices}
+            assert units == {(u["unit"], Decimal(u["amount"])) for u in item["unit_prices"]}
+
+
+def test_every_source_has_a_fixture_pair() -> None:
+    sources = {Path(param.values[0]).parent.name for param in fixture_pairs()}
+    assert sources == set(MODULES)
+
+
+@pytest.mark.parametrize("module", MODULES.values(), ids=MODULES.keys())
+def test_source_module_contract(module: ModuleType) -> None:
+    assert module.KIND == "first-party"
+    assert module.LISTS_EVERYTHING is False
+    assert module.start_urls(module.DEFAULT_BASE_URL + "/") == module.start_urls(module.DEFAULT_BASE_URL)
+    assert module.start_urls("http://127.0.0.1:8000")[0].startswith("http://127.0.0.1:8000/")
+
+
+# ---------------------------------------------------------------- deepseek
+
+
+def _deepseek_body(name: str = "flat_2025-12.html") -> str:
+    return (FIXTURES / "deepseek" / name).read_text(encoding="utf-8")
+
+
+def test_deepseek_start_url() -> None:
+    assert deepseek.start_urls("https://api-docs.deepseek.com") == [
+        "https://api-docs.deepseek.com/quick_start/pricing"
+    ]
+
+
+def test_deepseek_price_cell_spanning_two_models_prices_both() -> None:
+    parsed = parse_fixture("deepseek", "flat_2025-12.html")
+    assert {record.model: record.output for record in parsed.records} == {
+        "deepseek-chat": Decimal("0.42"),
+        "deepseek-reasoner": Decimal("0.42"),
+    }
+
+
+def test_deepseek_model_version_row_becomes_the_display_name() -> None:
+    parsed = parse_fixture("deepseek", "flat_2025-12.html")
+    names = {record.model: record.info.display_name for record in parsed.records if record.info}
+    assert names == {
+        "deepseek-chat": "DeepSeek-V3.2 (Non-thinking Mode)",
+        "deepseek-reasoner": "DeepSeek-V3.2 (Thinking Mode)",
+    }
+
+
+def test_deepseek_models_come_from_the_header_row() -> None:
+    body = _deepseek_body().replace("deepseek-reasoner", "deepseek-thinker-v9")
+    parsed = deepseek.parse("https://api-docs.deepseek.com/quick_start/pricing", body.encode())
+    assert {record.model for record in parsed.records} == {"deepseek-chat", "deepseek-thinker-v9"}
+
+
+def test_deepseek_renamed_header_row_is_a_layout_error() -> None:
+    body = _deepseek_body().replace(">MODEL<", ">MODELS<")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        deepseek.parse("https://api-docs.deepseek.com/quick_start/pricing", body.encode())
+    assert "no pricing table found" in str(caught.value)
+
+
+def test_deepseek_page_without_table_is_a_layout_error() -> None:
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        deepseek.parse("u", b"<html><body><p>Pricing moved</p></body></html>")
+
+
+def test_deepseek_price_that_is_not_a_dollar_amount_is_a_row_error_not_zero() -> None:
+    body = _deepseek_body().replace("$0.028", "0.2元")
+    parsed = deepseek.parse("u", body.encode())
+    assert {record.model for record in parsed.records} == {"deepseek-chat", "deepseek-reasoner"}
+    assert all(record.cache_read is None for record in parsed.records)
+    assert any("0.2元" in error for error in parsed.row_errors)
+
+
+def test_deepseek_table_without_any_price_is_a_layout_error() -> None:
+    body = _deepseek_body().replace("$", "€")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        deepseek.parse("u", body.encode())
+
+
+def test_deepseek_unknown_meter_is_a_row_error() -> None:
+    body = _deepseek_body().replace("1M INPUT TOKENS (CACHE HIT)", "1M IMAGE TOKENS")
+    parsed = deepseek.parse("u", body.encode())
+    assert any("1M IMAGE TOKENS" in error for error in parsed.row_errors)
+    assert all(record.cache_read is None for record in parsed.records)
+
+
+def test_deepseek_off_peak_without_peak_hours_footnote_is_flagged() -> None:
+    body = _deepseek_body("peak_2026-09.html").replace("Peak hours are", "Busy hours are")
+    parsed = deepseek.parse("u", body.encode())
+    assert any("peak-hours" in error for error in parsed.row_errors)
+
+
+# ---------------------------------------------------------------- mistral
+
+MISTRAL_DIR = (
+    "https://raw.githubusercontent.com/mistralai/platform-docs-public/main/src/schema/models/models/"
+)
+
+
+def test_mistral_index_links_the_models_it_lists_in_order() -> None:
+    parsed = parse_fixture("mistral", "index.ts")
+    assert parsed.records == []
+    assert parsed.links == [
+        "zai-glm-5-2.ts",
+        "mistral-large-3-25-12.ts",
+        "mistral-medium-3-1-25-08.ts",
+        "voxtral-mini-transcribe-26-02.ts",
+    ]
+    assert urljoin(MISTRAL_DIR + "index.ts", parsed.links[0]) == MISTRAL_DIR + "zai-glm-5-2.ts"
+
+
+def test_mistral_index_without_models_is_a_layout_error() -> None:
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        mistral.parse(MISTRAL_DIR + "index.ts", b"export const ALL = [];")
+
+
+def test_read_default_export_handles_the_typescript_subset() -> None:
+    text = """
+    import { StaticModel } from '../schema';
+    // a comment with a } brace
+    export default {
+      name: "Name, with comma",
+      describe: (l) => ({ description: l.text(`x`, { context: 'y' }) }),
+      /* block comment */ 'quoted-key': `template`,
+      templated: `a ${b}`,
+      count: -2.5e-1,
+      list: [1, 'two', { three: 3 },],
+      flag: true, nothing: undefined,
+      sum: 1 + 2,
+      tagged: 'x' as const,
+    } as const satisfies StaticModel;
+    """
+    value = mistral.read_default_export(text)
+    assert value["name"] == "Name, with comma"
+    assert value["describe"] is mistral.OPAQUE
+    assert value["quoted-key"] == "template"
+    assert value["templated"] is mistral.OPAQUE
+    assert value["count"] == Decimal("-0.25")
+    assert value["list"] == [Decimal(1), "two", {"three": Decimal(3)}]
+    assert value["flag"] is True and value["nothing"] is None
+    assert value["sum"] is mistral.OPAQUE
+    assert value["tagged"] == "x"
+
+
+def _mistral_body(name: str = "mistral-large-3-25-12.ts") -> str:
+    return (FIXTURES / "mistral" / name).read_text(encoding="utf-8")
+
+
+def test_mistral_retired_model_gives_no_record() -> None:
+    body = _mistral_body().replace("status: 'GA'", "status: 'Retired'")
+    parsed = mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+    assert parsed.records == [] and parsed.row_errors == []
+    assert mistral.lifecycle(body.encode()) == {"mistral-large-2512": "retired"}
+
+
+def test_mistral_lifecycle_of_deprecated_and_preview_models() -> None:
+    assert mistral.lifecycle(_mistral_body("mistral-medium-3-1-25-08.ts").encode()) == {
+        "mistral-medium-2508": "deprecated"
+    }
+    assert mistral.lifecycle(_mistral_body("zai-glm-5-2.ts").encode()) == {"zai-glm-5-2": "active"}
+
+
+def test_mistral_unknown_denominator_is_a_row_error() -> None:
+    body = _mistral_body().replace(
+        "price: 1.5, priceEur: 1.3, denominator: '/M Tokens'", "price: 1.5, denominator: '/K Tokens'"
+    )
+    parsed = mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+    assert parsed.records == []
+    assert any("'/K Tokens'" in error for error in parsed.row_errors)
+
+
+def test_mistral_price_that_is_not_a_number_is_a_row_error() -> None:
+    body = _mistral_body().replace("price: 0.5,", "price: BASE_PRICE,")
+    parsed = mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+    assert parsed.records == []
+    assert any("OPAQUE" in error for error in parsed.row_errors)
+
+
+def test_mistral_partial_eur_prices_give_usd_only() -> None:
+    body = _mistral_body().replace("price: 0.5, priceEur: 0.44,", "price: 0.5,")
+    parsed = mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+    assert [record.currency for record in parsed.records] == ["USD"]
+    assert any("EUR" in error for error in parsed.row_errors)
+
+
+def test_mistral_renamed_pricing_block_is_a_layout_error() -> None:
+    body = _mistral_body().replace("pricing: {", "prices: {")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+
+
+def test_mistral_model_without_api_name_uses_its_slug() -> None:
+    body = _mistral_body().replace("apiNames: ['mistral-large-2512', 'mistral-large-latest']", "apiNames: []")
+    parsed = mistral.parse(MISTRAL_DIR + "x.ts", body.encode())
+    assert {record.model for record in parsed.records} == {"mistral-large-3-25-12"}
+
+
+# ---------------------------------------------------------------- moonshot
+
+
+def _moonshot_body() -> str:
+    return (FIXTURES / "moonshot" / "chat_2025-11.md").read_text(encoding="utf-8")
+
+
+def test_moonshot_html_body_is_a_layout_error_not_prices() -> None:
+    html = b"<!DOCTYPE html><html><head><title>\xe6\xa8\xa1\xe5\x9e\x8b</title></head><body><table><tr><td>kimi</td></tr></table></body></html>"
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        moonshot.parse("https://platform.moonshot.cn/docs/pricing/chat", html)
+    assert "got HTML" in str(caught.value)
+
+
+def test_moonshot_renamed_column_heading_is_a_layout_error() -> None:
+    body = _moonshot_body().replace("| 输出价格 |", "| 输出单价 |")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        moonshot.parse("u", body.encode())
+
+
+def test_moonshot_markdown_without_price_tables_is_a_layout_error() -> None:
+    with pytest.raises(SourceLayoutError, match="no pricing table found"):
+        moonshot.parse("u", "# 模型推理价格说明\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n".encode())
+
+
+def test_moonshot_badge_after_model_id_is_dropped() -> None:
+    models = {record.model for record in parse_fixture("moonshot", "chat_2025-11.md").records}
+    assert "kimi-k2-turbo-preview" in models
+    assert not any("推荐" in model for model in models)
+
+
+def test_moonshot_price_in_another_currency_is_a_row_error() -> None:
+    body = _moonshot_body().replace("| ￥58.00 |", "| $8.00 |")
+    parsed = moonshot.parse("u", body.encode())
+    assert "kimi-k2-turbo-preview" not in {record.model for record in parsed.records}
+    assert any("kimi-k2-turbo-preview" in error for error in parsed.row_errors)
+
+
+def test_moonshot_other_billing_unit_is_a_row_error() -> None:
+    body = _moonshot_body().replace("| moonshot-v1-8k | 1M tokens |", "| moonshot-v1-8k | 1K tokens |")
+    parsed = moonshot.parse("u", body.encode())
+    assert "moonshot-v1-8k" not in {record.model for record in parsed.records}
+    assert any("1K tokens" in error for error in parsed.row_errors)
+
+
+# ---------------------------------------------------------------- minimax
+
+
+def _minimax_body() -> str:
+    return (FIXTURES / "minimax" / "pay-as-you-go_2025-12.md").read_text(encoding="utf-8")
+
+
+def test_minimax_html_body_is_a_layout_error() -> None:
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        minimax.parse("u", b"<!doctype html><html><body><h2>Text</h2><table></table></body></html>")
+
+
+def test_minimax_renamed_section_heading_is_a_layout_error() -> None:
+    body = _minimax_body().replace("## Text", "## Language models")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        minimax.parse("u", body.encode())
+
+
+def test_minimax_renamed_column_is_a_layout_error() -> None:
+    body = _minimax_body().replace("| Prompt caching Read |", "| Cache Read          |")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        minimax.parse("u", body.encode())
+
+
+def test_minimax_price_in_another_unit_is_a_row_error() -> None:
+    body = _minimax_body().replace(r"| \$1.2 / M tokens | \$0.03", r"| \$1.2 / K tokens | \$0.03", 1)
+    parsed = minimax.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["MiniMax-M2-Stable"]
+    assert any("K tokens" in error for error in parsed.row_errors)
+
+
+def test_minimax_missing_cache_price_is_none_not_zero() -> None:
+    body = _minimax_body().replace(r"| \$0.375 / M tokens   |", "| -   |", 1)
+    parsed = minimax.parse("u", body.encode())
+    first = next(record for record in parsed.records if record.model == "MiniMax-M2")
+    assert first.cache_write is None

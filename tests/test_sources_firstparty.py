@@ -1,0 +1,323 @@
+"""Golden fixtures and tricky cells for the first-party sources (anthropic, openai, google).
+
+Each ``tests/fixtures/<source>/<case>.md`` is parsed and compared with
+``<case>.expected.json``: input and output are mandatory, any other field is compared only
+when the JSON names it (recipe-scrapers' MANDATORY/OPTIONAL split).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pricewatch.errors import SourceLayoutError
+from pricewatch.scraper.records import PriceRecord
+from pricewatch.scraper.sources import _markdown, anthropic, google, openai
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = {"anthropic": anthropic, "openai": openai, "google": google}
+MANDATORY = ("input", "output")
+OPTIONAL = ("cache_read", "cache_write", "cache_write_1h", "reasoning")
+KEY_FIELDS = ("model", "provider", "tier", "min_prompt_tokens", "variant")
+URL = "https://example.test/pricing.md"
+
+
+def _cases() -> list[pytest.param]:
+    cases = []
+    for name in SOURCES:
+        for body in sorted((FIXTURES / name).glob("*.md")):
+            expected = body.with_name(body.name.removesuffix(".md") + ".expected.json")
+            cases.append(pytest.param(name, body, expected, id=str(body.relative_to(FIXTURES.parent))))
+    return cases
+
+
+def _price(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _by_key(records: list[PriceRecord]) -> dict[tuple, PriceRecord]:
+    return {record.offer_key(): record for record in records}
+
+
+@pytest.mark.parametrize(("source", "body_path", "expected_path"), _cases())
+def test_fixture_parses_to_expected_records(source: str, body_path: Path, expected_path: Path) -> None:
+    parsed = SOURCES[source].parse(URL, body_path.read_bytes())
+    expected = json.loads(expected_path.read_text())
+    records = _by_key(parsed.records)
+    assert parsed.row_errors == []
+    assert sorted(records) == sorted(tuple(item[k] for k in KEY_FIELDS) for item in expected)
+    for item in expected:
+        record = records[tuple(item[k] for k in KEY_FIELDS)]
+        for name in MANDATORY:
+            assert getattr(record, name) == _price(item[name]), (record.model, name)
+        for name in OPTIONAL:
+            if name in item:
+                assert getattr(record, name) == _price(item[name]), (record.model, name)
+        if "unit_prices" in item:
+            got = {unit.unit: unit.amount for unit in record.unit_prices}
+            assert got == {unit: Decimal(amount) for unit, amount in item["unit_prices"].items()}
+
+
+def test_every_source_has_a_fixture_pair() -> None:
+    for name in SOURCES:
+        bodies = list((FIXTURES / name).glob("*.md"))
+        assert bodies, name
+        for body in bodies:
+            assert body.with_name(body.name.removesuffix(".md") + ".expected.json").is_file()
+
+
+# --- drift: the anchor heading renamed -> a clean SourceLayoutError ---------------------
+
+DRIFT_CASES = [
+    pytest.param(anthropic, "anthropic/current.md", "## Model pricing", "## Model prices", id="anthropic"),
+    pytest.param(
+        openai, "openai/official.md", "### Standard pricing data", "### Standard prices", id="openai"
+    ),
+    pytest.param(google, "google/models.md", "### Standard", "### Regular", id="google"),
+]
+
+
+@pytest.mark.parametrize(("module", "fixture", "old", "new"), DRIFT_CASES)
+def test_renamed_table_heading_raises_layout_error(module, fixture: str, old: str, new: str) -> None:
+    body = (FIXTURES / fixture).read_text()
+    assert old in body
+    with pytest.raises(SourceLayoutError) as info:
+        module.parse(URL, body.replace(old, new).encode())
+    message = str(info.value)
+    assert "no pricing table found" in message
+    assert "the page layout may have changed" in message
+    assert URL in message
+
+
+@pytest.mark.parametrize("module", [anthropic, openai, google], ids=lambda m: m.NAME)
+def test_unrelated_page_raises_layout_error(module) -> None:
+    with pytest.raises(SourceLayoutError, match="the page layout may have changed"):
+        module.parse(URL, b"# Hello\n\n| Model | Price |\n| --- | --- |\n| x | $1 |\n")
+
+
+@pytest.mark.parametrize("module", [anthropic, openai, google], ids=lambda m: m.NAME)
+def test_module_constants(module) -> None:
+    assert module.KIND == "first-party"
+    assert module.LISTS_EVERYTHING is False
+    (url,) = module.start_urls(module.DEFAULT_BASE_URL + "/")
+    assert url.startswith(module.DEFAULT_BASE_URL + "/") and "//" not in url.split("://", 1)[1]
+
+
+def test_start_urls() -> None:
+    assert anthropic.start_urls("https://platform.claude.com") == [
+        "https://platform.claude.com/docs/en/about-claude/pricing.md"
+    ]
+    assert openai.start_urls("https://developers.openai.com") == [
+        "https://developers.openai.com/api/docs/pricing.md"
+    ]
+    assert google.start_urls("https://ai.google.dev") == [
+        "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
+    ]
+
+
+# --- shared cell parsing -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("$5 / MTok", Decimal("5")),
+        ("$0.50 / MTok", Decimal("0.50")),
+        ("$1.6 / MTok", Decimal("1.6")),
+        ("  $4.00 ", Decimal("4.00")),
+        ("$0.0375", Decimal("0.0375")),
+        ("$1,200 / MTok", Decimal("1200")),
+        ("$3 per 1M tokens", Decimal("3")),
+        ("-", None),
+        ("N/A", None),
+        ("Not available", None),
+        ("", None),
+        ("Free", Decimal(0)),
+    ],
+)
+def test_parse_price_cell(cell: str, expected: Decimal | None) -> None:
+    assert _markdown.parse_price_cell(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("$15.00 / 1M characters", "unexpected unit"),
+        ("$0.05 per hour", "unexpected unit"),
+        ("-$1 / MTok", "negative"),
+        ("$-1", "negative"),
+        ("TBD", "not a price"),
+        ("5 dollars", "not a price"),
+    ],
+)
+def test_parse_price_cell_rejects(cell: str, message: str) -> None:
+    with pytest.raises(_markdown.PriceCellError, match=message):
+        _markdown.parse_price_cell(cell)
+
+
+def test_iter_tables_gives_heading_path_and_skips_front_matter() -> None:
+    text = "---\ntitle: Pricing\n---\n\n# Top\n\n## A\n\nLabel\n\n| x | y |\n| - | - |\n| 1 | 2 |\n\n### B\n\n| p |\n| - |\n| q |\n"
+    tables = list(_markdown.iter_tables(text))
+    assert [t.headings for t in tables] == [("Top", "A"), ("Top", "A", "B")]
+    assert [t.levels for t in tables] == [(1, 2), (1, 2, 3)]
+    assert tables[0].header == ("x", "y") and tables[0].rows == (("1", "2"),)
+    assert tables[0].preceding_text == "Label" and tables[1].preceding_text == ""
+
+
+def test_merge_group_header() -> None:
+    text = "| | Short context | | Long context | |\n| - | - | - | - | - |\n| Model | Input | Output | Input | Output |\n| m | $1 | $2 | $3 | $4 |\n"
+    (table,) = _markdown.iter_tables(text)
+    merged = _markdown.merge_group_header(table, "Model")
+    assert merged.header == (
+        "Model",
+        "Short context Input",
+        "Short context Output",
+        "Long context Input",
+        "Long context Output",
+    )
+    assert merged.rows == (("m", "$1", "$2", "$3", "$4"),)
+
+
+# --- anthropic -------------------------------------------------------------------------
+
+_ANTHROPIC_HEAD = (
+    "## Model pricing\n\n"
+    "| Model | Base Input Tokens | 5m Cache Writes | 1h Cache Writes | Cache Hits & Refreshes | Output Tokens |\n"
+    "| --- | --- | --- | --- | --- | --- |\n"
+)
+
+
+def test_anthropic_bad_cell_is_a_row_error_not_a_zero() -> None:
+    body = _ANTHROPIC_HEAD + (
+        "| Claude Opus 5 | $5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+        "| Claude Odd 1 | TBD | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+        "| Claude Neg 1 | -$5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+        "| Claude Chars 1 | $5 / 1M characters | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+    )
+    parsed = anthropic.parse(URL, body.encode())
+    assert [r.model for r in parsed.records] == ["Claude Opus 5"]
+    assert len(parsed.row_errors) == 4  # three bad rows and the missing batch table
+    assert any("Claude Odd 1" in e and "not a price" in e for e in parsed.row_errors)
+    assert any("Claude Neg 1" in e and "negative" in e for e in parsed.row_errors)
+    assert any("Claude Chars 1" in e and "unexpected unit" in e for e in parsed.row_errors)
+    assert any("Batch processing" in e for e in parsed.row_errors)
+
+
+def test_anthropic_model_table_is_chosen_by_heading_not_by_model_rows() -> None:
+    decoy = "## Tool use pricing\n\n| Model | Base Input Tokens | Output Tokens |\n| --- | --- | --- |\n| Claude Opus 5 | $99 / MTok | $99 / MTok |\n\n"
+    body = (
+        decoy
+        + _ANTHROPIC_HEAD
+        + "| Claude Opus 5 | $5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+    )
+    (record,) = anthropic.parse(URL, body.encode()).records
+    assert (record.input, record.output) == (Decimal(5), Decimal(25))
+
+
+def test_anthropic_missing_price_column_is_a_layout_error() -> None:
+    body = "## Model pricing\n\n| Model | Base Input Tokens |\n| --- | --- |\n| Claude Opus 5 | $5 / MTok |\n"
+    with pytest.raises(SourceLayoutError, match="Output"):
+        anthropic.parse(URL, body.encode())
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Claude Opus 5 / Claude Opus 4.8", ["Claude Opus 5", "Claude Opus 4.8"]),
+        ("Claude Sonnet 4.5 / 4", ["Claude Sonnet 4.5", "Claude Sonnet 4"]),
+        ("Claude Mythos 5 (limited availability)", ["Claude Mythos 5"]),
+        ("Claude Haiku 4.5", ["Claude Haiku 4.5"]),
+    ],
+)
+def test_anthropic_model_cells(cell: str, names: list[str]) -> None:
+    assert anthropic._model_names(cell) == names
+
+
+# --- openai ----------------------------------------------------------------------------
+
+
+def test_openai_bad_cell_is_a_row_error() -> None:
+    body = (
+        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
+        "| gpt-x | $1.00 | $2.00 |\n| gpt-y | $1.00 | soon |\n"
+    )
+    parsed = openai.parse(URL, body.encode())
+    assert [r.model for r in parsed.records] == ["gpt-x"]
+    assert parsed.row_errors and "gpt-y" in parsed.row_errors[0]
+
+
+def test_openai_row_without_any_price_is_skipped() -> None:
+    body = (
+        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
+        "| gpt-x | $1.00 | $2.00 |\n| gpt-5.4-cyber | - | - |\n"
+    )
+    parsed = openai.parse(URL, body.encode())
+    assert [r.model for r in parsed.records] == ["gpt-x"] and parsed.row_errors == []
+
+
+# --- google ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("$2.50", [google.PriceSegment(Decimal("2.50"))]),
+        (
+            "$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens",
+            [google.PriceSegment(Decimal("1.25")), google.PriceSegment(Decimal("2.50"), 200000)],
+        ),
+        (
+            "$0.30 (text / image / video) $1.00 (audio)",
+            [google.PriceSegment(Decimal("0.30")), google.PriceSegment(Decimal("1.00"), modality="audio")],
+        ),
+        (
+            "$0.20, prompts <= 200k tokens $0.40, prompts > 200k $4.50 / 1,000,000 tokens per hour (storage price)",
+            [google.PriceSegment(Decimal("0.20")), google.PriceSegment(Decimal("0.40"), 200000)],
+        ),
+        ("$0.039 per image*", [google.PriceSegment(Decimal("0.039"), per_unit="image")]),
+        ("Not available", []),
+        ("Free of charge", [google.PriceSegment(Decimal(0))]),
+    ],
+)
+def test_google_paid_cells(cell: str, expected: list) -> None:
+    assert google.parse_paid_cell(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("Contact sales", "not a price"),
+        ("$14 / 1,000 search queries", "unexpected unit"),
+        ("-$1.00", "negative"),
+    ],
+)
+def test_google_bad_paid_cells(cell: str, message: str) -> None:
+    with pytest.raises(_markdown.PriceCellError, match=message):
+        google.parse_paid_cell(cell)
+
+
+def test_google_bad_cell_is_a_row_error() -> None:
+    body = (
+        "## Gemini X\n\n### Standard\n\n| | Free Tier | Paid Tier, per 1M tokens in USD |\n| - | - | - |\n"
+        "| Input price | Free of charge | Contact sales |\n| Output price | Free of charge | $1.00 |\n\n"
+        "## Gemini Y\n\n### Standard\n\n| | Free Tier | Paid Tier, per 1M tokens in USD |\n| - | - | - |\n"
+        "| Input price | Free of charge | $0.10 |\n| Output price | Free of charge | $0.40 |\n"
+    )
+    parsed = google.parse(URL, body.encode())
+    assert [r.model for r in parsed.records] == ["Gemini Y"]
+    assert parsed.row_errors and parsed.row_errors[0].startswith("Gemini X (standard)")
+
+
+def test_google_reads_sections_by_level_and_skips_unknown_sub_headings() -> None:
+    table = "| | Free Tier | Paid Tier, per 1M tokens in USD |\n| - | - | - |\n| Input price | - | $0.10 |\n| Output price | - | $0.40 |\n\n"
+    body = (
+        "# Gemini Developer API pricing\n\n## Gemini Y\n\n### Standard\n\n"
+        + table
+        + "### Priority\n\n"
+        + table
+    )
+    parsed = google.parse(URL, body.encode())
+    assert [(r.model, r.tier) for r in parsed.records] == [("Gemini Y", "standard")]
