@@ -143,6 +143,7 @@ def source_base_urls(names: list[str], environ: dict[str, str] | None = None) ->
 @no_wait_option
 @click.option("--accept-changes", is_flag=True, help="Apply quarantined changes and skip the sanity guard.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@format_option
 @_command
 def refresh(
     db_path: Path,
@@ -152,6 +153,7 @@ def refresh(
     no_wait: bool,
     accept_changes: bool,
     quiet: bool,
+    fmt: str,
 ) -> None:
     """Fetch prices from the sources and store what changed.
 
@@ -189,7 +191,7 @@ def refresh(
         }
         for o in outcomes
     ]
-    click.echo(render_rows(rows), nl=False)
+    click.echo(render_rows(rows, fmt=fmt), nl=False)
     if any(o.status != "ok" for o in outcomes):
         raise _Exit(EXIT_FAILED)
 
@@ -330,7 +332,7 @@ def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
             nl=False,
         )
         return
-    rows = source_status(db)
+    rows = source_status(db, _all_source_names())
     click.echo(render_rows(rows, fmt=fmt), nl=False)
     held = quarantine_rows(db)
     if held and fmt == "table":

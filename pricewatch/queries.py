@@ -55,13 +55,41 @@ def _age(since: str | None, now: datetime) -> str:
     return f"{seconds // 86400}d"
 
 
-def source_status(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per source seen in `runs`: last ok run, its age, last run's status and error."""
+def embedded_data_date(db: Database) -> str | None:
+    """The newest date of curated or replayed data, for a database never refreshed live."""
+    row = next(
+        iter(db.query("SELECT max(valid_from) AS newest FROM prices WHERE origin IN ('curated', 'replay')"))
+    )
+    return row["newest"][:10] if row["newest"] else None
+
+
+def source_status(
+    db: Database, registered: list[str] | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """One row per source (registered or seen in `runs`): last ok run, its age, last status and error."""
     now = now or datetime.now(UTC)
     rows = []
-    sources = [r["source"] for r in db.query("SELECT DISTINCT source FROM runs ORDER BY source")]
+    seen = [r["source"] for r in db.query("SELECT DISTINCT source FROM runs ORDER BY source")]
+    sources = list(dict.fromkeys([*(registered or []), *seen]))
+    embedded = embedded_data_date(db)
     for source in sources:
-        last = next(iter(db.query("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source])))
+        runs = list(db.query("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source]))
+        if not runs:
+            note = f"not refreshed yet: embedded data as of {embedded}" if embedded else "not refreshed yet"
+            rows.append(
+                {
+                    "source": source,
+                    "origin": "",
+                    "last_ok": "never",
+                    "age": "",
+                    "last_status": "",
+                    "last_error": "",
+                    "quarantined": 0,
+                    "problem": note,
+                }
+            )
+            continue
+        last = runs[0]
         ok = list(
             db.query(
                 "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 1", [source]
