@@ -6,105 +6,28 @@ that need them, so `pricewatch query` and `pricewatch history` start fast.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from pricewatch import __version__
-from pricewatch.errors import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_OTHER,
-    EXIT_USAGE,
-    PricewatchError,
+from pricewatch.commands import register_commands
+from pricewatch.commands._common import (
+    CONTEXT_SETTINGS,
+    EXIT_CODES_HELP,
+    ExitWith,
+    catalog_option,
+    db_option,
+    echo_wait,
+    format_option,
+    handle_errors,
+    load_catalog,
+    no_wait_option,
 )
-from pricewatch.output import FORMATS, render_rows
-
-EXIT_CODES_HELP = """\b
-Exit codes:
-  0  ok
-  1  a refresh partial or failed; a claim off or stale; a status check failed
-  2  usage error, or input that cannot be parsed
-  3  a claim that cannot be checked
-  4  any other error (one line; --debug shows the traceback)
-  5  the writer lock is busy and --no-wait was given"""
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-
-class _Exit(Exception):
-    """Leave with a code after output was already written."""
-
-    def __init__(self, code: int) -> None:
-        self.code = code
-
-
-def _command(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn PricewatchError into one `Error: ...` line and its exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        debug = ctx.find_root().params.get("debug", False)
-        try:
-            return func(*args, **kwargs)
-        except _Exit as leave:
-            ctx.exit(leave.code)
-        except PricewatchError as error:
-            if debug:
-                raise
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as error:
-            if debug:
-                raise
-            click.echo(f"Error: {type(error).__name__}: {error}", err=True)
-            ctx.exit(EXIT_OTHER)
-
-    return wrapper
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="PRICEWATCH_DB",
-    default=Path("data") / "pricewatch.db",
-    show_default=True,
-    help="SQLite database (env PRICEWATCH_DB).",
-)
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
-)
-catalog_option = click.option(
-    "--catalog",
-    "catalog_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    envvar="PRICEWATCH_CATALOG",
-    default=None,
-    help="Catalog TOML (default: the shipped data/catalog.toml; env PRICEWATCH_CATALOG).",
-)
-no_wait_option = click.option(
-    "--no-wait", is_flag=True, help="Exit with code 5 instead of waiting when another command is writing."
-)
-
-
-def _load_catalog(path: Path | None):
-    from pricewatch.paths import default_catalog_path
-    from pricewatch.scraper.catalog import load_catalog
-
-    return load_catalog(path or default_catalog_path())
-
-
-def _echo_wait(path: Path) -> None:
-    click.echo(f"Waiting for the writer lock {path} (another pricewatch command is writing)...", err=True)
+from pricewatch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PricewatchError
+from pricewatch.output import render_rows
 
 
 @click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
@@ -144,7 +67,7 @@ def source_base_urls(names: list[str], environ: dict[str, str] | None = None) ->
 @click.option("--accept-changes", is_flag=True, help="Apply quarantined changes and skip the sanity guard.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @format_option
-@_command
+@handle_errors
 def refresh(
     db_path: Path,
     catalog_path: Path | None,
@@ -170,14 +93,14 @@ def refresh(
 
     outcomes = run_refresh(
         db_path=db_path,
-        catalog=_load_catalog(catalog_path),
+        catalog=load_catalog(catalog_path),
         source_names=list(sources),
         replay_dir=replay,
         wait=not no_wait,
         accept_changes=accept_changes,
         base_urls=source_base_urls(list(sources) or _all_source_names()),
         show_progress=not quiet and sys.stderr.isatty(),
-        on_wait=_echo_wait,
+        on_wait=echo_wait,
     )
     rows = [
         {
@@ -193,7 +116,7 @@ def refresh(
     ]
     click.echo(render_rows(rows, fmt=fmt), nl=False)
     if any(o.status != "ok" for o in outcomes):
-        raise _Exit(EXIT_FAILED)
+        raise ExitWith(EXIT_FAILED)
 
 
 def _all_source_names() -> list[str]:
@@ -205,7 +128,7 @@ def _all_source_names() -> list[str]:
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--source", "sources", multiple=True, help="Record only this source (repeatable).")
-@_command
+@handle_errors
 def record(directory: Path, sources: tuple[str, ...]) -> None:
     """Fetch the sources live and write their responses as a replay directory.
 
@@ -223,7 +146,7 @@ def record(directory: Path, sources: tuple[str, ...]) -> None:
     for error in errors:
         click.echo(f"  failed: {error}", err=True)
     if errors:
-        raise _Exit(EXIT_FAILED)
+        raise ExitWith(EXIT_FAILED)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -233,7 +156,7 @@ def record(directory: Path, sources: tuple[str, ...]) -> None:
 @click.argument("sql")
 @db_option
 @format_option
-@_command
+@handle_errors
 def query(sql: str, db_path: Path, fmt: str) -> None:
     """Run read-only SQL against the database (opened with mode=ro).
 
@@ -271,7 +194,7 @@ class QueryError(PricewatchError):
 @db_option
 @catalog_option
 @format_option
-@_command
+@handle_errors
 def history(
     model: str, provider: str | None, tier: str | None, db_path: Path, catalog_path: Path | None, fmt: str
 ) -> None:
@@ -284,7 +207,7 @@ def history(
     from pricewatch.queries import price_history
     from pricewatch.scraper.store import open_database
 
-    catalog = _load_catalog(catalog_path)
+    catalog = load_catalog(catalog_path)
     db = open_database(db_path, read_only=True)
     rows = price_history(db, catalog, model, provider=provider, tier=tier)
     click.echo(render_rows(rows, fmt=fmt), nl=False)
@@ -294,7 +217,7 @@ def history(
 @click.argument("search", required=False)
 @catalog_option
 @format_option
-@_command
+@handle_errors
 def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
     """Catalog ids, names and aliases, to find what to type.
 
@@ -304,7 +227,7 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
     """
     from pricewatch.queries import search_models
 
-    rows = search_models(_load_catalog(catalog_path), search)
+    rows = search_models(load_catalog(catalog_path), search)
     click.echo(render_rows(rows, ["id", "name", "creator", "open_weights", "aliases"], fmt), nl=False)
 
 
@@ -313,7 +236,7 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 when a source is stale or failing (for monitoring).")
 @db_option
 @format_option
-@_command
+@handle_errors
 def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
     """Per source: last ok run and its age, last error, quarantine.
 
@@ -339,7 +262,7 @@ def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
         click.echo(f"\nQuarantine ({len(held)} pending; apply with `pricewatch refresh --accept-changes`):")
         click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)
     if check and any(r["problem"] for r in rows):
-        raise _Exit(EXIT_FAILED)
+        raise ExitWith(EXIT_FAILED)
 
 
 # ----------------------------------------------------------------------------- the main job
@@ -347,7 +270,7 @@ def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @db_option
-@_command
+@handle_errors
 def demo(db_path: Path) -> None:
     """The main job on the embedded data: build the database from what ships in data/.
 
@@ -359,6 +282,9 @@ def demo(db_path: Path) -> None:
 
     for line in run_demo(db_path):
         click.echo(line)
+
+
+register_commands(cli)
 
 
 def main() -> None:
