@@ -1,0 +1,195 @@
+"""Prices as of a time: the price then in force, retail vs the open-weight market (pure).
+
+Everything here works on ``PricePoint`` values that a thin loader
+(``pricewatch.scraper.loaders``) reads from the store; nothing here does I/O. Every
+function takes the time it answers for (``at``), so any figure can be computed for any
+day in the history. Times are UTC ISO 8601 text ("2026-08-22T18:35:39Z"), compared as text.
+
+Model facts (who made a model, open weights or not, which providers are its makers) come
+from the catalog, passed in as a ``ModelFacts`` mapping so analysis never imports the store.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+__all__ = [
+    "PRICE_FIELDS",
+    "MarketPrice",
+    "ModelFacts",
+    "PricePoint",
+    "Statistic",
+    "market_price",
+    "offers_at",
+    "price_at",
+    "retail_price",
+]
+
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
+Statistic = Literal["cheapest", "median"]
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """One period of one offer's token prices (a row of ``prices`` joined to its offer)."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    currency: str
+    valid_from: str
+    valid_to: str | None
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    cache_write_1h: Decimal | None = None
+    reasoning: Decimal | None = None
+    origin: str = "live"
+    quantization: str | None = None
+    confidence: str | None = None
+    source_url: str | None = None
+    variable: bool = False
+
+    def in_force(self, at: str) -> bool:
+        """True when this price applied at ``at`` (half-open interval)."""
+        return self.valid_from <= at and (self.valid_to is None or at < self.valid_to)
+
+    def value(self, field: str) -> Decimal | None:
+        """A price field by name, per million tokens."""
+        return getattr(self, field)
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the analysis needs to know about a model from the catalog."""
+
+    id: str
+    name: str
+    creator: str
+    open_weights: bool
+    makers: tuple[str, ...] = ()
+    scores: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class MarketPrice:
+    """A price for a model chosen among several offers, with the offers it rests on."""
+
+    model: str
+    statistic: str
+    input: Decimal | None
+    output: Decimal | None
+    cache_read: Decimal | None
+    offers: tuple[PricePoint, ...]
+
+    def value(self, field: str) -> Decimal | None:
+        """input, output or cache_read."""
+        return getattr(self, field)
+
+
+def offers_at(
+    points: Iterable[PricePoint],
+    model: str,
+    at: str,
+    *,
+    provider: str | None = None,
+    tier: str = "standard",
+    min_prompt_tokens: int = 0,
+    currency: str | None = "USD",
+) -> list[PricePoint]:
+    """Every offer's price in force at ``at`` for a model (optionally one provider)."""
+    return [
+        p
+        for p in points
+        if p.model == model
+        and p.tier == tier
+        and p.min_prompt_tokens == min_prompt_tokens
+        and (provider is None or p.provider == provider)
+        and (currency is None or p.currency == currency)
+        and not p.variable
+        and p.in_force(at)
+    ]
+
+
+def _preferred(points: Sequence[PricePoint]) -> PricePoint | None:
+    """One offer among a provider's variants: the plain one ('' variant) first, then measured, then newest."""
+    if not points:
+        return None
+    return sorted(
+        points,
+        key=lambda p: (p.variant != "", p.origin == "curated", p.valid_from),
+        reverse=False,
+    )[0]
+
+
+def price_at(
+    points: Iterable[PricePoint],
+    model: str,
+    provider: str,
+    at: str,
+    *,
+    tier: str = "standard",
+    min_prompt_tokens: int = 0,
+) -> PricePoint | None:
+    """The price a provider charged for a model at ``at`` (its plain offer before variants)."""
+    return _preferred(
+        offers_at(points, model, at, provider=provider, tier=tier, min_prompt_tokens=min_prompt_tokens)
+    )
+
+
+def retail_price(
+    points: Iterable[PricePoint], facts: ModelFacts, at: str, *, tier: str = "standard"
+) -> PricePoint | None:
+    """The maker's own price for its model at ``at`` ("retail"); None when no maker price is known."""
+    points = list(points)
+    for maker in facts.makers:
+        found = price_at(points, facts.id, maker, at, tier=tier)
+        if found is not None:
+            return found
+    return None
+
+
+def market_price(
+    points: Iterable[PricePoint],
+    model: str,
+    at: str,
+    *,
+    statistic: str = "cheapest",
+    exclude_providers: Sequence[str] = ("openrouter",),
+    unquantized_only: bool = False,
+    tier: str = "standard",
+) -> MarketPrice | None:
+    """What hosts charge for a model at ``at``.
+
+    ``statistic`` is "cheapest", "median", or a provider id (a named host). OpenRouter's own
+    list price is left out by default (it is an aggregator's figure, not a host's); offers
+    quantized below 8 bits are left out with ``unquantized_only`` ("fp8"/"bf16"/"fp16" count
+    as unquantized, as hosts present them).
+    """
+    candidates = [p for p in offers_at(points, model, at, tier=tier) if p.provider not in exclude_providers]
+    if unquantized_only:
+        candidates = [
+            p for p in candidates if (p.quantization or "").lower() in {"", "fp8", "bf16", "fp16", "fp32"}
+        ]
+    if statistic not in ("cheapest", "median"):
+        candidates = [p for p in candidates if p.provider == statistic]
+    candidates = [p for p in candidates if p.input is not None and p.output is not None]
+    if not candidates:
+        return None
+    if statistic == "median":
+
+        def med(field: str) -> Decimal | None:
+            values = [p.value(field) for p in candidates if p.value(field) is not None]
+            return statistics.median(values) if values else None
+
+        return MarketPrice(model, "median", med("input"), med("output"), med("cache_read"), tuple(candidates))
+    # cheapest (or the named host): the offer with the lowest 3:1 blended price
+    best = min(candidates, key=lambda p: (p.input * 3 + p.output, p.provider, p.variant))  # type: ignore[operator]
+    return MarketPrice(model, statistic, best.input, best.output, best.cache_read, (best,))
