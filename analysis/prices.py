@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -23,6 +24,7 @@ __all__ = [
     "ModelFacts",
     "PricePoint",
     "Statistic",
+    "as_time",
     "market_price",
     "offers_at",
     "price_at",
@@ -31,6 +33,25 @@ __all__ = [
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
 Statistic = Literal["cheapest", "median"]
+
+
+def as_time(value: str | date | datetime, *, end_of_day: bool = False) -> str:
+    """A time as the store's UTC text ("2026-08-22T00:00:00Z").
+
+    A ``date`` means its first instant, or its last second with ``end_of_day`` (so "as of
+    2026-08-22" sees a price observed at 18:35 that day). Text passes through unchanged when
+    it is already a full time; a bare "YYYY-MM-DD" is read as a date.
+    """
+    if isinstance(value, str):
+        if len(value) == 10:
+            value = date.fromisoformat(value)
+        else:
+            return value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat() + ("T23:59:59Z" if end_of_day else "T00:00:00Z")
 
 
 @dataclass(frozen=True)
@@ -122,11 +143,9 @@ def _preferred(points: Sequence[PricePoint]) -> PricePoint | None:
     """One offer among a provider's variants: the plain one ('' variant) first, then measured, then newest."""
     if not points:
         return None
-    return sorted(
-        points,
-        key=lambda p: (p.variant != "", p.origin == "curated", p.valid_from),
-        reverse=False,
-    )[0]
+    # Two stable sorts: newest first, then plain before variants and measured before curated.
+    newest_first = sorted(points, key=lambda p: p.valid_from, reverse=True)
+    return sorted(newest_first, key=lambda p: (p.variant != "", p.origin == "curated"))[0]
 
 
 def price_at(

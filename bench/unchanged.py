@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def handler(request: httpx.Request) -> httpx.Response:
         body = bodies.get(request.url.path)
-        return httpx.Response(200 if body else 404, content=body or b"", headers={"content-type": "application/json"})
+        return httpx.Response(
+            200 if body else 404, content=body or b"", headers={"content-type": "application/json"}
+        )
 
     catalog = load_catalog(default_catalog_path())
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - started
         size_after, rows_after = settled(db_path)
     print(f"{args.refreshes} unchanged refreshes of {args.models} models ({rows_before} price rows)")
-    print("| refreshes | DB before (bytes) | DB after (bytes) | growth (bytes) | price rows added | s per refresh |")
+    print(
+        "| refreshes | DB before (bytes) | DB after (bytes) | growth (bytes) | price rows added | s per refresh |"
+    )
     print("|---|---|---|---|---|---|")
     print(
         f"| {args.refreshes} | {size_before} | {size_after} | {size_after - size_before} "

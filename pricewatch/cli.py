@@ -234,15 +234,28 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.option("--unmapped", is_flag=True, help="List source names the catalog does not map.")
 @click.option("--check", is_flag=True, help="Exit 1 when a source is stale or failing (for monitoring).")
+@click.option(
+    "--config",
+    "schedule_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    envvar="PRICEWATCH_SCHEDULE",
+    default=None,
+    help="Schedule TOML whose intervals define staleness (default: data/schedule.toml; env PRICEWATCH_SCHEDULE).",
+)
 @db_option
 @format_option
 @handle_errors
-def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
-    """Per source: last ok run and its age, last error, quarantine.
+def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Path, fmt: str) -> None:
+    """Per source: last ok run and its age, last error, quarantine, staleness.
+
+    A source is stale when its last ok run is older than three times its interval in the
+    schedule (data/schedule.toml, or --config); --check then exits 1, as it does when a
+    source's last run failed.
 
     \b
     Example:
         pricewatch status
+        pricewatch status --check || echo "pricewatch needs attention"
         pricewatch status --unmapped --format csv
     """
     from pricewatch.queries import quarantine_rows, source_status, unmapped_rows
@@ -255,7 +268,14 @@ def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
             nl=False,
         )
         return
-    rows = source_status(db, _all_source_names())
+    intervals = None  # the shipped schedule's
+    if schedule_path is not None:
+        from pricewatch.scraper.schedule_config import load_schedule, source_intervals
+        from pricewatch.scraper.sources import get_source
+
+        names = _all_source_names()
+        intervals = source_intervals(load_schedule(schedule_path), [(n, get_source(n).KIND) for n in names])
+    rows = source_status(db, _all_source_names(), intervals=intervals)
     click.echo(render_rows(rows, fmt=fmt), nl=False)
     held = quarantine_rows(db)
     if held and fmt == "table":
@@ -270,17 +290,28 @@ def status(unmapped: bool, check: bool, db_path: Path, fmt: str) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @db_option
+@click.option(
+    "--out",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PRICEWATCH_SITE_DIR",
+    default=Path("public"),
+    show_default=True,
+    help="Where the static site is built (env PRICEWATCH_SITE_DIR).",
+)
+@click.option("--no-site", is_flag=True, help="Build the database only, not the site.")
 @handle_errors
-def demo(db_path: Path) -> None:
-    """The main job on the embedded data: build the database from what ships in data/.
+def demo(db_path: Path, site_dir: Path, no_site: bool) -> None:
+    """The main job on the embedded data: build the database from what ships in data/, then the site.
 
     \b
     Example:
         pricewatch demo
+        pricewatch serve        # then open http://127.0.0.1:8000/
     """
     from pricewatch.refresh_command import run_demo
 
-    for line in run_demo(db_path):
+    for line in run_demo(db_path, None if no_site else site_dir):
         click.echo(line)
 
 

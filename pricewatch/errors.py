@@ -15,6 +15,9 @@ imports click.
       LockBusyError          another writer holds the lock and we were told not to wait
       ReplayError            a replay manifest we cannot use
       ClaimError             a claim we cannot parse or check
+      BuildError             the site could not be built (the previous one is left as it was)
+      ConfigError            a configuration file or option we cannot use (schedule.toml, --source)
+      RefreshCancelledError  a refresh stopped on request (the scheduler got SIGTERM); its run is abandoned
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OTHER",
     "EXIT_USAGE",
+    "BuildError",
     "ClaimError",
+    "ConfigError",
     "FetchError",
     "LockBusyError",
     "PricewatchError",
     "RecordInvalid",
+    "RefreshCancelledError",
     "ReplayError",
     "SourceError",
     "SourceLayoutError",
@@ -148,3 +154,24 @@ class ClaimError(PricewatchError):
     """A claim we cannot parse or check."""
 
     exit_code = EXIT_USAGE
+
+
+class BuildError(PricewatchError):
+    """The site could not be built; the message says why, and the previous site is left as it was."""
+
+
+class ConfigError(PricewatchError):
+    """A configuration file or option that cannot be used; the message names the file and the entry."""
+
+    exit_code = EXIT_USAGE
+
+
+class RefreshCancelledError(PricewatchError):
+    """A refresh stopped on request before it finished; its run is recorded as abandoned."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(
+        self, message: str = "the refresh was stopped before it finished; its run is abandoned"
+    ) -> None:
+        super().__init__(message)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,10 +35,23 @@ def price_history(
         where.append("o.tier = ?")
         params.append(tier)
     fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    # Curated rows carry their confidence and citation; a low-confidence one is never shown
+    # as fact. A database opened read-only before that migration has no curated_sources.
+    if "curated_sources" in db.table_names():
+        cited = (
+            "CASE WHEN cs.confidence = 'low' THEN 'low (unverified)' ELSE cs.confidence END AS confidence, "
+            "cs.source_url"
+        )
+        join = (
+            "LEFT JOIN curated_sources cs ON p.origin = 'curated' AND cs.offer_id = p.offer_id "
+            "AND cs.valid_from = p.valid_from"
+        )
+    else:
+        cited, join = "NULL AS confidence, NULL AS source_url", ""
     sql = (
         f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
-        f"{fields}, p.currency, p.origin, p.closed_reason, p.last_seen "
-        f"FROM prices p JOIN offers o ON o.id = p.offer_id WHERE {' AND '.join(where)} "
+        f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen "
+        f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
         f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
     )
     return list(db.query(sql, params))
@@ -63,14 +77,39 @@ def embedded_data_date(db: Database) -> str | None:
     return row["newest"][:10] if row["newest"] else None
 
 
+def shipped_source_intervals(names: list[str]) -> dict[str, timedelta]:
+    """Each registered source's interval from the shipped data/schedule.toml ({} if it is missing)."""
+    from pricewatch.errors import PricewatchError
+    from pricewatch.paths import shipped_data_dir
+    from pricewatch.scraper.schedule_config import load_schedule, source_intervals
+    from pricewatch.scraper.sources import SOURCE_NAMES, get_source
+
+    try:
+        config = load_schedule(shipped_data_dir() / "schedule.toml")
+    except PricewatchError:
+        return {}
+    return source_intervals(config, [(n, get_source(n).KIND) for n in names if n in SOURCE_NAMES])
+
+
 def source_status(
-    db: Database, registered: list[str] | None = None, now: datetime | None = None
+    db: Database,
+    registered: list[str] | None = None,
+    now: datetime | None = None,
+    intervals: Mapping[str, timedelta] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per source (registered or seen in `runs`): last ok run, its age, last status and error."""
+    """One row per source (registered or seen in `runs`): last ok run, its age, last status and error.
+
+    A source is ``stale`` when its last ok run finished more than three times its
+    interval ago; ``intervals`` (source -> timedelta) default to data/schedule.toml's.
+    """
+    from pricewatch.scraper.schedule_config import STALE_FACTOR, format_duration
+
     now = now or datetime.now(UTC)
     rows = []
     seen = [r["source"] for r in db.query("SELECT DISTINCT source FROM runs ORDER BY source")]
     sources = list(dict.fromkeys([*(registered or []), *seen]))
+    if intervals is None:
+        intervals = shipped_source_intervals(sources)
     embedded = embedded_data_date(db)
     for source in sources:
         runs = list(db.query("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source]))
@@ -86,6 +125,7 @@ def source_status(
                     "last_error": "",
                     "quarantined": 0,
                     "problem": note,
+                    "stale": False,
                 }
             )
             continue
@@ -108,6 +148,15 @@ def source_status(
             problem = f"last run {last['status']}"
         if ok_row is None:
             problem = problem or "no ok run yet"
+        interval = intervals.get(source)
+        last_ok_at = ok_row and datetime.fromisoformat(ok_row["finished_at"].replace("Z", "+00:00"))
+        stale = bool(last_ok_at and interval and now - last_ok_at > STALE_FACTOR * interval)
+        if stale:
+            note = (
+                f"stale: last ok run {_age(ok_row['finished_at'], now)} ago, "
+                f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
+            )
+            problem = f"{problem}; {note}" if problem else note
         rows.append(
             {
                 "source": source,
@@ -118,6 +167,7 @@ def source_status(
                 "last_error": last["error"] or "",
                 "quarantined": pending,
                 "problem": problem,
+                "stale": stale,
             }
         )
     return rows

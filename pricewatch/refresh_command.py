@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +26,17 @@ def run_refresh(
     show_progress: bool = False,
     on_wait: Callable[[Path], None] | None = None,
     transport=None,
+    settings=None,
+    cancel: threading.Event | None = None,
 ):
-    """Refresh the named sources (all when empty) under the writer lock; returns their outcomes."""
+    """Refresh the named sources (all when empty) under the writer lock; returns their outcomes.
+
+    ``cancel`` (the scheduler's stop event) stops the refresh once set: a wait for the lock
+    ends, and fetching is cancelled at its next await. A source's store step has no await,
+    so it is never cut in half; runs left `running` are marked abandoned before the lock is
+    released, and RefreshCancelledError is raised.
+    """
+    from pricewatch.scraper.fx import load_fx_rates, read_fx_rates
     from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.refresh import cache_lookup, refresh_sources
@@ -38,11 +48,16 @@ def run_refresh(
     origin = "replay" if replay_dir is not None else "live"
     if replay_dir is not None:
         transport = load_replay(replay_dir)
-    with writer_lock(db_path, wait=wait, on_wait=on_wait):
+        if not source_names:
+            # Replaying a directory refreshes the sources it recorded, not every registered one.
+            modules = recorded_sources(transport, modules, base_urls or {})
+    with writer_lock(db_path, wait=wait, on_wait=on_wait, cancel=cancel):
         db = open_database(db_path)
         abandon_running_runs(db)
         sync_catalog(db, catalog)
-        settings = FetchSettings()
+        # The dated currency rates behind the current_prices_usd view (unchanged: no write).
+        load_fx_rates(db, read_fx_rates(shipped_data_dir() / "fx_rates.csv"))
+        settings = settings or FetchSettings()
 
         async def go():
             async with make_client(settings, transport=transport) as client:
@@ -82,7 +97,47 @@ def run_refresh(
                         on_done=on_done,
                     )
 
-        return asyncio.run(go())
+        if cancel is None:
+            return asyncio.run(go())
+        return asyncio.run(_cancellable(go(), cancel, lambda: abandon_running_runs(db)))
+
+
+async def _cancellable(work, cancel: threading.Event, abandon: Callable[[], object]):
+    """Run ``work`` until it finishes or ``cancel`` is set; then cancel it and call ``abandon``."""
+    from pricewatch.errors import RefreshCancelledError
+
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        # Polled, not awaited on: the event is set from a signal handler or another thread.
+        await asyncio.wait({task}, timeout=0.2)
+        if cancel.is_set() and not task.done():
+            task.cancel()
+            try:
+                return await task  # it finished before the cancellation reached an await
+            except asyncio.CancelledError:
+                abandon()
+                raise RefreshCancelledError() from None
+    return task.result()
+
+
+def recorded_sources(transport, modules, base_urls: dict[str, str]):
+    """The modules whose start URLs a replay directory holds; ReplayError when it holds none."""
+    import httpx
+
+    from pricewatch.errors import ReplayError
+
+    recorded = {str(httpx.URL(entry.url)) for entry in transport.entries}
+    chosen = [
+        m
+        for m in modules
+        if any(
+            str(httpx.URL(url)) in recorded
+            for url in m.start_urls(base_urls.get(m.NAME, m.DEFAULT_BASE_URL).rstrip("/"))
+        )
+    ]
+    if not chosen:
+        raise ReplayError("the replay directory holds no start URL of any source (see its manifest.json)")
+    return chosen
 
 
 def run_record(
@@ -124,13 +179,22 @@ def embedded_snapshot_dir() -> Path:
     return shipped_data_dir() / "snapshot"
 
 
-def run_demo(db_path: Path) -> list[str]:
-    """The main job on embedded data: replay the shipped snapshot into the database."""
+def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
+    """The main job on embedded data: load the curated history, replay the shipped snapshot,
+    then (with ``site_dir``) build the static site from the result."""
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
+    from pricewatch.scraper.curated import run_load_curated
 
     catalog = load_catalog(default_catalog_path())
     lines = []
+    # (a) the dated list prices of 2023 to now: the history before scraping began.
+    load = run_load_curated(db_path, catalog, shipped_data_dir() / "curated_prices.csv")
+    lines.append(
+        f"curated: {load.rows} rows, {load.stats.price_rows_added} price rows added, "
+        f"{len(load.disagreements)} disagreements with measured history"
+    )
+    # (b) the recorded snapshot: measured prices, which outrank curated ones.
     snapshot = embedded_snapshot_dir()
     outcomes = run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=snapshot)
     for outcome in outcomes:
@@ -139,4 +203,14 @@ def run_demo(db_path: Path) -> list[str]:
             + (f" ({outcome.error})" if outcome.error else "")
         )
     lines.append(f'Database: {db_path} (try: pricewatch query "select * from current_prices limit 10")')
+    # (c) the static site, from everything above.
+    if site_dir is not None:
+        from pricewatch.build import build_site
+
+        report = build_site(db_path, site_dir, catalog=catalog)
+        lines.extend(report.lines())
+        lines.append(
+            f"Site: open {site_dir / 'index.html'} in a browser, or run `pricewatch serve --dir {site_dir}` "
+            "and visit http://127.0.0.1:8000/"
+        )
     return lines

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint
+from pricewatch.analysis.ratios import PeerGroup, parse_peer_groups
+from pricewatch.errors import StoreError
 from pricewatch.scraper.catalog import Catalog
 
-__all__ = ["load_model_facts", "load_price_points"]
+__all__ = ["load_model_facts", "load_peer_groups", "load_price_points"]
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -77,3 +81,16 @@ def load_model_facts(catalog: Catalog) -> dict[str, ModelFacts]:
             scores=scores,
         )
     return facts
+
+
+def load_peer_groups(path: Path | None = None) -> dict[str, PeerGroup]:
+    """Peer groups from data/peer_groups.toml (or ``path``), in file order."""
+    if path is None:
+        from pricewatch.paths import shipped_data_dir
+
+        path = shipped_data_dir() / "peer_groups.toml"
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return parse_peer_groups(document)
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as error:
+        raise StoreError(f"peer groups {path}: {error}") from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from pricewatch.errors import LockBusyError
+from pricewatch.errors import LockBusyError, RefreshCancelledError
 
 __all__ = ["lock_path_for", "writer_lock"]
 
@@ -20,9 +21,17 @@ def lock_path_for(db_path: Path) -> Path:
 
 @contextmanager
 def writer_lock(
-    db_path: Path, *, wait: bool = True, on_wait: Callable[[Path], None] | None = None
+    db_path: Path,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[Path], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Iterator[None]:
-    """Hold the writer lock of ``db_path``; wait for it (telling ``on_wait``) or raise LockBusyError."""
+    """Hold the writer lock of ``db_path``; wait for it (telling ``on_wait``) or raise LockBusyError.
+
+    With ``cancel``, the wait polls it and raises RefreshCancelledError once it is set, so
+    a scheduler told to stop is not stuck behind another writer.
+    """
     path = lock_path_for(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path))
@@ -33,8 +42,22 @@ def writer_lock(
             raise LockBusyError(str(path)) from None
         if on_wait is not None:
             on_wait(path)
-        lock.acquire()
+        if cancel is None:
+            lock.acquire()
+        else:
+            _acquire_unless_cancelled(lock, cancel)
     try:
         yield
     finally:
         lock.release()
+
+
+def _acquire_unless_cancelled(lock: FileLock, cancel: threading.Event) -> None:
+    while True:
+        if cancel.is_set():
+            raise RefreshCancelledError("stopped while waiting for the writer lock")
+        try:
+            lock.acquire(timeout=0.2)
+            return
+        except Timeout:
+            continue

@@ -268,19 +268,21 @@ def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catal
                 }
             )
         rows.setdefault(model_id, row)
-    existing = {r["id"] for r in db.query("SELECT id FROM models")}
+    columns = ("canonical_slug", "hugging_face_id", "listed_at", "context_length")
+    existing = {
+        r[0]: dict(zip(columns, r[1:], strict=True))
+        for r in db.conn.execute(f"SELECT id, {', '.join(columns)} FROM models")
+    }
     new_rows = [r for r in rows.values() if r["id"] not in existing]
     if new_rows:
         db["models"].insert_all(new_rows, pk="id", alter=False)
     for row in rows.values():
-        if row["id"] in existing:
-            update = {
-                k: v
-                for k, v in row.items()
-                if k in {"canonical_slug", "hugging_face_id", "listed_at", "context_length"} and v is not None
-            }
-            if update:
-                db["models"].update(row["id"], update)
+        stored = existing.get(row["id"])
+        if stored is None:
+            continue
+        update = {k: row[k] for k in columns if row.get(k) is not None and row[k] != stored[k]}
+        if update:
+            db["models"].update(row["id"], update)
 
 
 def _providers(db: Database, observations: Sequence[Observation], source: str) -> None:

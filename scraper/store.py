@@ -12,8 +12,11 @@ History is change-only (``prices`` and ``unit_prices`` are timelines per offer, 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
+import tarfile
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -227,6 +230,14 @@ def m001_initial(db: Database) -> None:
     _create_views(db)
 
 
+@migrations()
+def m002_fetches_change_only(db: Database) -> None:
+    # An unchanged refresh must cost nothing: a fetch that returns the body already
+    # stored for its URL only moves `last_fetched_at` on the existing row.
+    db["fetches"].add_column("last_fetched_at", str)
+    db.execute("UPDATE fetches SET last_fetched_at = fetched_at")
+
+
 def _create_views(db: Database) -> None:
     price_list = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
     db.create_view(
@@ -253,6 +264,81 @@ def _create_views(db: Database) -> None:
         """,
         replace=True,
     )
+
+
+@migrations()
+def m003_curated_sources(db: Database) -> None:
+    # Confidence and citation of each curated row, so whatever shows a curated price can
+    # say how sure it is (a `low` row is never shown as fact). Keyed like the price row
+    # the curated value opened: (offer_id, valid_from).
+    db["curated_sources"].create(
+        {
+            "offer_id": int,
+            "valid_from": str,
+            "confidence": str,
+            "event": str,
+            "source_url": str,
+            "evidence": str,
+        },
+        pk=("offer_id", "valid_from"),
+        foreign_keys=[("offer_id", "offers", "id")],
+    )
+
+
+@migrations()
+def m004_fx_rates(db: Database) -> None:
+    # Dated reference rates (data/fx_rates.csv, loaded by pricewatch.scraper.fx) and a USD
+    # view of the current prices in which every converted figure says so.
+    db["fx_rates"].create(
+        {
+            "date": str,
+            "currency": str,
+            "usd_per_unit": str,
+            "source_url": str,
+            "note": str,
+            "confidence": str,
+        },
+        pk=("currency", "date"),
+    )
+    # Decimal text in, decimal text out: SQLite multiplies REALs, so a converted price is
+    # rounded to 6 decimals and printed without an exponent (USD prices pass unchanged).
+    converted = ",\n".join(
+        f"CASE WHEN c.currency = 'USD' THEN c.{name} WHEN c.{name} IS NULL OR r.usd_per_unit IS NULL THEN NULL "
+        f"ELSE rtrim(rtrim(printf('%.6f', CAST(c.{name} AS REAL) * CAST(r.usd_per_unit AS REAL)), '0'), '.') "
+        f"END AS {name}"
+        for name in PRICE_FIELDS
+    )
+    db.create_view(
+        "current_prices_usd",
+        f"""
+        WITH latest AS (
+            SELECT f.currency, f.usd_per_unit, f.date FROM fx_rates f
+            WHERE f.date = (SELECT max(g.date) FROM fx_rates g WHERE g.currency = f.currency)
+        )
+        SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, c.quantization,
+               {converted},
+               c.variable, c.currency AS published_currency,
+               CASE WHEN c.currency != 'USD' AND r.usd_per_unit IS NOT NULL THEN 1 ELSE 0 END AS converted,
+               r.usd_per_unit AS fx_rate, r.date AS fx_date,
+               c.origin, c.valid_from, c.last_seen, c.offer_id
+        FROM current_prices c
+        LEFT JOIN latest r ON r.currency = c.currency AND c.currency != 'USD'
+        """,
+        replace=True,
+    )
+
+
+@migrations()
+def m005_raw_archives(db: Database) -> None:
+    # `pricewatch vacuum` moves old raw bodies out of raw_responses into one tar.xz per
+    # month (bodies named by sha256); fetches.sha256 keeps pointing at them and
+    # load_raw_body looks in the archive when a body is no longer in raw_responses.
+    db["raw_archives"].create(
+        {"month": str, "format": str, "bodies": int, "size": int, "archive": bytes, "updated_at": str},
+        pk="month",
+    )
+    db["raw_archive_members"].create({"sha256": str, "month": str, "size": int}, pk="sha256")
+    db["raw_archive_members"].create_index(["month"])
 
 
 def open_database(path: Path | str, *, read_only: bool = False) -> Database:
@@ -418,24 +504,41 @@ def save_raw_response(
     sha = None
     if body is not None:
         sha = hashlib.sha256(body).hexdigest()
-        db.execute(
-            "INSERT OR IGNORE INTO raw_responses (sha256, size, compression, body) VALUES (?, ?, 'zlib', ?)",
-            [sha, len(body), zlib.compress(body, 6)],
-        )
-    db["fetches"].insert(
-        {
-            "run_id": run_id,
-            "url": url,
-            "status": status,
-            "fetched_at": fetched_at,
-            "sha256": sha,
-            "etag": etag,
-            "last_modified": last_modified,
-            "content_type": content_type,
-            "repository": repository,
-            "git_commit": git_commit,
-            "path": path,
-        }
+        stored = db.conn.execute("SELECT 1 FROM raw_responses WHERE sha256 = ?", [sha]).fetchone()
+        if stored is None:
+            db.conn.execute(
+                "INSERT INTO raw_responses (sha256, size, compression, body) VALUES (?, ?, 'zlib', ?)",
+                [sha, len(body), zlib.compress(body, 6)],
+            )
+    if repository is None:
+        latest = db.conn.execute(
+            "SELECT id, sha256, status, last_fetched_at FROM fetches WHERE url = ? AND repository IS NULL "
+            "ORDER BY fetched_at DESC, id DESC LIMIT 1",
+            [url],
+        ).fetchone()
+        if latest is not None and latest[1] == sha and latest[2] == status and sha is not None:
+            if latest[3] is None or fetched_at > latest[3]:
+                db.conn.execute(
+                    "UPDATE fetches SET last_fetched_at = ? WHERE id = ?", [fetched_at, latest[0]]
+                )
+            return sha
+    db.conn.execute(
+        "INSERT INTO fetches (run_id, url, status, fetched_at, last_fetched_at, sha256, etag, last_modified, "
+        "content_type, repository, git_commit, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            url,
+            status,
+            fetched_at,
+            fetched_at,
+            sha,
+            etag,
+            last_modified,
+            content_type,
+            repository,
+            git_commit,
+            path,
+        ],
     )
     return sha
 
@@ -444,9 +547,71 @@ def load_raw_body(db: Database, sha256: str) -> bytes:
     """A stored body by its hash."""
     rows = list(db.query("SELECT compression, body FROM raw_responses WHERE sha256 = ?", [sha256]))
     if not rows:
-        raise StoreError(f"no stored response {sha256}")
+        archived = _load_archived_body(db, sha256)
+        if archived is None:
+            raise StoreError(
+                f"no stored response {sha256} (never stored, or pruned by `pricewatch vacuum --prune`)"
+            )
+        return archived
     row = rows[0]
     return zlib.decompress(row["body"]) if row["compression"] == "zlib" else row["body"]
+
+
+class _ArchiveReader:
+    """A forward-only reader of one month's tar.xz, kept between calls (one per thread).
+
+    `pricewatch vacuum` writes members in the order the bodies were last fetched, and
+    `reparse` reads them in fetch order, so reading on from where the last call stopped
+    decompresses a month once instead of once per body. A body behind the reader's
+    position costs one restart.
+    """
+
+    def __init__(self, key: tuple, blob: bytes) -> None:
+        self.key = key
+        self.blob = blob
+        self._restart()
+
+    def _restart(self) -> None:
+        # Kept open across calls on purpose; it only reads the bytes in memory.
+        self.archive = tarfile.open(fileobj=io.BytesIO(self.blob), mode="r|xz")  # noqa: SIM115
+        # One iterator per pass: iterating the TarFile again would revisit (seek back to) old members.
+        self.members = iter(self.archive)
+
+    def _scan(self, sha256: str) -> bytes | None:
+        for member in self.members:
+            handle = self.archive.extractfile(member)
+            if member.name == sha256:
+                return handle.read() if handle is not None else None
+        return None
+
+    def find(self, sha256: str) -> bytes | None:
+        found = self._scan(sha256)
+        if found is None:
+            self._restart()
+            found = self._scan(sha256)
+        return found
+
+
+_archive_readers = threading.local()
+
+
+def _load_archived_body(db: Database, sha256: str) -> bytes | None:
+    """A body from its month's tar.xz archive (written by `pricewatch vacuum`), or None."""
+    if not db["raw_archive_members"].exists():  # a read-only database from before the migration
+        return None
+    row = db.execute(
+        "SELECT a.month, a.updated_at FROM raw_archive_members m JOIN raw_archives a ON a.month = m.month "
+        "WHERE m.sha256 = ?",
+        [sha256],
+    ).fetchone()
+    if row is None:
+        return None
+    key = (id(db.conn), *row)
+    reader = getattr(_archive_readers, "reader", None)
+    if reader is None or reader.key != key:
+        blob = db.execute("SELECT archive FROM raw_archives WHERE month = ?", [row[0]]).fetchone()[0]
+        reader = _archive_readers.reader = _ArchiveReader(key, blob)
+    return reader.find(sha256)
 
 
 def last_fetch(db: Database, url: str) -> dict[str, Any] | None:
@@ -559,35 +724,30 @@ class ApplyStats:
 _PRICE_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
 
 
-def _offer_ids(db: Database, observations: Sequence[Observation], source: str | None) -> dict[tuple, int]:
-    """Offer ids for every observation's key, creating missing offers."""
+_OFFER_COLUMNS = "id, model_id, provider_id, tier, min_prompt_tokens, variant, source, quantization, context_length, delisted_at"
+
+
+def _offer_rows(db: Database, observations: Sequence[Observation], source: str | None) -> dict[tuple, dict]:
+    """The offer row for every observation's key, creating missing offers."""
     keys = {o.offer_key: o for o in observations}
-    existing: dict[tuple, int] = {}
-    for row in db.query("SELECT id, model_id, provider_id, tier, min_prompt_tokens, variant FROM offers"):
-        key = (row["model_id"], row["provider_id"], row["tier"], row["min_prompt_tokens"], row["variant"])
-        if key in keys:
-            existing[key] = row["id"]
-    missing = [k for k in keys if k not in existing]
-    if missing:
-        db["offers"].insert_all(
-            (
-                {
-                    "model_id": k[0],
-                    "provider_id": k[1],
-                    "tier": k[2],
-                    "min_prompt_tokens": k[3],
-                    "variant": k[4],
-                    "source": source,
-                    "quantization": keys[k].quantization,
-                    "context_length": keys[k].context_length,
-                }
-                for k in missing
-            ),
-        )
-        for row in db.query("SELECT id, model_id, provider_id, tier, min_prompt_tokens, variant FROM offers"):
+
+    def read() -> dict[tuple, dict]:
+        found = {}
+        for row in db.query(f"SELECT {_OFFER_COLUMNS} FROM offers"):
             key = (row["model_id"], row["provider_id"], row["tier"], row["min_prompt_tokens"], row["variant"])
             if key in keys:
-                existing[key] = row["id"]
+                found[key] = row
+        return found
+
+    existing = read()
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        db.conn.executemany(
+            "INSERT INTO offers (model_id, provider_id, tier, min_prompt_tokens, variant, source, quantization, "
+            "context_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*k, source, keys[k].quantization, keys[k].context_length) for k in missing],
+        )
+        existing = read()
     return existing
 
 
@@ -658,7 +818,8 @@ def apply_observations(
     stats = ApplyStats(observations=len(observations))
     if not observations:
         return stats
-    offer_ids = _offer_ids(db, observations, source)
+    offers = _offer_rows(db, observations, source)
+    offer_ids = {key: row["id"] for key, row in offers.items()}
     ids = sorted(set(offer_ids.values()))
     stats.offer_ids_seen.update(ids)
     latest: dict[int, dict[str, Any]] = {}
@@ -678,38 +839,43 @@ def apply_observations(
         values = observation.stored_values()
         at = observation.observed_at
         current = latest.get(offer_id)
-        if observation.quantization or observation.context_length:
+        offer = offers[observation.offer_key]
+        if (
+            (observation.quantization and observation.quantization != offer["quantization"])
+            or (observation.context_length and observation.context_length != offer["context_length"])
+            or offer["delisted_at"] is not None
+        ):
             db.execute(
                 "UPDATE offers SET quantization = coalesce(?, quantization), "
                 "context_length = coalesce(?, context_length), delisted_at = NULL WHERE id = ?",
                 [observation.quantization, observation.context_length, offer_id],
             )
-        if source is not None and origin != "curated":
-            db.execute(
-                "UPDATE offers SET source = ? WHERE id = ? AND source IS NOT ?", [source, offer_id, source]
-            )
+            offer["quantization"] = observation.quantization or offer["quantization"]
+            offer["context_length"] = observation.context_length or offer["context_length"]
+            offer["delisted_at"] = None
+        # Only a live or replayed listing says who reports an offer now; curated and
+        # backfilled history names the source only of the offers it creates.
+        if source is not None and origin not in ("curated", "backfill") and offer["source"] != source:
+            db.execute("UPDATE offers SET source = ? WHERE id = ?", [source, offer_id])
+            offer["source"] = source
         fast = current is not None and current["valid_to"] is None and at > current["last_seen"]
-        if fast and tuple(current[c] for c in _PRICE_VALUE_COLUMNS) == values:
+        if current is None:
+            # A new offer: its first price opens its timeline.
+            row = _insert_price(db, offer_id, at, values, origin, run_id)
+            latest[offer_id] = row
+            stats.price_rows_added += 1
+            stats.offers_changed.add(offer_id)
+        elif fast and tuple(current[c] for c in _PRICE_VALUE_COLUMNS) == values:
             current["last_seen"] = at
             bump_last_seen[current["id"]] = at
         elif fast and (origin in MEASURED_ORIGINS or current["origin"] not in MEASURED_ORIGINS):
+            # The closed row keeps its last sighting: a pending last_seen bump is written here.
             db.execute(
-                "UPDATE prices SET valid_to = ?, closed_reason = 'changed' WHERE id = ?", [at, current["id"]]
+                "UPDATE prices SET valid_to = ?, closed_reason = 'changed', last_seen = ? WHERE id = ?",
+                [at, current["last_seen"], current["id"]],
             )
             bump_last_seen.pop(current["id"], None)
-            row = {
-                "offer_id": offer_id,
-                "valid_from": at,
-                "valid_to": None,
-                "last_seen": at,
-                "run_id": run_id,
-                "origin": origin,
-                "closed_reason": None,
-                **dict(zip(_PRICE_VALUE_COLUMNS, values, strict=True)),
-            }
-            db["prices"].insert(row)
-            row["id"] = db["prices"].last_pk
-            latest[offer_id] = row
+            latest[offer_id] = _insert_price(db, offer_id, at, values, origin, run_id)
             stats.price_rows_added += 1
             stats.offers_changed.add(offer_id)
             if current["origin"] not in MEASURED_ORIGINS and origin in MEASURED_ORIGINS:
@@ -753,6 +919,33 @@ def apply_observations(
         _apply_unit_prices(db, offer_id, observation, origin, run_id, stats)
     _flush_last_seen(db, bump_last_seen)
     return stats
+
+
+_INSERT_PRICE_SQL = (
+    "INSERT INTO prices (offer_id, valid_from, valid_to, last_seen, run_id, origin, closed_reason, "
+    + ", ".join(_PRICE_VALUE_COLUMNS)
+    + ") VALUES (?, ?, NULL, ?, ?, ?, NULL, "
+    + ", ".join("?" * len(_PRICE_VALUE_COLUMNS))
+    + ")"
+)
+
+
+def _insert_price(
+    db: Database, offer_id: int, at: str, values: tuple, origin: str, run_id: int | None
+) -> dict[str, Any]:
+    """Open a new current price row (plain SQL: sqlite-utils' insert inspects the table per call)."""
+    cursor = db.execute(_INSERT_PRICE_SQL, [offer_id, at, at, run_id, origin, *values])
+    return {
+        "id": cursor.lastrowid,
+        "offer_id": offer_id,
+        "valid_from": at,
+        "valid_to": None,
+        "last_seen": at,
+        "run_id": run_id,
+        "origin": origin,
+        "closed_reason": None,
+        **dict(zip(_PRICE_VALUE_COLUMNS, values, strict=True)),
+    }
 
 
 def _flush_last_seen(db: Database, bumps: dict[int, str]) -> None:

@@ -29,6 +29,7 @@ def _isolated_environment(monkeypatch, tmp_path):
         if name.startswith("PRICEWATCH_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("PRICEWATCH_DB", str(tmp_path / "env-default.db"))
+    monkeypatch.setenv("PRICEWATCH_SITE_DIR", str(tmp_path / "env-default-site"))
 
 
 @pytest.fixture

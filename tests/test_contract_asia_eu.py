@@ -50,15 +50,15 @@ def test_deepseek_recording_2026_09_parses_with_peak_and_off_peak_prices() -> No
     parsed = deepseek.parse(deepseek.start_urls()[0], body)
     assert parsed.row_errors == []
     _check_invariants(parsed.records, at_least=4)
-    flash = _find(parsed.records, "deepseek-flash", tier="off-peak")
+    flash = _find(parsed.records, "DeepSeek-V4.1-Flash", tier="off-peak")
     assert (flash.cache_read, flash.input, flash.output) == (
         Decimal("0.003"),
         Decimal("0.15"),
         Decimal("0.6"),
     )
-    pro = _find(parsed.records, "deepseek-v4-pro", tier="standard")
+    pro = _find(parsed.records, "DeepSeek-V4-Pro-0813", tier="standard")
     assert (pro.cache_read, pro.input, pro.output) == (Decimal("0.044"), Decimal("1.32"), Decimal("3.96"))
-    assert _find(parsed.records, "deepseek-flash", tier="standard").output == Decimal("1.2")
+    assert _find(parsed.records, "DeepSeek-V4.1-Flash", tier="standard").output == Decimal("1.2")
 
 
 # ---------------------------------------------------------------- mistral

@@ -108,25 +108,35 @@ def test_deepseek_start_url() -> None:
     ]
 
 
-def test_deepseek_price_cell_spanning_two_models_prices_both() -> None:
+def test_deepseek_two_api_names_serving_one_version_at_one_price_are_one_record() -> None:
+    # deepseek-chat and deepseek-reasoner share a price cell and both serve DeepSeek-V3.2.
     parsed = parse_fixture("deepseek", "flat_2025-12.html")
-    assert {record.model: record.output for record in parsed.records} == {
-        "deepseek-chat": Decimal("0.42"),
-        "deepseek-reasoner": Decimal("0.42"),
-    }
+    assert parsed.row_errors == []
+    assert {record.model: record.output for record in parsed.records} == {"DeepSeek-V3.2": Decimal("0.42")}
 
 
-def test_deepseek_model_version_row_becomes_the_display_name() -> None:
-    parsed = parse_fixture("deepseek", "flat_2025-12.html")
+def test_deepseek_model_version_row_names_the_model_and_keeps_the_api_names() -> None:
+    parsed = parse_fixture("deepseek", "peak_2026-09.html")
     names = {record.model: record.info.display_name for record in parsed.records if record.info}
     assert names == {
-        "deepseek-chat": "DeepSeek-V3.2 (Non-thinking Mode)",
-        "deepseek-reasoner": "DeepSeek-V3.2 (Thinking Mode)",
+        "DeepSeek-V4.1-Flash": "DeepSeek-V4.1-Flash (deepseek-flash)",
+        "DeepSeek-V4-Pro-0813": "DeepSeek-V4-Pro-0813 (deepseek-v4-pro)",
     }
 
 
-def test_deepseek_models_come_from_the_header_row() -> None:
+def test_deepseek_one_version_priced_differently_under_two_names_is_a_row_error() -> None:
+    body = _deepseek_body().replace('<td colspan="2">$0.42</td>', "<td>$0.42</td><td>$2.19</td>")
+    parsed = deepseek.parse("https://api-docs.deepseek.com/quick_start/pricing", body.encode())
+    assert [(r.model, r.output) for r in parsed.records] == [("DeepSeek-V3.2", Decimal("0.42"))]
+    assert parsed.row_errors == [
+        "deepseek-reasoner (standard): DeepSeek-V3.2 is priced differently under deepseek-chat: "
+        "kept deepseek-chat's prices"
+    ]
+
+
+def test_deepseek_models_come_from_the_header_row_without_a_version_row() -> None:
     body = _deepseek_body().replace("deepseek-reasoner", "deepseek-thinker-v9")
+    body = body.replace("MODEL VERSION", "RELEASE")
     parsed = deepseek.parse("https://api-docs.deepseek.com/quick_start/pricing", body.encode())
     assert {record.model for record in parsed.records} == {"deepseek-chat", "deepseek-thinker-v9"}
 
@@ -146,7 +156,7 @@ def test_deepseek_page_without_table_is_a_layout_error() -> None:
 def test_deepseek_price_that_is_not_a_dollar_amount_is_a_row_error_not_zero() -> None:
     body = _deepseek_body().replace("$0.028", "0.2元")
     parsed = deepseek.parse("u", body.encode())
-    assert {record.model for record in parsed.records} == {"deepseek-chat", "deepseek-reasoner"}
+    assert {record.model for record in parsed.records} == {"DeepSeek-V3.2"}
     assert all(record.cache_read is None for record in parsed.records)
     assert any("0.2元" in error for error in parsed.row_errors)
 

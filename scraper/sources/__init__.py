@@ -9,8 +9,18 @@ from pricewatch.errors import UnknownSourceError
 
 __all__ = ["SOURCE_NAMES", "all_sources", "base_url_env_var", "get_source"]
 
-# Built-in sources, in refresh order. Each name is a module of this package.
-SOURCE_NAMES: tuple[str, ...] = ("openrouter",)
+# Built-in sources, in refresh order. Each name is a module of this package. xAI is left
+# out: its models page fills its price table in with JavaScript (README, Sources).
+SOURCE_NAMES: tuple[str, ...] = (
+    "openrouter",
+    "anthropic",
+    "openai",
+    "google",
+    "deepseek",
+    "mistral",
+    "moonshot",
+    "minimax",
+)
 
 _loaded: dict[str, ModuleType] = {}
 

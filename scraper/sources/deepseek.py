@@ -7,6 +7,13 @@ deepseek-flash/deepseek-v4-pro), so models are read from the header row, never l
 here. A price cell may span several model columns (2025: one price for chat and reasoner).
 Since 2026-08 each meter has OFF-PEAK and PEAK sub-rows: PEAK is the standard price and
 OFF-PEAK becomes tier "off-peak" (the hours are in a footnote; a record has no field for them).
+
+The column ids are API names whose model changes over time (deepseek-chat has served V3,
+V3.1 and V3.2; deepseek-v4-pro served V4-Pro, then V4-Pro-0813), so a record is named by
+what the page says the column serves now, its MODEL VERSION cell ("DeepSeek-V3.2"; a mode
+note such as "(Thinking Mode)" is dropped), and the catalog maps that name. Two API names
+serving one version at one price (deepseek-chat and deepseek-reasoner, 2025-12) are one
+record. Without a MODEL VERSION row the API name is the record's name, left to the catalog.
 """
 
 from __future__ import annotations
@@ -45,8 +52,8 @@ PRICING_PATH = "/quick_start/pricing"
 # every <table>, and the one whose first row's first cell reads MODEL is the model table.
 TABLE_SELECTOR = "table"
 HEADER_LABEL = "MODEL"
-# The row that says which model an alias serves now ("DeepSeek-V3.2 (Thinking Mode)"): kept
-# as the record's display name, since deepseek-chat has meant V3, V3.1 and V3.2 over time.
+# The row that says which model an alias serves now ("DeepSeek-V3.2 (Thinking Mode)"): the
+# record's model name, since deepseek-chat has meant V3, V3.1 and V3.2 over time.
 VERSION_LABEL = "MODEL VERSION"
 # First cell of the price rows (a rowspan cell, may carry a footnote marker: "PRICING(3)").
 PRICING_LABEL = "PRICING"
@@ -63,6 +70,8 @@ PEAK_HOURS_TEXT = "peak hours are"
 
 # Footnote markers after a model id or label: "deepseek-flash(1)", "PRICING (3)".
 _FOOTNOTE = re.compile(r"\s*\(\d+\)\s*$")
+# A mode note after a model version: "DeepSeek-V3.2 (Thinking Mode)".
+_MODE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -162,15 +171,27 @@ def parse(url: str, body: bytes) -> Parsed:
     if any(tier == "off-peak" for _, tier in prices) and PEAK_HOURS_TEXT not in page_text:
         errors.append("off-peak prices without the peak-hours footnote: check when they apply")
 
-    records: list[PriceRecord] = []
-    for (model, tier), fields in prices.items():
+    # (model version, tier) -> the API names pricing it, and their prices (first one kept).
+    offers: dict[tuple[str, str], tuple[list[str], dict[str, Decimal]]] = {}
+    for (api_name, tier), fields in prices.items():
         if "input" not in fields or "output" not in fields:
-            errors.append(f"{model} ({tier}): no input or output price: skipped")
+            errors.append(f"{api_name} ({tier}): no input or output price: skipped")
             continue
-        info = {"display_name": versions[model]} if model in versions else None
+        name = _MODE_NOTE.sub("", versions[api_name]).strip() if api_name in versions else api_name
+        names, kept = offers.setdefault((name or api_name, tier), ([], fields))
+        if fields != kept:
+            errors.append(
+                f"{api_name} ({tier}): {name} is priced differently under {names[0]}: kept {names[0]}'s prices"
+            )
+            continue
+        names.append(api_name)
+
+    records: list[PriceRecord] = []
+    for (name, tier), (api_names, fields) in offers.items():
+        info = {"display_name": f"{name} ({', '.join(api_names)})"} if name not in api_names else None
         try:
             records.append(
-                make_record(model=model, provider=PROVIDER, tier=tier, currency=CURRENCY, info=info, **fields)
+                make_record(model=name, provider=PROVIDER, tier=tier, currency=CURRENCY, info=info, **fields)
             )
         except RecordInvalid as error:
             errors.extend(error.errors)

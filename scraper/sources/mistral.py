@@ -25,7 +25,10 @@ Decisions, from the data of 2026-08:
 - EUR prices (``priceEur``) are set by Mistral, not converted (EUR/USD ratios run from
   0.62 to 1.0 across models), so they become a second record with currency "EUR" when
   every USD price of the model has one; a partial EUR set is a row error (the site would
-  show the USD number with a euro sign).
+  show the USD number with a euro sign). The EUR record is a second offer of the model
+  (billed in euros), so its variant says so (``eur``, or ``transcription|eur``): an offer
+  is keyed by model, provider, tier, threshold and variant, not by currency, and two
+  records with one key would overwrite each other.
 - Only stored prices: the page's cached-input (10 % of input), batch (-50 %) and priority
   (+75 %) columns are computed by its renderer (pricing-table.tsx), not published data.
 - ``/M Tokens`` prices are token prices; ``/Min`` becomes a UnitPrice "audio_minute",
@@ -98,6 +101,9 @@ CHAT_FEATURE = "chat-completions"
 TRANSCRIPTION_VARIANT = "transcription"
 
 CURRENCY_FIELDS = {"USD": "price", "EUR": "priceEur"}
+# The variant of the offer billed in euros (joined to another variant with "|", as the
+# refresh loop joins a snapshot name).
+EUR_VARIANT = "eur"
 
 
 class _Opaque:
@@ -462,12 +468,15 @@ def _parse_model(url: str, body: bytes) -> Parsed:
     for currency, fields in offers.items():
         fields = dict(fields)
         fields["unit_prices"] = tuple(fields.get("unit_prices", ()))
+        variants = [TRANSCRIPTION_VARIANT] if transcription_only else []
+        if currency == "EUR":
+            variants.append(EUR_VARIANT)
         try:
             records.append(
                 make_record(
                     model=name,
                     provider=PROVIDER,
-                    variant=TRANSCRIPTION_VARIANT if transcription_only else "",
+                    variant="|".join(variants),
                     currency=currency,
                     info={"display_name": display} if display else None,
                     **fields,

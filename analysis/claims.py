@@ -1,0 +1,1374 @@
+"""Claims as structured data, and their verdicts with the arithmetic shown (pure).
+
+A claim is one of these kinds (pydantic models, frozen, ``kind`` tells them apart):
+
+    price         a model's price at a provider ("Opus 4.6 costs $5/$25 per million tokens")
+    ratio         A is N times cheaper than B, A costs P% of B, or A is P% cheaper than B;
+                  A and B may be two prices of one model (cache reads vs uncached input)
+    request_cost  N input + M output tokens cost $X on a model
+    workload      a usage profile costs $X (or $X-$Y) per month on a model
+    trend         a price fell N-fold over a period, falls N-fold or P% a year
+    arithmetic    a sum stated in the words ("$6/day ... $180/month": 6 x 30 = 180)
+    capability    A reaches P% of B's capability (checked only against a stored score)
+    unverifiable  a statement the price data cannot address; names what would be needed
+
+``evaluate(claim, points, facts, at)`` gives exactly one verdict: ``holds`` (within the
+claim's tolerance, +-15% unless it says otherwise), ``off`` (with the factor and whether the
+claim overstates or understates), ``stale`` (it held from one date to another and no longer
+does) or ``cannot_check`` (naming the missing data). Every verdict carries its arithmetic:
+the stored prices used (provider, dates, origin, source, curated confidence), each step as a
+formula with its result, and the comparison of claimed and actual figures.
+
+"Stale": for kinds that depend on the prices in force (price, ratio, request_cost,
+workload) the claim is also evaluated at every change point of the prices it rests on, up to
+``at``; if it held during an earlier run and no longer does, the verdict is ``stale`` with
+the dates; if it holds, ``held_from`` says since when.
+
+Tolerance: a claimed figure c holds for an actual a when c x (1 - t) <= a <= c x (1 + t)
+(a range [lo, hi] when lo x (1 - t) <= a <= hi x (1 + t)). The factor of an ``off`` verdict is
+how far the nearest claimed bound is from the actual figure (>= 1), and the direction says
+whether the claim is higher than the data (``overstated``) or lower (``understated``).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Context, Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
+
+from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
+from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price, offers_at
+from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
+from pricewatch.analysis.workloads import (
+    TokenPrices,
+    WorkloadPrices,
+    WorkloadProfile,
+    blended_price,
+    request_cost,
+    workload_cost,
+    workload_prices_at,
+)
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "VERDICTS",
+    "ArithmeticClaim",
+    "CapabilityClaim",
+    "CheckReport",
+    "Claim",
+    "Comparison",
+    "EntryVerdict",
+    "Figure",
+    "PriceClaim",
+    "PriceRef",
+    "PriceUsed",
+    "RatioClaim",
+    "RegistryEntry",
+    "RegistryReport",
+    "RegistryResult",
+    "RequestCostClaim",
+    "Step",
+    "TrendClaim",
+    "UnverifiableClaim",
+    "Verdict",
+    "WorkloadClaim",
+    "check_registry",
+    "combine_verdicts",
+    "evaluate",
+    "evaluate_entry",
+    "explain",
+    "parse_claim_data",
+    "parse_registry",
+]
+
+DEFAULT_TOLERANCE = Decimal("0.15")
+VERDICTS = ("holds", "off", "stale", "cannot_check")
+VerdictName = Literal["holds", "off", "stale", "cannot_check"]
+Direction = Literal["overstated", "understated"]
+
+# Decimals are written as exact decimal text in JSON ("0.39", never "3.9E-1"), as in the store.
+Num = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "description": "an exact decimal number"},
+        mode="serialization",
+    ),
+]
+
+_MILLION = Decimal(1_000_000)
+_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+
+# Outputs always carry every field, so the schema of the JSON form requires them all.
+_FROZEN = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+# ----------------------------------------------------------------------------- claimed figures
+
+
+class Figure(BaseModel):
+    """A claimed (or computed) figure: a point (low == high), a range, or a bound (one side None)."""
+
+    model_config = _FROZEN
+
+    low: Num | None = Field(None, description="lower bound; null = no lower bound")
+    high: Num | None = Field(None, description="upper bound; null = no upper bound ('50%+')")
+
+    @classmethod
+    def point(cls, value: Decimal | int | str) -> Figure:
+        """A single figure."""
+        value = Decimal(str(value))
+        return cls(low=value, high=value)
+
+    @classmethod
+    def span(cls, low: Decimal | int | str, high: Decimal | int | str) -> Figure:
+        """A range (bounds in either order)."""
+        a, b = sorted((Decimal(str(low)), Decimal(str(high))))
+        return cls(low=a, high=b)
+
+    @property
+    def is_point(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    def text(self, unit: str = "") -> str:
+        """The figure for people: "$5", "$4,200-$6,000", "50%+"."""
+        if self.is_point:
+            return _fmt(self.low, unit)  # type: ignore[arg-type]
+        if self.low is not None and self.high is not None:
+            return f"{_fmt(self.low, unit)}-{_fmt(self.high, unit)}"
+        if self.low is not None:
+            return f"at least {_fmt(self.low, unit)}"
+        if self.high is not None:
+            return f"at most {_fmt(self.high, unit)}"
+        return "any"
+
+
+def _figure(value: Any) -> Any:
+    """Accept a bare number (TOML/JSON `claimed = 7.5`) as a point figure."""
+    if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+        return {"low": value, "high": value}
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return {"low": value[0], "high": value[1]}
+    return value
+
+
+# ----------------------------------------------------------------------------- claims
+
+PriceName = Literal["input", "output", "blended", "cache_read", "cache_write"]
+StatisticName = Literal["auto", "retail", "cheapest", "median"]
+
+
+class PriceRef(BaseModel):
+    """Which price of a model: a named provider, or a statistic.
+
+    ``provider`` set: that provider's price (OpenRouter included). Otherwise ``statistic``:
+    "retail" (the maker's own price), "cheapest" or "median" over hosts (OpenRouter's own list
+    price left out), or "auto": retail where the maker sells the model, else the cheapest
+    host (the "auto" basis of ``analysis.ratios``).
+    """
+
+    model_config = _FROZEN
+
+    model: str = Field(description="catalog model id")
+    provider: str | None = Field(None, description="catalog provider id; null = by statistic")
+    statistic: StatisticName = "auto"
+
+
+class _ClaimBase(BaseModel):
+    model_config = _FROZEN
+
+    text: str = Field("", description="the words of the claim, for display")
+    tolerance: Num = Field(DEFAULT_TOLERANCE, ge=0, description="relative tolerance (0.15 = +-15%)")
+
+
+class _OneModel(_ClaimBase):
+    model: str = Field(description="catalog model id")
+    provider: str | None = Field(None, description="catalog provider id; null = by statistic")
+    statistic: StatisticName = "auto"
+
+    @property
+    def ref(self) -> PriceRef:
+        return PriceRef(model=self.model, provider=self.provider, statistic=self.statistic)
+
+
+class PriceClaim(_OneModel):
+    """A model's prices at a provider, USD per million tokens (any of the fields)."""
+
+    kind: Literal["price"] = "price"
+    input: Num | None = None
+    output: Num | None = None
+    cache_read: Num | None = None
+    cache_write: Num | None = None
+
+
+class RatioClaim(_ClaimBase):
+    """A relation between two prices, A and B.
+
+    form "times_cheaper": claimed N = B / A ("A is N times cheaper than B");
+    form "percent_of": claimed P = 100 x A / B ("A costs P% of B");
+    form "percent_cheaper": claimed P = 100 x (1 - A / B) ("A is P% cheaper than B", "cuts
+    costs by P%"), checked as the share 100 - P so a 90% cut is judged on the 10% that remains.
+    """
+
+    kind: Literal["ratio"] = "ratio"
+    a: PriceRef
+    b: PriceRef
+    a_price: PriceName = "blended"
+    b_price: PriceName = "blended"
+    form: Literal["times_cheaper", "percent_of", "percent_cheaper"]
+    claimed: Figure
+
+    _claimed = field_validator("claimed", mode="before")(_figure)
+
+
+class RequestCostClaim(_OneModel):
+    """One request of N input and M output tokens costs $X (standard tier, base context)."""
+
+    kind: Literal["request_cost"] = "request_cost"
+    input_tokens: int = Field(ge=0)
+    output_tokens: int = Field(ge=0)
+    cache_read_tokens: int = Field(0, ge=0, description="part of input_tokens")
+    claimed: Figure = Field(description="USD")
+
+    _claimed = field_validator("claimed", mode="before")(_figure)
+
+
+class WorkloadClaim(_OneModel):
+    """A usage profile costs $X (or $X-$Y) per month (or per day, with ``per = "day"``)."""
+
+    kind: Literal["workload"] = "workload"
+    tokens_per_day: Figure | None = Field(None, description="visible tokens (input + output) per day")
+    tokens_per_month: Figure | None = None
+    input_share: Num = Field(Decimal("0.75"), ge=0, le=1)
+    cache_hit: Num = Field(Decimal(0), ge=0, le=1)
+    cache_reading: Literal["input", "all"] = Field(
+        "input", description='"input": share of input tokens that are cache reads; "all": of all tokens'
+    )
+    cache_write_share: Num = Field(Decimal(0), ge=0, le=1)
+    days_per_month: Num = Field(Decimal(30), gt=0)
+    per: Literal["month", "day"] = "month"
+    claimed: Figure = Field(description="USD per month (or per day)")
+
+    _claimed = field_validator("claimed", "tokens_per_day", "tokens_per_month", mode="before")(_figure)
+
+
+class TrendClaim(_ClaimBase):
+    """Prices fell N-fold over a period, or fall N-fold / P% a year, at a fixed capability.
+
+    The series: for each date, the cheapest ``price`` of any model whose ``score`` is at least
+    ``threshold`` (or the score of ``reference_model``); closed models at their maker's price,
+    open-weight ones at the cheapest host. "fold_over_period" compares the series at ``start``
+    and ``end``; the per-year forms fit log price against time over [start, end] (or the
+    ``years`` before ``end``, else before the time of the check).
+    """
+
+    kind: Literal["trend"] = "trend"
+    form: Literal["fold_over_period", "fold_per_year", "percent_per_year"]
+    claimed: Figure
+    price: Literal["input", "output", "blended"] = "blended"
+    score: str | None = Field(None, description="catalog score name; null = the evaluator's default")
+    threshold: float | None = None
+    reference_model: str | None = Field(None, description="threshold = this model's score")
+    start: date | None = None
+    end: date | None = None
+    years: Num | None = Field(None, gt=0)
+
+    _claimed = field_validator("claimed", mode="before")(_figure)
+
+
+class ArithmeticClaim(_ClaimBase):
+    """A sum stated in the words: ``expression`` (numbers, + - * / and brackets) equals ``claimed``."""
+
+    kind: Literal["arithmetic"] = "arithmetic"
+    expression: str
+    claimed: Figure
+
+    _claimed = field_validator("claimed", mode="before")(_figure)
+
+
+class CapabilityClaim(_ClaimBase):
+    """Model A reaches P% of model B's capability, checked only against a stored index score."""
+
+    kind: Literal["capability"] = "capability"
+    a: str
+    b: str
+    score: str | None = Field(None, description="catalog score name; null = the first index both have")
+    claimed: Figure = Field(description="percent")
+
+    _claimed = field_validator("claimed", mode="before")(_figure)
+
+
+class UnverifiableClaim(_ClaimBase):
+    """A statement no price data can check; ``missing`` names what would be needed."""
+
+    kind: Literal["unverifiable"] = "unverifiable"
+    missing: str
+
+
+Claim = Annotated[
+    PriceClaim
+    | RatioClaim
+    | RequestCostClaim
+    | WorkloadClaim
+    | TrendClaim
+    | ArithmeticClaim
+    | CapabilityClaim
+    | UnverifiableClaim,
+    Field(discriminator="kind"),
+]
+_CLAIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Claim)
+
+
+def parse_claim_data(data: Mapping[str, Any]) -> Claim:
+    """A claim from its JSON/TOML form (raises pydantic's ValidationError)."""
+    return _CLAIM_ADAPTER.validate_python(dict(data))
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+class PriceUsed(BaseModel):
+    """A stored price a verdict rests on, with where and when it applied and how we know."""
+
+    model_config = _FROZEN
+
+    role: str = Field(description="what the price stands for in the claim (A, B, the model...)")
+    model: str
+    model_name: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int = 0
+    variant: str = ""
+    input: Num | None = None
+    output: Num | None = None
+    cache_read: Num | None = None
+    cache_write: Num | None = None
+    currency: str = "USD"
+    valid_from: str
+    valid_to: str | None = None
+    origin: str
+    confidence: str | None = None
+    source_url: str | None = None
+    chosen_by: str = Field("", description="how this offer was chosen (retail, cheapest of N hosts...)")
+
+
+class Step(BaseModel):
+    """One line of arithmetic a reader can redo by hand."""
+
+    model_config = _FROZEN
+
+    label: str
+    formula: str
+    result: str
+
+
+class Comparison(BaseModel):
+    """A claimed figure against the figure the data gives."""
+
+    model_config = _FROZEN
+
+    label: str
+    unit: str
+    claimed: Figure
+    actual: Num
+    holds: bool
+    factor: Num = Field(description=">= 1: how far the nearest claimed bound is from the actual figure")
+    direction: Direction | None = None
+    decisive: bool = Field(True, description="false: shown for context, not part of the verdict")
+
+
+class Verdict(BaseModel):
+    """The verdict on one claim at one time, with its arithmetic."""
+
+    model_config = _FROZEN
+
+    verdict: VerdictName
+    kind: str
+    at: str = Field(description="the time the claim was checked for (UTC)")
+    summary: str
+    claim: Claim
+    comparisons: list[Comparison] = Field(default_factory=list)
+    factor: Num | None = None
+    direction: Direction | None = None
+    held_from: str | None = Field(None, description="start of the last run of times when the claim held")
+    held_until: str | None = Field(None, description="end (exclusive) of that run, when it ended")
+    missing: list[str] = Field(default_factory=list)
+    prices: list[PriceUsed] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def _fmt(value: Decimal | float | None, unit: str = "") -> str:
+    """A figure for people (rounded for display only): "$7.50", "11.76x", "60%", "1,000,000"."""
+    if value is None:
+        return "?"
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    magnitude = abs(d)
+    if unit == "$" and magnitude >= 1:
+        text = f"{d:,.2f}"
+    elif magnitude >= 1000:
+        text = f"{d:,.0f}"
+    elif magnitude >= 100:
+        text = f"{d:,.1f}".rstrip("0").rstrip(".")
+    elif magnitude >= 1 or magnitude == 0:
+        text = f"{d:.2f}"
+        if unit != "$":
+            text = text.rstrip("0").rstrip(".")
+    else:
+        # small prices: four significant digits
+        exponent = magnitude.adjusted()
+        text = f"{d:.{max(2, 3 - exponent)}f}".rstrip("0")
+        if unit == "$" and len(text.split(".")[1]) < 2:
+            text = f"{d:.2f}"
+        text = text.rstrip(".")
+    if unit == "$":
+        return ("-$" + text[1:]) if text.startswith("-") else "$" + text
+    if unit == "%":
+        return text + "%"
+    if unit == "x":
+        return text + "x"
+    return text + (f" {unit}" if unit else "")
+
+
+def _exact(value: Decimal) -> str:
+    """Exact decimal text without exponent (for formulas)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _count(value: Decimal | int) -> str:
+    """A token count with thousands separators and no trailing zeros (202,500,000)."""
+    d = Decimal(value)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    whole, _, fraction = format(d, "f").partition(".")
+    return f"{int(whole):,}.{fraction.rstrip('0')}"
+
+
+def _day(at: str | None) -> str:
+    return (at or "")[:10]
+
+
+_PRICE_WORDS = {
+    "input": "input",
+    "output": "output",
+    "blended": "3:1 blended",
+    "cache_read": "cache-read",
+    "cache_write": "cache-write",
+}
+
+
+# ----------------------------------------------------------------------------- comparing
+
+
+_SIGNIFICANT = Context(prec=20)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """A result to 20 significant digits, so a quotient reads 6.8, not 6.799999999999999999999999997."""
+    if not value.is_finite() or value == 0:
+        return value
+    return _SIGNIFICANT.plus(value).normalize()
+
+
+def _compare(label: str, unit: str, claimed: Figure, actual: Decimal, tolerance: Decimal) -> Comparison:
+    """Claimed against actual, within a relative tolerance (judged on the exact figures)."""
+    low_ok = claimed.low is None or actual >= claimed.low * (_ONE - tolerance)
+    high_ok = claimed.high is None or actual <= claimed.high * (_ONE + tolerance)
+    holds = low_ok and high_ok
+    factor = _ONE
+    direction: Direction | None = None
+    if claimed.low is not None and actual < claimed.low:
+        factor = claimed.low / actual if actual > 0 else Decimal("Infinity")
+        direction = "overstated"
+    elif claimed.high is not None and actual > claimed.high:
+        factor = actual / claimed.high if claimed.high > 0 else Decimal("Infinity")
+        direction = "understated"
+    factor = Decimal("1e9") if factor.is_infinite() else _tidy(factor)
+    return Comparison(
+        label=label,
+        unit=unit,
+        claimed=claimed,
+        actual=_tidy(actual),
+        holds=holds,
+        factor=factor,
+        direction=direction,
+    )
+
+
+class _Missing(Exception):
+    """Data a claim needs is not there (becomes a cannot_check verdict)."""
+
+
+@dataclass
+class _Work:
+    """What one evaluation collects on its way to a verdict."""
+
+    comparisons: list[Comparison]
+    prices: list[PriceUsed]
+    steps: list[Step]
+    assumptions: list[str]
+    missing: list[str]
+    summary: str = ""
+
+    @classmethod
+    def empty(cls) -> _Work:
+        return cls([], [], [], [], [])
+
+    def step(self, label: str, formula: str, result: str) -> None:
+        self.steps.append(Step(label=label, formula=formula, result=result))
+
+
+# ----------------------------------------------------------------------------- prices
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    prices: WorkloadPrices
+    points: tuple[PricePoint, ...]
+    chosen_by: str
+    where: str  # "at Anthropic", "cheapest host (DeepInfra)"
+
+
+def _name(facts: Mapping[str, ModelFacts], model: str) -> str:
+    fact = facts.get(model)
+    return fact.name if fact else model
+
+
+def _sheet(ref: PriceRef, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str) -> _Sheet:
+    """The price sheet a reference names at ``at``, or _Missing naming what is not there."""
+    fact = facts.get(ref.model)
+    name = _name(facts, ref.model)
+    if ref.provider is not None:
+        try:
+            prices = workload_prices_at(points, ref.model, ref.provider, at)
+        except MissingPriceError:
+            raise _Missing(f"no price for {name} at {ref.provider} in force on {_day(at)}") from None
+        return _Sheet(prices, prices.points, f"named provider {ref.provider}", f"at {ref.provider}")
+    statistic = ref.statistic
+    if statistic in ("auto", "retail"):
+        for maker in fact.makers if fact else ():
+            try:
+                prices = workload_prices_at(points, ref.model, maker, at)
+            except MissingPriceError:
+                continue
+            return _Sheet(prices, prices.points, f"retail: the maker's own price ({maker})", f"at {maker}")
+        if statistic == "retail":
+            raise _Missing(f"no retail (maker's own) price for {name} in force on {_day(at)}")
+        statistic = "cheapest"  # "auto" as analysis.ratios' basis: retail, else the market
+    market = market_price(points, ref.model, at, statistic=statistic)
+    if market is None:
+        raise _Missing(f"no host price for {name} in force on {_day(at)}")
+    if statistic == "cheapest":
+        best = market.offers[0]
+        sheet = TokenPrices.from_point(best)
+        considered = len({p.provider for p in offers_at(points, ref.model, at)} - {"openrouter"})
+        return _Sheet(
+            WorkloadPrices(standard=sheet, model=ref.model, provider=best.provider, at=at),
+            (best,),
+            f"cheapest of {considered} host(s) by 3:1 blended price",
+            f"at the cheapest host ({best.provider})",
+        )
+    sheet = TokenPrices(
+        input=market.input,
+        output=market.output,
+        cache_read=market.cache_read,
+        source=f"median of {len(market.offers)} hosts",
+    )
+    return _Sheet(
+        WorkloadPrices(standard=sheet, model=ref.model, provider="median", at=at),
+        market.offers,
+        f"median of {len(market.offers)} hosts",
+        f"at the median of {len(market.offers)} hosts",
+    )
+
+
+def _used(role: str, sheet: _Sheet, facts: Mapping[str, ModelFacts]) -> list[PriceUsed]:
+    return [
+        PriceUsed(
+            role=role,
+            model=p.model,
+            model_name=_name(facts, p.model),
+            provider=p.provider,
+            tier=p.tier,
+            min_prompt_tokens=p.min_prompt_tokens,
+            variant=p.variant,
+            input=p.input,
+            output=p.output,
+            cache_read=p.cache_read,
+            cache_write=p.cache_write,
+            currency=p.currency,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+            origin=p.origin,
+            confidence=p.confidence,
+            source_url=p.source_url,
+            chosen_by=sheet.chosen_by,
+        )
+        for p in sheet.points
+        if p.min_prompt_tokens == 0 and p.tier == "standard"
+    ]
+
+
+def _price_value(
+    sheet: _Sheet, which: PriceName, label: str, work: _Work, facts: Mapping[str, ModelFacts]
+) -> Decimal:
+    """One price (or the 3:1 blend) from a sheet, with its step; _Missing when not known."""
+    s = sheet.prices.standard
+    name = _name(facts, sheet.prices.model)
+    if which == "blended":
+        value = blended_price(s.input, s.output)
+        if value is None:
+            raise _Missing(f"no input and output price for {name} {sheet.where}")
+        work.step(
+            f"{label}: {name} blended price {sheet.where}",
+            f"(3 x ${_exact(s.input)} input + 1 x ${_exact(s.output)} output) / 4",  # type: ignore[arg-type]
+            _fmt(value, "$") + " per million tokens",
+        )
+        return value
+    value = s.value(which)
+    if value is None:
+        raise _Missing(f"no {_PRICE_WORDS[which]} price for {name} {sheet.where}")
+    work.step(
+        f"{label}: {name} {_PRICE_WORDS[which]} price {sheet.where}",
+        f"${_exact(value)} per million tokens",
+        _fmt(value, "$"),
+    )
+    return value
+
+
+# ----------------------------------------------------------------------------- evaluators
+
+
+def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
+    sheet = _sheet(claim.ref, points, facts, at)
+    work.prices.extend(_used("the model", sheet, facts))
+    name = _name(facts, claim.model)
+    fields = [(f, getattr(claim, f)) for f in ("input", "output", "cache_read", "cache_write")]
+    fields = [(f, v) for f, v in fields if v is not None]
+    if not fields:
+        raise _Missing("the claim names no price (input, output, cache read or cache write)")
+    for field, claimed in fields:
+        actual = sheet.prices.standard.value(field)
+        if actual is None:
+            work.missing.append(f"no {_PRICE_WORDS[field]} price for {name} {sheet.where} on {_day(at)}")
+            continue
+        work.step(
+            f"{_PRICE_WORDS[field]} price of {name} {sheet.where}",
+            f"stored ${_exact(actual)} per million tokens; claimed ${_exact(claimed)}",
+            f"{_fmt(actual / claimed if claimed else _ONE, 'x')} the claimed figure",
+        )
+        work.comparisons.append(
+            _compare(
+                _PRICE_WORDS[field], "USD per million tokens", Figure.point(claimed), actual, claim.tolerance
+            )
+        )
+    if work.missing and not work.comparisons:
+        raise _Missing(work.missing.pop(0))
+    actual_text = " / ".join(_fmt(c.actual, "$") for c in work.comparisons)
+    claimed_text = " / ".join(c.claimed.text("$") for c in work.comparisons)
+    labels = " / ".join(c.label for c in work.comparisons)
+    work.summary = f"{name} {sheet.where}: {labels} {actual_text} per million tokens (claimed {claimed_text})"
+
+
+def _ratio_value(form: str, a: Decimal, b: Decimal) -> Decimal:
+    if form == "times_cheaper":
+        if a == 0:
+            raise _Missing("price A is 0: a ratio to a free price has no meaning")
+        return b / a
+    if b == 0:
+        raise _Missing("price B is 0: a share of a free price has no meaning")
+    return _HUNDRED * a / b
+
+
+def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
+    same = claim.a == claim.b
+    sheet_a = _sheet(claim.a, points, facts, at)
+    sheet_b = sheet_a if same else _sheet(claim.b, points, facts, at)
+    work.prices.extend(_used("A", sheet_a, facts))
+    if not same:
+        work.prices.extend(_used("B", sheet_b, facts))
+    name_a, name_b = _name(facts, claim.a.model), _name(facts, claim.b.model)
+    a = _price_value(sheet_a, claim.a_price, "A", work, facts)
+    b = _price_value(sheet_b, claim.b_price, "B", work, facts)
+    actual = _ratio_value(claim.form, a, b)
+    claimed = claim.claimed
+    if claim.form == "times_cheaper":
+        unit, formula = "x", f"B / A = ${_exact(b)} / ${_exact(a)}"
+        work.step("ratio", formula, _fmt(actual, "x"))
+    else:
+        unit, formula = "%", f"100 x A / B = 100 x ${_exact(a)} / ${_exact(b)}"
+        work.step("share", formula, _fmt(actual, "%"))
+        if claim.form == "percent_cheaper":
+            # "cuts costs by 90%" is judged on the 10% that remains
+            claimed = Figure(
+                low=None if claimed.high is None else _HUNDRED - claimed.high,
+                high=None if claimed.low is None else _HUNDRED - claimed.low,
+            )
+            work.step(
+                "claimed share",
+                f"100% - {claim.claimed.text('%')} cheaper",
+                claimed.text("%"),
+            )
+    label = f"{_PRICE_WORDS[claim.a_price]}" + (
+        "" if claim.a_price == claim.b_price else f" vs {_PRICE_WORDS[claim.b_price]}"
+    )
+    work.comparisons.append(_compare(label, unit, claimed, actual, claim.tolerance))
+    if claim.a_price == claim.b_price == "blended":
+        # The blend decides; input and output alone are shown so a reader sees the spread.
+        for field in ("input", "output"):
+            pa, pb = sheet_a.prices.standard.value(field), sheet_b.prices.standard.value(field)
+            if pa is None or pb is None or (claim.form == "times_cheaper" and pa == 0) or pb == 0:
+                continue
+            value = _ratio_value(claim.form, pa, pb)
+            shown = (
+                f"B / A = ${_exact(pb)} / ${_exact(pa)}"
+                if claim.form == "times_cheaper"
+                else f"100 x ${_exact(pa)} / ${_exact(pb)}"
+            )
+            work.step(f"{field} only (for context)", shown, _fmt(value, unit))
+            comparison = _compare(field, unit, claimed, value, claim.tolerance)
+            work.comparisons.append(comparison.model_copy(update={"decisive": False}))
+    if claim.form == "times_cheaper":
+        relation = f"is {_fmt(actual, 'x')} cheaper than"
+    elif claim.form == "percent_of":
+        relation = f"costs {_fmt(actual, '%')} of"
+    else:
+        relation = f"is {_fmt(_HUNDRED - actual, '%')} cheaper than"
+    context = ", ".join(f"{c.label} {_fmt(c.actual, unit)}" for c in work.comparisons if not c.decisive)
+    what = "" if same else f" {_PRICE_WORDS[claim.a_price]} price"
+    a_text = f"{name_a}{' ' + _PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
+    b_text = f"{name_b}{' ' + _PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
+    work.summary = (
+        f"{a_text} {relation} {b_text}{' on the' + what if what else ''}"
+        f"{f' ({context})' if context else ''}; claimed {claim.claimed.text(unit)}"
+    )
+
+
+def _eval_request_cost(claim: RequestCostClaim, points, facts, at, work: _Work) -> None:
+    sheet = _sheet(claim.ref, points, facts, at)
+    work.prices.extend(_used("the model", sheet, facts))
+    try:
+        bill = request_cost(
+            sheet.prices,
+            claim.input_tokens,
+            claim.output_tokens,
+            cache_read_tokens=claim.cache_read_tokens,
+            on_missing="refuse",
+        )
+    except MissingPriceError as error:
+        raise _Missing(str(error)) from None
+    except ImpossibleWorkloadError as error:
+        raise _Missing(f"a possible request: {error}") from None
+    for line in bill.lines:
+        work.step(
+            line.label,
+            f"{_count(line.tokens)} tokens x ${_exact(line.usd_per_mtok)} / 1,000,000",
+            _fmt(line.cost_usd, "$"),
+        )
+    work.step(
+        "total",
+        " + ".join(_fmt(line.cost_usd, "$") for line in bill.lines) or "$0",
+        _fmt(bill.total_usd, "$"),
+    )
+    work.assumptions.extend(bill.assumptions)
+    work.comparisons.append(_compare("cost", "USD", claim.claimed, bill.total_usd, claim.tolerance))
+    work.summary = (
+        f"{claim.input_tokens:,} input + {claim.output_tokens:,} output tokens on {_name(facts, claim.model)} "
+        f"{sheet.where} cost {_fmt(bill.total_usd, '$')} (claimed {claim.claimed.text('$')})"
+    )
+
+
+def _eval_workload(claim: WorkloadClaim, points, facts, at, work: _Work) -> None:
+    if (claim.tokens_per_day is None) == (claim.tokens_per_month is None):
+        raise _Missing("a token volume: give tokens per day or tokens per month")
+    volume = claim.tokens_per_day or claim.tokens_per_month
+    assert volume is not None
+    if volume.low is None or volume.high is None:
+        raise _Missing("a bounded token volume (a number or a range)")
+    per_day = claim.tokens_per_day is not None
+    sheet = _sheet(claim.ref, points, facts, at)
+    work.prices.extend(_used("the model", sheet, facts))
+    ends = [("", volume.low)] if volume.is_point else [("low end", volume.low), ("high end", volume.high)]
+    costs: list[tuple[str, Decimal]] = []
+    for label, tokens in ends:
+        try:
+            profile = WorkloadProfile(
+                tokens_per_day=tokens if per_day else None,
+                tokens_per_month=None if per_day else tokens,
+                input_share=claim.input_share,
+                cache_hit=claim.cache_hit,
+                cache_reading=claim.cache_reading,
+                cache_write_share=claim.cache_write_share,
+                days_per_month=claim.days_per_month,
+            )
+            bill = workload_cost(profile, sheet.prices, on_missing="refuse")
+        except ImpossibleWorkloadError as error:
+            raise _Missing(
+                f"a possible profile: the {claim.cache_reading!r} cache reading is impossible: {error}"
+            ) from None
+        except MissingPriceError as error:
+            raise _Missing(str(error)) from None
+        prefix = f"{label}: " if label else ""
+        for line in bill.lines:
+            work.step(
+                f"{prefix}{line.label} per month",
+                f"{_count(line.tokens)} tokens x ${_exact(line.usd_per_mtok)} / 1,000,000",
+                _fmt(line.cost_usd, "$"),
+            )
+        amount = bill.monthly_cost_usd if claim.per == "month" else bill.daily_cost_usd
+        work.step(
+            f"{prefix}total per {claim.per}",
+            " + ".join(_fmt(line.cost_usd, "$") for line in bill.lines)
+            + ("" if claim.per == "month" else f", / {_exact(claim.days_per_month)} days"),
+            _fmt(amount, "$"),
+        )
+        if not work.assumptions:
+            work.assumptions.extend(a for a in bill.assumptions if not a.startswith(f"{_fmt(tokens)} "))
+        costs.append((label, amount))
+    unit = f"USD per {claim.per}"
+    claimed = claim.claimed
+    if len(costs) == 2 and not claimed.is_point and claimed.low is not None and claimed.high is not None:
+        # a range of volumes against a range of costs: each end against its own
+        work.comparisons.append(
+            _compare("low end", unit, Figure.point(claimed.low), costs[0][1], claim.tolerance)
+        )
+        work.comparisons.append(
+            _compare("high end", unit, Figure.point(claimed.high), costs[1][1], claim.tolerance)
+        )
+    else:
+        for label, amount in costs:
+            work.comparisons.append(_compare(label or "cost", unit, claimed, amount, claim.tolerance))
+    reading = {"input": "of input tokens", "all": "of all tokens"}[claim.cache_reading]
+    computed = "-".join(_fmt(c, "$") for _, c in costs)
+    hit = f", {_fmt(claim.cache_hit * _HUNDRED, '%')} cache hits {reading}" if claim.cache_hit else ""
+    work.summary = (
+        f"{volume.text()} tokens per {'day' if per_day else 'month'}{hit}, "
+        f"{_fmt(claim.input_share * _HUNDRED, '%')} input, on {_name(facts, claim.model)} {sheet.where}: "
+        f"{computed} per {claim.per} (claimed {claimed.text('$')})"
+    )
+
+
+_OPERATORS: dict[type, Callable[[Decimal, Decimal], Decimal]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _calculate(expression: str) -> Decimal:
+    """Evaluate + - * / over decimal numbers (no names, no calls): the words' own arithmetic."""
+
+    def walk(node: ast.AST) -> Decimal:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
+            return Decimal(str(node.value))
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        raise _Missing(f"an expression of numbers and + - * / only, not {expression!r}")
+
+    try:
+        return walk(ast.parse(expression.replace(",", "").replace("×", "*"), mode="eval"))
+    except (SyntaxError, InvalidOperation, ZeroDivisionError):
+        raise _Missing(f"an expression of numbers and + - * / only, not {expression!r}") from None
+
+
+def _eval_arithmetic(claim: ArithmeticClaim, points, facts, at, work: _Work) -> None:
+    value = _calculate(claim.expression)
+    work.step("the claim's own arithmetic", claim.expression, _fmt(value))
+    work.comparisons.append(_compare("result", "", claim.claimed, value, claim.tolerance))
+    work.summary = f"{claim.expression} = {_fmt(value)} (claimed {claim.claimed.text()})"
+
+
+# Ratios of Elo-style ratings mean nothing, so only index scores (0-100 scales) are used.
+_INDEX_SCORES = ("aa_intelligence_index_2026_08", "aa_intelligence_index")
+
+
+def _eval_capability(claim: CapabilityClaim, points, facts, at, work: _Work) -> None:
+    name_a, name_b = _name(facts, claim.a), _name(facts, claim.b)
+    scores_a = dict((facts.get(claim.a) and facts[claim.a].scores) or {})
+    scores_b = dict((facts.get(claim.b) and facts[claim.b].scores) or {})
+    candidates = [claim.score] if claim.score else list(_INDEX_SCORES)
+    for score in candidates:
+        if score in scores_a and score in scores_b:
+            a, b = Decimal(str(scores_a[score])), Decimal(str(scores_b[score]))
+            value = _HUNDRED * a / b
+            work.step(f"{score}", f"100 x {name_a} {_exact(a)} / {name_b} {_exact(b)}", _fmt(value, "%"))
+            work.comparisons.append(_compare(score, "%", claim.claimed, value, claim.tolerance))
+            work.summary = f"{name_a} scores {_fmt(value, '%')} of {name_b} on {score} (claimed {claim.claimed.text('%')})"
+            return
+
+    def has(name: str, scores: dict[str, float]) -> str:
+        return f"{name} has " + (", ".join(f"{k} {v:g}" for k, v in sorted(scores.items())) or "no score")
+
+    raise _Missing(
+        f"a capability index score ({' or '.join(candidates)}) for both {name_a} and {name_b} "
+        f"({has(name_a, scores_a)}; {has(name_b, scores_b)})"
+    )
+
+
+def _eval_unverifiable(claim: UnverifiableClaim, points, facts, at, work: _Work) -> None:
+    raise _Missing(claim.missing)
+
+
+#: The definition a trend claim without one is checked against (DEFLATION_METHODS.md §8.5 asks
+#: for a stated definition): LMArena text score at GPT-4 Turbo's level (the early-2024 frontier
+#: price of GPT-4-class capability), the 3:1 blended price, the cheapest host for open weights.
+DEFAULT_TREND_SCORE = "lmarena_text_score"
+DEFAULT_TREND_REFERENCE = "openai/gpt-4-turbo"
+DEFAULT_TREND_YEARS = Decimal(2)
+
+
+def _years_before(end: date, years: Decimal) -> date:
+    return date.fromordinal(end.toordinal() - round(float(years) * 365.25))
+
+
+def _fold_from_percent(figure: Figure) -> Figure:
+    """A fall of P% a year as a fold per year, 1 / (1 - P/100): 50% -> 2x (100% has no bound)."""
+
+    def fold(percent: Decimal | None) -> Decimal | None:
+        if percent is None or percent >= _HUNDRED:
+            return None
+        return _HUNDRED / (_HUNDRED - percent)
+
+    return Figure(low=fold(figure.low), high=fold(figure.high))
+
+
+def _percent_from_fold(fold: float) -> float:
+    return 100.0 * (1.0 - 1.0 / fold)
+
+
+def _trend_point_prices(role: str, point: TrendPoint, facts: Mapping[str, ModelFacts]) -> list[PriceUsed]:
+    sheet = _Sheet(
+        WorkloadPrices(standard=TokenPrices(input=None, output=None), model=point.model),
+        tuple(point.price.points),
+        point.price.basis,
+        "",
+    )
+    return _used(role, sheet, facts)
+
+
+def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
+    score = claim.score or DEFAULT_TREND_SCORE
+    threshold = claim.threshold
+    if threshold is None:
+        reference = claim.reference_model or DEFAULT_TREND_REFERENCE
+        value = ((facts.get(reference) and facts[reference].scores) or {}).get(score)
+        if value is None:
+            raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
+        threshold = value
+        work.step("capability threshold", f"{score} of {_name(facts, reference)}", f"{value:g}")
+    at_day = date.fromisoformat(at[:10])
+    end = claim.end or at_day
+    if end > at_day:
+        raise _Missing(f"prices up to {end} (the period ends after {at_day})")
+    start = claim.start or _years_before(end, claim.years or DEFAULT_TREND_YEARS)
+    known = [p for p in points if p.valid_from <= at]  # what was known as of the check
+    work.assumptions.append(
+        f"capability: {score} >= {threshold:g}; {claim.price} price (blended = 3:1 input:output); "
+        f"closed models at their maker's price, open-weight ones at the cheapest host; "
+        f"window {start} to {end}"
+    )
+    if claim.form == "fold_over_period":
+        first = cheapest_at(known, facts, score, threshold, start, price=claim.price)
+        last = cheapest_at(known, facts, score, threshold, end, price=claim.price)
+        if first is None or last is None:
+            raise _Missing(
+                f"a price for a model with {score} >= {threshold:g} on "
+                + " and ".join(str(d) for d, p in ((start, first), (end, last)) if p is None)
+            )
+        for label, found in (("start", first), ("end", last)):
+            work.step(
+                f"cheapest at the {label} ({found.at[:10]})",
+                f"{_name(facts, found.model)} ({score} {found.score:g}), {found.price.basis}",
+                _fmt(found.value, "$") + " per million tokens",
+            )
+            work.prices.extend(_trend_point_prices(label, found, facts))
+        fold = first.value / last.value
+        work.step("fall over the period", f"${_exact(first.value)} / ${_exact(last.value)}", _fmt(fold, "x"))
+        work.comparisons.append(_compare("fold over the period", "x", claim.claimed, fold, claim.tolerance))
+        work.summary = (
+            f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(fold, 'x')} from "
+            f"{start} ({_name(facts, first.model)}, {_fmt(first.value, '$')}) to {end} "
+            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed {claim.claimed.text('x')}"
+        )
+        return
+    trend = cheapest_at_threshold(known, facts, score, threshold, end, start=start, price=claim.price)
+    work.assumptions.extend(trend.definition)
+    work.assumptions.extend(trend.flags)
+    for record in trend.records:
+        work.step(
+            f"record point {record.at[:10]}",
+            f"{_name(facts, record.model)} ({score} {record.score:g}), {record.price.basis}",
+            _fmt(record.value, "$"),
+        )
+    claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
+    if claim.form == "percent_per_year":
+        work.step(
+            "claimed fall as a fold per year",
+            f"1 / (1 - {claim.claimed.text('%')} / 100)",
+            claimed.text("x"),
+        )
+    fit = trend.fit
+    if fit is not None:
+        low, high = fit.ci95
+        work.step("fit", "OLS of ln(price) on years over the record points", fit.summary())
+        actual = Decimal(str(fit.fold_per_year))
+        inside = _compare("fold per year", "x per year", claimed, actual, Decimal(0))
+        # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
+        meets = (claimed.high is None or Decimal(str(low)) <= claimed.high) and (
+            claimed.low is None or claimed.low <= Decimal(str(high))
+        )
+        work.comparisons.append(inside.model_copy(update={"holds": meets}))
+        work.summary = (
+            f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {fit.fold_per_year:.3g}x a year "
+            f"(95% CI {low:.3g}-{high:.3g}x; {_percent_from_fold(fit.fold_per_year):.0f}% a year, CI "
+            f"{_percent_from_fold(low):.0f}-{_percent_from_fold(high):.0f}%) over {start} to {end}, "
+            f"n = {fit.n}; claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
+            f"{' a year' if claim.form == 'percent_per_year' else ' per year'}"
+            + ("; low confidence" if trend.low_confidence else "")
+        )
+        return
+    if trend.endpoint_fold_per_year is None:
+        raise _Missing(
+            f"at least two record points for {score} >= {threshold:g} between {start} and {end} "
+            f"(found {len(trend.records)})"
+        )
+    actual = Decimal(str(trend.endpoint_fold_per_year))
+    work.step(
+        "two-endpoint rate (no fit: fewer than 4 points)", "(first / last) ^ (1 / years)", _fmt(actual, "x")
+    )
+    work.comparisons.append(
+        _compare("fold per year (two endpoints)", "x per year", claimed, actual, claim.tolerance)
+    )
+    work.summary = (
+        f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(actual, 'x')} a year "
+        f"between its first and last record point ({start} to {end}; no fit, low confidence); "
+        f"claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
+    )
+
+
+_EVALUATORS: dict[str, Callable[..., None]] = {
+    "price": _eval_price,
+    "ratio": _eval_ratio,
+    "request_cost": _eval_request_cost,
+    "workload": _eval_workload,
+    "trend": _eval_trend,
+    "arithmetic": _eval_arithmetic,
+    "capability": _eval_capability,
+    "unverifiable": _eval_unverifiable,
+}
+# Kinds whose truth follows the prices in force, so their history can be walked for "stale".
+_PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
+
+
+def _models(claim: Claim) -> set[str]:
+    if isinstance(claim, RatioClaim):
+        return {claim.a.model, claim.b.model}
+    model = getattr(claim, "model", None)
+    return {model} if model else set()
+
+
+def _judge(claim: Claim, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str) -> Verdict:
+    """The verdict at one time, without looking at history."""
+    work = _Work.empty()
+    try:
+        _EVALUATORS[claim.kind](claim, points, facts, at, work)
+    except _Missing as missing:
+        work.missing.insert(0, str(missing))
+    decisive = [c for c in work.comparisons if c.decisive]
+    factor = direction = None
+    if work.missing and not decisive:
+        verdict: VerdictName = "cannot_check"
+        summary = "cannot be checked: " + "; ".join(work.missing)
+    elif all(c.holds for c in decisive) and not work.missing:
+        verdict = "holds"
+        summary = work.summary
+    elif all(c.holds for c in decisive):
+        verdict = "cannot_check"
+        summary = f"{work.summary}; but cannot check: " + "; ".join(work.missing)
+    else:
+        worst = max((c for c in decisive if not c.holds), key=lambda c: c.factor)
+        verdict, factor, direction = "off", worst.factor, worst.direction
+        summary = f"{direction} {_fmt(factor, 'x')}: {work.summary}"
+    return Verdict(
+        verdict=verdict,
+        kind=claim.kind,
+        at=at,
+        summary=summary,
+        claim=claim,
+        comparisons=work.comparisons,
+        factor=factor,
+        direction=direction,
+        missing=work.missing,
+        prices=work.prices,
+        steps=work.steps,
+        assumptions=work.assumptions,
+    )
+
+
+def evaluate(
+    claim: Claim,
+    points: Iterable[PricePoint],
+    facts: Mapping[str, ModelFacts],
+    at: str | date | Any,
+    *,
+    history: bool = True,
+) -> Verdict:
+    """The verdict on ``claim`` as of ``at``: holds, off, stale or cannot_check, with its arithmetic.
+
+    With ``history`` (the default) a claim about the prices in force is also judged at every
+    change point of those prices up to ``at``, to say since when it holds, or from when to
+    when it held before it went stale.
+    """
+    at = as_time(at, end_of_day=True) if isinstance(at, date | str) else as_time(at)
+    models = _models(claim)
+    relevant = [p for p in points if p.model in models] if models else list(points)
+    verdict = _judge(claim, relevant, facts, at)
+    if not history or claim.kind not in _PRICED_KINDS:
+        return verdict
+    times = sorted({t for p in relevant for t in (p.valid_from, p.valid_to) if t is not None and t <= at})
+    runs: list[tuple[str, str | None]] = []  # (held from, held until) runs, oldest first
+    start: str | None = None
+    for t in times:
+        holds = (verdict if t == at else _judge(claim, relevant, facts, t)).verdict == "holds"
+        if holds and start is None:
+            start = t
+        elif not holds and start is not None:
+            runs.append((start, t))
+            start = None
+    if start is not None:
+        runs.append((start, None))
+    if verdict.verdict == "holds":
+        held_from = runs[-1][0] if runs and runs[-1][1] is None else None
+        return verdict.model_copy(update={"held_from": held_from})
+    if not runs:
+        return verdict
+    held_from, held_until = runs[-1]
+    return verdict.model_copy(
+        update={
+            "verdict": "stale",
+            "held_from": held_from,
+            "held_until": held_until,
+            "summary": f"held from {_day(held_from)} to {_day(held_until)}, no longer: {verdict.summary}",
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- several parts
+
+_ALL_ORDER = {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3}  # the worst part decides
+_ANY_ORDER = {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3}  # the best reading decides
+
+
+def combine_verdicts(verdicts: Sequence[str], how: Literal["all", "any"] = "all") -> VerdictName:
+    """One verdict for several: "all" parts must hold (the worst decides: off, stale,
+    cannot_check, holds); "any" of several readings may hold (the best decides)."""
+    if not verdicts:
+        return "cannot_check"
+    order = _ALL_ORDER if how == "all" else _ANY_ORDER
+    return min(verdicts, key=lambda v: order[v])  # type: ignore[return-value]
+
+
+class RegistryEntry(BaseModel):
+    """A headline claim as published: the words, where and when, and its structured parts."""
+
+    model_config = _FROZEN
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    quote: str = Field(description="the words, quoted briefly")
+    article: str = Field(description="title of the article it appeared in")
+    publisher: str
+    url: str | None = None
+    made_on: date
+    made_on_note: str | None = Field(None, description="how the date was established")
+    statistic: str = Field(description="the statistic the claim implies for any open-weight market price")
+    note: str | None = None
+    combine: Literal["all", "any"] = Field(
+        "all", description='"all": every part must hold; "any": alternative readings, the best one decides'
+    )
+    parts: list[Claim] = Field(min_length=1)
+
+
+class EntryVerdict(BaseModel):
+    """A registered claim's verdict at one time: one per part, and the combined one."""
+
+    model_config = _FROZEN
+
+    verdict: VerdictName
+    at: str
+    summary: str
+    parts: list[Verdict]
+
+
+class RegistryResult(BaseModel):
+    """A registered claim judged as of the day it was made and as of now."""
+
+    model_config = _FROZEN
+
+    id: str
+    quote: str
+    article: str
+    publisher: str
+    made_on: date
+    statistic: str
+    combine: Literal["all", "any"]
+    then: EntryVerdict
+    now: EntryVerdict
+
+
+class RegistryReport(BaseModel):
+    """The JSON form of `pricewatch check --registry`."""
+
+    model_config = _FROZEN
+
+    registry: str = Field(description="the registry file")
+    now: str
+    verdict: VerdictName = Field(description="the combined verdict of every claim now")
+    claims: list[RegistryResult]
+
+
+class CheckReport(BaseModel):
+    """The JSON form of `pricewatch check TEXT`: the claims read in the text and their verdicts."""
+
+    model_config = _FROZEN
+
+    text: str
+    at: str
+    verdict: VerdictName = Field(description="the combined verdict (the worst part decides)")
+    results: list[Verdict]
+
+
+def parse_registry(document: Mapping[str, Any]) -> list[RegistryEntry]:
+    """The entries of a parsed claims.toml; ValueError naming the entry and each problem otherwise."""
+    entries: list[RegistryEntry] = []
+    for number, data in enumerate(document.get("claims", []), start=1):
+        try:
+            entries.append(RegistryEntry.model_validate(data))
+        except ValidationError as error:
+            name = data.get("id") if isinstance(data, Mapping) else None
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in e['loc']) or 'entry'}: {e['msg']}" for e in error.errors()
+            )
+            raise ValueError(f"claim {number} ({name or 'no id'}): {problems}") from None
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ValueError(f"claim id {entry.id!r} is used twice")
+        seen.add(entry.id)
+    return entries
+
+
+def evaluate_entry(
+    entry: RegistryEntry, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str | date
+) -> EntryVerdict:
+    """Every part of a registered claim at ``at``, and their combined verdict."""
+    parts = [evaluate(part, points, facts, at) for part in entry.parts]
+    combined = combine_verdicts([p.verdict for p in parts], entry.combine)
+    if entry.combine == "any":
+        chosen = next(p for p in parts if p.verdict == combined)
+        summary = f"best reading: {chosen.summary}"
+    else:
+        summary = (
+            "; ".join(p.summary for p in parts if p.verdict == combined)
+            if len(parts) > 1
+            else parts[0].summary
+        )
+    return EntryVerdict(verdict=combined, at=parts[0].at, summary=summary, parts=parts)
+
+
+def check_registry(
+    entries: Sequence[RegistryEntry],
+    points: Iterable[PricePoint],
+    facts: Mapping[str, ModelFacts],
+    now: str | Any,
+) -> list[RegistryResult]:
+    """Each registered claim as of the day it was made (end of that day) and as of ``now``."""
+    points = list(points)
+    now = as_time(now)
+    return [
+        RegistryResult(
+            id=entry.id,
+            quote=entry.quote,
+            article=entry.article,
+            publisher=entry.publisher,
+            made_on=entry.made_on,
+            statistic=entry.statistic,
+            combine=entry.combine,
+            then=evaluate_entry(entry, points, facts, entry.made_on),
+            now=evaluate_entry(entry, points, facts, now),
+        )
+        for entry in entries
+    ]
+
+
+# ----------------------------------------------------------------------------- for people
+
+
+def explain(verdict: Verdict, indent: str = "  ") -> list[str]:
+    """The verdict as lines of text: the verdict, the prices used, the arithmetic, the comparison."""
+    head = verdict.verdict.upper().replace("_", " ")
+    lines = [f"{head}: {verdict.summary}"]
+    if verdict.verdict == "holds" and verdict.held_from:
+        lines.append(f"{indent}holds since {_day(verdict.held_from)} (as of {_day(verdict.at)})")
+    for price in verdict.prices:
+        values = ", ".join(
+            f"{name.replace('_', ' ')} {_fmt(getattr(price, name), '$')}"
+            for name in ("input", "output", "cache_read", "cache_write")
+            if getattr(price, name) is not None
+        )
+        until = f" to {_day(price.valid_to)}" if price.valid_to else ""
+        how = price.origin + (f", {price.confidence} confidence" if price.confidence else "")
+        source = f" {price.source_url}" if price.source_url else ""
+        lines.append(
+            f"{indent}price {price.role}: {price.model_name} at {price.provider}: {values} per million tokens, "
+            f"valid from {_day(price.valid_from)}{until} ({how}; {price.chosen_by}){source}"
+        )
+    for step in verdict.steps:
+        lines.append(f"{indent}{step.label}: {step.formula} = {step.result}")
+    for comparison in verdict.comparisons:
+        mark = "ok" if comparison.holds else f"{comparison.direction} {_fmt(comparison.factor, 'x')}"
+        context = "" if comparison.decisive else " (context only)"
+        lines.append(
+            f"{indent}{comparison.label}: claimed {comparison.claimed.text(_unit_symbol(comparison.unit))}, "
+            f"actual {_fmt(comparison.actual, _unit_symbol(comparison.unit))}: {mark}{context}"
+        )
+    lines.extend(f"{indent}missing: {m}" for m in verdict.missing)
+    if verdict.assumptions:
+        lines.append(f"{indent}assumptions: " + "; ".join(verdict.assumptions))
+    return lines
+
+
+def _unit_symbol(unit: str) -> str:
+    if unit.startswith("USD"):
+        return "$"
+    return unit

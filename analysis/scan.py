@@ -1,0 +1,933 @@
+"""Every checkable claim in an article: found, read, checked, and what could not be read (pure).
+
+``find_claims(text, names, facts)`` splits an article (plain text or markdown) into
+sentences, list items and table rows, keeps those that look like claims about prices (a
+price per million tokens, "N x cheaper", "P% of the cost", a cost per request, month or
+user, "fell N-fold", "P% a year"), and reads each one: first as a sentence in one of the
+``check`` forms, then with extractors for the ways articles phrase prices ("$5 per million
+input tokens and $25 per million output tokens for Opus 4.6", "Kimi K2.5: $0.45 per million
+input tokens", a markdown table of prices or request costs, "roughly 10% of Anthropic's API
+price"). ``scan_article`` then checks every claim found (``analysis.claims.evaluate``).
+
+Articles lean on context, and so does the reader here, in three ways only:
+- "the model", "it" and "<maker>'s $X" name the model mentioned last (by that maker);
+- a list introduced by "... on <provider>:" prices its items at that provider;
+- "comparable models", "open-weight models" and similar subjects of a ratio mean the
+  open-weight models whose prices the article quoted before, at the providers quoted.
+Every claim found carries its quote and line, so a reader can see what it was read as.
+
+A claim-like sentence that yields no claim is reported with the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pricewatch.analysis.claim_text import (
+    DASH,
+    NUM,
+    NUM_OR_WORD,
+    SCALE,
+    ModelMention,
+    Names,
+    find_models,
+    normalise_text,
+    parse_claim,
+    parse_number,
+    workload_readings,
+)
+from pricewatch.analysis.claims import (
+    CapabilityClaim,
+    Claim,
+    Figure,
+    PriceClaim,
+    PriceRef,
+    RatioClaim,
+    RequestCostClaim,
+    TrendClaim,
+    Verdict,
+    VerdictName,
+    combine_verdicts,
+    evaluate,
+)
+from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.errors import ClaimError, UnknownModelError
+
+__all__ = [
+    "FoundClaim",
+    "ScanReport",
+    "TextUnit",
+    "UnparsedClaim",
+    "find_claims",
+    "is_claim_like",
+    "scan_article",
+    "split_units",
+]
+
+UnitKind = Literal["sentence", "list item", "table row", "heading"]
+_FROZEN = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+class FoundClaim(BaseModel):
+    """A sentence (or row) that makes a checkable claim, what it was read as, and the verdicts."""
+
+    model_config = _FROZEN
+
+    quote: str
+    line: int = Field(description="1-based line of the article")
+    unit: UnitKind
+    combine: Literal["all", "any"]
+    verdict: VerdictName
+    results: list[Verdict]
+
+
+class UnparsedClaim(BaseModel):
+    """A claim-like sentence that could not be read as a checkable claim, and why."""
+
+    model_config = _FROZEN
+
+    quote: str
+    line: int
+    unit: UnitKind
+    reason: str
+
+
+class ScanReport(BaseModel):
+    """The JSON form of `pricewatch scan`."""
+
+    model_config = _FROZEN
+
+    source: str
+    at: str
+    verdict: VerdictName = Field(description="the combined verdict of every claim found (the worst decides)")
+    claims: list[FoundClaim]
+    unparsed: list[UnparsedClaim]
+
+
+# ----------------------------------------------------------------------------- splitting
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One sentence, list item, table row or heading of an article."""
+
+    text: str
+    line: int
+    kind: UnitKind
+    header: tuple[str, ...] = ()  # a table row's column headers
+    cells: tuple[str, ...] = ()
+
+
+_ABBREVIATIONS = {"e.g", "i.e", "vs", "etc", "approx", "mr", "dr", "inc", "u.s", "no", "fig", "cf", "ca"}
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*:?-{3,}:?\s*$")
+
+
+def _sentences(text: str) -> list[str]:
+    """Split a paragraph at sentence ends, not at decimals ("$0.39"), versions or abbreviations."""
+    out: list[str] = []
+    start = 0
+    for match in re.finditer(r"[.!?][\"”’')\]]*\s+(?=[A-Z0-9\"“‘($£€])", text):
+        before = text[start : match.start()].rsplit(None, 1)
+        word = before[-1].lower().rstrip(".") if before else ""
+        if word in _ABBREVIATIONS:
+            continue
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def split_units(text: str) -> list[TextUnit]:
+    """The article as units: sentences of paragraphs, list items, markdown table rows, headings."""
+    units: list[TextUnit] = []
+    header: tuple[str, ...] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            header = None
+            continue
+        if line.startswith("|"):
+            cells = _cells(line)
+            if all(_TABLE_RULE.match(c) for c in cells if c):
+                continue
+            if header is None:
+                header = tuple(cells)
+                units.append(TextUnit(normalise_text(" | ".join(cells)), number, "heading"))
+            else:
+                units.append(
+                    TextUnit(normalise_text(" | ".join(cells)), number, "table row", header, tuple(cells))
+                )
+            continue
+        header = None
+        if line.startswith("#"):
+            units.append(TextUnit(normalise_text(line.lstrip("#")), number, "heading"))
+            continue
+        kind: UnitKind = "sentence"
+        if _LIST_MARKER.match(line):
+            line, kind = _LIST_MARKER.sub("", line, count=1), "list item"
+        elif not re.search(r"[.!?:;\"”)]$", line) and len(line.split()) <= 14:
+            units.append(TextUnit(normalise_text(line), number, "heading"))
+            continue
+        for sentence in _sentences(line):
+            units.append(TextUnit(normalise_text(sentence), number, kind))
+    return units
+
+
+# ----------------------------------------------------------------------------- claim-like
+
+_PER_MILLION = r"(?:per|/|a|for\s+every)\s*(?:1\s*)?(?:million|mil|m|mtok|mtoks)\b"
+_PER_THOUSAND = r"(?:per|/|a|for\s+every)\s*(?:1\s*)?(?:thousand|k|1,000)\b"
+_MONEY = r"\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k|thousand|m|million|b|billion)?\b"
+_COST_WORDS = r"(?:cheaper|less\s+expensive|more\s+expensive|pricier|less\s+than|lower|reduction|cut|drop|fall|fell|decline|inflat\w*|costs?|price[sd]?|pricing|rates?)"
+
+_CLAIM_LIKE = (
+    re.compile(rf"{_MONEY}\s*(?:{_PER_MILLION}|{_PER_THOUSAND})", re.I),
+    re.compile(rf"{_MONEY}\s*/\s*{_MONEY}", re.I),
+    re.compile(rf"\d\s*(?:x|×|-fold|fold)\b(?=.*{_COST_WORDS})|{_COST_WORDS}.*\d\s*(?:x|×|-fold)\b", re.I),
+    re.compile(r"%\s+of\s+(?:the\s+)?(?:[\w']+\s+){0,3}(?:costs?|price|pricing|rates?|spend)\b", re.I),
+    re.compile(
+        rf"{_MONEY}(?:\s*(?:{DASH})\s*{_MONEY})?\s*(?:/|per|a|an|each|every)\s*(?:\w+\s+){{0,2}}"
+        r"(?:month|mo|day|year|user|seat|request|call|query|conversation|session|subscriber|developer|dev)\b",
+        re.I,
+    ),
+    re.compile(rf"{_MONEY}[^.]*\b(?:monthly|per\s+month|a\s+month)\b", re.I),
+    re.compile(
+        rf"{_MONEY}\s+(?:for|per)\s+(?:every|each)\s+(?:[\w-]+\s+){{0,3}}(?:user|subscriber|developer)", re.I
+    ),
+    re.compile(rf"{_MONEY}[^.;]*(?:≈|~=|=)\s*{_MONEY}", re.I),
+    re.compile(
+        r"\bper\s+(?:\w+\s+){0,2}(?:user|seat|conversation|session|request|call|query|subscriber|developer)\b"
+        rf"[^.$]*{_MONEY}",
+        re.I,
+    ),
+    re.compile(r"\d\s*%\s*\+?\s*(?:a\s+year|per\s+year|annually|each\s+year|every\s+year|yearly)", re.I),
+    re.compile(r"\b(?:fell|fallen|dropped|declined)\b[^.]*\d\s*(?:x|×|-fold|fold|times)\b", re.I),
+    re.compile(r"\d\s*(?:x|×|-fold|fold)\s+(?:cost\s+|price\s+)?(?:reduction|drop|decline|fall)", re.I),
+    re.compile(rf"\binput\b[^.]*\boutput\b[^.]*\bcosts?\b[^.]*{_MONEY}", re.I),
+    re.compile(
+        r"\b(?:cut|cuts|reduc\w*|lower\w*|slash\w*|sav\w*)\b[^.]*\b(?:costs?|price|bill|spend)\b[^.]*"
+        r"\bby\s+(?:up\s+to\s+|about\s+|roughly\s+)?\d+(?:\.\d+)?\s*%",
+        re.I,
+    ),
+)
+
+
+def is_claim_like(text: str) -> bool:
+    """True when a sentence has the shape of a checkable claim about prices or costs."""
+    return any(pattern.search(text) for pattern in _CLAIM_LIKE)
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class _Context:
+    """What the article has said so far that later sentences lean on."""
+
+    mentions: list[str] = field(default_factory=list)  # model ids, oldest first
+    list_provider: str | None = None  # "... on OpenRouter:" for the list that follows
+    quoted: list[tuple[str, str | None]] = field(default_factory=list)  # (model, provider) priced so far
+
+    def last_model(
+        self, maker: str | None = None, facts: Mapping[str, ModelFacts] | None = None
+    ) -> str | None:
+        for model in reversed(self.mentions):
+            if maker is None:
+                return model
+            fact = (facts or {}).get(model)
+            if fact is not None and maker in fact.makers:
+                return model
+        return None
+
+    def model_by_word(self, word: str, facts: Mapping[str, ModelFacts]) -> str | None:
+        """The last model mentioned whose name contains ``word`` ("Opus" -> Claude Opus 4.6)."""
+        for model in reversed(self.mentions):
+            name = facts[model].name if model in facts else model
+            if re.search(rf"(?i)\b{re.escape(word)}\b", name):
+                return model
+        return None
+
+
+class _Skip(Exception):
+    """An extractor saw its kind of claim but could not read it; the message says why."""
+
+
+def _providers(text: str, names: Names) -> list[tuple[int, str]]:
+    """Providers named in a text (capitalised words only: "together" is also an English word)."""
+    found = []
+    for match in re.finditer(r"\b[A-Z][A-Za-z0-9.]*(?:\s+(?:AI|Cloud|Studio|Bedrock))?", text):
+        provider = names.resolve_provider(match.group(0)) or names.resolve_provider(match.group(0).split()[0])
+        if provider is not None:
+            found.append((match.start(), provider))
+    return found
+
+
+def _strip_asides(text: str) -> str:
+    """Parenthetical asides blanked out (same length, so positions still match)."""
+    return re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+
+
+_GENERIC_SUBJECT = re.compile(
+    r"(?i)\b(?:they|these|those|comparable|similar|open[- ]weights?|open[- ]source|competing|"
+    r"alternative|other)\b[^.]*?\bmodels?\b|\bthey\b|\bthese\s+providers\b"
+)
+
+
+# ----------------------------------------------------------------------------- extractors
+
+_PRICE_PAIR = re.compile(
+    rf"\$\s?(?P<a>{NUM})\s*(?:input\s*)?/\s*\$\s?(?P<b>{NUM})\s*(?:output\s*)?"
+    rf"(?P<unit>{_PER_MILLION}(?:\s+tokens)?|{_PER_THOUSAND}(?:\s+tokens)?)?",
+    re.I,
+)
+_PRICE_ONE = re.compile(
+    rf"\$\s?(?P<v>{NUM})\s*(?P<unit>{_PER_MILLION}|{_PER_THOUSAND})"
+    r"(?:\s+(?P<f1>input|output|prompt|completion|cached\s+input|cache[- ]?reads?|cache[- ]?writes?|cached)"
+    r"(?:\s+tokens?)?)?(?:\s+tokens?)?(?:\s+(?:for|of|on)\s+(?P<f2>input|output|cache[- ]?reads?|cached\s+input)\b)?",
+    re.I,
+)
+_FIELD_WORDS = (
+    (re.compile(r"(?i)cache[- ]?reads?|cached(?:\s+input)?|cache\s+hits?"), "cache_read"),
+    (re.compile(r"(?i)cache[- ]?writes?"), "cache_write"),
+    (re.compile(r"(?i)\b(?:input|prompt)\b"), "input"),
+    (re.compile(r"(?i)\b(?:output|completion)\b"), "output"),
+)
+
+
+def _field_of(words: str | None) -> str | None:
+    if not words:
+        return None
+    for pattern, name in _FIELD_WORDS:
+        if pattern.search(words):
+            return name
+    return None
+
+
+@dataclass
+class _PriceMention:
+    start: int
+    end: int
+    values: dict[str, Decimal]
+    field_known: bool
+    model: str | None = None
+    provider: str | None = None
+
+
+def _scale(unit: str | None) -> Decimal:
+    return (
+        Decimal(1000)
+        if unit and re.fullmatch(_PER_THOUSAND + r"(?:\s+tokens)?", unit.strip(), re.I)
+        else Decimal(1)
+    )
+
+
+def _model_near(
+    text: str,
+    names: Names,
+    ctx: _Context,
+    facts: Mapping[str, ModelFacts],
+    providers: list[tuple[int, str]],
+) -> str | None:
+    """The model a stretch of text names: a mention, "the model" / "it", or "<maker>'s"."""
+    mentions = find_models(_strip_asides(text), names)
+    if mentions:
+        return mentions[-1].model
+    for _, provider in reversed(providers):
+        model = ctx.last_model(provider, facts)
+        if model is not None and re.search(r"(?i)'s\b", text):
+            return model
+    if re.search(r"(?i)\b(?:the|this|that)\s+model\b|\bit\b", text):
+        return ctx.last_model()
+    return None
+
+
+def _extract_prices(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    text = unit.text
+    mentions: list[_PriceMention] = []
+    taken: list[tuple[int, int]] = []
+    for match in _PRICE_PAIR.finditer(text):
+        # "$3/$15" with no unit: the convention is input/output per million tokens
+        scale = _scale(match.group("unit"))
+        mentions.append(
+            _PriceMention(
+                match.start(),
+                match.end(),
+                {
+                    "input": parse_number(match.group("a")) * scale,
+                    "output": parse_number(match.group("b")) * scale,
+                },
+                True,
+            )
+        )
+        taken.append(match.span())
+    for match in _PRICE_ONE.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        field_name = _field_of(match.group("f1")) or _field_of(match.group("f2"))
+        value = parse_number(match.group("v")) * _scale(match.group("unit"))
+        mentions.append(
+            _PriceMention(match.start(), match.end(), {field_name or "?": value}, field_name is not None)
+        )
+    if not mentions:
+        return []
+    mentions.sort(key=lambda m: m.start)
+    # Fields, models and providers from the words around each mention.
+    previous_end = 0
+    for index, mention in enumerate(mentions):
+        left = text[previous_end : mention.start]
+        following = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
+        right = text[mention.end : following]
+        contrast = bool(re.search(r"(?i)\b(?:vs\.?|versus|compared\s+(?:to|with)|while|whereas)\b", left))
+        if not mention.field_known:
+            field_name = _field_of(left) or _field_of(text[: mention.start] if index == 0 else None)
+            if field_name is None and index > 0:
+                field_name = next(iter(mentions[index - 1].values))  # "$0.07 vs $0.50": like for like
+            if field_name is None or field_name == "?":
+                raise _Skip("a price that does not say whether it is for input or output tokens")
+            mention.values = {field_name: mention.values["?"]}
+        providers = _providers(_strip_asides(left), names)
+        after = re.match(r"(?i)\s*(?:for|on|with)\s+(.+)", right)
+        if after and find_models(after.group(1), names):
+            mention.model = find_models(after.group(1), names)[0].model
+        else:
+            mention.model = _model_near(left, names, ctx, facts, providers)
+        if mention.model is None and index > 0 and not contrast:
+            mention.model = mentions[index - 1].model
+        mention.provider = providers[-1][1] if providers else None
+        if mention.provider is None and index > 0 and not contrast:
+            mention.provider = mentions[index - 1].provider
+        on = re.match(r"(?i)\s*(?:on|at|via|from|through)\s+([A-Z][\w.]*(?:\s+AI)?)", right)
+        if mention.provider is None and on:
+            mention.provider = names.resolve_provider(on.group(1))
+        previous_end = mention.end
+    # "$5 per million input tokens and $25 per million output tokens for Opus 4.6": the model
+    # named after the last price belongs to the earlier ones too.
+    for index in range(len(mentions) - 2, -1, -1):
+        if mentions[index].model is None:
+            mentions[index].model = mentions[index + 1].model
+            mentions[index].provider = mentions[index].provider or mentions[index + 1].provider
+    claims: list[Claim] = []
+    groups: dict[tuple[str | None, str | None], dict[str, Decimal]] = {}
+    for mention in mentions:
+        if mention.model is None:
+            raise _Skip("a price per million tokens that names no model")
+        provider = mention.provider or (ctx.list_provider if unit.kind == "list item" else None)
+        groups.setdefault((mention.model, provider), {}).update(mention.values)
+    for (model, provider), values in groups.items():
+        claims.append(PriceClaim(text=unit.text, model=model, provider=provider, **values))  # type: ignore[arg-type]
+        if "input" in values and "output" in values:
+            ctx.quoted.append((model, provider))  # type: ignore[arg-type]
+    return claims
+
+
+_TIMES = re.compile(
+    rf"(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|times)\s+"
+    rf"(?P<dir>cheaper|less\s+expensive|less|lower|more\s+expensive|pricier|costlier)\s+than\s+(?P<rest>[^.;]+)",
+    re.I,
+)
+_SHARE = re.compile(
+    rf"(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s+of\s+(?P<rest>(?:the\s+)?(?:[\w'.-]+\s+){{0,4}}?)"
+    r"(?:api\s+|retail\s+|list\s+)*(?P<what>costs?|price|pricing|rates?|spend)\b",
+    re.I,
+)
+
+
+def _side_b(
+    rest: str, names: Names, ctx: _Context, facts, unit_text: str, a_models: Sequence[str]
+) -> str | None:
+    """The model a ratio compares against: named, "<maker>'s", or the other model of the sentence."""
+    mentions = find_models(rest, names)
+    if mentions:
+        return mentions[0].model
+    for _, provider in _providers(rest, names):
+        model = ctx.last_model(provider, facts)
+        if model is not None:
+            return model
+    for word in re.findall(r"[A-Z][A-Za-z]+", rest):
+        model = ctx.model_by_word(word, facts)
+        if model is not None and model not in a_models:
+            return model
+    others = [m.model for m in find_models(unit_text, names) if m.model not in a_models]
+    if others:
+        return others[-1]
+    return None
+
+
+def _side_a(
+    before: str, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts], b: str
+) -> list[tuple[str, str | None]]:
+    """The model(s) a ratio is about: named before the figure, or the open-weight models quoted earlier."""
+    mentions = [m for m in find_models(_strip_asides(before), names) if m.model != b]
+    if mentions:
+        providers = _providers(before, names)
+        return [(mentions[-1].model, providers[-1][1] if providers else None)]
+    if _GENERIC_SUBJECT.search(before):
+        quoted = [
+            (model, provider)
+            for model, provider in dict.fromkeys(ctx.quoted)
+            if model != b and model in facts and facts[model].open_weights
+        ]
+        if quoted:
+            return quoted
+        raise _Skip("a ratio whose subject ('comparable models' or similar) names no model quoted before it")
+    return []
+
+
+def _extract_ratios(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    text = unit.text
+    claims: list[Claim] = []
+    for match in _TIMES.finditer(text):
+        low, high = match.group("n"), match.group("n2")
+        figure = (
+            Figure.point(parse_number(low))
+            if not high
+            else Figure.span(parse_number(low), parse_number(high))
+        )
+        before = text[: match.start()]
+        first = find_models(_strip_asides(before), names)
+        b = _side_b(match.group("rest"), names, ctx, facts, text, [m.model for m in first])
+        if b is None:
+            raise _Skip("'N x cheaper than' something that is not a model with a price")
+        sides = _side_a(before, names, ctx, facts, b)
+        if not sides:
+            raise _Skip("'N x cheaper' with no model named as the cheaper one")
+        swap = re.match(r"(?i)more|pricier|costlier", match.group("dir"))
+        for a, provider in sides:
+            ref_a, ref_b = PriceRef(model=a, provider=provider), PriceRef(model=b)
+            if swap:
+                ref_a, ref_b = ref_b, ref_a
+            claims.append(RatioClaim(text=text, a=ref_a, b=ref_b, form="times_cheaper", claimed=figure))
+    for match in _SHARE.finditer(text):
+        low, high = match.group("p"), match.group("p2")
+        figure = (
+            Figure.point(parse_number(low))
+            if not high
+            else Figure.span(parse_number(low), parse_number(high))
+        )
+        before = text[: match.start()]
+        first = find_models(_strip_asides(before), names)
+        b = _side_b(match.group("rest"), names, ctx, facts, text, [m.model for m in first])
+        if b is None:
+            raise _Skip("'P% of the cost' of something that is not a model with a price")
+        sides = _side_a(before, names, ctx, facts, b)
+        if not sides:
+            raise _Skip("'P% of the cost' with no model named as the cheaper one")
+        for a, provider in sides:
+            claims.append(
+                RatioClaim(
+                    text=text,
+                    a=PriceRef(model=a, provider=provider),
+                    b=PriceRef(model=b),
+                    form="percent_of",
+                    claimed=figure,
+                )
+            )
+    return claims
+
+
+_CACHE_CUT = re.compile(
+    rf"(?i)\bcach\w*\b[^.]*?\b(?:cut|cuts|reduce|reduces|lower|lowers|slash|slashes|save|saves)\b[^.]*?"
+    rf"\bby\s+(?:up\s+to\s+|about\s+|roughly\s+|~\s*)?(?P<p>{NUM})\s*%"
+)
+_QUALITY = re.compile(
+    rf"(?i)(?P<p>{NUM})\s*%\s+of\s+(?P<b>[\w .-]+?)(?:'s)?\s+(?:quality|performance|capability|intelligence)\b"
+)
+
+
+def _extract_cache_cut(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    match = _CACHE_CUT.search(unit.text)
+    if not match:
+        return []
+    mentions = find_models(unit.text, names)
+    model = mentions[0].model if mentions else ctx.last_model()
+    if model is None:
+        raise _Skip("a cache saving that names no model (and none was mentioned before)")
+    ref = PriceRef(model=model)
+    return [
+        RatioClaim(
+            text=unit.text,
+            a=ref,
+            b=ref,
+            a_price="cache_read",
+            b_price="input",
+            form="percent_cheaper",
+            claimed=Figure.point(parse_number(match.group("p"))),
+        )
+    ]
+
+
+def _extract_quality(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    match = _QUALITY.search(unit.text)
+    if not match:
+        return []
+    before = find_models(_strip_asides(unit.text[: match.start()]), names)
+    if not before:
+        return []
+    a = before[-1].model
+    b = _side_b(match.group("b"), names, ctx, facts, unit.text, [a])
+    if b is None:
+        return []
+    return [CapabilityClaim(text=unit.text, a=a, b=b, claimed=Figure.point(parse_number(match.group("p"))))]
+
+
+_TOKENS_PER_DAY = re.compile(
+    rf"(?i)(?P<t1>{NUM})(?:{DASH}(?P<t2>{NUM}))?\s*(?P<scale>{SCALE})?\s+tokens\s+(?:per|a|/|each)\s*(?P<period>day|month)"
+)
+_HIT = re.compile(rf"(?i)(?P<h>{NUM})\s*%\s+cache[- ]hit")
+_SPLIT = re.compile(rf"(?i)(?P<a>{NUM})\s*/\s*(?P<b>{NUM})\s+input\s*/\s*output")
+_MONTHLY = re.compile(
+    rf"(?i)\$\s?(?P<x>{NUM})\s*(?P<xs>k|K)?(?:{DASH}\$?\s?(?P<y>{NUM})\s*(?P<ys>k|K)?)?\s*"
+    r"(?:/|per|a|each)\s*(?P<per>month|mo|day)\b"
+)
+
+
+def _extract_workload(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    volume = _TOKENS_PER_DAY.search(unit.text)
+    cost = _MONTHLY.search(unit.text)
+    if not volume or not cost:
+        return []
+    split = _SPLIT.search(unit.text)
+    if not split:
+        raise _Skip("a monthly cost of a token volume with no input/output split")
+    mentions = find_models(unit.text, names)
+    model = mentions[-1].model if mentions else ctx.last_model()
+    if model is None:
+        raise _Skip("a workload cost that names no model (and none was mentioned before)")
+    scale = Decimal(1) if not volume.group("scale") else Decimal(_scale_word(volume.group("scale")))
+    t1 = parse_number(volume.group("t1")) * scale
+    tokens = (
+        Figure.point(t1)
+        if not volume.group("t2")
+        else Figure.span(t1, parse_number(volume.group("t2")) * scale)
+    )
+
+    def money(number: str, k: str | None) -> Decimal:
+        return parse_number(number) * (1000 if k else 1)
+
+    x = money(cost.group("x"), cost.group("xs"))
+    claimed = (
+        Figure.point(x) if not cost.group("y") else Figure.span(x, money(cost.group("y"), cost.group("ys")))
+    )
+    hit = _HIT.search(unit.text)
+    return list(
+        workload_readings(
+            unit.text,
+            model,
+            tokens,
+            volume.group("period").lower(),
+            parse_number(hit.group("h")) if hit else Decimal(0),
+            (parse_number(split.group("a")), parse_number(split.group("b"))),
+            claimed,
+            "day" if cost.group("per").lower() == "day" else "month",
+        )
+    )
+
+
+def _scale_word(word: str) -> int:
+    word = word.lower()
+    return {"k": 1_000, "thousand": 1_000, "m": 10**6, "mn": 10**6, "mil": 10**6, "million": 10**6}.get(
+        word, 10**9
+    )
+
+
+_REQUEST = re.compile(
+    rf"(?i)(?P<i>{NUM})\s*(?P<is>{SCALE})?\s+input(?:\s+tokens)?\s*(?:,|and|\+|plus)\s*"
+    rf"(?P<o>{NUM})\s*(?P<os>{SCALE})?\s+output(?:\s+tokens)?"
+)
+
+
+def _tokens(number: str, scale: str | None) -> int:
+    return int(parse_number(number) * (_scale_word(scale) if scale else 1))
+
+
+def _extract_request(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    if unit.kind == "table row":
+        return []
+    match = _REQUEST.search(unit.text)
+    if not match:
+        return []
+    claims: list[Claim] = []
+    rest = unit.text[match.end() :]
+    # "...: Opus 4.6 $7.50, Sonnet 4.6 $4.50" or "cost $7.50 on Opus 4.6"
+    pairs = re.findall(rf"([A-Za-z][\w .-]*?)\s*[:=]?\s*{_group_money()}", rest)
+    for words, amount in pairs:
+        mentions = find_models(words, names)
+        if mentions:
+            claims.append(
+                _request_claim(unit.text, mentions[-1].model, match, Decimal(amount.replace(",", "")))
+            )
+    if not claims:
+        amount_match = re.search(rf"\$\s?({NUM})", rest)
+        mentions = find_models(rest, names)
+        if amount_match and mentions:
+            claims.append(
+                _request_claim(
+                    unit.text, mentions[0].model, match, Decimal(amount_match.group(1).replace(",", ""))
+                )
+            )
+    if not claims:
+        raise _Skip("a request cost with no model and amount after the token counts")
+    return claims
+
+
+def _group_money() -> str:
+    return rf"\$\s?({NUM})"
+
+
+def _request_claim(text: str, model: str, match: re.Match[str], amount: Decimal) -> RequestCostClaim:
+    return RequestCostClaim(
+        text=text,
+        model=model,
+        input_tokens=_tokens(match.group("i"), match.group("is")),
+        output_tokens=_tokens(match.group("o"), match.group("os")),
+        claimed=Figure.point(amount),
+    )
+
+
+def _extract_table_row(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    if unit.kind != "table row" or not unit.cells:
+        return []
+    mentions = find_models(unit.cells[0], names)
+    if not mentions:
+        if any("$" in cell for cell in unit.cells):
+            raise _Skip(f"a table row whose first cell ({unit.cells[0]!r}) names no model in the catalog")
+        return []
+    model = mentions[0].model
+    prices: dict[str, Decimal] = {}
+    claims: list[Claim] = []
+    for head, cell in zip(unit.header, unit.cells, strict=False):
+        amount = re.search(rf"\$\s?({NUM})", cell)
+        if not amount:
+            continue
+        value = parse_number(amount.group(1))
+        request = _REQUEST.search(head)
+        if request:
+            claims.append(_request_claim(unit.text, model, request, value))
+            continue
+        field_name = _field_of(head)
+        if field_name is not None:
+            per_thousand = re.search(r"(?i)\b(?:1k|per\s+k|/\s*k|thousand)\b", head)
+            prices[field_name] = value * (1000 if per_thousand else 1)
+    if prices:
+        claims.append(PriceClaim(text=unit.text, model=model, **prices))  # type: ignore[arg-type]
+        ctx.quoted.append((model, None))
+    if not claims and any("$" in cell for cell in unit.cells):
+        raise _Skip("a table row whose column headers say neither a price field nor a token count")
+    return claims
+
+
+_FOLD = re.compile(
+    rf"(?i)(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|-fold|fold|times)\s+"
+    rf"(?:(?:cost|price)\s+)?(?:reduction|drop|decline|fall|decrease|cheaper)\s+"
+    rf"(?:in|over|within)\s+(?:the\s+(?:last|past)\s+)?(?P<y>{NUM_OR_WORD})\s+years?"
+    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+)?"
+    rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*(?:x|×|-fold|fold|times)\s+(?:in|over|within)\s+"
+    rf"(?:the\s+(?:last|past)\s+)?(?P<z>{NUM_OR_WORD})\s+years?"
+)
+_PERCENT_YEAR = re.compile(
+    rf"(?i)\b(?:fall|falls|falling|drop|drops|dropping|decline|declines|declining|shrinks?|shrinking|cheaper)\b"
+    rf"\s+(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s*(?P<plus>\+|or\s+more)?\s*"
+    r"(?:a\s+year|per\s+year|annually|each\s+year|every\s+year|yearly|year[- ]over[- ]year)"
+)
+
+
+def _extract_trend(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    claims: list[Claim] = []
+    price = "output" if re.search(r"(?i)\boutput\b", unit.text) else "blended"
+    for match in _FOLD.finditer(unit.text):
+        low, high = match.group("n") or match.group("m"), match.group("n2") or match.group("m2")
+        years = match.group("y") or match.group("z")
+        claimed = (
+            Figure.point(parse_number(low))
+            if not high
+            else Figure.span(parse_number(low), parse_number(high))
+        )
+        claims.append(
+            TrendClaim(
+                text=unit.text,
+                form="fold_over_period",
+                claimed=claimed,
+                years=parse_number(years),
+                price=price,
+            )
+        )
+    for match in _PERCENT_YEAR.finditer(unit.text):
+        low = parse_number(match.group("p"))
+        if match.group("plus"):
+            claimed = Figure(low=low, high=None)
+        elif match.group("p2"):
+            claimed = Figure.span(low, parse_number(match.group("p2")))
+        else:
+            claimed = Figure.point(low)
+        claims.append(TrendClaim(text=unit.text, form="percent_per_year", claimed=claimed, price=price))
+    return claims
+
+
+_EXTRACTORS = (
+    _extract_table_row,
+    _extract_workload,
+    _extract_request,
+    _extract_trend,
+    _extract_cache_cut,
+    _extract_quality,
+    _extract_ratios,
+    _extract_prices,
+)
+
+
+# ----------------------------------------------------------------------------- reasons
+
+
+def _reason(text: str) -> str:
+    """Why a claim-like sentence yields nothing checkable, from its shape."""
+    if re.search(
+        rf"(?i){_MONEY}(?:\s*{DASH}\s*{_MONEY})?[^.]*?\b(?:per|a|/|for\s+every|each)\s*(?:\w+\s+){{0,3}}"
+        r"(?:user|subscriber|seat|developer|conversation|session|request|call|query)\b",
+        text,
+    ) or re.search(
+        r"(?i)\bper\s+(?:\w+\s+){0,2}(?:user|seat|conversation|session|request|call|query)\b", text
+    ):
+        return "a cost per user, conversation or request with no token counts or per-token price to check"
+    if re.search(rf"(?i){_MONEY}[^.;]*(?:≈|~=|=)\s*{_MONEY}", text):
+        return "an estimate derived from another figure, with no token counts or per-token price to check"
+    if re.search(rf"(?i){_MONEY}[^.]*(?:/\s*mo\b|/\s*month|per\s+month|a\s+month|monthly)", text):
+        return "a monthly figure (a plan price, spend or loss) with no token volume behind it to price"
+    if re.search(r"(?i)\d\s*(?:x|×|-fold|fold)\b", text):
+        return "a multiple that names no two models or prices to compare"
+    if re.search(r"(?i)%\s+of", text):
+        return "a share of a cost that names no model with a price"
+    return "no model, token count and price could be read in it"
+
+
+# ----------------------------------------------------------------------------- finding
+
+
+@dataclass(frozen=True)
+class _Found:
+    unit: TextUnit
+    claims: tuple[Claim, ...]
+    combine: Literal["all", "any"]
+
+
+def _dedupe(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    seen: dict[str, Claim] = {}
+    for claim in claims:
+        seen.setdefault(claim.model_dump_json(), claim)
+    return tuple(seen.values())
+
+
+def _update_context(unit: TextUnit, names: Names, ctx: _Context, mentions: Sequence[ModelMention]) -> None:
+    ctx.mentions.extend(m.model for m in mentions)
+    if unit.kind != "list item":
+        ctx.list_provider = None
+        if unit.text.endswith(":"):
+            providers = _providers(unit.text, names)
+            if providers:
+                ctx.list_provider = providers[-1][1]
+
+
+def find_claims(
+    text: str, names: Names, facts: Mapping[str, ModelFacts]
+) -> tuple[list[_Found], list[UnparsedClaim]]:
+    """The claims an article makes (each with its unit) and the claim-like units it could not read."""
+    ctx = _Context()
+    found: list[_Found] = []
+    unparsed: list[UnparsedClaim] = []
+    for unit in split_units(text):
+        mentions = find_models(unit.text, names)
+        claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
+        if claim_like:
+            claims, combine, reason = _read(unit, names, ctx, facts)
+            if claims:
+                found.append(_Found(unit, claims, combine))
+            else:
+                unparsed.append(UnparsedClaim(quote=unit.text, line=unit.line, unit=unit.kind, reason=reason))
+        _update_context(unit, names, ctx, mentions)
+    return found, unparsed
+
+
+def _read(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
+    """The claims of one unit: a check form first, then the article extractors."""
+    try:
+        parsed = parse_claim(unit.text, names)
+        for claim in parsed.claims:
+            if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
+                ctx.quoted.append((claim.model, claim.provider))
+        return parsed.claims, parsed.combine, ""  # type: ignore[return-value]
+    except UnknownModelError:
+        pass  # an article's sentence may hold words around the name: let the extractors look
+    except ClaimError:
+        pass
+    claims: list[Claim] = []
+    reasons: list[str] = []
+    for extractor in _EXTRACTORS:
+        try:
+            claims.extend(extractor(unit, names, ctx, facts))
+        except _Skip as skip:
+            reasons.append(str(skip))
+    claims = list(_dedupe(claims))
+    readings = [c for c in claims if getattr(c, "kind", "") == "workload"]
+    combine: Literal["all", "any"] = "any" if readings and len(readings) == len(claims) else "all"
+    return tuple(claims), combine, (reasons[0] if reasons else _reason(unit.text))
+
+
+def scan_article(
+    text: str,
+    names: Names,
+    facts: Mapping[str, ModelFacts],
+    points: Iterable[PricePoint],
+    at: str,
+    *,
+    source: str = "-",
+) -> ScanReport:
+    """Find every claim in ``text`` and check each as of ``at``; list what could not be read."""
+    points = list(points)
+    found, unparsed = find_claims(text, names, facts)
+    results: list[FoundClaim] = []
+    for item in found:
+        verdicts = [evaluate(claim, points, facts, at) for claim in item.claims]
+        results.append(
+            FoundClaim(
+                quote=item.unit.text,
+                line=item.unit.line,
+                unit=item.unit.kind,
+                combine=item.combine,
+                verdict=combine_verdicts([v.verdict for v in verdicts], item.combine),
+                results=verdicts,
+            )
+        )
+    overall = combine_verdicts([r.verdict for r in results]) if results else "cannot_check"
+    return ScanReport(source=source, at=at, verdict=overall, claims=results, unparsed=unparsed)

@@ -1,0 +1,140 @@
+"""What the analysis commands (trend, ratios, cost) share: loading inputs, dates, shares, display.
+
+The store and the catalog are read here, at the edge, and handed to the pure functions in
+``pricewatch.analysis``; today's date is read here too (the analysis takes the clock as an
+argument). Imports of the analysis and the store happen inside the functions, so
+``pricewatch --help`` does not pay for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+__all__ = [
+    "AnalysisInputs",
+    "DateType",
+    "ShareType",
+    "TokenCountType",
+    "fmt_decimal",
+    "fmt_fold",
+    "fmt_usd",
+    "load_inputs",
+    "today",
+]
+
+
+def today() -> date:
+    """Today in UTC: the default "as of" of the analysis commands."""
+    return datetime.now(UTC).date()
+
+
+@dataclass
+class AnalysisInputs:
+    """Prices, model facts and the catalog, read once."""
+
+    points: list[Any]
+    facts: dict[str, Any]
+    catalog: Any
+
+    def resolve_model(self, name: str) -> str:
+        """A catalog id for a name or alias; UnknownModelError (with 'did you mean') otherwise."""
+        return self.catalog.get_model(name).id
+
+    def resolve_provider(self, name: str) -> str:
+        return self.catalog.resolve_provider(name) or name
+
+
+def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
+    """Read every price period and the catalog's model facts (read-only)."""
+    from pricewatch.commands._common import load_catalog
+    from pricewatch.scraper.loaders import load_model_facts, load_price_points
+    from pricewatch.scraper.store import open_database
+
+    catalog = load_catalog(catalog_path)
+    db = open_database(db_path, read_only=True)
+    try:
+        points = load_price_points(db)
+    finally:
+        db.conn.close()
+    return AnalysisInputs(points=points, facts=load_model_facts(catalog), catalog=catalog)
+
+
+class DateType(click.ParamType):
+    """A YYYY-MM-DD date."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+class ShareType(click.ParamType):
+    """A share: 0.9 or 90%."""
+
+    name = "SHARE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        try:
+            share = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+        except InvalidOperation:
+            self.fail(f"{value!r} is not a share (0.9 or 90%)", param, ctx)
+        if not 0 <= share <= 1:
+            self.fail(f"{value!r} is not a share between 0 and 1 (write 0.9 or 90%)", param, ctx)
+        return share
+
+
+class TokenCountType(click.ParamType):
+    """A token count: 150000000, 150,000,000, 150M, 1.5B or 200k."""
+
+    name = "TOKENS"
+    _SUFFIXES: ClassVar[dict[str, int]] = {"k": 10**3, "m": 10**6, "b": 10**9}
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().replace(",", "").replace("_", "")
+        factor = 1
+        if text and text[-1].lower() in self._SUFFIXES:
+            factor = self._SUFFIXES[text[-1].lower()]
+            text = text[:-1]
+        try:
+            count = Decimal(text) * factor
+        except InvalidOperation:
+            self.fail(f"{value!r} is not a token count (e.g. 150000000 or 150M)", param, ctx)
+        if count < 0:
+            self.fail("a token count cannot be negative", param, ctx)
+        return count
+
+
+def fmt_decimal(value: Decimal | None, places: int = 4) -> str:
+    """A price for display: at most ``places`` decimals, trailing zeros dropped."""
+    if value is None:
+        return ""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fmt_usd(value: Decimal) -> str:
+    """Dollars and cents for display: $14,186.25."""
+    return f"${value:,.2f}"
+
+
+def fmt_fold(value: Decimal | float | None) -> str:
+    """A ratio for display: 16.5x."""
+    if value is None:
+        return ""
+    return f"{float(value):.3g}x"

@@ -1,0 +1,250 @@
+"""`pricewatch backfill ...`: replay the git history of a price file as dated observations."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pricewatch.commands._common import (
+    CONTEXT_SETTINGS,
+    EXIT_CODES_HELP,
+    ExitWith,
+    catalog_option,
+    db_option,
+    echo_wait,
+    format_option,
+    handle_errors,
+    load_catalog,
+    no_wait_option,
+)
+from pricewatch.errors import EXIT_FAILED
+
+__all__ = ["register", "summary_lines"]
+
+# How many names and moves the summary lists before "... and N more".
+LISTED = 20
+
+repo_argument = click.argument("repo", type=click.Path(exists=True, file_okay=False, path_type=Path))
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+def backfill() -> None:
+    """Replay the git history of a price file into the database, one version per commit.
+
+    Each commit's time is the observation time; only changes become price rows; a
+    second run skips the commits already read. Names go through the catalog (unmapped
+    ones are stored under their own name and listed); moves above 10x are reported,
+    not quarantined; a version that fails to parse is counted and the rest carry on.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/openrouter-models-history.bundle /tmp/or-hist
+        pricewatch backfill openrouter-git /tmp/or-hist
+        pricewatch backfill litellm /tmp/litellm-hist
+        pricewatch backfill page anthropic /tmp/anthropic-hist --file pricing.md
+    """
+
+
+def summary_lines(summary) -> list[str]:
+    """The human summary of one backfill run."""
+    from pricewatch.output import render_rows
+
+    span = f" ({summary.first_at} .. {summary.last_at})" if summary.first_at else ""
+    lines = [
+        f"{summary.kind}: {summary.path} in {summary.repository}",
+        f"  versions read: {summary.read}{span}; skipped (already ingested): {summary.skipped}; "
+        f"failed: {summary.failed}" + (f"; file absent: {summary.missing}" if summary.missing else ""),
+        f"  blobs parsed: {summary.blobs_parsed}; observations stored: {summary.observations}; "
+        f"price rows added: {summary.price_rows_added}; offers changed: {len(summary.offers_changed)}"
+        + (f"; delisted: {summary.delisted}" if summary.delisted else ""),
+        f"  unmapped names: {len(summary.unmapped_models)} models, {len(summary.unmapped_providers)} providers"
+        + (f"; row errors: {summary.row_errors}" if summary.row_errors else "")
+        + (f"; duplicate offers ignored: {summary.duplicates}" if summary.duplicates else ""),
+        f"  seconds: {summary.seconds:.2f}",
+    ]
+    for failure in summary.failures[:LISTED]:
+        lines.append(f"  failed: {failure.commit[:10]} {failure.committed_at}: {failure.error}")
+    if summary.failed > LISTED:
+        lines.append(f"  ... and {summary.failed - LISTED} more failed versions")
+    for kind, names in (("models", summary.unmapped_models), ("providers", summary.unmapped_providers)):
+        if names:
+            top = sorted(names.items(), key=lambda item: (-item[1], item[0]))[:LISTED]
+            shown = ", ".join(f"{name} ({count})" for name, count in top)
+            more = f", ... and {len(names) - LISTED} more" if len(names) > LISTED else ""
+            lines.append(f"  unmapped {kind} (versions seen): {shown}{more}")
+    if summary.large_moves:
+        lines.append(f"  large moves (more than 10x in one step, stored as seen): {len(summary.large_moves)}")
+        rows = [
+            {
+                "at": m.at,
+                "offer": m.offer,
+                "field": m.field,
+                "old": m.old,
+                "new": m.new,
+                "factor": f"{m.factor:.1f}x",
+            }
+            for m in summary.large_moves[:LISTED]
+        ]
+        lines.extend("    " + line for line in render_rows(rows).rstrip("\n").splitlines())
+        if len(summary.large_moves) > LISTED:
+            lines.append(f"    ... and {len(summary.large_moves) - LISTED} more")
+    return lines
+
+
+def _run(
+    db_path: Path,
+    catalog_path: Path | None,
+    repo: Path,
+    path: str,
+    target,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+):
+    from pricewatch.output import render_rows
+    from pricewatch.scraper.backfill import run_backfill, summary_rows
+
+    catalog = load_catalog(catalog_path)
+    if quiet or not sys.stderr.isatty():
+        summary = run_backfill(db_path, catalog, repo, path, target, wait=not no_wait, on_wait=echo_wait)
+    else:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn(f"backfill {target.kind}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("commits"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("commits", total=None)
+            summary = run_backfill(
+                db_path,
+                catalog,
+                repo,
+                path,
+                target,
+                wait=not no_wait,
+                on_wait=echo_wait,
+                on_start=lambda total: progress.update(task, total=total),
+                on_version=lambda: progress.advance(task),
+            )
+    if fmt == "table":
+        for line in summary_lines(summary):
+            click.echo(line)
+    else:
+        click.echo(render_rows(summary_rows(summary), fmt=fmt), nl=False)
+    if summary.failures:
+        raise ExitWith(EXIT_FAILED)
+
+
+def _common(func):
+    for decorator in reversed(
+        (db_option, catalog_option, no_wait_option, quiet_option, format_option, handle_errors)
+    ):
+        func = decorator(func)
+    return func
+
+
+@backfill.command("openrouter-git", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@repo_argument
+@click.option(
+    "--file", "path", help="The models JSON in REPO (default: the JSON that looks like /api/v1/models)."
+)
+@_common
+def openrouter_git(
+    repo: Path,
+    path: str | None,
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill OpenRouter list prices from a repository where /api/v1/models was committed.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/openrouter-models-history.bundle /tmp/or-hist
+        pricewatch backfill openrouter-git /tmp/or-hist --file openrouter-models.json
+    """
+    from pricewatch.scraper.backfill import find_openrouter_file, openrouter_target
+
+    _run(
+        db_path,
+        catalog_path,
+        repo,
+        path or find_openrouter_file(repo),
+        openrouter_target(),
+        no_wait,
+        quiet,
+        fmt,
+    )
+
+
+@backfill.command("litellm", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@repo_argument
+@click.option(
+    "--file",
+    "path",
+    help="The price map in REPO (default: model_prices_and_context_window.json, wherever it is).",
+)
+@_common
+def litellm(
+    repo: Path,
+    path: str | None,
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill prices from the history of LiteLLM's model_prices_and_context_window.json.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/litellm-prices-history.bundle /tmp/litellm-hist
+        pricewatch backfill litellm /tmp/litellm-hist
+    """
+    from pricewatch.scraper.backfill import find_litellm_file, litellm_target
+
+    _run(db_path, catalog_path, repo, path or find_litellm_file(repo), litellm_target(), no_wait, quiet, fmt)
+
+
+@backfill.command("page", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.argument("source")
+@repo_argument
+@click.option("--file", "path", required=True, help="The committed copy of the source's page in REPO.")
+@_common
+def page(
+    source: str,
+    repo: Path,
+    path: str,
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill a source's prices by running its own parser over every committed version of its page.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/anthropic-pricing-history.bundle /tmp/anthropic-hist
+        pricewatch backfill page anthropic /tmp/anthropic-hist --file pricing.md
+    """
+    from pricewatch.scraper.backfill import page_target
+
+    _run(db_path, catalog_path, repo, path, page_target(source), no_wait, quiet, fmt)
+
+
+def register(cli: click.Group) -> None:
+    """Add the `backfill` group to the command line."""
+    cli.add_command(backfill)

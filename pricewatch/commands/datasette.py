@@ -1,0 +1,84 @@
+"""`pricewatch datasette`: browse the database in Datasette, with the shipped metadata and canned queries."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from pricewatch.commands._common import EXIT_CODES_HELP, ExitWith, db_option, handle_errors
+
+__all__ = ["metadata_for", "register"]
+
+INSTALL_HINT = "pip install 'pricewatch[datasette]'"
+
+
+def metadata_for(db_path: Path, metadata_path: Path | None = None) -> dict:
+    """The Datasette metadata (data/datasette-metadata.json) keyed by the name Datasette gives ``db_path``.
+
+    Datasette names a database after its file's stem; the shipped file describes
+    "pricewatch", so a database at any other path gets the same titles and queries.
+    """
+    from pricewatch.paths import shipped_data_dir
+
+    path = metadata_path or shipped_data_dir() / "datasette-metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    if "pricewatch" in databases:
+        databases = {Path(db_path).stem: databases["pricewatch"]}
+    return {**metadata, "databases": databases}
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--metadata",
+    "metadata_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Datasette metadata JSON (default: the shipped data/datasette-metadata.json).",
+)
+@handle_errors
+def datasette(db_path: Path, host: str, port: int, metadata_path: Path | None) -> None:
+    """Browse the database in Datasette, with table and column descriptions and canned queries.
+
+    Needs the optional extra: pip install 'pricewatch[datasette]'. Canned queries:
+    price_history (?model=...), biggest_price_cuts_this_year, cheapest_open_weight_hosts.
+    The database is opened read-only; the scheduler can keep writing meanwhile.
+
+    \b
+    Example:
+        pricewatch datasette --port 8001
+        curl 'http://127.0.0.1:8001/pricewatch/price_history.json?model=moonshotai/kimi-k2.6&_shape=array'
+    """
+    from pricewatch.errors import PricewatchError, StoreError
+
+    if importlib.util.find_spec("datasette") is None:
+        raise PricewatchError(f"Datasette is not installed: {INSTALL_HINT}")
+    if not db_path.exists():
+        raise StoreError(f"no database at {db_path}: run `pricewatch refresh` or `make demo` first")
+    with tempfile.TemporaryDirectory(prefix="pricewatch-datasette-") as tmp:
+        metadata_file = Path(tmp) / "metadata.json"
+        metadata_file.write_text(json.dumps(metadata_for(db_path, metadata_path)), encoding="utf-8")
+        command = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_file)]
+        command += ["--host", host, "--port", str(port)]
+        try:
+            code = subprocess.call(command)
+        except KeyboardInterrupt:  # Ctrl-C reaches Datasette too; leave quietly
+            code = 0
+    if code:
+        raise ExitWith(code)
+
+
+def register(cli: click.Group) -> None:
+    """Add `datasette` to the command group."""
+    cli.add_command(datasette)

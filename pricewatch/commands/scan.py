@@ -1,0 +1,84 @@
+"""`pricewatch scan`: find every checkable claim in an article, check each, list what was skipped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import click
+
+from pricewatch.commands._common import (
+    CONTEXT_SETTINGS,
+    EXIT_CODES_HELP,
+    ExitWith,
+    catalog_option,
+    db_option,
+    handle_errors,
+)
+from pricewatch.commands.check import AS_OF_HELP, AsOfType, exit_code_for, names_from_catalog
+from pricewatch.errors import EXIT_OK
+
+__all__ = ["register", "scan"]
+
+
+@click.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.argument("article", type=click.File("r", encoding="utf-8"))
+@click.option("--as-of", "as_of", type=AsOfType(), help=AS_OF_HELP)
+@click.option("--json", "as_json", is_flag=True, help="JSON output (schema: docs/claim.schema.json).")
+@click.option("--brief", is_flag=True, help="One line per claim instead of its arithmetic.")
+@db_option
+@catalog_option
+@handle_errors
+def scan(
+    article: IO[str], as_of: str | None, as_json: bool, brief: bool, db_path: Path, catalog_path: Path | None
+) -> None:
+    """Find and check every claim about prices in an article (plain text or markdown; - for stdin).
+
+    Each sentence, list item or table row that states a price per million tokens, "N x
+    cheaper", "P% of the cost", a request or monthly cost, "fell N-fold" or "P% a year" is
+    read and checked like `pricewatch check` does, and shown quoted with its verdict and
+    arithmetic. Then come the claim-like sentences it could not read, each with the reason.
+    The exit code follows the worst verdict of the claims found (3 when none was found).
+
+    \b
+    Example:
+        pricewatch scan article.md
+        curl -s https://example.com/post.txt | pricewatch scan - --json
+    """
+    from pricewatch.analysis.claims import explain
+    from pricewatch.analysis.scan import scan_article
+    from pricewatch.commands._analysis import load_inputs
+
+    text = article.read()
+    as_of = as_of or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    inputs = load_inputs(db_path, catalog_path)
+    source = "-" if article.name in ("<stdin>", "-") else str(article.name)
+    report = scan_article(
+        text, names_from_catalog(inputs.catalog), inputs.facts, inputs.points, as_of, source=source
+    )
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        click.echo(f"{source}: {len(report.claims)} claims found, checked as of {as_of}")
+        for found in report.claims:
+            click.echo(f'\nline {found.line}: "{found.quote}"')
+            for result in found.results:
+                lines = explain(result, indent="    ")
+                click.echo("  " + lines[0])
+                if not brief:
+                    click.echo("\n".join(lines[1:]))
+            if len(found.results) > 1:
+                how = "the best reading decides" if found.combine == "any" else "every part must hold"
+                click.echo(f"  => {found.verdict.upper().replace('_', ' ')} ({how})")
+        click.echo(f"\nNot checked: {len(report.unparsed)} claim-like sentences")
+        for skipped in report.unparsed:
+            click.echo(f'line {skipped.line}: "{skipped.quote}"\n    why: {skipped.reason}')
+    code = exit_code_for(report.verdict)
+    if code != EXIT_OK:
+        raise ExitWith(code)
+
+
+def register(cli: click.Group) -> None:
+    """Add `scan` to the command line."""
+    cli.add_command(scan)

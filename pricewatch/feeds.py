@@ -1,0 +1,86 @@
+"""Atom feeds of price changes, written with feedgen: one for everything, one per model.
+
+Feeds are stable between builds: every entry's id is a tag URI made from the offer and the
+time of the change, and a feed's ``updated`` is its newest entry's time (not the build
+time), so an unchanged model's feed is byte-for-byte the same file. Links are relative to
+the site root unless the build is given the site's public URL (``base_url``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+__all__ = ["atom_feed", "change_summary"]
+
+FEED_TAG = "tag:pricewatch.local,2026"
+_EPOCH = "2023-01-01T00:00:00Z"
+
+
+def _money(value: str | None) -> str:
+    return "not offered" if value is None else f"${value}"
+
+
+def change_summary(change: Mapping[str, Any]) -> str:
+    """One line saying what changed: ``input $5 -> $4 (-20.0%); output $25 -> $20 (-20.0%)``."""
+    if change["kind"] == "new":
+        new = change["new"]
+        return f"listed at input {_money(new.get('input'))}, output {_money(new.get('output'))} per million tokens"
+    if change["kind"] == "ended":
+        return "no longer listed"
+    parts = []
+    for item in change["fields"]:
+        pct = f" ({item['pct']})" if item["pct"] else ""
+        parts.append(f"{item['field'].replace('_', ' ')} {_money(item['old'])} -> {_money(item['new'])}{pct}")
+    return "; ".join(parts) or "prices restated"
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def atom_feed(
+    *,
+    feed_id: str,
+    title: str,
+    subtitle: str,
+    self_href: str,
+    page_href: str,
+    changes: Sequence[Mapping[str, Any]],
+    model_href: Any,
+) -> bytes:
+    """An Atom document of ``changes`` (newest first); ``model_href(change)`` links an entry to its page."""
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(f"{FEED_TAG}:{feed_id}")
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.author({"name": "pricewatch"})
+    feed.link(href=self_href, rel="self", type="application/atom+xml")
+    feed.link(href=page_href, rel="alternate", type="text/html")
+    feed.language("en")
+    feed.updated(_time(changes[0]["at"] if changes else _EPOCH))
+    for change in changes:
+        entry = feed.add_entry(order="append")
+        entry.id(f"{FEED_TAG}:change/{change['key']}")
+        unverified = " [unverified]" if change["unverified"] else ""
+        tier = "" if change["tier"] == "standard" else f" ({change['tier']})"
+        band = f" prompts >= {change['min_prompt_tokens']:,}" if change["min_prompt_tokens"] else ""
+        entry.title(
+            f"{change['model_name']} at {change['provider_name']}{tier}{band}: {change_summary(change)}{unverified}"
+        )
+        entry.updated(_time(change["at"]))
+        entry.published(_time(change["at"]))
+        entry.link(href=model_href(change), rel="alternate", type="text/html")
+        source = f" Source: {change['source_url']}." if change["source_url"] else ""
+        entry.content(
+            f"{change['model_name']} ({change['model']}) at {change['provider_name']}, tier {change['tier']}, "
+            f"on {change['date']} (USD per million tokens): {change_summary(change)}. "
+            f"Origin: {change['origin']}"
+            + (f", confidence {change['confidence']}" if change["confidence"] else "")
+            + f".{source}",
+            type="text",
+        )
+    return feed.atom_str(pretty=True)

@@ -1,0 +1,525 @@
+"""The site's data: what the store and the catalog say, shaped into plain values for the pages.
+
+``load_site_data`` reads the store once (every price period, the runs, the models and
+providers tables) and the catalog; everything else here is pure and works on that. The
+values handed to templates are plain dicts, lists and strings (prices as exact decimal
+text), so a page's inputs can be hashed for incremental builds and embedded as JSON.
+
+Model page file names come from ``assign_slugs``: lower-case ASCII letters, digits, dots,
+dashes and underscores only, never starting with a dot, so no model id (scraped text is
+untrusted) can name a path outside the output directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
+from pricewatch.money import decimal_to_text
+
+__all__ = [
+    "BLEND_WEIGHTS",
+    "Change",
+    "SiteData",
+    "assign_slugs",
+    "blended",
+    "change_log",
+    "dec_text",
+    "load_site_data",
+    "model_fingerprint",
+    "model_summary",
+    "offer_label",
+    "price_texts",
+    "safe_url",
+    "slugify",
+]
+
+#: Input:output weights of the blended price (3:1, as the field reports it).
+BLEND_WEIGHTS = (3, 1)
+#: Origins that are measurements (a scrape, a replayed recording, a backfill), not curated history.
+MEASURED = ("live", "replay", "backfill")
+
+_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+_MAX_SLUG = 80
+
+
+def slugify(model_id: str) -> str:
+    """A file-name-safe slug for a model id: ``anthropic/claude-opus-4.6`` -> ``anthropic--claude-opus-4.6``.
+
+    Only ``[a-z0-9._-]``, no leading dot or dash, no ``..``: ``../../etc/passwd`` -> ``etc--passwd``.
+    """
+    text = unicodedata.normalize("NFKD", model_id).encode("ascii", "ignore").decode().lower()
+    text = text.replace("/", "--")
+    text = _UNSAFE.sub("-", text)
+    text = re.sub(r"-{3,}", "--", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text.strip(".-_")[:_MAX_SLUG].strip(".-_")
+    return text or "model"
+
+
+def assign_slugs(model_ids: Iterable[str]) -> dict[str, str]:
+    """One unique slug per id; ids whose slugs collide each get a short hash of the id appended.
+
+    The result does not depend on the order of the ids, so a model keeps its URL between builds.
+    """
+    ids = sorted(set(model_ids))
+    base = {model_id: slugify(model_id) for model_id in ids}
+    counts = Counter(base.values())
+    slugs = {}
+    for model_id, slug in base.items():
+        if counts[slug] > 1:
+            slug = f"{slug}-{hashlib.sha256(model_id.encode()).hexdigest()[:8]}"
+        slugs[model_id] = slug
+    return slugs
+
+
+_TEXTS: dict[Decimal, str] = {}
+
+
+def dec_text(value: Decimal | None) -> str | None:
+    """Exact decimal text of a price (None stays None), for JSON and hashing.
+
+    Memoised: a build converts a few hundred thousand prices, most of them repeats; equal
+    Decimals ("5" and "5.0") have the same canonical text, so one entry serves both.
+    """
+    if value is None:
+        return None
+    text = _TEXTS.get(value)
+    if text is None:
+        if len(_TEXTS) > 200_000:
+            _TEXTS.clear()
+        text = _TEXTS[value] = decimal_to_text(value)
+    return text
+
+
+_POINT_TEXTS: dict[int, tuple[PricePoint, tuple[str | None, ...]]] = {}
+
+
+def price_texts(point: PricePoint) -> tuple[str | None, ...]:
+    """The exact texts of a period's PRICE_FIELDS, computed once per period object.
+
+    Keyed by identity (the periods live for one build); the point is kept with its texts so
+    an id is never reused for another object while the entry exists.
+    """
+    entry = _POINT_TEXTS.get(id(point))
+    if entry is None or entry[0] is not point:
+        if len(_POINT_TEXTS) > 500_000:
+            _POINT_TEXTS.clear()
+        entry = _POINT_TEXTS[id(point)] = (point, tuple(dec_text(point.value(name)) for name in PRICE_FIELDS))
+    return entry[1]
+
+
+def blended(input_price: Decimal | None, output_price: Decimal | None) -> Decimal | None:
+    """The 3:1 blended price, USD per million tokens: (3 * input + output) / 4."""
+    try:
+        from pricewatch.analysis.workloads import blended_price
+    except ImportError:  # the workloads module is another issue's; the formula is the same
+        if input_price is None or output_price is None:
+            return None
+        w_in, w_out = BLEND_WEIGHTS
+        return (w_in * input_price + w_out * output_price) / (w_in + w_out)
+    return blended_price(input_price, output_price, BLEND_WEIGHTS)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL, else None: scraped citations never become javascript: links."""
+    if url and re.match(r"^https?://[^\s<>\"']+$", url.strip()):
+        return url.strip()
+    return None
+
+
+def offer_label(point: PricePoint, provider_name: str) -> str:
+    """How an offer reads in tables and legends: provider, then tier, prompt band and variant when set."""
+    parts = [provider_name]
+    if point.tier != "standard":
+        parts.append(point.tier)
+    if point.min_prompt_tokens:
+        parts.append(f"prompts ≥ {point.min_prompt_tokens:,}")
+    # OpenRouter endpoint tags read "<host>/<quantization>": the part after the slash says more.
+    variant = point.variant.split("/", 1)[-1] if "/" in point.variant else point.variant
+    if variant and variant != point.provider and point.variant != point.provider:
+        parts.append(variant)
+    return " · ".join(parts)
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+@dataclass
+class SiteData:
+    """Everything the pages are made from, read once per build."""
+
+    now: datetime
+    now_text: str
+    points: list[PricePoint]
+    by_model: dict[str, list[PricePoint]]
+    facts: dict[str, ModelFacts]
+    models: dict[str, dict[str, Any]]
+    providers: dict[str, dict[str, Any]]
+    slugs: dict[str, str]
+    sources: list[dict[str, Any]]
+    refreshed_live: bool
+    embedded_date: str | None
+    unit_prices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    catalog: Any = None
+
+    def provider_name(self, provider_id: str) -> str:
+        """Display name of a provider (its id when unknown)."""
+        return self.providers.get(provider_id, {}).get("name") or provider_id
+
+    def model_name(self, model_id: str) -> str:
+        """Display name of a model (its id when unknown)."""
+        return self.models.get(model_id, {}).get("name") or model_id
+
+
+def _time_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_site_data(db, catalog, now: datetime) -> SiteData:
+    """Read the store (``db``, a sqlite-utils Database) and the catalog into a ``SiteData``."""
+    from pricewatch.queries import embedded_data_date, source_status
+    from pricewatch.scraper.loaders import load_model_facts, load_price_points
+    from pricewatch.scraper.sources import SOURCE_NAMES, get_source
+
+    points = load_price_points(db)
+    by_model: dict[str, list[PricePoint]] = defaultdict(list)
+    for point in points:
+        by_model[point.model].append(point)
+
+    facts = load_model_facts(catalog)
+    models: dict[str, dict[str, Any]] = {}
+    for row in db.query("SELECT * FROM models"):
+        models[row["id"]] = {
+            "id": row["id"],
+            "name": row["name"] or row["id"],
+            "creator": row["creator"] or row["id"].split("/", 1)[0],
+            "open_weights": None if row["open_weights"] is None else bool(row["open_weights"]),
+            "context_length": row.get("context_length"),
+            "hugging_face_id": row.get("hugging_face_id"),
+            "catalogued": bool(row.get("catalogued")),
+        }
+    for model in catalog.models.values():
+        entry = models.setdefault(model.id, {"id": model.id, "context_length": None, "hugging_face_id": None})
+        entry.update(
+            name=model.name,
+            creator=model.creator,
+            open_weights=model.open_weights,
+            catalogued=True,
+            released=model.released.isoformat() if model.released else None,
+            total_params_b=model.total_params_b,
+            active_params_b=model.active_params_b,
+            aliases=list(model.aliases),
+        )
+    for model_id in by_model:
+        models.setdefault(
+            model_id,
+            {
+                "id": model_id,
+                "name": model_id,
+                "creator": model_id.split("/", 1)[0],
+                "open_weights": None,
+                "catalogued": False,
+                "context_length": None,
+                "hugging_face_id": None,
+            },
+        )
+    for model_id, entry in models.items():
+        if model_id not in facts:
+            facts[model_id] = ModelFacts(
+                id=model_id,
+                name=entry["name"],
+                creator=entry["creator"],
+                open_weights=bool(entry["open_weights"]),
+                makers=tuple(catalog.makers_of(model_id)),
+            )
+
+    providers: dict[str, dict[str, Any]] = {}
+    for row in db.query("SELECT * FROM providers"):
+        providers[row["id"]] = {
+            "id": row["id"],
+            "name": row["name"] or row["id"],
+            "kind": row["kind"] or "host",
+        }
+    for provider in catalog.providers.values():
+        providers[provider.id] = {"id": provider.id, "name": provider.name, "kind": provider.kind}
+
+    unit_prices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if "unit_prices" in db.table_names():
+        for row in db.query(
+            "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, u.unit, u.amount, u.currency, "
+            "u.valid_from FROM unit_prices u JOIN offers o ON o.id = u.offer_id WHERE u.valid_to IS NULL "
+            "ORDER BY o.provider_id, u.unit"
+        ):
+            unit_prices[row["model"]].append(dict(row))
+
+    registered = list(SOURCE_NAMES)
+    sources = []
+    for row in source_status(db, registered, now=now):
+        info: dict[str, Any] = dict(row)
+        info.update(kind="", urls=[])
+        if row["source"] in registered:
+            module = get_source(row["source"])
+            info["kind"] = getattr(module, "KIND", "")
+            base = getattr(module, "DEFAULT_BASE_URL", "")
+            try:
+                info["urls"] = [u for u in module.start_urls(base) if safe_url(u)][:3] if base else []
+            except Exception:  # a source's URL helper is not the site's concern; list none
+                info["urls"] = []
+        sources.append(info)
+    live = next(iter(db.query("SELECT count(*) AS n FROM runs WHERE origin = 'live' AND status = 'ok'")))["n"]
+
+    return SiteData(
+        now=now,
+        now_text=_time_text(now),
+        points=points,
+        by_model=dict(by_model),
+        facts=facts,
+        models=models,
+        providers=providers,
+        slugs=assign_slugs(by_model),
+        sources=sources,
+        refreshed_live=live > 0,
+        embedded_date=embedded_data_date(db),
+        unit_prices=dict(unit_prices),
+        catalog=catalog,
+    )
+
+
+# ----------------------------------------------------------------------------- shaping
+
+
+def point_dict(point: PricePoint, data: SiteData) -> dict[str, Any]:
+    """A price period as plain values (exact decimal text), for tables, JSON and hashing."""
+    values = dict(zip(PRICE_FIELDS, price_texts(point), strict=True))
+    return {
+        "provider": point.provider,
+        "provider_name": data.provider_name(point.provider),
+        "label": offer_label(point, data.provider_name(point.provider)),
+        "tier": point.tier,
+        "min_prompt_tokens": point.min_prompt_tokens,
+        "variant": point.variant,
+        "quantization": point.quantization,
+        "currency": point.currency,
+        "valid_from": point.valid_from,
+        "valid_to": point.valid_to,
+        "origin": point.origin,
+        "confidence": point.confidence,
+        "unverified": point.confidence == "low",
+        "source_url": safe_url(point.source_url),
+        "variable": point.variable,
+        "blended": dec_text(blended(point.input, point.output)),
+        **values,
+    }
+
+
+def _base_offers(points: Iterable[PricePoint], at: str) -> list[PricePoint]:
+    return [
+        p
+        for p in points
+        if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD" and p.in_force(at)
+    ]
+
+
+def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
+    """One comparison-table row: the model's reference price, 3:1 blend and cheapest host.
+
+    The reference price is the maker's own (retail) price when one is in force; otherwise the
+    cheapest host's; otherwise OpenRouter's list price. "Cheapest host" is the cheapest offer
+    by a provider that is neither the maker nor an aggregator.
+    """
+    info = data.models[model_id]
+    facts = data.facts[model_id]
+    points = data.by_model.get(model_id, [])
+    at = data.now_text
+    reference: PricePoint | None = retail_price(points, facts, at)
+    basis = "maker" if reference is not None else ""
+    aggregators = tuple(pid for pid, p in data.providers.items() if p.get("kind") == "aggregator") or (
+        "openrouter",
+    )
+    host = market_price(points, model_id, at, exclude_providers=(*aggregators, *facts.makers))
+    if reference is None and host is not None:
+        reference, basis = host.offers[0], "cheapest host"
+    if reference is None:
+        anywhere = market_price(points, model_id, at, exclude_providers=())
+        if anywhere is not None:
+            reference, basis = anywhere.offers[0], "aggregator"
+    cheapest = host.offers[0] if host is not None else None
+    current = [p for p in points if p.valid_to is None or p.in_force(at)]
+    return {
+        "id": model_id,
+        "name": info["name"],
+        "creator": info["creator"],
+        "open_weights": info["open_weights"],
+        "slug": data.slugs[model_id],
+        "basis": basis,
+        "reference": point_dict(reference, data) if reference is not None else None,
+        "cheapest_host": point_dict(cheapest, data) if cheapest is not None else None,
+        "offers": len({(p.provider, p.tier, p.min_prompt_tokens, p.variant) for p in current}),
+        "base_offers": len(_base_offers(points, at)),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event in an offer's history: a first price ("new"), a change, or the end of a listing.
+
+    It holds the price periods themselves (``point`` and the one before, ``previous``); the
+    values for pages and feeds are computed only for the events that are shown.
+    """
+
+    at: str
+    kind: str  # "new", "change" or "ended"
+    point: PricePoint
+    previous: PricePoint | None = None
+
+    @property
+    def model(self) -> str:
+        return self.point.model
+
+    @property
+    def old(self) -> dict[str, str | None]:
+        """The prices before (empty for a new listing)."""
+        before = self.point if self.kind == "ended" else self.previous
+        return {} if before is None else dict(zip(PRICE_FIELDS, price_texts(before), strict=True))
+
+    @property
+    def new(self) -> dict[str, str | None]:
+        """The prices after (empty when the listing ended)."""
+        return {} if self.kind == "ended" else dict(zip(PRICE_FIELDS, price_texts(self.point), strict=True))
+
+    @property
+    def key(self) -> str:
+        """A stable id for feeds: offer, time and kind."""
+        p = self.point
+        text = "|".join(
+            (p.model, p.provider, p.tier, str(p.min_prompt_tokens), p.variant, self.at, self.kind)
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def fields(self) -> list[dict[str, Any]]:
+        """Per price field: old, new and the change in percent (only the fields that differ)."""
+        old, new = self.old, self.new
+        rows = []
+        for name in PRICE_FIELDS:
+            before, after = old.get(name), new.get(name)
+            if before == after:
+                continue
+            pct = None
+            if before is not None and after is not None and Decimal(before) != 0:
+                pct = f"{(Decimal(after) - Decimal(before)) / Decimal(before) * 100:+.1f}%"
+            rows.append({"field": name, "old": before, "new": after, "pct": pct})
+        return rows
+
+
+def _same_prices(a: PricePoint, b: PricePoint) -> bool:
+    return a.currency == b.currency and all(a.value(name) == b.value(name) for name in PRICE_FIELDS)
+
+
+def change_log(points: Iterable[PricePoint]) -> list[Change]:
+    """Every event of every offer in ``points``, newest first.
+
+    A period that starts where its offer's previous one ended is a change; the first period
+    of an offer (or one after a gap) is "new"; a period that ends with nothing after it is
+    "ended" at its ``valid_to``.
+    """
+    by_offer: dict[tuple, list[PricePoint]] = defaultdict(list)
+    for point in points:
+        by_offer[(point.model, point.provider, point.tier, point.min_prompt_tokens, point.variant)].append(
+            point
+        )
+    events: list[Change] = []
+    for periods in by_offer.values():
+        periods.sort(key=lambda p: p.valid_from)
+        previous: PricePoint | None = None
+        for period in periods:
+            contiguous = previous is not None and previous.valid_to == period.valid_from
+            if not contiguous:
+                events.append(Change(period.valid_from, "new", period))
+            elif not _same_prices(previous, period):  # type: ignore[arg-type]
+                events.append(Change(period.valid_from, "change", period, previous))
+            previous = period
+        last = periods[-1]
+        if last.valid_to is not None:
+            events.append(Change(last.valid_to, "ended", last))
+    events.sort(
+        key=lambda e: (
+            e.at,
+            e.point.model,
+            e.point.provider,
+            e.point.tier,
+            e.point.min_prompt_tokens,
+            e.point.variant,
+        ),
+        reverse=True,
+    )
+    return events
+
+
+def change_dict(change: Change, data: SiteData) -> dict[str, Any]:
+    """A change as plain values for pages and feeds."""
+    p = change.point
+    return {
+        "at": change.at,
+        "date": change.at[:10],
+        "model": p.model,
+        "model_name": data.model_name(p.model),
+        "slug": data.slugs.get(p.model),
+        "provider": p.provider,
+        "provider_name": data.provider_name(p.provider),
+        "tier": p.tier,
+        "min_prompt_tokens": p.min_prompt_tokens,
+        "variant": p.variant,
+        "kind": change.kind,
+        "fields": change.fields(),
+        "new": change.new,
+        "old": change.old,
+        "origin": p.origin,
+        "unverified": p.confidence == "low",
+        "confidence": p.confidence,
+        "source_url": safe_url(p.source_url),
+        "key": change.key,
+    }
+
+
+def model_fingerprint(model_id: str, data: SiteData) -> str:
+    """A cheap hash of everything a model's page, chart and feed show: its facts, its price
+    periods, the names of its providers and its unit prices. Unchanged -> reuse its files."""
+    points = data.by_model.get(model_id, [])
+    providers = sorted({p.provider for p in points})
+    facts = data.facts.get(model_id)
+    periods = [
+        (
+            p.provider,
+            p.tier,
+            p.min_prompt_tokens,
+            p.variant,
+            p.currency,
+            p.valid_from,
+            p.valid_to,
+            p.origin,
+            p.variable,
+            p.quantization,
+            p.confidence,
+            p.source_url,
+            price_texts(p),
+        )
+        for p in points
+    ]
+    parts = (
+        repr(sorted(data.models.get(model_id, {}).items())),
+        data.slugs.get(model_id),
+        repr(periods),
+        repr([(p, data.provider_name(p)) for p in providers]),
+        repr(facts.makers if facts else ()),
+        repr(data.unit_prices.get(model_id, [])),
+    )
+    return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()

@@ -1,0 +1,732 @@
+"""What each page shows, as plain values: model pages, and the analysis sections.
+
+The analysis modules (``pricewatch.analysis.ratios``, ``trends``, ``claims``,
+``workloads``) are imported lazily, one section at a time. A section whose module is
+missing, whose data file is missing, or whose computation raises becomes
+``{"available": False, "reason": ...}``: its page says "not available yet" with the reason
+and the rest of the site is built as usual.
+
+Charts are returned as ``(path, ChartSpec)`` pairs under ``"charts"``; the build draws them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pricewatch.analysis.prices import PricePoint
+from pricewatch.charts import ChartSpec, Series
+from pricewatch.site_model import SiteData, blended, dec_text, offer_label, point_dict, safe_url, slugify
+
+__all__ = ["TREND_DEFINITIONS", "SectionUnavailable", "analysis_sections", "model_page"]
+
+#: The deflation trends the site shows: (id, title, score name, reference model whose score is
+#: the threshold, price). DEFLATION_METHODS.md §8.1: "threshold S* = score of a named reference model".
+TREND_DEFINITIONS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("gpt-4-level", "GPT-4 level", "lmarena_text_score", "openai/gpt-4", "blended"),
+    ("gpt-4o-level", "GPT-4o level", "lmarena_text_score", "openai/gpt-4o", "blended"),
+)
+#: The frontier trend: (id, title, score name, price).
+FRONTIER_DEFINITION = (
+    "frontier-lmarena",
+    "The frontier (highest LMArena text score)",
+    "lmarena_text_score",
+    "blended",
+)
+
+CHART_OFFERS = 6
+MODEL_PERIODS = 400
+
+
+def _unavailable(what: str, reason: str) -> dict[str, Any]:
+    return {"available": False, "reason": reason, "what": what, "charts": []}
+
+
+class SectionUnavailable(Exception):
+    """A section cannot be shown yet; the message says why (e.g. its data file is not there)."""
+
+
+def _guarded(what: str, module: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one section; a missing module or any error becomes a "not available yet" section."""
+    try:
+        section = compute()
+    except SectionUnavailable as error:
+        return _unavailable(what, str(error))
+    except ImportError as error:
+        missing = getattr(error, "name", None) or module
+        return _unavailable(what, f"the {what} ({missing}) is not part of this installation yet.")
+    except Exception as error:  # an analysis bug must not take the whole site down
+        return _unavailable(what, f"the {what} failed on this data: {type(error).__name__}: {error}")
+    section.setdefault("available", True)
+    section.setdefault("charts", [])
+    section.setdefault("reason", "")
+    section.setdefault("what", what)
+    return section
+
+
+def _fold(value: Decimal | float | None) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    if number >= 100:
+        return f"{number:,.0f}x"
+    return f"{number:.3g}x"
+
+
+def _num(value: Decimal | None) -> str | None:
+    return dec_text(value) if isinstance(value, Decimal) else (None if value is None else str(value))
+
+
+def _day(text: str | None) -> str:
+    return (text or "")[:10]
+
+
+def _iso(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+# ----------------------------------------------------------------------------- model pages
+
+
+def _offer_key(point: PricePoint) -> tuple[str, str, str]:
+    return (point.provider, point.tier, point.variant)
+
+
+def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
+    """Step lines of output (solid) and input (dashed) prices per offer, base context, USD."""
+    offers: dict[tuple[str, str, str], list[PricePoint]] = {}
+    for point in data.by_model.get(model_id, []):
+        drawable = point.min_prompt_tokens == 0 and point.currency == "USD" and not point.variable
+        if drawable and (point.input is not None or point.output is not None):
+            offers.setdefault(_offer_key(point), []).append(point)
+    if not offers:
+        return None
+    makers = set(data.facts[model_id].makers) if model_id in data.facts else set()
+
+    def rank(item: tuple[tuple[str, str, str], list[PricePoint]]) -> tuple:
+        (provider, tier, variant), periods = item
+        last = max(periods, key=lambda p: p.valid_from)
+        current = last.valid_to is None
+        price = blended(last.input, last.output)
+        return (
+            provider not in makers,
+            tier != "standard",
+            not current,
+            float(price) if price is not None else math.inf,
+            provider,
+            variant,
+        )
+
+    ranked = sorted(offers.items(), key=rank)
+    chosen, left_out = ranked[:CHART_OFFERS], len(ranked) - CHART_OFFERS
+    # Current prices are drawn up to the start of today (or the model's last change, if later),
+    # not to the build's second: a chart then changes only with its data, or once a day.
+    end = max(
+        [data.now_text[:10] + "T00:00:00Z"]
+        + [p.valid_to or p.valid_from for ps in offers.values() for p in ps]
+    )
+    series: list[Series] = []
+    values: list[float] = []
+    lines: list[str] = []
+    any_unverified = False
+    for color, ((provider, _tier, _variant), periods) in enumerate(chosen):
+        periods = sorted(periods, key=lambda p: p.valid_from)
+        label = offer_label(periods[-1], data.provider_name(provider))
+        for field, dashed in (("output", False), ("input", True)):
+            xs: list[str] = []
+            ys: list[float | None] = []
+            hollow: list[bool] = []
+            previous_end: str | None = None
+            for period in periods:
+                value = period.value(field)
+                if previous_end is not None and previous_end != period.valid_from:
+                    xs.append(previous_end)
+                    ys.append(None)
+                    hollow.append(False)
+                xs.append(period.valid_from)
+                ys.append(float(value) if value is not None else None)
+                hollow.append(period.confidence == "low")
+                any_unverified = any_unverified or period.confidence == "low"
+                previous_end = period.valid_to
+                if value is not None:
+                    values.append(float(value))
+            last = periods[-1]
+            last_value = last.value(field)
+            # Hold the last price until its end (or now) so the step is visible.
+            xs.append(last.valid_to or end)
+            ys.append(float(last_value) if (last_value is not None and last.valid_to is not None) else ys[-1])
+            hollow.append(False)
+            series.append(
+                Series(
+                    label=label,
+                    x=tuple(xs),
+                    y=tuple(ys),
+                    color=color,
+                    style="step",
+                    dashed=dashed,
+                    hollow=tuple(hollow),
+                    in_legend=not dashed,
+                )
+            )
+        last = periods[-1]
+        state = "now" if last.valid_to is None else f"until {_day(last.valid_to)}"
+        lines.append(
+            f"{label}: output {_dollars(last.output)}, input {_dollars(last.input)} {state}"
+            f" (first seen {_day(periods[0].valid_from)})"
+        )
+    positive = [v for v in values if v > 0]
+    log = bool(positive) and max(positive) / min(positive) > 20
+    first = min(p.valid_from for ps in offers.values() for p in ps)
+    notes = ["solid: output", "dashed: input"]
+    if any_unverified:
+        notes.append("open circles: unverified (low-confidence) prices")
+    if left_out > 0:
+        notes.append(f"{left_out} more offers in the tables below")
+    alt = (
+        f"Step chart of {name}'s token prices in USD per million tokens{' on a log scale' if log else ''}, "
+        f"{_day(first)} to {_day(end)}, {len(chosen)} of {len(offers)} offers. " + "; ".join(lines) + "."
+    )
+    return ChartSpec(
+        title=f"{name}: price history",
+        alt=alt,
+        ylabel="USD per million tokens",
+        series=tuple(series),
+        log=log,
+        notes=tuple(notes),
+    )
+
+
+def _dollars(value: Decimal | None) -> str:
+    return "not offered" if value is None else f"${dec_text(value)}"
+
+
+def _params(info: dict[str, Any]) -> str | None:
+    total, active = info.get("total_params_b"), info.get("active_params_b")
+    if total and active and active != total:
+        return f"{total:g}B total, {active:g}B active"
+    if total:
+        return f"{total:g}B"
+    return None
+
+
+def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec | None]:
+    """A model page's context (plain values) and its chart spec (None when there is nothing to draw)."""
+    info = data.models[model_id]
+    slug = data.slugs[model_id]
+    points = data.by_model.get(model_id, [])
+    makers = set(data.facts[model_id].makers) if model_id in data.facts else set()
+    current = []
+    for point in points:
+        if point.valid_to is None:
+            row = point_dict(point, data)
+            row["is_maker"] = point.provider in makers
+            current.append(row)
+    current.sort(
+        key=lambda r: (
+            r["tier"] != "standard",
+            r["min_prompt_tokens"],
+            not r["is_maker"],
+            float(r["blended"]) if r["blended"] is not None else math.inf,
+            r["provider_name"].lower(),
+        )
+    )
+    history = sorted(points, key=lambda p: (p.valid_from, p.provider, p.tier), reverse=True)
+    periods = [point_dict(p, data) for p in history[:MODEL_PERIODS]]
+    units = [
+        {**u, "provider_name": data.provider_name(u["provider"]), "amount": u["amount"]}
+        for u in data.unit_prices.get(model_id, [])
+    ]
+    spec = _model_chart(model_id, data, info["name"])
+    chart = None
+    if spec is not None:
+        chart = {
+            "src": f"{slug}.svg",
+            "alt": spec.alt,
+            "caption": "Output price (solid) and input price (dashed) per offer, base context, standard and "
+            "other tiers, USD per million tokens"
+            + (", log scale" if spec.log else "")
+            + ". Each step is a stored price change; open circles mark unverified curated prices.",
+        }
+    model = {
+        "id": model_id,
+        "name": info["name"],
+        "creator": info["creator"],
+        "open_weights": info["open_weights"],
+        "released": info.get("released"),
+        "params": _params(info),
+        "context_length": info.get("context_length"),
+        "hugging_face_id": info.get("hugging_face_id"),
+        "aliases": [a for a in info.get("aliases", []) if a != info["name"]][:12],
+    }
+    context = {
+        "model": model,
+        "slug": slug,
+        "chart": chart,
+        "current": current,
+        "unit_prices": units,
+        "periods": periods,
+        "periods_total": len(points),
+        "periods_truncated": len(points) > len(periods),
+    }
+    return context, spec
+
+
+# ----------------------------------------------------------------------------- ratios
+
+
+def _model_link(data: SiteData, model_id: str) -> dict[str, Any]:
+    return {"id": model_id, "name": data.model_name(model_id), "slug": data.slugs.get(model_id)}
+
+
+def _price_row(data: SiteData, price: Any, ratio: Any = None) -> dict[str, Any]:
+    hosts = sorted({data.provider_name(p.provider) for p in price.points})
+    basis = (
+        price.basis
+        if len(hosts) != 1 or hosts[0].lower() in price.basis.lower()
+        else f"{price.basis}: {hosts[0]}"
+    )
+    row = {
+        **_model_link(data, price.model),
+        "basis": basis,
+        "input": _num(price.input),
+        "output": _num(price.output),
+        "blended": _num(price.blended),
+        "note": price.note,
+        "inputs": list(price.inputs),
+        "unverified": any(p.confidence == "low" for p in price.points),
+    }
+    if ratio is not None:
+        row.update({f"x_{f}": _fold(ratio.value(f)) for f in ("input", "output", "blended")})
+    return row
+
+
+def _source_item(text: str) -> dict[str, Any]:
+    match = re.match(r"^(https?://\S+)(.*)$", text.strip())
+    if match and safe_url(match.group(1)):
+        return {"url": match.group(1), "text": text}
+    return {"url": None, "text": text}
+
+
+def _standard_points(data: SiteData) -> list[PricePoint]:
+    """The standard-tier, base-context USD periods: all that ratios and trends look at.
+
+    Their functions filter to exactly these themselves, on every call; handing them the
+    filtered list gives the same results and saves scanning every period each time.
+    """
+    return [
+        p for p in data.points if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD"
+    ]
+
+
+def _ratios(data: SiteData) -> dict[str, Any]:
+    from pricewatch.analysis.ratios import group_ratio
+    from pricewatch.analysis.trends import ratio_trend
+    from pricewatch.scraper.loaders import load_peer_groups
+
+    groups = load_peer_groups()
+    statistic, group_statistic = "cheapest", "median"
+    items = []
+    charts = []
+    standard = _standard_points(data)
+    for group in groups.values():
+        members = set(group.models)
+        points = [p for p in standard if p.model in members]
+        result = group_ratio(
+            points,
+            data.facts,
+            group,
+            data.now_text,
+            statistic=statistic,
+            group_statistic=group_statistic,
+        )
+        anchor = slugify(group.id)
+        headline = result.headline
+        closed_rows = [
+            _price_row(data, price, ratio) for price, ratio in zip(result.closed, result.ratios, strict=False)
+        ]
+        if not result.ratios:
+            closed_rows = [_price_row(data, price) for price in result.closed]
+        open_rows = []
+        from pricewatch.analysis.ratios import ratio_of
+
+        for price in result.open:
+            ratio = ratio_of(result.closed_market, price) if result.closed_market else None
+            open_rows.append(_price_row(data, price, ratio))
+        trends = {}
+        for field in ("blended", "input", "output"):
+            try:
+                trends[field] = ratio_trend(
+                    points,
+                    data.facts,
+                    group,
+                    data.now_text,
+                    price=field,
+                    statistic=statistic,
+                    group_statistic=group_statistic,
+                )
+            except Exception:  # one field's series failing leaves the others
+                continue
+        blended_trend = trends.get("blended")
+        series_rows = []
+        if blended_trend is not None:
+            for point in blended_trend.series:
+                series_rows.append({"at": point.at, "date": _day(point.at), "ratio": _fold(point.ratio)})
+        chart = None
+        drawn = [(f, t) for f, t in trends.items() if len(t.series) >= 1]
+        if drawn and any(len(t.series) >= 2 for _, t in drawn):
+            path = f"charts/ratio-{anchor}.svg"
+            spec = _ratio_chart(
+                group.title, drawn, max(data.now_text[:10] + "T00:00:00Z", drawn[0][1].series[-1].at)
+            )
+            charts.append((path, spec))
+            chart = {"src": path, "alt": spec.alt}
+        fit = blended_trend.fit if blended_trend is not None else None
+        items.append(
+            {
+                "id": group.id,
+                "anchor": anchor,
+                "title": group.title,
+                "reason": group.reason,
+                "basis": group.basis,
+                "sources": [_source_item(s) for s in group.sources],
+                "closed_models": [_model_link(data, m) for m in group.closed],
+                "open_models": [_model_link(data, m) for m in group.open],
+                "closed": closed_rows,
+                "open": open_rows,
+                "open_market": _price_row(data, result.open_market) if result.open_market else None,
+                "closed_market": _price_row(data, result.closed_market) if result.closed_market else None,
+                "headline": {f: _fold(headline.value(f)) for f in ("input", "output", "blended")}
+                if headline
+                else None,
+                "arithmetic": list(headline.arithmetic) if headline else [],
+                "missing": list(result.missing),
+                "series": series_rows,
+                "direction": blended_trend.direction if blended_trend is not None else "",
+                "fit": fit.summary() if fit is not None else None,
+                "flags": list(blended_trend.flags) if blended_trend is not None else [],
+                "chart": chart,
+            }
+        )
+    cards = [
+        {
+            "anchor": item["anchor"],
+            "title": item["title"],
+            "headline": (item["headline"]["blended"] + " blended") if item["headline"] else "no ratio yet",
+            "note": "missing: " + "; ".join(item["missing"][:2])
+            if item["missing"] and not item["headline"]
+            else "",
+        }
+        for item in items
+    ]
+    return {
+        "groups": cards,
+        "items": items,
+        "statistic": "cheapest host per open model, median across the group's open models",
+        "charts": charts,
+    }
+
+
+def _ratio_chart(title: str, trends: list[tuple[str, Any]], end: str) -> ChartSpec:
+    series = []
+    described = []
+    for color, (field, trend) in enumerate(trends):
+        xs = [p.at for p in trend.series] + [end]
+        ys = [float(p.ratio) for p in trend.series]
+        ys.append(ys[-1])
+        series.append(Series(label=f"{field}", x=tuple(xs), y=tuple(ys), color=color, style="step"))
+        described.append(f"{field} from {_fold(trend.series[0].ratio)} to {_fold(trend.series[-1].ratio)}")
+    first = min(p.at for _, t in trends for p in t.series)
+    return ChartSpec(
+        title=f"Retail / open-weight ratio: {title}"[:110],
+        alt=f"Step chart of the retail over open-weight price ratio, {_day(first)} to {_day(end)}: "
+        + "; ".join(described)
+        + ".",
+        ylabel="ratio (retail / open-weight)",
+        series=tuple(series),
+    )
+
+
+# ----------------------------------------------------------------------------- trends
+
+
+def _fit_dict(fit: Any) -> dict[str, Any] | None:
+    if fit is None:
+        return None
+    low, high = fit.ci95
+    if fit.halving_months is not None:
+        speed = f"halving every {fit.halving_months:.1f} months"
+    elif fit.doubling_months is not None:
+        speed = f"doubling every {fit.doubling_months:.1f} months"
+    else:
+        speed = "flat"
+    return {
+        "rate": f"{fit.fold_per_year:.3g}x per year",
+        "fold_per_year": fit.fold_per_year,
+        "interval": f"{low:.3g}x to {high:.3g}x",
+        "speed": speed,
+        "percent": f"{-fit.percent_change_per_year:.0%} lower each year"
+        if fit.slope_per_year < 0
+        else f"{fit.percent_change_per_year:.0%} higher each year",
+        "n": fit.n,
+        "span": f"{fit.span_months:.1f} months ({fit.start} to {fit.end})",
+        "r2": f"{fit.r2:.3f}" if fit.r2 is not None else "",
+        "summary": fit.summary(),
+    }
+
+
+def _trend_points(points: Any, data: SiteData) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": p.at,
+            "date": _day(p.at),
+            **_model_link(data, p.model),
+            "value": _num(p.value),
+            "score": f"{p.score:g}" if p.score is not None else "",
+            "basis": p.price.basis,
+            "inputs": list(p.price.inputs),
+            "unverified": any(q.confidence == "low" for q in p.price.points),
+        }
+        for p in points
+    ]
+
+
+def _trend_chart(
+    title: str, records: Any, series: Any, fit: Any, log_label: str, end: str | None = None
+) -> ChartSpec:
+    chart_series = []
+    if series:
+        # The last price holds until the end of the window (the build's day).
+        tail = [end] if end and end > series[-1].at else []
+        chart_series.append(
+            Series(
+                label="cheapest qualifying price",
+                x=tuple([p.at for p in series] + tail),
+                y=tuple([float(p.value) for p in series] + [float(series[-1].value)] * len(tail)),
+                color=8,
+                style="step",
+            )
+        )
+    chart_series.append(
+        Series(
+            label="record points (fitted)",
+            x=tuple(p.at for p in records),
+            y=tuple(float(p.value) for p in records),
+            color=0,
+            style="points",
+        )
+    )
+    described = f"{len(records)} record points from {_day(records[0].at)} at ${records[0].value} to {_day(records[-1].at)} at ${records[-1].value}"
+    if fit is not None:
+        days = [fit.start, fit.end]
+        ys = [math.exp(fit.intercept + fit.slope_per_year * (d - fit.start).days / 365.25) for d in days]
+        chart_series.append(
+            Series(
+                label=f"fit: {fit.fold_per_year:.3g}x per year",
+                x=tuple(_iso(d) for d in days),
+                y=tuple(ys),
+                color=1,
+                style="line",
+                dashed=True,
+            )
+        )
+        low, high = fit.ci95
+        described += f"; the fitted line falls {fit.fold_per_year:.3g}-fold per year (95% interval {low:.3g} to {high:.3g})"
+    return ChartSpec(
+        title=title[:110],
+        alt=f"{title}, log scale: {described}.",
+        ylabel=f"USD per million tokens, {log_label}",
+        series=tuple(chart_series),
+        log=True,
+    )
+
+
+def _trends(data: SiteData) -> dict[str, Any]:
+    from pricewatch.analysis.trends import cheapest_at_threshold, frontier_trend
+
+    items = []
+    charts = []
+    standard = _standard_points(data)
+    for trend_id, title, score, reference, price in TREND_DEFINITIONS:
+        facts = data.facts.get(reference)
+        threshold = (facts.scores or {}).get(score) if facts else None
+        if threshold is None:
+            continue
+        result = cheapest_at_threshold(standard, data.facts, score, threshold, data.now_text, price=price)
+        blend = "3:1 blended" if price == "blended" else price
+        full_title = f"Cheapest price at {title} ({score} ≥ {threshold:g}, the score of {data.model_name(reference)}), {blend}"
+        chart = None
+        if result.records:
+            path = f"charts/trend-{trend_id}.svg"
+            spec = _trend_chart(
+                full_title,
+                result.records,
+                result.series,
+                result.fit,
+                blend,
+                data.now_text[:10] + "T00:00:00Z",
+            )
+            charts.append((path, spec))
+            chart = {"src": path, "alt": spec.alt}
+        items.append(
+            {
+                "anchor": trend_id,
+                "title": full_title,
+                "short": title,
+                "fit": _fit_dict(result.fit),
+                "endpoint": f"{result.endpoint_fold_per_year:.3g}x per year (two endpoints, no interval)"
+                if result.endpoint_fold_per_year
+                else None,
+                "flags": list(result.flags),
+                "definition": list(result.definition),
+                "records": _trend_points(result.records, data),
+                "series_count": len(result.series),
+                "qualifying": [_model_link(data, m) for m in result.qualifying],
+                "excluded_count": len(result.excluded),
+                "chart": chart,
+            }
+        )
+    frontier_id, frontier_title, score, price = FRONTIER_DEFINITION
+    frontier = frontier_trend(standard, data.facts, score, data.now_text, price=price)
+    frontier_item = None
+    if frontier.series:
+        path = f"charts/trend-{frontier_id}.svg"
+        spec = _trend_chart(
+            f"{frontier_title}: its 3:1 blended price", frontier.series, (), frontier.fit, "3:1 blended"
+        )
+        charts.append((path, spec))
+        frontier_item = {
+            "anchor": frontier_id,
+            "title": frontier_title,
+            "fit": _fit_dict(frontier.fit),
+            "flags": list(frontier.flags),
+            "definition": list(frontier.definition),
+            "records": _trend_points(frontier.series, data),
+            "chart": {"src": path, "alt": spec.alt},
+        }
+    headline = None
+    for item in items:
+        if item["fit"] is not None:
+            fit = item["fit"]
+            flags = "; ".join(item["flags"])
+            headline = {
+                "anchor": item["anchor"],
+                "rate": fit["rate"].replace(" per year", " cheaper per year"),
+                "text": f"At {item['short']}, the cheapest price of any model at least that good fell "
+                f"{fit['rate'].replace('x per year', '-fold')} a year: 95% interval {fit['interval']}, "
+                f"{fit['speed']}, {fit['n']} record points over {fit['span']}."
+                + (f" {flags[0].upper()}{flags[1:]}." if flags else ""),
+            }
+            break
+    return {"items": items, "frontier": frontier_item, "headline": headline, "charts": charts}
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+def _claims_registry_path():
+    from pricewatch.paths import shipped_data_dir
+
+    return shipped_data_dir() / "claims.toml"
+
+
+def _verdict_view(verdict: Any) -> dict[str, Any]:
+    """A part's verdict for the page: the verdict, summary, prices used, steps and comparisons."""
+    return {
+        "verdict": verdict.verdict,
+        "kind": verdict.kind,
+        "summary": verdict.summary,
+        "held_from": _day(verdict.held_from),
+        "held_until": _day(verdict.held_until),
+        "steps": [{"label": s.label, "formula": s.formula, "result": s.result} for s in verdict.steps],
+        "prices": [
+            {
+                "role": p.role,
+                "model_name": p.model_name,
+                "provider": p.provider,
+                "figures": ", ".join(
+                    f"{f.replace('_', ' ')} ${_num(getattr(p, f))}"
+                    for f in ("input", "output", "cache_read", "cache_write")
+                    if getattr(p, f) is not None
+                ),
+                "valid_from": _day(p.valid_from),
+                "valid_to": _day(p.valid_to),
+                "origin": p.origin,
+                "confidence": p.confidence,
+                "unverified": p.confidence == "low",
+                "source_url": safe_url(p.source_url),
+                "chosen_by": p.chosen_by,
+            }
+            for p in verdict.prices
+        ],
+        "missing": list(verdict.missing),
+        "assumptions": list(verdict.assumptions),
+    }
+
+
+def _claims(data: SiteData) -> dict[str, Any]:
+    from pricewatch.analysis.claims import check_registry, parse_registry
+
+    path = _claims_registry_path()
+    if not path.exists():
+        raise SectionUnavailable("the claims registry (data/claims.toml) is not there yet.")
+    entries = parse_registry(tomllib.loads(path.read_text(encoding="utf-8")))
+    results = check_registry(entries, data.points, data.facts, data.now_text)
+    by_id = {e.id: e for e in entries}
+    items = []
+    for result in results:
+        entry = by_id[result.id]
+        items.append(
+            {
+                "id": result.id,
+                "anchor": slugify(result.id),
+                "quote": result.quote,
+                "article": result.article,
+                "publisher": result.publisher,
+                "url": safe_url(entry.url),
+                "made_on": result.made_on.isoformat(),
+                "statistic": result.statistic,
+                "note": entry.note or "",
+                "combine": result.combine,
+                "then": {
+                    "verdict": result.then.verdict,
+                    "summary": result.then.summary,
+                    "at": _day(result.then.at),
+                    "parts": [_verdict_view(v) for v in result.then.parts],
+                },
+                "now": {
+                    "verdict": result.now.verdict,
+                    "summary": result.now.summary,
+                    "at": _day(result.now.at),
+                    "parts": [_verdict_view(v) for v in result.now.parts],
+                },
+            }
+        )
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["now"]["verdict"]] = counts.get(item["now"]["verdict"], 0) + 1
+    return {"items": items, "counts": counts}
+
+
+# ----------------------------------------------------------------------------- in-browser tools
+
+
+def _tools(data: SiteData) -> dict[str, Any]:
+    """Data embedded in the claims page for the calculator and the claim box (plain JSON values)."""
+    from pricewatch.site_tools import tools_data
+
+    return {"data": tools_data(data)}
+
+
+def analysis_sections(data: SiteData) -> dict[str, dict[str, Any]]:
+    """Every analysis section: ratios, trends, claims, and the in-browser tools' data."""
+    return {
+        "ratios": _guarded("ratio analysis", "pricewatch.analysis.ratios", lambda: _ratios(data)),
+        "trends": _guarded("trend analysis", "pricewatch.analysis.trends", lambda: _trends(data)),
+        "claims": _guarded("claims registry check", "pricewatch.analysis.claims", lambda: _claims(data)),
+        "tools": _guarded("workload calculator and claim box", "pricewatch.site_tools", lambda: _tools(data)),
+    }

@@ -1,0 +1,138 @@
+"""The data the claims page embeds for its two in-browser tools: the workload calculator and the claim box.
+
+Both tools run in the reader's browser on this data only (no request anywhere), and must
+give the same numbers as the Python code (``analysis.workloads`` and ``analysis.claims``),
+so the data is the store's own: every price period as exact decimal text, the catalog's
+names and aliases (to resolve model and provider names as ``pricewatch check`` does), and
+which providers make which models (retail prices).
+
+Compact on purpose: a period is one array, models and providers are indexes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pricewatch.analysis.prices import PRICE_FIELDS
+from pricewatch.site_model import SiteData, blended, price_texts, safe_url
+
+__all__ = ["POINT_COLUMNS", "tools_data"]
+
+#: The columns of each embedded price period, in order.
+POINT_COLUMNS = (
+    "model",  # index into models
+    "provider",  # index into providers
+    "tier",
+    "min_prompt_tokens",
+    "variant",
+    "currency",
+    "valid_from",
+    "valid_to",
+    "origin",
+    "variable",
+    *PRICE_FIELDS,
+    "quantization",
+    "confidence",
+    "source_url",
+)
+
+
+def _names(catalog: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Normalised name -> id, for models and providers, as the catalog's resolver maps them."""
+    from pricewatch.scraper.catalog import normalise_name
+
+    # Only the catalog's names, as `pricewatch check` resolves them: a source's own name for a
+    # model the catalog does not know is not a name a claim can use.
+    models: dict[str, str] = {}
+    providers: dict[str, str] = {}
+    if catalog is not None:
+        # The same names the catalog's resolver maps (scraper.catalog.Catalog.__post_init__).
+        for model in catalog.models.values():
+            for name in (model.id, model.name, *model.aliases, *model.snapshots):
+                models[normalise_name(name)] = model.id
+        for provider in catalog.providers.values():
+            for name in (provider.id, provider.name, *provider.aliases):
+                providers[normalise_name(name)] = provider.id
+    return models, providers
+
+
+def tools_data(data: SiteData) -> dict[str, Any]:
+    """Everything the calculator and the claim box need, as JSON-able values."""
+    model_ids = sorted(data.by_model)
+    model_index = {m: i for i, m in enumerate(model_ids)}
+    provider_ids = sorted({p.provider for p in data.points})
+    provider_index = {p: i for i, p in enumerate(provider_ids)}
+    points = []
+    for p in data.points:
+        points.append(
+            [
+                model_index[p.model],
+                provider_index[p.provider],
+                p.tier,
+                p.min_prompt_tokens,
+                p.variant,
+                p.currency,
+                p.valid_from,
+                p.valid_to,
+                p.origin,
+                1 if p.variable else 0,
+                *price_texts(p),
+                p.quantization,
+                p.confidence,
+                safe_url(p.source_url),
+            ]
+        )
+    models = []
+    for model_id in model_ids:
+        facts = data.facts.get(model_id)
+        catalogued = data.catalog is not None and model_id in data.catalog.models
+        models.append(
+            {
+                "id": model_id,
+                "name": facts.name if facts else model_id,
+                "slug": data.slugs.get(model_id),
+                # The checker knows catalog models only (as `pricewatch check` does).
+                "catalogued": catalogued,
+                "open_weights": bool(facts.open_weights) if facts else False,
+                "makers": list(facts.makers) if facts else [],
+            }
+        )
+    model_names, provider_names = _names(data.catalog)
+    # The calculator's menu: models with a standard base-context USD price in force now.
+    calculator = []
+    for model_id in sorted(model_ids, key=lambda m: data.model_name(m).lower()):
+        offers = []
+        makers = set(data.facts[model_id].makers) if model_id in data.facts else set()
+        for p in data.by_model[model_id]:
+            if (
+                p.tier == "standard"
+                and p.min_prompt_tokens == 0
+                and p.currency == "USD"
+                and not p.variable
+                and p.in_force(data.now_text)
+                and p.input is not None
+                and p.output is not None
+            ):
+                offers.append(
+                    {
+                        "provider": p.provider,
+                        "variant": p.variant,
+                        "maker": p.provider in makers,
+                        "blended": float(blended(p.input, p.output) or 0),
+                    }
+                )
+        if offers:
+            offers.sort(key=lambda o: (not o["maker"], o["blended"], o["provider"], o["variant"]))
+            calculator.append(
+                {"model": model_id, "providers": list(dict.fromkeys(o["provider"] for o in offers))}
+            )
+    return {
+        "now": data.now_text,
+        "columns": list(POINT_COLUMNS),
+        "models": models,
+        "providers": [{"id": p, "name": data.provider_name(p)} for p in provider_ids],
+        "model_names": model_names,
+        "provider_names": provider_names,
+        "points": points,
+        "calculator": calculator,
+    }

@@ -1,0 +1,748 @@
+"""Backfill: replay every committed version of a price file as dated observations.
+
+Three kinds, one loop:
+
+- ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body was committed
+  over time, parsed by the openrouter source;
+- ``litellm``: LiteLLM's ``model_prices_and_context_window.json``, parsed by
+  ``sources.litellm_prices``;
+- ``page``: a registered source's own page (Anthropic's pricing.md ...), parsed by that
+  source's ``parse``.
+
+Each commit's time (UTC) is the observation time. The loop is a batch job:
+
+- git is read by three processes in all (``scraper.gitlog``), and each distinct blob is
+  parsed once: a version whose blob was seen before reuses its observations at a new time;
+- only what changed goes to the store: per offer, the first sighting of new values and the
+  last sighting of the old ones (so ``last_seen`` stays exact); unchanged versions in
+  between never reach ``apply_observations``;
+- one transaction per ``BATCH_COMMITS`` versions, each with the ``fetches`` rows of the
+  versions it stored (repository, commit, path; the body is referenced, not copied), so
+  an interrupted run resumes where it stopped and a second run adds nothing;
+- large moves are reported, not quarantined (this is history, not news); a version that
+  fails to parse is counted and reported, and the others carry on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sqlite_utils import Database
+
+from pricewatch.errors import EXIT_USAGE, PricewatchError, RecordInvalid, SourceLayoutError
+from pricewatch.scraper import gitlog
+from pricewatch.scraper.catalog import Catalog
+from pricewatch.scraper.parsing import Parsed
+from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
+from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR, observations_from_records
+from pricewatch.scraper.store import (
+    Observation,
+    apply_observations,
+    finish_run,
+    record_unmapped,
+    save_raw_response,
+    start_run,
+)
+
+__all__ = [
+    "BATCH_COMMITS",
+    "KINDS",
+    "BackfillError",
+    "BackfillSummary",
+    "BackfillTarget",
+    "backfill",
+    "find_litellm_file",
+    "find_openrouter_file",
+    "litellm_target",
+    "openrouter_target",
+    "page_target",
+    "run_backfill",
+    "summary_rows",
+]
+
+KINDS = ("openrouter-git", "litellm", "page")
+ORIGIN = "backfill"
+# Versions per transaction: big enough that commits cost nothing, small enough that an
+# interrupted run loses little.
+BATCH_COMMITS = 100
+# How many failures the summary lists one by one.
+MAX_LISTED_FAILURES = 10
+
+
+# The fields of a /api/v1/models entry that the openrouter parser reads (see _parse_list,
+# _model_info, _details_link); tests/test_backfill.py checks that parsing an entry cut to
+# these gives the same records as the whole entry.
+OPENROUTER_FIELDS = (
+    "id",
+    "name",
+    "created",
+    "context_length",
+    "hugging_face_id",
+    "canonical_slug",
+    "pricing",
+    "links",
+)
+
+
+class BackfillError(PricewatchError):
+    """A backfill that cannot start: no such file in the repository, an unknown source..."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class BackfillTarget:
+    """What to replay and how: the parser of one version, and the names it is stored under."""
+
+    kind: str
+    source: str  # offers it creates are this source's (`openrouter`, `anthropic`, `litellm`)
+    url: str  # the URL the file is a copy of (fetches.url)
+    parse: Callable[[bytes], Parsed]
+    lists_everything: bool = False  # a version lists everything sold: what disappears is delisted
+    name_candidates: Callable[[str, str], list[str]] | None = None
+    # Bodies made of independent entries (a models list, a price map) are cut into them:
+    # ``split`` gives (name, entry) pairs, ``parse_entry`` parses one entry. An entry equal
+    # to the previous version of its name is not parsed again: most of a version is.
+    split: Callable[[bytes], list[tuple[str, Any]]] | None = None
+    parse_entry: Callable[[Any], Parsed] | None = None
+
+    @property
+    def run_source(self) -> str:
+        """The `runs.source` of a backfill: ``backfill:<kind>`` (``backfill:page:<source>``)."""
+        return f"backfill:page:{self.source}" if self.kind == "page" else f"backfill:{self.kind}"
+
+
+def openrouter_target() -> BackfillTarget:
+    """OpenRouter's models list, parsed by the openrouter source at its default list URL."""
+    from pricewatch.scraper.sources import openrouter
+
+    url = openrouter.start_urls(openrouter.DEFAULT_BASE_URL)[0]
+
+    def parse(body: bytes) -> Parsed:
+        return openrouter.parse(url, body)
+
+    def split(body: bytes) -> list[tuple[str, Any]]:
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            doc = None
+        data = doc.get("data") if isinstance(doc, dict) else None
+        if not isinstance(data, list):
+            parse(body)  # raises the parser's own layout error
+            raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
+        entries = []
+        for index, entry in enumerate(data):
+            if isinstance(entry, dict):
+                # Only what the parser reads: `benchmarks` and the like change almost daily.
+                entry = {k: entry[k] for k in OPENROUTER_FIELDS if k in entry}
+                name = entry.get("id")
+            else:
+                name = None
+            entries.append((name if isinstance(name, str) else f"#{index}", entry))
+        return entries
+
+    def parse_entry(entry: Any) -> Parsed:
+        # The source's own parser, on a list of one model.
+        return parse(json.dumps({"data": [entry]}).encode())
+
+    return BackfillTarget(
+        kind="openrouter-git",
+        source=openrouter.NAME,
+        url=url,
+        parse=parse,
+        lists_everything=openrouter.LISTS_EVERYTHING,
+        split=split,
+        parse_entry=parse_entry,
+    )
+
+
+def litellm_target() -> BackfillTarget:
+    """LiteLLM's price map; its names are tried in the catalog in a few exact spellings."""
+    from pricewatch.scraper.sources import litellm_prices
+
+    def split(body: bytes) -> list[tuple[str, Any]]:
+        return [(key, (key, entry)) for key, entry in litellm_prices.load_entries(body)]
+
+    return BackfillTarget(
+        kind="litellm",
+        source=litellm_prices.NAME,
+        url=litellm_prices.UPSTREAM_URL,
+        parse=litellm_prices.parse,
+        name_candidates=litellm_prices.name_candidates,
+        split=split,
+        parse_entry=lambda item: litellm_prices.parse_entry(*item),
+    )
+
+
+def page_target(source_name: str) -> BackfillTarget:
+    """A registered source's page, parsed by its own parser at its first start URL."""
+    from pricewatch.scraper.sources import get_source
+
+    module: ModuleType = get_source(source_name)
+    url = module.start_urls(module.DEFAULT_BASE_URL)[0]
+    return BackfillTarget(
+        kind="page",
+        source=module.NAME,
+        url=url,
+        parse=lambda body: module.parse(url, body),
+        lists_everything=bool(getattr(module, "LISTS_EVERYTHING", False)),
+    )
+
+
+def find_openrouter_file(repo: Path) -> str:
+    """The JSON file in HEAD that looks like OpenRouter's /api/v1/models body."""
+    candidates = [p for p in gitlog.list_files(repo) if p.endswith(".json")]
+    # Names that say what they hold first, so a big repository is not read file by file.
+    candidates.sort(key=lambda p: ("openrouter" not in p.lower(), "model" not in p.lower(), p))
+    for path in candidates[:50]:
+        try:
+            doc = json.loads(gitlog.read_file(repo, path))
+        except (ValueError, gitlog.GitError):
+            continue
+        data = doc.get("data") if isinstance(doc, dict) else None
+        if (
+            isinstance(data, list)
+            and data
+            and isinstance(data[0], dict)
+            and "id" in data[0]
+            and isinstance(data[0].get("pricing"), dict)
+        ):
+            return path
+    raise BackfillError(
+        f"no JSON file in {repo} looks like OpenRouter's /api/v1/models "
+        f"(a `data` list of models with `pricing`); name it with --file"
+    )
+
+
+def find_litellm_file(repo: Path) -> str:
+    """LiteLLM's price map in HEAD: at the top, else the one file of that name anywhere."""
+    from pricewatch.scraper.sources.litellm_prices import DEFAULT_FILE
+
+    found = [p for p in gitlog.list_files(repo) if p == DEFAULT_FILE or p.endswith("/" + DEFAULT_FILE)]
+    if DEFAULT_FILE in found:
+        return DEFAULT_FILE
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BackfillError(f"no {DEFAULT_FILE} in {repo}; name the file with --file")
+    raise BackfillError(f"several {DEFAULT_FILE} in {repo} ({', '.join(found)}); choose one with --file")
+
+
+@dataclass(frozen=True)
+class LargeMove:
+    """A price that moved more than PRICE_JUMP_FACTOR in one step of the history."""
+
+    offer: str
+    field: str
+    at: str
+    old: str
+    new: str
+
+    @property
+    def factor(self) -> Decimal:
+        """How many times larger the bigger price is than the smaller one."""
+        old, new = Decimal(self.old), Decimal(self.new)
+        return max(new / old, old / new)
+
+
+@dataclass
+class VersionFailure:
+    """A version that could not be parsed (counted, reported, not fatal)."""
+
+    commit: str
+    committed_at: str
+    error: str
+
+
+@dataclass
+class BackfillSummary:
+    """What one backfill run did: the lines `pricewatch backfill` prints."""
+
+    kind: str
+    repository: str
+    path: str
+    run_id: int | None = None
+    versions: int = 0  # commits that touched the file
+    read: int = 0  # versions ingested by this run
+    skipped: int = 0  # versions an earlier run ingested
+    missing: int = 0  # commits where the file was deleted
+    blobs_parsed: int = 0
+    failures: list[VersionFailure] = field(default_factory=list)
+    observations: int = 0  # observations sent to the store (changes and last sightings)
+    price_rows_added: int = 0
+    offers_changed: set[int] = field(default_factory=set)
+    delisted: int = 0
+    row_errors: int = 0
+    duplicates: int = 0
+    unmapped_models: dict[str, int] = field(default_factory=dict)  # name -> versions it appeared in
+    unmapped_providers: dict[str, int] = field(default_factory=dict)
+    large_moves: list[LargeMove] = field(default_factory=list)
+    first_at: str | None = None
+    last_at: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        """Versions that failed to parse."""
+        return len(self.failures)
+
+    @property
+    def unmapped(self) -> int:
+        """Distinct names (models and providers) the catalog does not map."""
+        return len(self.unmapped_models) + len(self.unmapped_providers)
+
+
+@dataclass
+class _Parsed:
+    """One blob, parsed and resolved once: its observations as templates (time filled per version)."""
+
+    templates: list[tuple[tuple, tuple, Observation]]  # (offer key, values, observation), interned
+    unmapped_models: set[str]
+    unmapped_providers: set[str]
+    row_errors: int
+    duplicates: int
+    # Models whose offers may be missing because of a row error (their absence is not a
+    # delisting); None when a row error could hide any model.
+    uncertain: frozenset[str] | None = frozenset()
+
+
+def _value_key(o: Observation) -> tuple:
+    # Everything an offer's stored state depends on, except the time.
+    return (o.currency, o.prices, o.variable, o.unit_prices, o.quantization, o.context_length)
+
+
+class _Backfill:
+    """The state of one run: in-memory last values per offer, the pending batch."""
+
+    def __init__(
+        self, db: Database, catalog: Catalog, target: BackfillTarget, summary: BackfillSummary, run_id: int
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.target = target
+        self.summary = summary
+        self.run_id = run_id
+        self.parsed: dict[str, _Parsed] = {}  # by blob id
+        self.entries: dict[str, tuple[Any, _Parsed]] = {}  # name -> its latest entry, parsed
+        # Templates are interned by (offer, values): consecutive versions share most of them,
+        # so keeping every blob's observations costs a list of references per blob.
+        self.interned: dict[tuple, Observation] = {}
+        self.last_values: dict[tuple, tuple] = {}
+        self.pending: dict[tuple, tuple[Observation, str]] = {}  # last unchanged sighting, not yet sent
+        self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
+        self.batch: list[Observation] = []
+        self.batch_fetches: list[gitlog.FileVersion] = []
+        self.batch_unmapped: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name) -> first, last
+        self.models: set[str] = set()
+        self.known_models: set[str] | None = None  # ids in `models`, read on first use
+        self.known_providers: set[str] | None = None
+
+    # -------------------------------------------------------------- parsing, once per blob
+
+    def parse_blob(self, body: bytes) -> _Parsed:
+        target = self.target
+        if target.split is None or target.parse_entry is None:
+            return self._combine([self._resolve(target.parse(body))])
+        parts = []
+        for name, entry in target.split(body):
+            # An entry equal to its previous version (compared in C, no serialising) is
+            # not parsed again; most entries of a version are.
+            cached = self.entries.get(name)
+            if cached is not None and cached[0] == entry:
+                parts.append(cached[1])
+                continue
+            try:
+                parsed = target.parse_entry(entry)
+            except (SourceLayoutError, RecordInvalid) as error:  # this entry only
+                parsed = Parsed(records=[], row_errors=[str(error)])
+            part = self._resolve(parsed, whole_entry=True)
+            self.entries[name] = (entry, part)
+            parts.append(part)
+        combined = self._combine(parts)
+        if not combined.templates:
+            raise SourceLayoutError("no prices in this version")
+        return combined
+
+    def _resolve(self, parsed: Parsed, *, whole_entry: bool = False) -> _Parsed:
+        """Observations (time left empty) with catalog ids, interned by (offer, values).
+
+        ``whole_entry``: ``parsed`` is one entry of a split body, so a row error can only
+        hide offers of the models it lists.
+        """
+        records = list(parsed.records)
+        if self.target.name_candidates is not None:
+            records = [self._resolve_name(r) for r in records]
+        observations, unmapped_models, unmapped_providers = observations_from_records(
+            records, self.catalog, ""
+        )
+        templates = []
+        for observation in observations:
+            offer_key, values = observation.offer_key, _value_key(observation)
+            templates.append(self.interned.setdefault((offer_key, values), (offer_key, values, observation)))
+        uncertain: frozenset[str] | None = frozenset()
+        if parsed.row_errors:
+            uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
+        return _Parsed(templates, unmapped_models, unmapped_providers, len(parsed.row_errors), 0, uncertain)
+
+    @staticmethod
+    def _combine(parts: Sequence[_Parsed]) -> _Parsed:
+        """One version from its parts; an offer listed twice keeps its first listing."""
+        if len(parts) == 1 and len({t[0] for t in parts[0].templates}) == len(parts[0].templates):
+            return parts[0]
+        listed = [t for part in parts for t in part.templates]
+        # Two names of one offer in one version ("claude-3-opus-latest" and the dated one):
+        # the first listed stands (built from the end, so earlier listings overwrite later).
+        first = {t[0]: t for t in reversed(listed)}
+        return _Parsed(
+            list(first.values()),
+            set().union(*(p.unmapped_models for p in parts if p.unmapped_models)),
+            set().union(*(p.unmapped_providers for p in parts if p.unmapped_providers)),
+            sum(p.row_errors for p in parts),
+            len(listed) - len(first),
+            None
+            if any(p.uncertain is None for p in parts)
+            else frozenset().union(*(p.uncertain for p in parts if p.uncertain)),
+        )
+
+    def _resolve_name(self, record: PriceRecord) -> PriceRecord:
+        """The record under the first of its candidate names that the catalog knows."""
+        assert self.target.name_candidates is not None
+        for name in self.target.name_candidates(record.model, record.provider):
+            if self.catalog.resolve_model(name) is not None:
+                return record if name == record.model else record.model_copy(update={"model": name})
+        return record
+
+    # -------------------------------------------------------------- one version
+
+    def add_version(self, version: gitlog.FileVersion, parsed: _Parsed) -> None:
+        at = version.committed_at
+        summary = self.summary
+        summary.read += 1
+        summary.row_errors += parsed.row_errors
+        summary.duplicates += parsed.duplicates
+        summary.first_at = summary.first_at or at
+        summary.last_at = at
+        for kind, names in (("model", parsed.unmapped_models), ("provider", parsed.unmapped_providers)):
+            counts = summary.unmapped_models if kind == "model" else summary.unmapped_providers
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+                first, _ = self.batch_unmapped.get((kind, name), (at, at))
+                self.batch_unmapped[(kind, name)] = (first, at)
+        if self.target.lists_everything:
+            keys = {t[0] for t in parsed.templates}
+            uncertain = parsed.uncertain
+            if uncertain is None:
+                # A row error could hide any offer: delist nothing, and remember both
+                # listings until a complete version settles it.
+                self.listed |= keys
+            else:
+                kept = {k for k in self.listed - keys if k[0] in uncertain}
+                gone = self.listed - keys - kept
+                if gone:
+                    self._delist(gone, at)
+                self.listed = keys | kept
+        for key, values, template in parsed.templates:
+            # Interned: unchanged values are the very same tuple.
+            if self.last_values.get(key) is values:
+                self.pending[key] = (template, at)
+                continue
+            held = self.pending.pop(key, None)
+            if held is not None:
+                self.batch.append(replace(held[0], observed_at=held[1]))
+            self.batch.append(replace(template, observed_at=at))
+            self.last_values[key] = values
+        self.models.update(t[0][0] for t in parsed.templates)
+        self.batch_fetches.append(version)
+        if len(self.batch_fetches) >= BATCH_COMMITS:
+            self.flush()
+
+    def _delist(self, gone: set[tuple], at: str) -> None:
+        """Close the offers a complete listing no longer shows, after storing what came before."""
+        for key in gone:
+            held = self.pending.pop(key, None)
+            if held is not None:
+                self.batch.append(replace(held[0], observed_at=held[1]))
+            self.last_values.pop(key, None)
+        # The other offers' last sightings can wait: closing these does not touch them.
+        self.flush(delist=(gone, at), all_pending=False)
+
+    # -------------------------------------------------------------- writing
+
+    def flush(self, delist: tuple[set[tuple], str] | None = None, *, all_pending: bool = True) -> None:
+        """Store the batch in one transaction: last sightings, observations, fetches, unmapped names."""
+        if all_pending:
+            for template, at in self.pending.values():
+                self.batch.append(replace(template, observed_at=at))
+            self.pending.clear()
+        db = self.db
+        summary = self.summary
+        with db.atomic():
+            if self.batch:
+                self._ensure_names(self.batch)
+                stats = apply_observations(
+                    db, self.batch, origin=ORIGIN, run_id=self.run_id, source=self.target.source
+                )
+                summary.observations += len(self.batch)
+                summary.price_rows_added += stats.price_rows_added
+                summary.offers_changed |= stats.offers_changed
+            if delist is not None:
+                summary.delisted += _close_offers(db, delist[0], delist[1])
+            for version in self.batch_fetches:
+                save_raw_response(
+                    db,
+                    run_id=self.run_id,
+                    url=self.target.url,
+                    status=200,
+                    body=None,
+                    fetched_at=version.committed_at,
+                    repository=summary.repository,
+                    git_commit=version.commit,
+                    path=summary.path,
+                )
+            by_time: dict[tuple[str, str], set[str]] = {}
+            for (kind, name), (first, last) in self.batch_unmapped.items():
+                by_time.setdefault((kind, first), set()).add(name)
+                by_time.setdefault((kind, last), set()).add(name)
+            for (kind, seen_at), names in by_time.items():
+                record_unmapped(db, self.target.run_source, kind, names, seen_at)
+        self.batch = []
+        self.batch_fetches = []
+        self.batch_unmapped = {}
+
+    def _ensure_names(self, observations: Sequence[Observation]) -> None:
+        """`models` and `providers` rows for names the catalog does not know, so history finds them."""
+        db = self.db
+        if self.known_models is None or self.known_providers is None:
+            self.known_models = {r["id"] for r in db.query("SELECT id FROM models")}
+            self.known_providers = {r["id"] for r in db.query("SELECT id FROM providers")}
+        models = {o.model_id for o in observations} - self.known_models
+        if models:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO models (id, name, creator, catalogued, first_source) VALUES (?, ?, ?, 0, ?)",
+                [
+                    (m, m, m.split("/", 1)[0] if "/" in m else None, self.target.run_source)
+                    for m in sorted(models)
+                ],
+            )
+            self.known_models |= models
+        providers = {o.provider_id for o in observations} - self.known_providers
+        if providers:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO providers (id, name, kind, catalogued, first_source) "
+                "VALUES (?, ?, 'host', 0, ?)",
+                [(p, p, self.target.run_source) for p in sorted(providers)],
+            )
+            self.known_providers |= providers
+
+
+def _close_offers(db: Database, keys: set[tuple], at: str) -> int:
+    """Close the open prices of these offers at ``at`` (delisted), unless seen at or after it."""
+    closed = 0
+    for key in sorted(keys):
+        row = db.execute(
+            "SELECT id FROM offers WHERE model_id = ? AND provider_id = ? AND tier = ? "
+            "AND min_prompt_tokens = ? AND variant = ?",
+            list(key),
+        ).fetchone()
+        if row is None:
+            continue
+        cursor = db.execute(
+            "UPDATE prices SET valid_to = ?, closed_reason = 'delisted' "
+            "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
+            [at, row[0], at],
+        )
+        if cursor.rowcount:
+            closed += 1
+            db.execute(
+                "UPDATE unit_prices SET valid_to = ?, closed_reason = 'delisted' "
+                "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
+                [at, row[0], at],
+            )
+            db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row[0]])
+    return closed
+
+
+def _large_moves(db: Database, run_id: int) -> list[LargeMove]:
+    """Steps above 10x among the price rows this run added (reported, never held back)."""
+    pairs = ", ".join(f"pc.old_{name}, pc.new_{name}" for name in PRICE_FIELDS)
+    rows = db.query(
+        f"SELECT pc.model, pc.provider, pc.tier, pc.min_prompt_tokens, pc.variant, pc.changed_at, {pairs} "
+        "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE p.run_id = ? "
+        "ORDER BY pc.changed_at, pc.model, pc.provider",
+        [run_id],
+    )
+    moves = []
+    for row in rows:
+        for name in PRICE_FIELDS:
+            old, new = row[f"old_{name}"], row[f"new_{name}"]
+            if old is None or new is None or Decimal(old) <= 0 or Decimal(new) <= 0:
+                continue
+            if max(Decimal(new) / Decimal(old), Decimal(old) / Decimal(new)) > PRICE_JUMP_FACTOR:
+                label = f"{row['model']} @ {row['provider']} {row['tier']}"
+                if row["min_prompt_tokens"]:
+                    label += f" >={row['min_prompt_tokens']}"
+                if row["variant"]:
+                    label += f" [{row['variant']}]"
+                moves.append(LargeMove(label, name, row["changed_at"], old, new))
+    return moves
+
+
+def _ingested_commits(db: Database, repository: str, path: str) -> set[str]:
+    return {
+        r["git_commit"]
+        for r in db.query(
+            "SELECT git_commit FROM fetches WHERE repository = ? AND path = ? AND git_commit IS NOT NULL",
+            [repository, path],
+        )
+    }
+
+
+def backfill(
+    db: Database,
+    catalog: Catalog,
+    repo: Path,
+    path: str,
+    target: BackfillTarget,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    on_version: Callable[[], None] | None = None,
+) -> BackfillSummary:
+    """Replay every version of ``path`` in ``repo`` into the store (the caller holds the writer lock).
+
+    ``on_start`` gets the number of versions to read; ``on_version`` is called after each.
+    """
+    started = time.perf_counter()
+    repo = gitlog.resolve_repository(repo)
+    if Path(path).is_absolute():  # a path in the work tree, as a shell completes it
+        try:
+            path = Path(path).resolve().relative_to(repo).as_posix()
+        except ValueError:
+            raise BackfillError(f"{path} is not inside the repository {repo}") from None
+    summary = BackfillSummary(kind=target.kind, repository=gitlog.repository_key(repo), path=path)
+    versions = sorted(gitlog.version_history(repo, path), key=lambda v: v.committed_at)
+    if not versions:
+        raise BackfillError(f"no commit of {path} in {repo}")
+    summary.versions = len(versions)
+    done = _ingested_commits(db, summary.repository, path)
+    todo = []
+    for version in versions:
+        if version.commit in done:
+            summary.skipped += 1
+        elif version.blob is None:
+            summary.missing += 1
+        else:
+            todo.append(version)
+    if on_start is not None:
+        on_start(len(todo))
+    run_id = start_run(db, target.run_source, ORIGIN)
+    summary.run_id = run_id
+    state = _Backfill(db, catalog, target, summary, run_id)
+    failed_blobs: dict[str, str] = {}
+    try:
+        blobs = gitlog.iter_blobs(repo, _first_occurrences(todo))
+        for version in todo:
+            assert version.blob is not None
+            if version.blob not in state.parsed and version.blob not in failed_blobs:
+                _read_blob(state, blobs, version.blob, failed_blobs)
+            if version.blob in failed_blobs:
+                summary.failures.append(
+                    VersionFailure(version.commit, version.committed_at, failed_blobs[version.blob])
+                )
+            else:
+                state.add_version(version, state.parsed[version.blob])
+            if on_version is not None:
+                on_version()
+        state.flush()
+        summary.large_moves = _large_moves(db, run_id)
+        status = "partial" if summary.failures else "ok"
+        with db.atomic():
+            finish_run(
+                db,
+                run_id,
+                status,
+                records_seen=summary.observations,
+                models_seen=len(state.models),
+                prices_changed=len(summary.offers_changed),
+                errors=summary.failed,
+                error=_failure_text(summary) if summary.failures else None,
+            )
+    except BaseException as error:  # the run row must say why, whatever went wrong
+        with db.atomic():
+            finish_run(db, run_id, "failed", errors=1, error=f"{type(error).__name__}: {error}")
+        raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _first_occurrences(versions: Sequence[gitlog.FileVersion]) -> list[str]:
+    return list(dict.fromkeys(v.blob for v in versions if v.blob is not None))
+
+
+def _read_blob(
+    state: _Backfill, blobs: Iterator[tuple[str, bytes]], blob: str, failed: dict[str, str]
+) -> None:
+    sha, body = next(blobs)
+    if sha != blob:  # blobs stream in first-occurrence order, as requested
+        raise gitlog.GitError(f"git cat-file returned {sha} where {blob} was expected")
+    state.summary.blobs_parsed += 1
+    try:
+        state.parsed[blob] = state.parse_blob(body)
+    except PricewatchError as error:
+        failed[blob] = str(error)
+    except Exception as error:  # a parser bug fails this version, not the run
+        failed[blob] = f"parser crashed: {type(error).__name__}: {error}"
+
+
+def _failure_text(summary: BackfillSummary) -> str:
+    first = summary.failures[0]
+    return f"{summary.failed} versions failed to parse; first: {first.commit[:10]} ({first.committed_at}): {first.error}"
+
+
+def run_backfill(
+    db_path: Path,
+    catalog: Catalog,
+    repo: Path,
+    path: str,
+    target: BackfillTarget,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[Path], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_version: Callable[[], None] | None = None,
+) -> BackfillSummary:
+    """Open the database under the writer lock and backfill one file's history into it."""
+    from pricewatch.scraper.lock import writer_lock
+    from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
+
+    with writer_lock(db_path, wait=wait, on_wait=on_wait):
+        db = open_database(db_path)
+        abandon_running_runs(db)
+        sync_catalog(db, catalog)
+        return backfill(db, catalog, repo, path, target, on_start=on_start, on_version=on_version)
+
+
+def summary_rows(summary: BackfillSummary) -> list[dict[str, Any]]:
+    """The summary as one table row (for --format csv/json)."""
+    return [
+        {
+            "kind": summary.kind,
+            "versions": summary.versions,
+            "read": summary.read,
+            "skipped": summary.skipped,
+            "failed": summary.failed,
+            "blobs_parsed": summary.blobs_parsed,
+            "price_rows_added": summary.price_rows_added,
+            "offers_changed": len(summary.offers_changed),
+            "delisted": summary.delisted,
+            "large_moves": len(summary.large_moves),
+            "unmapped": summary.unmapped,
+            "seconds": f"{summary.seconds:.2f}",
+        }
+    ]

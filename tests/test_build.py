@@ -1,0 +1,443 @@
+"""The static site build: pages, escaping, safe file names, atomic swap, incremental rebuilds, feeds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from site_data import TRAVERSAL_ID, XSS_ID, hostile_db, observe, replay_db
+
+from pricewatch.build import MANIFEST_NAME, build_site, money
+from pricewatch.cli import cli
+from pricewatch.errors import BuildError
+from pricewatch.site_model import assign_slugs, slugify
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    return hostile_db(tmp_path_factory.mktemp("hostile") / "pricewatch.db")
+
+
+@pytest.fixture(scope="module")
+def _replayed(tmp_path_factory) -> Path:
+    return replay_db(tmp_path_factory.mktemp("replayed") / "pricewatch.db")
+
+
+@pytest.fixture
+def replayed(_replayed, tmp_path) -> Path:
+    """A private copy of the replayed snapshot (replaying it once per module saves seconds)."""
+    import sqlite3
+
+    copy = tmp_path / "replayed.db"
+    with sqlite3.connect(_replayed) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def built(hostile, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "public"
+    build_site(hostile, out, now=NOW, workers=1)
+    return out
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _html_files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def test_every_page_is_built(built):
+    for page in (
+        "index.html",
+        "compare.html",
+        "ratios.html",
+        "trends.html",
+        "claims.html",
+        "changes.html",
+        "downloads.html",
+    ):
+        assert (built / page).is_file(), page
+    assert (built / "models" / "moonshotai--kimi-k2.6.html").is_file()
+    assert (built / "models" / "moonshotai--kimi-k2.6.svg").is_file()
+    assert (built / "feeds" / "changes.atom").is_file()
+    assert (built / "feeds" / "models" / "moonshotai--kimi-k2.6.atom").is_file()
+    assert (built / "static" / "site.css").is_file()
+    assert (built / MANIFEST_NAME).is_file()
+
+
+def test_comparison_table_lists_every_priced_model_with_prices_and_links(built):
+    html = (built / "compare.html").read_text()
+    assert '<table class="sortable" id="compare">' in html
+    assert html.count('<th scope="row"') >= 7
+    assert 'href="models/moonshotai--kimi-k2.6.html"' in html
+    # Exact values stay in data attributes; display is rounded: (3 x 0.95 + 4) / 4 = 1.7125 -> $1.71.
+    assert 'data-value="1.7125" title="exact: 1.7125">$1.71</td>' in html
+    assert 'data-weights="open"' in html and 'data-weights="closed"' in html
+
+
+def test_model_page_shows_hosts_quantization_history_and_feed_link(built):
+    html = (built / "models" / "moonshotai--kimi-k2.6.html").read_text()
+    assert "DeepInfra" in html and "fp4" in html and "int4" in html
+    assert '<img src="moonshotai--kimi-k2.6.svg" alt="Step chart of Kimi K2.6' in html
+    assert 'rel="alternate" type="application/atom+xml"' in html
+    assert 'href="../feeds/models/moonshotai--kimi-k2.6.atom"' in html
+    assert 'href="../static/site.css"' in html
+
+
+def test_overview_shows_freshness_and_links_every_figure(built):
+    html = (built / "index.html").read_text()
+    assert "Freshness of every source" in html
+    from pricewatch.scraper.sources import SOURCE_NAMES
+
+    for source in SOURCE_NAMES:
+        assert f'href="downloads.html#source-{source}">{source}</a>' in html
+    assert 'href="ratios.html' in html and 'href="changes.html"' in html
+    assert 'href="models/' in html  # latest changes link to model pages
+
+
+def test_a_database_of_embedded_data_only_says_so(replayed, tmp_path):
+    db = replayed
+    build_site(db, tmp_path / "out", now=NOW, workers=1)
+    from pricewatch.queries import embedded_data_date
+    from pricewatch.scraper.store import open_database
+
+    newest = embedded_data_date(open_database(db, read_only=True))
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert f"Not refreshed yet: embedded data as of {newest}." in html
+
+
+def test_a_stale_source_gets_a_visible_warning(replayed, tmp_path):
+    db = replayed
+    observe(
+        db,
+        [
+            {
+                "model": "moonshotai/kimi-k2.6",
+                "provider": "deepinfra",
+                "at": "2026-09-01T00:00:00Z",
+                "input": "0.7",
+                "output": "3.4",
+            }
+        ],
+        source="openrouter",
+    )
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # every run finished two months before the build
+        conn.execute(
+            "UPDATE runs SET started_at = '2026-09-01T00:00:00Z', finished_at = '2026-09-01T00:01:00Z'"
+        )
+    build_site(db, tmp_path / "out", now=NOW, workers=1)
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert re.search(
+        r'<tr class="warn">\s*<th scope="row"><a href="downloads.html#source-openrouter">openrouter', html
+    )
+    assert "⚠" in html
+
+
+def test_pages_link_only_relatively_and_request_nothing_elsewhere(built):
+    for path in _html_files(built):
+        html = path.read_text()
+        for tag, _attr, url in re.findall(r"<(\w+)[^>]*?\s(href|src)=\"([^\"]*)\"", html):
+            assert not url.startswith("/"), (path.name, url)
+            if url.startswith(("http://", "https://", "//")):
+                # Links to sources are fine; nothing the browser would fetch by itself.
+                assert tag == "a", (path.name, tag, url)
+    for asset in (built / "static").iterdir():
+        text = asset.read_text()
+        assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text, asset.name
+        assert "@import" not in text and "fetch(" not in text and "XMLHttpRequest" not in text
+
+
+def test_tables_have_headers_and_charts_have_text_alternatives(built):
+    html = (built / "models" / "moonshotai--kimi-k2.6.html").read_text()
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    svg = (built / "models" / "moonshotai--kimi-k2.6.svg").read_text()
+    assert '<title id="chart-title">Kimi K2.6: price history</title>' in svg
+    assert '<desc id="chart-desc">Step chart of Kimi K2.6' in svg
+    assert "USD per million tokens" in svg and "date (UTC)" in svg
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+# ----------------------------------------------------------------------------- untrusted text
+
+
+def test_a_model_named_like_a_script_renders_as_text(built):
+    for path in _html_files(built):
+        html = path.read_text()
+        assert "<script>alert(1)" not in html, path
+        assert "<img src=x" not in html, path
+    compare = (built / "compare.html").read_text()
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in compare
+    # Embedded JSON is escaped for <script>: no "</script>" can close the data block early.
+    claims = (built / "claims.html").read_text()
+    data = re.search(
+        r'<script type="application/json" id="pricewatch-data">(.*?)</script>', claims, re.S
+    ).group(1)
+    assert "</" not in data and "\\u003c/script\\u003e" in data
+    assert json.loads(data)["models"]
+    svg = next((built / "models").glob("evil--*.svg")).read_text()
+    assert "<script" not in svg and "&lt;/script&gt;" in svg
+    feed = next((built / "feeds" / "models").glob("evil--*.atom")).read_text()
+    assert "<script>" not in feed
+
+
+def test_model_ids_cannot_write_outside_the_output_directory(built, tmp_path):
+    inside = {p.resolve() for p in built.rglob("*")}
+    assert all(built.resolve() in p.parents for p in inside)
+    assert not (built.parent.parent / "etc").exists()
+    slug = slugify(TRAVERSAL_ID)
+    assert slug == "etc--passwd"
+    assert (built / "models" / f"{slug}.html").is_file()
+    assert "Traversal Model" in (built / "models" / f"{slug}.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("model_id", "slug"),
+    [
+        ("anthropic/claude-opus-4.6", "anthropic--claude-opus-4.6"),
+        ("../../etc/passwd", "etc--passwd"),
+        ("..", "model"),
+        ("/abs/path", "abs--path"),
+        ("a\\..\\b", "a-.-b"),
+        ("Qwen: Qwen3 235B (free)", "qwen-qwen3-235b-free"),
+        (XSS_ID, "evil--img-src-x-onerror-alert-2"),
+    ],
+)
+def test_slugs_are_safe_file_names(model_id, slug):
+    assert slugify(model_id) == slug
+    assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slugify(model_id))
+
+
+def test_colliding_slugs_get_a_hash_and_do_not_depend_on_order():
+    ids = ["a/b", "A/B", "a--b"]
+    first = assign_slugs(ids)
+    assert assign_slugs(reversed(ids)) == first
+    assert len(set(first.values())) == 3
+
+
+# ----------------------------------------------------------------------------- atomic, incremental
+
+
+def test_a_failed_build_leaves_the_previous_site_unchanged(hostile, tmp_path, monkeypatch):
+    out = tmp_path / "public"
+    build_site(hostile, out, now=NOW, workers=1)
+    before = _tree_digest(out)
+    broken = tmp_path / "site"
+    import shutil
+
+    from pricewatch.paths import shipped_site_dir
+
+    shutil.copytree(shipped_site_dir(), broken)
+    (broken / "templates" / "compare.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ nope.nope }}{% endblock %}"
+    )
+    monkeypatch.setattr("pricewatch.paths.shipped_site_dir", lambda: broken)
+    with pytest.raises(BuildError, match=r"the site was not built .*is unchanged"):
+        build_site(hostile, out, now=NOW, workers=1)
+    assert _tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public.build-")) == []
+
+
+def test_the_build_refuses_to_replace_a_directory_it_did_not_make(hostile, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(BuildError, match="not a pricewatch build"):
+        build_site(hostile, out, now=NOW, workers=1)
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_an_unchanged_rebuild_renders_only_the_site_wide_pages(hostile, tmp_path):
+    out = tmp_path / "public"
+    first = build_site(hostile, out, now=NOW, workers=1)
+    again = build_site(hostile, out, now=NOW, workers=1)
+    assert again.charts_rendered == 0
+    assert again.reused > first.models * 2
+    model_pages = {p.relative_to(out).as_posix() for p in (out / "models").glob("*.html")}
+    manifest = json.loads((out / MANIFEST_NAME).read_text())["files"]
+    assert model_pages <= set(manifest)
+
+
+def test_a_changed_price_re_renders_only_that_models_files(replayed, tmp_path):
+    db = replayed
+    out = tmp_path / "public"
+    build_site(db, out, now=NOW, workers=1)
+    before = _tree_digest(out)
+    observe(
+        db,
+        [
+            {
+                "model": "moonshotai/kimi-k2.6",
+                "provider": "deepinfra",
+                "variant": "deepinfra/fp4",
+                "at": "2026-11-01T00:00:00Z",
+                "input": "0.6",
+                "output": "3",
+            }
+        ],
+    )
+    report = build_site(db, out, now=NOW, workers=1)
+    after = _tree_digest(out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert "models/moonshotai--kimi-k2.6.html" in changed
+    assert "models/moonshotai--kimi-k2.6.svg" in changed
+    assert "feeds/models/moonshotai--kimi-k2.6.atom" in changed
+    assert "models/deepseek--deepseek-v3.2.html" not in changed
+    assert "models/deepseek--deepseek-v3.2.svg" not in changed
+    assert report.charts_rendered == 1
+
+
+# ----------------------------------------------------------------------------- sections degrade
+
+
+def test_a_missing_analysis_module_makes_its_page_say_not_available_yet(hostile, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pricewatch.analysis.ratios", None)  # import fails
+    monkeypatch.setitem(sys.modules, "pricewatch.analysis.trends", None)
+    report = build_site(hostile, tmp_path / "out", now=NOW, workers=1)
+    assert "ratios" in report.unavailable and "trends" in report.unavailable
+    ratios = (tmp_path / "out" / "ratios.html").read_text()
+    assert "Not available yet." in ratios
+    assert "Not available yet." in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_an_analysis_that_raises_does_not_stop_the_build(hostile, tmp_path, monkeypatch):
+    import pricewatch.site_sections as sections
+
+    def boom(data):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(sections, "_trends", boom)
+    report = build_site(hostile, tmp_path / "out", now=NOW, workers=1)
+    assert "kaboom" in report.unavailable["trends"]
+    assert "kaboom" in (tmp_path / "out" / "trends.html").read_text()
+
+
+# ----------------------------------------------------------------------------- feeds, downloads
+
+
+def test_feeds_are_atom_with_stable_entries(built):
+    root = ET.parse(built / "feeds" / "changes.atom").getroot()
+    assert root.tag == f"{ATOM}feed"
+    assert root.find(f"{ATOM}id").text.startswith("tag:")
+    entries = root.findall(f"{ATOM}entry")
+    assert entries and all(e.find(f"{ATOM}updated") is not None for e in entries)
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert any("Kimi" in t or "DeepSeek" in t for t in titles)
+    model_feed = ET.parse(built / "feeds" / "models" / "moonshotai--kimi-k2.6.atom").getroot()
+    links = [link.get("href") for link in model_feed.iter(f"{ATOM}link")]
+    assert "../../models/moonshotai--kimi-k2.6.html" in links
+    # The feed's time is its newest change, not the build time: unchanged models keep their bytes.
+    assert not model_feed.find(f"{ATOM}updated").text.startswith("2026-11-25")
+
+
+def test_downloads_hold_the_database_and_current_prices(built):
+    import csv
+    import sqlite3
+
+    downloads = built / "downloads"
+    with sqlite3.connect(downloads / "pricewatch.db") as conn:
+        assert conn.execute("SELECT count(*) FROM prices").fetchone()[0] > 10
+    rows = list(csv.DictReader((downloads / "current-prices.csv").open()))
+    kimi = [r for r in rows if r["model"] == "moonshotai/kimi-k2.6" and r["provider"] == "openrouter"]
+    assert kimi and kimi[0]["input"] == "0.5415" and kimi[0]["model_name"] == "Kimi K2.6"
+    document = json.loads((downloads / "current-prices.json").read_text())
+    assert document["prices"] and "unit" in document
+    changes = (downloads / "price-changes.csv").read_text().splitlines()
+    assert changes[0].startswith("model,provider,tier")
+    page = (built / "downloads.html").read_text()
+    for name in ("pricewatch.db", "current-prices.csv", "current-prices.json", "price-changes.csv"):
+        assert f'href="downloads/{name}"' in page
+    assert "Terms of use" in page
+
+
+# ----------------------------------------------------------------------------- display, CLI
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("5", "$5.00"),
+        ("0.5415", "$0.5415"),
+        ("0.9499999999999999", "$0.95"),
+        ("0.0912", "$0.0912"),
+        ("1234.5", "$1,234.50"),
+        ("0", "$0"),
+        (None, "—"),
+        ("0.1", "$0.10"),
+    ],
+)
+def test_money_rounds_only_for_display(value, text):
+    assert money(value) == text
+
+
+def test_build_and_serve_commands(hostile, tmp_path):
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["build", "--db", str(hostile), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Built" in result.output and "pricewatch serve" in result.output
+    assert (out / "index.html").is_file()
+    missing = CliRunner().invoke(cli, ["serve", "--dir", str(tmp_path / "nothing")])
+    assert missing.exit_code == 4
+    assert missing.output.startswith("Error: no site in")
+
+
+def test_build_without_a_database_is_one_line_error(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["build", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 4
+    assert result.output.startswith("Error: no database at")
+
+
+def test_charts_are_deterministic_whatever_was_drawn_before():
+    from pricewatch.charts import ChartSpec, Series, render_svg
+
+    a = ChartSpec(
+        title="A $5 model",
+        alt="a",
+        ylabel="USD per million tokens",
+        series=(Series("x", ("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"), (5.0, 4.0)),),
+    )
+    b = ChartSpec(
+        title="B",
+        alt="b",
+        ylabel="USD per million tokens",
+        series=(Series("y", ("2025-01-01T00:00:00Z", "2026-06-01T00:00:00Z"), (0.01, 40.0), dashed=True),),
+        log=True,
+    )
+    first = render_svg(a)
+    render_svg(b)
+    assert render_svg(a) == first
+    assert "A $5 model" in first  # a dollar sign stays text, not mathtext
+
+
+@pytest.mark.parametrize(
+    "relative", ["../x.html", "models/../../x", "/etc/passwd", "models//x", "a\\b", "./x"]
+)
+def test_the_output_tree_refuses_unsafe_paths(tmp_path, relative):
+    from pricewatch.build import _Tree
+
+    tree = _Tree(tmp_path / "new", None, {}, "salt")
+    with pytest.raises(BuildError, match="not a safe path"):
+        tree.write(relative, "x")

@@ -1,0 +1,161 @@
+"""Plain English -> structured claims: every form `check` understands, names, did-you-mean."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pricewatch.analysis.claim_text import (
+    FORMS,
+    Names,
+    UnparseableClaimError,
+    find_models,
+    parse_claim,
+    parse_money,
+    parse_tokens,
+)
+from pricewatch.analysis.claims import Figure
+from pricewatch.errors import EXIT_USAGE, UnknownModelError
+
+D = Decimal
+OPUS, FLASH, SONNET = "anthropic/claude-opus-4.6", "google/gemini-2.5-flash", "anthropic/claude-sonnet-4.6"
+
+
+@pytest.fixture(scope="module")
+def names():
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+
+    catalog = load_catalog(default_catalog_path())
+    return Names(catalog.resolve_model, catalog.suggest_models, catalog.resolve_provider)
+
+
+def only(text, names):
+    parsed = parse_claim(text, names)
+    assert len(parsed.claims) == 1
+    return parsed.claims[0]
+
+
+def test_numbers_tokens_and_money():
+    assert parse_tokens("1M") == 1_000_000 and parse_tokens("100K") == 100_000
+    assert parse_tokens("1.5 billion") == 1_500_000_000 and parse_tokens("150,000") == 150_000
+    assert parse_money("$4,200") == 4200 and parse_money("$5K") == 5000 and parse_money("$0.07") == D("0.07")
+
+
+def test_price_form_with_and_without_provider(names):
+    claim = only("Claude Opus 4.6 costs $5/$25 per million tokens", names)
+    assert (claim.kind, claim.model, claim.provider, claim.input, claim.output) == (
+        "price",
+        OPUS,
+        None,
+        5,
+        25,
+    )
+    claim = only("Kimi K2.5 costs $0.45/$2.25 per million tokens on DeepInfra.", names)
+    assert (claim.model, claim.provider, claim.input) == ("moonshotai/kimi-k2.5", "deepinfra", D("0.45"))
+
+
+def test_prices_per_thousand_tokens_become_per_million(names):
+    claim = only("GPT-4 costs $0.03/$0.06 per 1K tokens", names)
+    assert (claim.input, claim.output) == (D(30), D(60))
+    claim = only("GPT-4 costs $0.03 per 1K tokens input and $0.06 per 1K tokens output", names)
+    assert (claim.input, claim.output) == (D(30), D(60))
+    claim = only("GPT-4 costs $30 per million input tokens and $60 per million output tokens", names)
+    assert (claim.input, claim.output) == (D(30), D(60))
+
+
+def test_times_cheaper_and_more_expensive(names):
+    claim = only("Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6", names)
+    assert (claim.kind, claim.form, claim.a.model, claim.b.model) == ("ratio", "times_cheaper", FLASH, OPUS)
+    assert claim.claimed == Figure.point(80)
+    swapped = only("Claude Opus 4.6 is 2x more expensive than Sonnet 4.6", names)
+    assert (swapped.a.model, swapped.b.model) == (SONNET, OPUS)
+    ranged = only("Gemini 2.5 Flash is roughly 10-20 times cheaper than Opus 4.6", names)
+    assert ranged.claimed == Figure.span(10, 20)
+
+
+def test_percent_of_and_percent_cheaper(names):
+    claim = only("Claude Sonnet 4.6 costs 60% of Claude Opus 4.6", names)
+    assert (claim.form, claim.a.model, claim.b.model, claim.claimed) == (
+        "percent_of",
+        SONNET,
+        OPUS,
+        Figure.point(60),
+    )
+    claim = only("Claude Sonnet 4.6 costs 60% of the price of Claude Opus 4.6's API", names)
+    assert claim.b.model == OPUS
+    claim = only("Claude Sonnet 4.6 is 40% cheaper than Opus 4.6", names)
+    assert (claim.form, claim.claimed) == ("percent_cheaper", Figure.point(40))
+
+
+def test_request_cost_form(names):
+    claim = only("1M input and 100K output tokens cost $7.50 on Opus 4.6", names)
+    assert (claim.kind, claim.model, claim.input_tokens, claim.output_tokens) == (
+        "request_cost",
+        OPUS,
+        10**6,
+        10**5,
+    )
+    assert claim.claimed == Figure.point(D("7.50"))
+
+
+def test_workload_form_gives_both_cache_readings(names):
+    parsed = parse_claim(
+        "150-200 million tokens per day with 95% cache hits and a 90/10 input/output split "
+        "costs $4,200-$6,000 per month on Claude Opus 4.6",
+        names,
+    )
+    assert parsed.combine == "any"
+    assert [c.cache_reading for c in parsed.claims] == ["input", "all"]
+    first = parsed.claims[0]
+    assert first.tokens_per_day == Figure.span(150_000_000, 200_000_000)
+    assert (first.input_share, first.cache_hit, first.claimed) == (
+        D("0.9"),
+        D("0.95"),
+        Figure.span(4200, 6000),
+    )
+
+
+def test_trend_forms(names):
+    claim = only("prices fell 50-100x in two years", names)
+    assert (claim.kind, claim.form, claim.claimed, claim.years) == (
+        "trend",
+        "fold_over_period",
+        Figure.span(50, 100),
+        2,
+    )
+    claim = only("Cost fell 10x in 3 years.", names)
+    assert (claim.claimed, claim.years) == (Figure.point(10), 3)
+    claim = only("prices fall 50%+ per year", names)
+    assert (claim.form, claim.claimed) == ("percent_per_year", Figure(low=D(50), high=None))
+    assert only("LLM prices fall 90% a year", names).claimed == Figure.point(90)
+
+
+def test_unknown_model_says_did_you_mean(names):
+    with pytest.raises(UnknownModelError) as caught:
+        parse_claim("Gemini 2.5 Flashh is 80x cheaper than Claude Opus 4.6", names)
+    assert str(caught.value).startswith(
+        "Unknown model: Gemini 2.5 Flashh; did you mean google/gemini-2.5-flash"
+    )
+    assert caught.value.exit_code == EXIT_USAGE
+
+
+def test_unparseable_sentence_lists_the_forms(names):
+    with pytest.raises(UnparseableClaimError) as caught:
+        parse_claim("the moon is made of cheese", names)
+    message = str(caught.value)
+    assert message.startswith("cannot read a claim in 'the moon is made of cheese'")
+    assert all(form in message for form in FORMS)
+    assert caught.value.exit_code == EXIT_USAGE
+
+
+def test_find_models_in_free_text(names):
+    text = "Qwen 3.5 397B-A17B (comparable to Opus 4.6) and GPT-4, not Claude Pro or version 2.1.34"
+    assert [(m.words, m.model) for m in find_models(text, names)] == [
+        ("Qwen 3.5 397B", "qwen/qwen3.5-397b-a17b"),
+        ("Opus 4.6", OPUS),
+        ("GPT-4", "openai/gpt-4"),
+    ]
+    # the longest name wins: "Claude Opus 4.6", not "Opus 4.6"
+    assert [m.words for m in find_models("for Claude Opus 4.6.", names)] == ["Claude Opus 4.6"]

@@ -1,0 +1,174 @@
+"""Scanning whole articles: our own fixture always, the two real articles when ../shared is there."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import jsonschema
+import pytest
+from claim_data import curated_points, point
+from conftest import FIXTURES, REPO_ROOT
+
+from pricewatch.analysis.claim_text import Names
+from pricewatch.analysis.scan import find_claims, is_claim_like, scan_article, split_units
+from pricewatch.scraper.loaders import load_model_facts
+
+ARTICLES = REPO_ROOT.parent / "shared" / "articles"
+FIXTURE = FIXTURES / "articles" / "pricing-roundup.md"
+SCHEMA = json.loads((REPO_ROOT / "docs" / "claim.schema.json").read_text(encoding="utf-8"))
+NOW = "2026-11-25T12:00:00Z"
+D = Decimal
+
+OPUS, KIMI, QWEN = "anthropic/claude-opus-4.6", "moonshotai/kimi-k2.5", "qwen/qwen3.5-397b-a17b"
+POINTS = [
+    point(OPUS, "anthropic", "2026-02-05", input="5", output="25", cache_read="0.5"),
+    point(QWEN, "openrouter", "2026-05-15", input="0.39", output="2.34"),
+    point(KIMI, "openrouter", "2026-05-15", input="0.40", output="1.90"),
+    point(KIMI, "deepinfra", "2026-06-10", input="0.45", output="2.25", cache_read="0.07"),
+    point("google/gemini-2.5-flash", "google", "2025-06-17", input="0.3", output="2.5"),
+    point("deepseek/deepseek-v3.2", "deepseek", "2025-12-01", input="0.28", output="0.42"),
+    point("openai/gpt-4", "openai", "2023-03-14", input="30", output="60"),
+    point("minimax/minimax-m2.7", "minimax", "2026-03-18", input="0.3", output="1.2"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog_inputs():
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+
+    catalog = load_catalog(default_catalog_path())
+    names = Names(catalog.resolve_model, catalog.suggest_models, catalog.resolve_provider)
+    return names, load_model_facts(catalog)
+
+
+def test_units_are_sentences_list_items_table_rows_and_headings():
+    units = split_units(FIXTURE.read_text(encoding="utf-8"))
+    kinds = {u.line: u.kind for u in units}
+    assert kinds[1] == "heading" and kinds[7] == "list item" and kinds[18] == "table row"
+    assert [u.text for u in units if u.line == 25] == [
+        "Claude Pro costs $20 per month, and a team seat is $25 per user monthly."
+    ]
+    # decimals and versions do not end sentences
+    assert [u.text for u in split_units("Opus 4.6 costs $5.00 per million. It is v2.1 now.")] == [
+        "Opus 4.6 costs $5.00 per million.",
+        "It is v2.1 now.",
+    ]
+
+
+def test_claim_like_sentences():
+    assert is_claim_like("It costs $0.39 per million input tokens")
+    assert is_claim_like("Prices fell 10x in two years")
+    assert is_claim_like("roughly 10% of Anthropic's API price")
+    assert is_claim_like("Claude Pro costs $20 per month")
+    assert not is_claim_like("Fewer than 5% of subscribers would be affected by weekly caps")
+    assert not is_claim_like("Typical Max 20x plan usage around 50% of weekly token budget")
+
+
+def test_fixture_article_claims_found_and_read(catalog_inputs):
+    names, facts = catalog_inputs
+    found, unparsed = find_claims(FIXTURE.read_text(encoding="utf-8"), names, facts)
+    read = {item.unit.line: item.claims for item in found}
+    assert sorted(read) == [3, 7, 8, 10, 12, 14, 18, 19, 21, 23, 27]
+    (opus,) = read[3]
+    assert (opus.kind, opus.model, opus.input, opus.output) == ("price", OPUS, 5, 25)
+    (qwen,) = read[7]
+    assert (qwen.model, qwen.provider, qwen.input, qwen.output) == (QWEN, "openrouter", D("0.39"), D("2.34"))
+    (kimi,) = read[8]
+    assert (kimi.model, kimi.provider) == (KIMI, "openrouter")
+    # "These open-weight models cost roughly 10% of Anthropic's API price": the models quoted above
+    assert [(c.a.model, c.a.provider, c.b.model, c.form) for c in read[10]] == [
+        (QWEN, "openrouter", OPUS, "percent_of"),
+        (KIMI, "openrouter", OPUS, "percent_of"),
+    ]
+    (cache,) = read[14]
+    assert (cache.a_price, cache.b_price, cache.form, cache.claimed.low) == (
+        "cache_read",
+        "input",
+        "percent_cheaper",
+        90,
+    )
+    assert [(c.kind, c.model, c.input_tokens, c.output_tokens) for c in read[18]] == [
+        ("request_cost", OPUS, 1_000_000, 100_000)
+    ]
+    assert [c.cache_reading for c in read[21]] == ["input", "all"]
+    (gpt4,) = read[23]
+    assert (gpt4.input, gpt4.output) == (D(30), D(60))  # $0.03 per 1K tokens = $30 per million
+    (trend,) = read[27]
+    assert (trend.kind, trend.form, trend.claimed.low, trend.claimed.high) == (
+        "trend",
+        "percent_per_year",
+        50,
+        None,
+    )
+    assert [(u.line, u.reason) for u in unparsed] == [
+        (25, "a cost per user, conversation or request with no token counts or per-token price to check")
+    ]
+
+
+def test_fixture_article_verdicts_and_json(catalog_inputs):
+    names, facts = catalog_inputs
+    report = scan_article(FIXTURE.read_text(encoding="utf-8"), names, facts, POINTS, NOW, source="fixture")
+    verdicts = {item.line: item.verdict for item in report.claims}
+    assert (
+        verdicts[3] == verdicts[7] == verdicts[8] == verdicts[14] == verdicts[18] == verdicts[23] == "holds"
+    )
+    assert verdicts[12] == "off"  # 80x cheaper: 11.8x on the blended price
+    assert verdicts[19] == "off"  # DeepSeek V3.2: $0.28 + $0.042 = $0.322, not $0.40
+    assert verdicts[21] == "off"  # $14,186-$18,915 a month, not $4,200-$6,000
+    assert verdicts[27] == "cannot_check"  # no scored models in this small history
+    ten_percent = next(item for item in report.claims if item.line == 10)
+    # by hand: Qwen (3 x 0.39 + 2.34) / 4 = 0.8775 = 8.775% of Opus's $10; Kimi (1.2 + 1.9) / 4 = 7.75%
+    assert [r.comparisons[0].actual for r in ten_percent.results] == [D("8.775"), D("7.75")]
+    assert [r.verdict for r in ten_percent.results] == ["holds", "off"]
+    document = json.loads(report.model_dump_json())
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["unparsed"][0]["line"] == 25
+
+
+# ----------------------------------------------------------------------------- the real articles
+
+needs_articles = pytest.mark.skipif(not ARTICLES.is_dir(), reason="no ../shared/articles")
+
+
+@needs_articles
+def test_compute_cost_analysis_article(catalog_inputs):
+    names, facts = catalog_inputs
+    text = (ARTICLES / "anthropic-compute-cost-analysis.txt").read_text(encoding="utf-8")
+    report = scan_article(text, names, facts, curated_points(), NOW, source="analysis")
+    claims = [(item.line, r.claim) for item in report.claims for r in item.results]
+    prices = [
+        (line, c.model, c.provider, c.input, c.output, c.cache_read)
+        for line, c in claims
+        if c.kind == "price"
+    ]
+    assert prices == [
+        (5, OPUS, "anthropic", 5, 25, None),  # "Anthropic's retail API pricing: $5 ... for Opus 4.6"
+        (7, QWEN, "openrouter", D("0.39"), D("2.34"), None),  # a list "on OpenRouter:"
+        (8, KIMI, "openrouter", D("0.45"), D("2.25"), None),
+        (9, KIMI, "deepinfra", None, None, D("0.07")),
+        (9, OPUS, "anthropic", None, None, D("0.50")),  # "Anthropic's $0.50/MTok" = Opus 4.6, named before
+        (33, "minimax/minimax-m2.7", None, D("0.30"), None, None),  # "The model maintains pricing at ..."
+    ]
+    ratios = [c for _, c in claims if c.kind == "ratio"]
+    assert [(c.a.model, c.b.model, c.claimed.low) for c in ratios] == [(QWEN, OPUS, 10), (KIMI, OPUS, 10)]
+    assert len(report.claims) == 6
+    skipped = {u.line: u.reason for u in report.unparsed}
+    assert sorted(skipped) == [3, 5, 13, 14, 36]
+    assert skipped[36] == "a multiple that names no two models or prices to compare"
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.model_dump_json()))
+
+
+@needs_articles
+def test_five_k_per_user_article(catalog_inputs):
+    names, facts = catalog_inputs
+    text = (ARTICLES / "claude-costs-5k-per-user.txt").read_text(encoding="utf-8")
+    report = scan_article(text, names, facts, curated_points(), NOW, source="5k")
+    assert len(report.claims) == 1
+    (gpt4,) = report.claims[0].results
+    assert (gpt4.claim.model, gpt4.claim.input, gpt4.claim.output) == ("openai/gpt-4", D(30), D(60))
+    assert gpt4.verdict == "holds"
+    # every skipped sentence is a per-user, per-conversation or monthly figure without tokens
+    assert len(report.unparsed) >= 10
+    assert all("no token" in u.reason for u in report.unparsed)

@@ -1,0 +1,434 @@
+"""The built site in a real browser (Debian's chromium, headless, through Playwright's sync API).
+
+Opened from file:// and from a local HTTP server on 127.0.0.1: sort and filter the
+comparison table, use the workload calculator and the claim box and compare their results
+with the Python code for the same inputs (both validated against docs/claim.schema.json),
+follow a link from the overview to a model page, and check that no request left the site.
+Screenshots go to each test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import threading
+import tomllib
+from datetime import UTC, datetime
+from decimal import Decimal
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO_ROOT
+from site_data import curated_db
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+]
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NOW_TEXT = "2026-11-25T12:00:00Z"
+SCHEMA = REPO_ROOT / "docs" / "claim.schema.json"
+CLAIM_TEXTS = [
+    "Claude Opus 4.6 costs $5/$25 per million tokens",
+    "Claude Opus 4.6 costs $5/$25 per million tokens on Anthropic",
+    "Kimi K2.5 costs $0.45/$2.25 per million tokens",
+    "Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6",
+    "DeepSeek V3.2 is 10x cheaper than Claude Opus 4.6",
+    "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
+    "GPT-4o is 50% cheaper than GPT-4 Turbo",
+    "1M input and 100K output tokens cost $7.50 on Claude Opus 4.6",
+    "1M input and 100K output tokens cost $0.32 on DeepSeek V3.2",
+    "GPT-4 costs $30/$60 per million tokens",
+]
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return curated_db(tmp_path_factory.mktemp("browser-db") / "pricewatch.db")
+
+
+@pytest.fixture(scope="module")
+def site(db, tmp_path_factory) -> Path:
+    from pricewatch.build import build_site
+
+    out = tmp_path_factory.mktemp("browser-site") / "public"
+    build_site(db, out, now=NOW, workers=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The built site served from 127.0.0.1 on a free port, under a sub-path (/sub/)."""
+    root = site.parent / "served"
+    root.mkdir(exist_ok=True)
+    if not (root / "sub").exists():
+        (root / "sub").symlink_to(site, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/sub/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    # After the site: Playwright's sync API runs an event loop, and the refresh that builds
+    # the database calls asyncio.run(), which cannot run inside one.
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """A page with every request recorded; anything not local is aborted and remembered."""
+
+    def __init__(self, browser, allowed: tuple[str, ...]) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.allowed = allowed
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route, request) -> None:
+        if request.url.startswith(self.allowed):
+            route.continue_()
+        else:
+            self.outside.append(request.url)
+            route.abort()
+
+    def check_local(self) -> None:
+        assert self.outside == []
+        assert all(url.startswith((*self.allowed, "data:", "about:")) for url in self.requests), self.requests
+        assert self.errors == []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit_file(browser, site):
+    visit = Visit(browser, ("file://",))
+    yield visit
+    visit.close()
+
+
+def _schema_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    if not SCHEMA.exists():
+        pytest.skip("docs/claim.schema.json is not there yet")
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
+
+
+# ----------------------------------------------------------------------------- navigation, requests
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_every_page_loads_without_a_request_leaving_the_site(browser, site, server, how, tmp_path):
+    base = site.as_uri() + "/" if how == "file" else server
+    allowed = ("file://",) if how == "file" else (server.rsplit("/sub/", 1)[0],)
+    visit = Visit(browser, allowed)
+    try:
+        pages = [
+            "index.html",
+            "compare.html",
+            "ratios.html",
+            "trends.html",
+            "claims.html",
+            "changes.html",
+            "downloads.html",
+            "models/moonshotai--kimi-k2.6.html",
+        ]
+        for name in pages:
+            response = visit.page.goto(base + name)
+            assert response is None or response.ok, name
+            visit.page.wait_for_load_state("load")
+            assert visit.page.locator("h1").count() == 1, name
+            visit.page.screenshot(path=str(tmp_path / f"{how}-{name.replace('/', '_')}.png"), full_page=False)
+        # The chart is an image the page loads from the site itself.
+        assert any(url.endswith("moonshotai--kimi-k2.6.svg") for url in visit.requests)
+        visit.check_local()
+    finally:
+        visit.close()
+
+
+def test_a_link_on_the_overview_leads_to_a_model_page(visit_file, site, tmp_path):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/index.html")
+    link = page.locator("#h-changes ~ .table-wrap a[href^='models/']").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_load_state("load")
+    assert "/models/" in page.url
+    assert page.locator("h1").inner_text() == name
+    assert page.locator("figure.chart img").get_attribute("alt").startswith("Step chart of")
+    page.screenshot(path=str(tmp_path / "model-page.png"), full_page=True)
+    visit_file.check_local()
+
+
+def test_phone_width_keeps_the_comparison_table_readable(browser, site, tmp_path):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site.as_uri() + "/compare.html")
+        # The page itself does not scroll sideways: the wide table scrolls in its own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+        page.screenshot(path=str(tmp_path / "compare-phone.png"))
+    finally:
+        context.close()
+
+
+# ----------------------------------------------------------------------------- comparison table
+
+
+def _column_values(page, index: int) -> list[str]:
+    return page.eval_on_selector_all(
+        "#compare tbody tr:not([hidden])",
+        f"rows => rows.map(r => r.cells[{index}].getAttribute('data-value'))",
+    )
+
+
+def test_sorting_the_comparison_table_by_output_price(visit_file, site, tmp_path):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/compare.html")
+    headers = page.locator("#compare thead th")
+    output_index = [headers.nth(i).inner_text().strip(" ↕▲▼") for i in range(headers.count())].index("Output")
+    page.get_by_role("button", name="Sort by Output").click()
+    values = [v for v in _column_values(page, output_index)]
+    known = [Decimal(v) for v in values if v]
+    assert known == sorted(known) and len(known) > 20
+    assert all(v == "" for v in values[len(known) :])  # unknown prices last
+    assert headers.nth(output_index).get_attribute("aria-sort") == "ascending"
+    page.get_by_role("button", name="Sort by Output").click()
+    known_desc = [Decimal(v) for v in _column_values(page, output_index) if v]
+    assert known_desc == sorted(known_desc, reverse=True)
+    page.screenshot(path=str(tmp_path / "compare-sorted.png"))
+    visit_file.check_local()
+
+
+def test_filtering_the_comparison_table_by_open_weights(visit_file, site, tmp_path):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/compare.html")
+    total = page.locator("#compare tbody tr").count()
+    open_rows = page.locator("#compare tbody tr[data-weights='open']").count()
+    assert 0 < open_rows < total
+    page.select_option("#compare-filters select[name=weights]", "open")
+    visible = page.locator("#compare tbody tr:not([hidden])")
+    assert visible.count() == open_rows
+    assert set(
+        page.eval_on_selector_all(
+            "#compare tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.weights)"
+        )
+    ) == {"open"}
+    assert page.locator("#compare-filters output").inner_text() == f"{open_rows} of {total} models"
+    page.fill("#compare-filters input[name=q]", "kimi")
+    assert 0 < visible.count() <= open_rows
+    page.screenshot(path=str(tmp_path / "compare-filtered.png"))
+    visit_file.check_local()
+
+
+# ----------------------------------------------------------------------------- calculator
+
+
+def _python_monthly(db: Path, model: str, provider: str, **profile) -> Decimal:
+    from pricewatch.analysis.workloads import WorkloadProfile, workload_cost, workload_prices_at
+    from pricewatch.scraper.loaders import load_price_points
+    from pricewatch.scraper.store import open_database
+
+    points = load_price_points(open_database(db, read_only=True))
+    prices = workload_prices_at(points, model, provider, NOW_TEXT)
+    return workload_cost(WorkloadProfile(**profile), prices).monthly_cost_usd
+
+
+def test_the_calculator_gives_the_python_numbers(visit_file, site, db, tmp_path):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html#calculator")
+    page.wait_for_selector("#calc-result[data-monthly]")
+    page.select_option("#calc-model", "anthropic/claude-opus-4.6")
+    page.select_option("#calc-provider", "anthropic")
+    page.fill("#calc-tokens", "150M")
+    page.fill("#calc-input-share", "90")
+    page.fill("#calc-cache-hit", "80")
+    page.fill("#calc-cache-write", "5")
+    page.check("input[name=reading][value=input]")
+    result = page.locator("#calc-result")
+    profile = dict(tokens_per_day=150_000_000, input_share="0.9", cache_hit="0.8", cache_write_share="0.05")
+    expected_input = _python_monthly(
+        db, "anthropic/claude-opus-4.6", "anthropic", cache_reading="input", **profile
+    )
+    expected_all = _python_monthly(
+        db, "anthropic/claude-opus-4.6", "anthropic", cache_reading="all", **profile
+    )
+    assert Decimal(result.get_attribute("data-monthly")) == expected_input
+    assert Decimal(result.get_attribute("data-other-monthly")) == expected_all
+    assert f"${expected_input:,.2f}" in result.inner_text()
+    # Under the "all" reading, 95% of all tokens cannot be cache reads when only 90% are input.
+    page.fill("#calc-cache-hit", "95")
+    page.check("input[name=reading][value=all]")
+    assert "cannot be cache reads when only 90% are input" in result.inner_text()
+    assert Decimal(result.get_attribute("data-other-monthly")) == _python_monthly(
+        db,
+        "anthropic/claude-opus-4.6",
+        "anthropic",
+        cache_reading="input",
+        **{**profile, "cache_hit": "0.95"},
+    )
+    page.select_option("#calc-model", "moonshotai/kimi-k2.6")
+    providers = page.eval_on_selector_all("#calc-provider option", "options => options.map(o => o.value)")
+    page.select_option("#calc-provider", providers[-1])
+    page.check("input[name=reading][value=input]")
+    assert Decimal(result.get_attribute("data-monthly")) == _python_monthly(
+        db, "moonshotai/kimi-k2.6", providers[-1], cache_reading="input", **{**profile, "cache_hit": "0.95"}
+    )
+    result.screenshot(path=str(tmp_path / "calculator.png"))
+    visit_file.check_local()
+
+
+# ----------------------------------------------------------------------------- claim box
+
+
+def _same_verdict(py: dict, js: dict) -> None:
+    assert js["verdict"] == py["verdict"]
+    for key in ("kind", "summary", "held_from", "held_until", "direction", "missing", "steps", "assumptions"):
+        assert js[key] == py[key], key
+    assert (js["factor"] is None) == (py["factor"] is None)
+    if py["factor"] is not None:
+        assert Decimal(js["factor"]) == Decimal(py["factor"])
+    assert [Decimal(c["actual"]) for c in js["comparisons"]] == [
+        Decimal(c["actual"]) for c in py["comparisons"]
+    ]
+    assert [(p["provider"], p["valid_from"]) for p in js["prices"]] == [
+        (p["provider"], p["valid_from"]) for p in py["prices"]
+    ]
+
+
+@pytest.mark.parametrize("text", CLAIM_TEXTS)
+def test_the_claim_box_gives_the_cli_verdict(visit_file, site, db, text, tmp_path):
+    from pricewatch.cli import cli
+
+    validator = _schema_validator()
+    result = CliRunner().invoke(cli, ["check", text, "--json", "--as-of", NOW_TEXT, "--db", str(db)])
+    assert result.exit_code in (0, 1, 3), result.output
+    cli_report = json.loads(result.output)
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html#claimbox")
+    page.fill("#claim-text", text)
+    page.click("#claim-check")
+    page.wait_for_selector("#claim-result[data-verdict]")
+    js_report = page.evaluate("window.pricewatchLastCheck")
+    validator.validate(cli_report)
+    validator.validate(js_report)
+    assert js_report["text"] == cli_report["text"] and js_report["at"] == cli_report["at"]
+    assert js_report["verdict"] == cli_report["verdict"]
+    assert page.locator("#claim-result").get_attribute("data-verdict") == cli_report["verdict"]
+    for py, js in zip(cli_report["results"], js_report["results"], strict=True):
+        _same_verdict(py, js)
+    if text == CLAIM_TEXTS[3]:
+        page.locator("#claimbox").screenshot(path=str(tmp_path / "claim-box.png"))
+    visit_file.check_local()
+
+
+def test_the_claim_box_explains_what_it_cannot_read(visit_file, site):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html#claimbox")
+    page.fill("#claim-text", "Claude Opus 4.66 costs $5/$25 per million tokens")
+    page.click("#claim-check")
+    page.wait_for_selector("#claim-result[data-verdict=error]")
+    assert (
+        "Unknown model: Claude Opus 4.66; did you mean anthropic/claude-opus-4.6"
+        in page.locator("#claim-result").inner_text()
+    )
+    page.fill("#claim-text", "the moon is made of cheese")
+    page.click("#claim-check")
+    assert "the forms understood are" in page.locator("#claim-result").inner_text()
+    visit_file.check_local()
+
+
+def test_registered_claims_get_the_same_verdict_in_the_browser(visit_file, site, db):
+    from pricewatch.analysis.claims import evaluate, parse_registry
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+    from pricewatch.scraper.loaders import load_model_facts, load_price_points
+    from pricewatch.scraper.store import open_database
+
+    registry = REPO_ROOT / "data" / "claims.toml"
+    if not registry.exists():
+        pytest.skip("data/claims.toml is not there yet")
+    validator = _schema_validator()
+    entries = parse_registry(tomllib.loads(registry.read_text()))
+    points = load_price_points(open_database(db, read_only=True))
+    facts = load_model_facts(load_catalog(default_catalog_path()))
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html")
+    page.wait_for_function("window.pricewatchData !== undefined")
+    checked = 0
+    for entry in entries:
+        for part in entry.parts:
+            if part.kind not in ("price", "ratio", "request_cost"):
+                continue
+            for at in (entry.made_on.isoformat(), NOW_TEXT):
+                py = json.loads(
+                    evaluate(part, points, facts, at if len(at) > 10 else entry.made_on).model_dump_json()
+                )
+                js = page.evaluate(
+                    "([claim, at]) => window.pricewatch.evaluate(window.pricewatchData, claim, at)",
+                    [part.model_dump(mode="json"), at],
+                )
+                for verdict in (py, js):
+                    validator.validate(
+                        {
+                            "text": part.text,
+                            "at": verdict["at"],
+                            "verdict": verdict["verdict"],
+                            "results": [verdict],
+                        }
+                    )
+                assert js["at"] == py["at"]
+                _same_verdict(py, js)
+                checked += 1
+    assert checked >= 20
+    visit_file.check_local()
+
+
+def test_the_site_works_from_a_copied_sub_directory(browser, site, tmp_path):
+    """Relative links only: the same files work wherever they are put."""
+    copy = tmp_path / "deep" / "mirror" / "prices"
+    shutil.copytree(site, copy)
+    visit = Visit(browser, ("file://",))
+    try:
+        visit.page.goto(copy.as_uri() + "/models/moonshotai--kimi-k2.6.html")
+        visit.page.click("text=All models")
+        assert visit.page.url == (copy / "compare.html").as_uri()
+        visit.check_local()
+    finally:
+        visit.close()
