@@ -33,6 +33,7 @@ whether the claim is higher than the data (``overstated``) or lower (``understat
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,7 +117,11 @@ _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 
 # Outputs always carry every field, so the schema of the JSON form requires them all.
-_FROZEN = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+# defer_build: schemas are built on first use, so `pricewatch check` does not pay at import
+# for the models a run never touches (command latency, see docs/benchmarks.md).
+_FROZEN = ConfigDict(
+    frozen=True, extra="forbid", json_schema_serialization_defaults_required=True, defer_build=True
+)
 
 
 # ----------------------------------------------------------------------------- claimed figures
@@ -332,12 +337,17 @@ Claim = Annotated[
     | UnverifiableClaim,
     Field(discriminator="kind"),
 ]
-_CLAIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Claim)
+
+
+@functools.cache
+def _claim_adapter() -> TypeAdapter[Any]:
+    """Built on first use: building it costs ~0.1 s, which `check --help` should not pay."""
+    return TypeAdapter(Claim)
 
 
 def parse_claim_data(data: Mapping[str, Any]) -> Claim:
     """A claim from its JSON/TOML form (raises pydantic's ValidationError)."""
-    return _CLAIM_ADAPTER.validate_python(dict(data))
+    return _claim_adapter().validate_python(dict(data))
 
 
 # ----------------------------------------------------------------------------- verdicts

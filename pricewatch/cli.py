@@ -166,9 +166,9 @@ def query(sql: str, db_path: Path, fmt: str) -> None:
     """
     import sqlite3
 
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.readonly import open_readonly
 
-    db = open_database(db_path, read_only=True)
+    db = open_readonly(db_path)
     try:
         cursor = db.execute(sql)
     except sqlite3.Error as error:
@@ -205,10 +205,10 @@ def history(
         pricewatch history openai/gpt-4o --provider openai
     """
     from pricewatch.queries import price_history
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.readonly import open_readonly
 
     catalog = load_catalog(catalog_path)
-    db = open_database(db_path, read_only=True)
+    db = open_readonly(db_path)
     rows = price_history(db, catalog, model, provider=provider, tier=tier)
     click.echo(render_rows(rows, fmt=fmt), nl=False)
 
@@ -259,9 +259,9 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
         pricewatch status --unmapped --format csv
     """
     from pricewatch.queries import quarantine_rows, source_status, unmapped_rows
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.readonly import open_readonly
 
-    db = open_database(db_path, read_only=True)
+    db = open_readonly(db_path)
     if unmapped:
         click.echo(
             render_rows(unmapped_rows(db), ["source", "kind", "name", "first_seen", "last_seen"], fmt),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
+from pricewatch.analysis.prices import PRICE_FIELDS
 from pricewatch.scraper.catalog import Catalog, normalise_name
-from pricewatch.scraper.records import PRICE_FIELDS
+
+if TYPE_CHECKING:  # the read paths run on scraper.readonly without importing sqlite-utils
+    from sqlite_utils import Database
 
 __all__ = ["price_history", "quarantine_rows", "search_models", "source_status", "unmapped_rows"]
 

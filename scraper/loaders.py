@@ -5,13 +5,15 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup, parse_peer_groups
 from pricewatch.errors import StoreError
 from pricewatch.scraper.catalog import Catalog
+
+if TYPE_CHECKING:  # analysis commands read through scraper.readonly; sqlite-utils is not imported
+    from sqlite_utils import Database
 
 __all__ = ["load_model_facts", "load_peer_groups", "load_price_points"]
 

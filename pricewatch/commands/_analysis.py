@@ -54,10 +54,10 @@ def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
     """Read every price period and the catalog's model facts (read-only)."""
     from pricewatch.commands._common import load_catalog
     from pricewatch.scraper.loaders import load_model_facts, load_price_points
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.readonly import open_readonly
 
     catalog = load_catalog(catalog_path)
-    db = open_database(db_path, read_only=True)
+    db = open_readonly(db_path)
     try:
         points = load_price_points(db)
     finally:
