@@ -12,6 +12,9 @@ stores the source's own name, listed by ``pricewatch status --unmapped``.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -195,13 +198,45 @@ def parse_catalog(document: dict[str, Any]) -> Catalog:
     return Catalog(models=models, providers=providers)
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Read and parse a catalog TOML file."""
+def load_catalog(path: Path, cache_dir: Path | None = None) -> Catalog:
+    """Read and parse a catalog TOML file.
+
+    tomllib is pure Python and the catalog is large (~0.1 s to parse), which read-only
+    commands feel; with ``cache_dir`` the parsed document is kept as JSON keyed by the
+    file's sha256, so an edited catalog is never served stale.
+    """
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise StoreError(f"catalog not found: {path}") from None
-    except tomllib.TOMLDecodeError as error:
+    cache = cache_dir / f"catalog-{hashlib.sha256(raw).hexdigest()[:24]}.json" if cache_dir else None
+    if cache is not None and cache.is_file():
+        try:
+            return parse_catalog(json.loads(cache.read_text(encoding="utf-8"), object_hook=_revive_dates))
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is rebuilt below
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise StoreError(f"catalog {path}: {error}") from None
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(document, default=_date_to_json), encoding="utf-8")
+            temporary.replace(cache)
+        except OSError:
+            pass  # caching is an optimisation; a read-only cache dir is fine
     return parse_catalog(document)
+
+
+def _date_to_json(value: Any) -> Any:
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot cache {type(value).__name__} in the catalog cache")
+
+
+def _revive_dates(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and "__date__" in value:
+        return date.fromisoformat(value["__date__"])
+    return value

@@ -30,6 +30,7 @@ def _isolated_environment(monkeypatch, tmp_path):
             monkeypatch.delenv(name)
     monkeypatch.setenv("PRICEWATCH_DB", str(tmp_path / "env-default.db"))
     monkeypatch.setenv("PRICEWATCH_SITE_DIR", str(tmp_path / "env-default-site"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ __all__ = [
     "CONTEXT_SETTINGS",
     "EXIT_CODES_HELP",
     "ExitWith",
+    "catalog_cache_dir",
     "catalog_option",
     "db_option",
     "echo_wait",
@@ -101,11 +102,24 @@ no_wait_option = click.option(
 )
 
 
+def catalog_cache_dir() -> Path | None:
+    """Where parsed catalogs are cached: $XDG_CACHE_HOME/pricewatch (or ~/.cache/pricewatch).
+
+    PRICEWATCH_NO_CACHE=1 turns the cache off.
+    """
+    import os
+
+    if os.environ.get("PRICEWATCH_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pricewatch"
+
+
 def load_catalog(path: Path | None):
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
 
-    return load_catalog(path or default_catalog_path())
+    return load_catalog(path or default_catalog_path(), cache_dir=catalog_cache_dir())
 
 
 def echo_wait(path: Path) -> None:

@@ -1,0 +1,58 @@
+"""The catalog loader: names resolve, snapshots keep their own offers, the parse cache never goes stale."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pricewatch.errors import StoreError
+from pricewatch.paths import default_catalog_path
+from pricewatch.scraper.catalog import load_catalog, parse_catalog
+
+SMALL = """
+[providers.anthropic]
+name = "Anthropic"
+maker_of = ["anthropic"]
+
+[models."anthropic/claude-opus-4.6"]
+name = "Claude Opus 4.6"
+aliases = ["claude-opus-4-6"]
+released = 2026-02-05
+"""
+
+
+def test_cached_catalog_equals_the_parsed_one(tmp_path):
+    cache = tmp_path / "cache"
+    first = load_catalog(default_catalog_path(), cache_dir=cache)
+    assert list(cache.glob("catalog-*.json"))
+    second = load_catalog(default_catalog_path(), cache_dir=cache)
+    assert second.models == first.models
+    assert second.providers == first.providers
+    assert second.models["openai/gpt-4o"].extra == first.models["openai/gpt-4o"].extra
+
+
+def test_an_edited_catalog_is_never_served_from_a_stale_cache(tmp_path):
+    path, cache = tmp_path / "catalog.toml", tmp_path / "cache"
+    path.write_text(SMALL)
+    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(2026, 2, 5)
+    path.write_text(SMALL.replace("2026-02-05", "2026-02-06"))
+    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(2026, 2, 6)
+
+
+def test_names_resolve_case_and_space_insensitively_and_unknown_names_do_not_guess():
+    catalog = parse_catalog(__import__("tomllib").loads(SMALL))
+    assert catalog.resolve_model("  CLAUDE opus 4.6 ") == "anthropic/claude-opus-4.6"
+    assert catalog.resolve_model("claude-opus-4-7") is None
+    assert catalog.is_retail("anthropic/claude-opus-4.6", "anthropic")
+
+
+def test_a_name_given_to_two_models_is_an_error():
+    document = __import__("tomllib").loads(SMALL + '\n[models."x/y"]\naliases = ["claude-opus-4-6"]\n')
+    with pytest.raises(StoreError, match="given to both"):
+        parse_catalog(document)
+
+
+def test_dated_snapshots_resolve_to_the_model_with_their_own_variant(catalog):
+    assert catalog.resolve_snapshot("openai/gpt-4o-2024-05-13") == ("openai/gpt-4o", "gpt-4o-2024-05-13")
+    assert catalog.resolve_snapshot("openai/gpt-4o") is None
