@@ -310,6 +310,11 @@ def store_source_run(
     name = module.NAME
     outcome = SourceOutcome(source=name, status="ok", run_id=run_id)
     with db.atomic():
+        # A page that failed has no recorded time of its own: it gets the run's observation
+        # time (a replay's recorded_at), so the fetch log stays in one clock and an
+        # unchanged fetch after a failure still adds no row.
+        recorded = [p.response.recorded_at for p in pages if p.response and p.response.recorded_at]
+        run_time = format_time(min(recorded)) if recorded else now
         for page in pages:
             response = page.response
             status = response.status if response else getattr(page.error, "status", None) or 0
@@ -321,7 +326,9 @@ def store_source_run(
                 url=page.url,
                 status=status,
                 body=response.body if response is not None else None,
-                fetched_at=format_time(response.recorded_at) if response and response.recorded_at else now,
+                fetched_at=format_time(response.recorded_at)
+                if response and response.recorded_at
+                else run_time,
                 etag=response.headers.get("etag") if response else None,
                 last_modified=response.headers.get("last-modified") if response else None,
                 content_type=response.headers.get("content-type") if response else None,

@@ -331,3 +331,32 @@ def test_second_writer_waits_for_the_first(db_path):
     thread.join()
     assert events == ["first done", "second in"]
     assert waited
+
+
+def test_unchanged_fetch_after_a_failed_one_adds_no_fetch_row(tmp_path, catalog):
+    prices = dict(TRUE_PRICES)
+    good = _manifest(tmp_path / "good", "2026-08-22T18:35:39Z", prices)
+    data = json.loads((good / "manifest.json").read_text())
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in good.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    data["responses"] = [r for r in data["responses"] if "kimi" not in r["url"]]
+    data["recorded_at"] = "2026-08-23T00:00:00Z"
+    (broken / "manifest.json").write_text(json.dumps(data))
+    later = tmp_path / "later"
+    later.mkdir()
+    for path in good.iterdir():
+        (later / path.name).write_bytes(path.read_bytes())
+    data = json.loads((good / "manifest.json").read_text())
+    db_path = tmp_path / "fetches.db"
+    for directory, recorded_at in ((good, None), (broken, None), (later, "2026-08-24T00:00:00Z")):
+        if recorded_at:
+            data["recorded_at"] = recorded_at
+            (directory / "manifest.json").write_text(json.dumps(data))
+        run_refresh(db_path=db_path, catalog=catalog, source_names=["openrouter"], replay_dir=directory)
+    rows_after_three = _count(db_path, "SELECT count(*) FROM fetches")
+    data["recorded_at"] = "2026-08-25T00:00:00Z"
+    (later / "manifest.json").write_text(json.dumps(data))
+    run_refresh(db_path=db_path, catalog=catalog, source_names=["openrouter"], replay_dir=later)
+    assert _count(db_path, "SELECT count(*) FROM fetches") == rows_after_three
