@@ -1,6 +1,6 @@
 """Claims as structured data, and their verdicts with the arithmetic shown (pure).
 
-A claim is one of these kinds (pydantic models, frozen, ``kind`` tells them apart):
+A claim is one of these kinds (frozen dataclasses, ``analysis.records``; ``kind`` tells them apart):
 
     price         a model's price at a provider ("Opus 4.6 costs $5/$25 per million tokens")
     ratio         A is N times cheaper than B, A costs P% of B, or A is P% cheaper than B;
@@ -33,27 +33,16 @@ whether the claim is higher than the data (``overstated``) or lower (``understat
 from __future__ import annotations
 
 import ast
-import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Context, Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    TypeAdapter,
-    ValidationError,
-    WithJsonSchema,
-    field_validator,
-)
+from typing import Any, Literal
 
 from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
 from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price, offers_at
+from pricewatch.analysis.records import DataError, Record, record, spec
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
 from pricewatch.analysis.workloads import (
     TokenPrices,
@@ -103,37 +92,22 @@ VerdictName = Literal["holds", "off", "stale", "cannot_check"]
 Direction = Literal["overstated", "understated"]
 
 # Decimals are written as exact decimal text in JSON ("0.39", never "3.9E-1"), as in the store.
-Num = Annotated[
-    Decimal,
-    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "description": "an exact decimal number"},
-        mode="serialization",
-    ),
-]
+Num = Decimal
 
 _MILLION = Decimal(1_000_000)
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 
-# Outputs always carry every field, so the schema of the JSON form requires them all.
-# defer_build: schemas are built on first use, so `pricewatch check` does not pay at import
-# for the models a run never touches (command latency, see docs/benchmarks.md).
-_FROZEN = ConfigDict(
-    frozen=True, extra="forbid", json_schema_serialization_defaults_required=True, defer_build=True
-)
-
 
 # ----------------------------------------------------------------------------- claimed figures
 
 
-class Figure(BaseModel):
+@record
+class Figure(Record):
     """A claimed (or computed) figure: a point (low == high), a range, or a bound (one side None)."""
 
-    model_config = _FROZEN
-
-    low: Num | None = Field(None, description="lower bound; null = no lower bound")
-    high: Num | None = Field(None, description="upper bound; null = no upper bound ('50%+')")
+    low: Num | None = None  # null = no lower bound
+    high: Num | None = None  # null = no upper bound ("50%+")
 
     @classmethod
     def point(cls, value: Decimal | int | str) -> Figure:
@@ -146,6 +120,11 @@ class Figure(BaseModel):
         """A range (bounds in either order)."""
         a, b = sorted((Decimal(str(low)), Decimal(str(high))))
         return cls(low=a, high=b)
+
+    @staticmethod
+    def coerce_input(value: Any) -> Any:
+        """Accept a bare number (TOML/JSON `claimed = 7.5`) as a point, a pair as a range."""
+        return _figure(value)
 
     @property
     def is_point(self) -> bool:
@@ -179,7 +158,8 @@ PriceName = Literal["input", "output", "blended", "cache_read", "cache_write"]
 StatisticName = Literal["auto", "retail", "cheapest", "median"]
 
 
-class PriceRef(BaseModel):
+@record
+class PriceRef(Record):
     """Which price of a model: a named provider, or a statistic.
 
     ``provider`` set: that provider's price (OpenRouter included). Otherwise ``statistic``:
@@ -188,23 +168,21 @@ class PriceRef(BaseModel):
     host (the "auto" basis of ``analysis.ratios``).
     """
 
-    model_config = _FROZEN
-
-    model: str = Field(description="catalog model id")
-    provider: str | None = Field(None, description="catalog provider id; null = by statistic")
+    model: str  # catalog model id
+    provider: str | None = None  # catalog provider id; null = by statistic
     statistic: StatisticName = "auto"
 
 
-class _ClaimBase(BaseModel):
-    model_config = _FROZEN
+@record
+class _ClaimBase(Record):
+    text: str = ""  # the words of the claim, for display
+    tolerance: Num = spec(DEFAULT_TOLERANCE, ge=0)  # relative tolerance (0.15 = +-15%)
 
-    text: str = Field("", description="the words of the claim, for display")
-    tolerance: Num = Field(DEFAULT_TOLERANCE, ge=0, description="relative tolerance (0.15 = +-15%)")
 
-
+@record
 class _OneModel(_ClaimBase):
-    model: str = Field(description="catalog model id")
-    provider: str | None = Field(None, description="catalog provider id; null = by statistic")
+    model: str  # catalog model id
+    provider: str | None = None  # catalog provider id; null = by statistic
     statistic: StatisticName = "auto"
 
     @property
@@ -212,6 +190,7 @@ class _OneModel(_ClaimBase):
         return PriceRef(model=self.model, provider=self.provider, statistic=self.statistic)
 
 
+@record
 class PriceClaim(_OneModel):
     """A model's prices at a provider, USD per million tokens (any of the fields)."""
 
@@ -222,6 +201,7 @@ class PriceClaim(_OneModel):
     cache_write: Num | None = None
 
 
+@record
 class RatioClaim(_ClaimBase):
     """A relation between two prices, A and B.
 
@@ -239,40 +219,36 @@ class RatioClaim(_ClaimBase):
     form: Literal["times_cheaper", "percent_of", "percent_cheaper"]
     claimed: Figure
 
-    _claimed = field_validator("claimed", mode="before")(_figure)
 
-
+@record
 class RequestCostClaim(_OneModel):
     """One request of N input and M output tokens costs $X (standard tier, base context)."""
 
     kind: Literal["request_cost"] = "request_cost"
-    input_tokens: int = Field(ge=0)
-    output_tokens: int = Field(ge=0)
-    cache_read_tokens: int = Field(0, ge=0, description="part of input_tokens")
-    claimed: Figure = Field(description="USD")
-
-    _claimed = field_validator("claimed", mode="before")(_figure)
+    input_tokens: int = spec(ge=0)
+    output_tokens: int = spec(ge=0)
+    cache_read_tokens: int = spec(0, ge=0)  # part of input_tokens
+    claimed: Figure  # USD
 
 
+@record
 class WorkloadClaim(_OneModel):
     """A usage profile costs $X (or $X-$Y) per month (or per day, with ``per = "day"``)."""
 
     kind: Literal["workload"] = "workload"
-    tokens_per_day: Figure | None = Field(None, description="visible tokens (input + output) per day")
+    tokens_per_day: Figure | None = None  # visible tokens (input + output) per day
     tokens_per_month: Figure | None = None
-    input_share: Num = Field(Decimal("0.75"), ge=0, le=1)
-    cache_hit: Num = Field(Decimal(0), ge=0, le=1)
-    cache_reading: Literal["input", "all"] = Field(
-        "input", description='"input": share of input tokens that are cache reads; "all": of all tokens'
-    )
-    cache_write_share: Num = Field(Decimal(0), ge=0, le=1)
-    days_per_month: Num = Field(Decimal(30), gt=0)
+    input_share: Num = spec(Decimal("0.75"), ge=0, le=1)
+    cache_hit: Num = spec(Decimal(0), ge=0, le=1)
+    # "input": share of input tokens that are cache reads; "all": of all tokens
+    cache_reading: Literal["input", "all"] = "input"
+    cache_write_share: Num = spec(Decimal(0), ge=0, le=1)
+    days_per_month: Num = spec(Decimal(30), gt=0)
     per: Literal["month", "day"] = "month"
-    claimed: Figure = Field(description="USD per month (or per day)")
-
-    _claimed = field_validator("claimed", "tokens_per_day", "tokens_per_month", mode="before")(_figure)
+    claimed: Figure  # USD per month (or per day)
 
 
+@record
 class TrendClaim(_ClaimBase):
     """Prices fell N-fold over a period, or fall N-fold / P% a year, at a fixed capability.
 
@@ -287,16 +263,15 @@ class TrendClaim(_ClaimBase):
     form: Literal["fold_over_period", "fold_per_year", "percent_per_year"]
     claimed: Figure
     price: Literal["input", "output", "blended"] = "blended"
-    score: str | None = Field(None, description="catalog score name; null = the evaluator's default")
+    score: str | None = None  # catalog score name; null = the evaluator's default
     threshold: float | None = None
-    reference_model: str | None = Field(None, description="threshold = this model's score")
+    reference_model: str | None = None  # threshold = this model's score
     start: date | None = None
     end: date | None = None
-    years: Num | None = Field(None, gt=0)
-
-    _claimed = field_validator("claimed", mode="before")(_figure)
+    years: Num | None = spec(None, gt=0)
 
 
+@record
 class ArithmeticClaim(_ClaimBase):
     """A sum stated in the words: ``expression`` (numbers, + - * / and brackets) equals ``claimed``."""
 
@@ -304,21 +279,19 @@ class ArithmeticClaim(_ClaimBase):
     expression: str
     claimed: Figure
 
-    _claimed = field_validator("claimed", mode="before")(_figure)
 
-
+@record
 class CapabilityClaim(_ClaimBase):
     """Model A reaches P% of model B's capability, checked only against a stored index score."""
 
     kind: Literal["capability"] = "capability"
     a: str
     b: str
-    score: str | None = Field(None, description="catalog score name; null = the first index both have")
-    claimed: Figure = Field(description="percent")
-
-    _claimed = field_validator("claimed", mode="before")(_figure)
+    score: str | None = None  # catalog score name; null = the first index both have
+    claimed: Figure  # percent
 
 
+@record
 class UnverifiableClaim(_ClaimBase):
     """A statement no price data can check; ``missing`` names what would be needed."""
 
@@ -326,7 +299,8 @@ class UnverifiableClaim(_ClaimBase):
     missing: str
 
 
-Claim = Annotated[
+# Told apart by ``kind`` (records.py reads a claim's dict by it).
+Claim = (
     PriceClaim
     | RatioClaim
     | RequestCostClaim
@@ -334,31 +308,43 @@ Claim = Annotated[
     | TrendClaim
     | ArithmeticClaim
     | CapabilityClaim
-    | UnverifiableClaim,
-    Field(discriminator="kind"),
-]
-
-
-@functools.cache
-def _claim_adapter() -> TypeAdapter[Any]:
-    """Built on first use: building it costs ~0.1 s, which `check --help` should not pay."""
-    return TypeAdapter(Claim)
+    | UnverifiableClaim
+)
+_CLAIM_KINDS: dict[str, type[Record]] = {
+    next(f.default for f in fields(cls) if f.name == "kind"): cls  # type: ignore[misc]
+    for cls in (
+        PriceClaim,
+        RatioClaim,
+        RequestCostClaim,
+        WorkloadClaim,
+        TrendClaim,
+        ArithmeticClaim,
+        CapabilityClaim,
+        UnverifiableClaim,
+    )
+}
 
 
 def parse_claim_data(data: Mapping[str, Any]) -> Claim:
-    """A claim from its JSON/TOML form (raises pydantic's ValidationError)."""
-    return _claim_adapter().validate_python(dict(data))
+    """A claim from its JSON/TOML form (raises DataError, a ValueError, naming each problem)."""
+    if not isinstance(data, Mapping):
+        raise DataError([((), "Input should be a valid dictionary or object")])
+    kind = data.get("kind")
+    cls = _CLAIM_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        expected = ", ".join(repr(k) for k in _CLAIM_KINDS)
+        raise DataError([(("kind",), f"Input should be one of {expected}")])
+    return cls.from_dict(data)  # type: ignore[no-any-return]
 
 
 # ----------------------------------------------------------------------------- verdicts
 
 
-class PriceUsed(BaseModel):
+@record
+class PriceUsed(Record):
     """A stored price a verdict rests on, with where and when it applied and how we know."""
 
-    model_config = _FROZEN
-
-    role: str = Field(description="what the price stands for in the claim (A, B, the model...)")
+    role: str  # what the price stands for in the claim (A, B, the model...)
     model: str
     model_name: str
     provider: str
@@ -375,53 +361,50 @@ class PriceUsed(BaseModel):
     origin: str
     confidence: str | None = None
     source_url: str | None = None
-    chosen_by: str = Field("", description="how this offer was chosen (retail, cheapest of N hosts...)")
+    chosen_by: str = ""  # how this offer was chosen (retail, cheapest of N hosts...)
 
 
-class Step(BaseModel):
+@record
+class Step(Record):
     """One line of arithmetic a reader can redo by hand."""
-
-    model_config = _FROZEN
 
     label: str
     formula: str
     result: str
 
 
-class Comparison(BaseModel):
+@record
+class Comparison(Record):
     """A claimed figure against the figure the data gives."""
-
-    model_config = _FROZEN
 
     label: str
     unit: str
     claimed: Figure
     actual: Num
     holds: bool
-    factor: Num = Field(description=">= 1: how far the nearest claimed bound is from the actual figure")
+    factor: Num  # >= 1: how far the nearest claimed bound is from the actual figure
     direction: Direction | None = None
-    decisive: bool = Field(True, description="false: shown for context, not part of the verdict")
+    decisive: bool = True  # false: shown for context, not part of the verdict
 
 
-class Verdict(BaseModel):
+@record
+class Verdict(Record):
     """The verdict on one claim at one time, with its arithmetic."""
-
-    model_config = _FROZEN
 
     verdict: VerdictName
     kind: str
-    at: str = Field(description="the time the claim was checked for (UTC)")
+    at: str  # the time the claim was checked for (UTC)
     summary: str
     claim: Claim
-    comparisons: list[Comparison] = Field(default_factory=list)
+    comparisons: list[Comparison] = spec(factory=list)
     factor: Num | None = None
     direction: Direction | None = None
-    held_from: str | None = Field(None, description="start of the last run of times when the claim held")
-    held_until: str | None = Field(None, description="end (exclusive) of that run, when it ended")
-    missing: list[str] = Field(default_factory=list)
-    prices: list[PriceUsed] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
-    assumptions: list[str] = Field(default_factory=list)
+    held_from: str | None = None  # start of the last run of times when the claim held
+    held_until: str | None = None  # end (exclusive) of that run, when it ended
+    missing: list[str] = spec(factory=list)
+    prices: list[PriceUsed] = spec(factory=list)
+    steps: list[Step] = spec(factory=list)
+    assumptions: list[str] = spec(factory=list)
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -759,7 +742,7 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
             )
             work.step(f"{field} only (for context)", shown, _fmt(value, unit))
             comparison = _compare(field, unit, claimed, value, claim.tolerance)
-            work.comparisons.append(comparison.model_copy(update={"decisive": False}))
+            work.comparisons.append(replace(comparison, decisive=False))
     if claim.form == "times_cheaper":
         relation = f"is {_fmt(actual, 'x')} cheaper than"
     elif claim.form == "percent_of":
@@ -1035,11 +1018,11 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
     trend = cheapest_at_threshold(known, facts, score, threshold, end, start=start, price=claim.price)
     work.assumptions.extend(trend.definition)
     work.assumptions.extend(trend.flags)
-    for record in trend.records:
+    for rec in trend.records:
         work.step(
-            f"record point {record.at[:10]}",
-            f"{_name(facts, record.model)} ({score} {record.score:g}), {record.price.basis}",
-            _fmt(record.value, "$"),
+            f"record point {rec.at[:10]}",
+            f"{_name(facts, rec.model)} ({score} {rec.score:g}), {rec.price.basis}",
+            _fmt(rec.value, "$"),
         )
     claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
     if claim.form == "percent_per_year":
@@ -1058,7 +1041,7 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
         meets = (claimed.high is None or Decimal(str(low)) <= claimed.high) and (
             claimed.low is None or claimed.low <= Decimal(str(high))
         )
-        work.comparisons.append(inside.model_copy(update={"holds": meets}))
+        work.comparisons.append(replace(inside, holds=meets))
         work.summary = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {fit.fold_per_year:.3g}x a year "
             f"(95% CI {low:.3g}-{high:.3g}x; {_percent_from_fold(fit.fold_per_year):.0f}% a year, CI "
@@ -1180,17 +1163,16 @@ def evaluate(
         runs.append((start, None))
     if verdict.verdict == "holds":
         held_from = runs[-1][0] if runs and runs[-1][1] is None else None
-        return verdict.model_copy(update={"held_from": held_from})
+        return replace(verdict, held_from=held_from)
     if not runs:
         return verdict
     held_from, held_until = runs[-1]
-    return verdict.model_copy(
-        update={
-            "verdict": "stale",
-            "held_from": held_from,
-            "held_until": held_until,
-            "summary": f"held from {_day(held_from)} to {_day(held_until)}, no longer: {verdict.summary}",
-        }
+    return replace(
+        verdict,
+        verdict="stale",
+        held_from=held_from,
+        held_until=held_until,
+        summary=f"held from {_day(held_from)} to {_day(held_until)}, no longer: {verdict.summary}",
     )
 
 
@@ -1209,30 +1191,27 @@ def combine_verdicts(verdicts: Sequence[str], how: Literal["all", "any"] = "all"
     return min(verdicts, key=lambda v: order[v])  # type: ignore[return-value]
 
 
-class RegistryEntry(BaseModel):
+@record
+class RegistryEntry(Record):
     """A headline claim as published: the words, where and when, and its structured parts."""
 
-    model_config = _FROZEN
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    quote: str = Field(description="the words, quoted briefly")
-    article: str = Field(description="title of the article it appeared in")
+    id: str = spec(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    quote: str  # the words, quoted briefly
+    article: str  # title of the article it appeared in
     publisher: str
     url: str | None = None
     made_on: date
-    made_on_note: str | None = Field(None, description="how the date was established")
-    statistic: str = Field(description="the statistic the claim implies for any open-weight market price")
+    made_on_note: str | None = None  # how the date was established
+    statistic: str  # the statistic the claim implies for any open-weight market price
     note: str | None = None
-    combine: Literal["all", "any"] = Field(
-        "all", description='"all": every part must hold; "any": alternative readings, the best one decides'
-    )
-    parts: list[Claim] = Field(min_length=1)
+    # "all": every part must hold; "any": alternative readings, the best one decides
+    combine: Literal["all", "any"] = "all"
+    parts: list[Claim] = spec(min_length=1)
 
 
-class EntryVerdict(BaseModel):
+@record
+class EntryVerdict(Record):
     """A registered claim's verdict at one time: one per part, and the combined one."""
-
-    model_config = _FROZEN
 
     verdict: VerdictName
     at: str
@@ -1240,10 +1219,9 @@ class EntryVerdict(BaseModel):
     parts: list[Verdict]
 
 
-class RegistryResult(BaseModel):
+@record
+class RegistryResult(Record):
     """A registered claim judged as of the day it was made and as of now."""
-
-    model_config = _FROZEN
 
     id: str
     quote: str
@@ -1256,25 +1234,23 @@ class RegistryResult(BaseModel):
     now: EntryVerdict
 
 
-class RegistryReport(BaseModel):
+@record
+class RegistryReport(Record):
     """The JSON form of `pricewatch check --registry`."""
 
-    model_config = _FROZEN
-
-    registry: str = Field(description="the registry file")
+    registry: str  # the registry file
     now: str
-    verdict: VerdictName = Field(description="the combined verdict of every claim now")
+    verdict: VerdictName  # the combined verdict of every claim now
     claims: list[RegistryResult]
 
 
-class CheckReport(BaseModel):
+@record
+class CheckReport(Record):
     """The JSON form of `pricewatch check TEXT`: the claims read in the text and their verdicts."""
-
-    model_config = _FROZEN
 
     text: str
     at: str
-    verdict: VerdictName = Field(description="the combined verdict (the worst part decides)")
+    verdict: VerdictName  # the combined verdict (the worst part decides)
     results: list[Verdict]
 
 
@@ -1283,11 +1259,12 @@ def parse_registry(document: Mapping[str, Any]) -> list[RegistryEntry]:
     entries: list[RegistryEntry] = []
     for number, data in enumerate(document.get("claims", []), start=1):
         try:
-            entries.append(RegistryEntry.model_validate(data))
-        except ValidationError as error:
+            entries.append(RegistryEntry.from_dict(data))
+        except DataError as error:
             name = data.get("id") if isinstance(data, Mapping) else None
             problems = "; ".join(
-                f"{'.'.join(str(part) for part in e['loc']) or 'entry'}: {e['msg']}" for e in error.errors()
+                f"{'.'.join(str(part) for part in loc) or 'entry'}: {message}"
+                for loc, message in error.errors
             )
             raise ValueError(f"claim {number} ({name or 'no id'}): {problems}") from None
     seen: set[str] = set()

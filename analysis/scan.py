@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from pricewatch.analysis.claim_text import (
     DASH,
     NUM,
@@ -57,6 +55,7 @@ from pricewatch.analysis.claims import (
     evaluate,
 )
 from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.analysis.records import Record, record
 from pricewatch.errors import ClaimError, UnknownModelError
 
 __all__ = [
@@ -71,29 +70,26 @@ __all__ = [
 ]
 
 UnitKind = Literal["sentence", "list item", "table row", "heading"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 # ----------------------------------------------------------------------------- reports
 
 
-class FoundClaim(BaseModel):
+@record
+class FoundClaim(Record):
     """A sentence (or row) that makes a checkable claim, what it was read as, and the verdicts."""
 
-    model_config = _FROZEN
-
     quote: str
-    line: int = Field(description="1-based line of the article")
+    line: int  # 1-based line of the article
     unit: UnitKind
     combine: Literal["all", "any"]
     verdict: VerdictName
     results: list[Verdict]
 
 
-class UnparsedClaim(BaseModel):
+@record
+class UnparsedClaim(Record):
     """A claim-like sentence that could not be read as a checkable claim, and why."""
-
-    model_config = _FROZEN
 
     quote: str
     line: int
@@ -101,14 +97,13 @@ class UnparsedClaim(BaseModel):
     reason: str
 
 
-class ScanReport(BaseModel):
+@record
+class ScanReport(Record):
     """The JSON form of `pricewatch scan`."""
-
-    model_config = _FROZEN
 
     source: str
     at: str
-    verdict: VerdictName = Field(description="the combined verdict of every claim found (the worst decides)")
+    verdict: VerdictName  # the combined verdict of every claim found (the worst decides)
     claims: list[FoundClaim]
     unparsed: list[UnparsedClaim]
 
@@ -843,7 +838,7 @@ class _Found:
 def _dedupe(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     seen: dict[str, Claim] = {}
     for claim in claims:
-        seen.setdefault(claim.model_dump_json(), claim)
+        seen.setdefault(claim.to_json(), claim)
     return tuple(seen.values())
 
 

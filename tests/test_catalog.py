@@ -35,9 +35,13 @@ def test_cached_catalog_equals_the_parsed_one(tmp_path):
 def test_an_edited_catalog_is_never_served_from_a_stale_cache(tmp_path):
     path, cache = tmp_path / "catalog.toml", tmp_path / "cache"
     path.write_text(SMALL)
-    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(2026, 2, 5)
+    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(
+        2026, 2, 5
+    )
     path.write_text(SMALL.replace("2026-02-05", "2026-02-06"))
-    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(2026, 2, 6)
+    assert load_catalog(path, cache_dir=cache).models["anthropic/claude-opus-4.6"].released == date(
+        2026, 2, 6
+    )
 
 
 def test_names_resolve_case_and_space_insensitively_and_unknown_names_do_not_guess():

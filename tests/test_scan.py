@@ -122,7 +122,7 @@ def test_fixture_article_verdicts_and_json(catalog_inputs):
     # by hand: Qwen (3 x 0.39 + 2.34) / 4 = 0.8775 = 8.775% of Opus's $10; Kimi (1.2 + 1.9) / 4 = 7.75%
     assert [r.comparisons[0].actual for r in ten_percent.results] == [D("8.775"), D("7.75")]
     assert [r.verdict for r in ten_percent.results] == ["holds", "off"]
-    document = json.loads(report.model_dump_json())
+    document = json.loads(report.to_json())
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
     assert document["unparsed"][0]["line"] == 25
 
@@ -157,7 +157,7 @@ def test_compute_cost_analysis_article(catalog_inputs):
     skipped = {u.line: u.reason for u in report.unparsed}
     assert sorted(skipped) == [3, 5, 13, 14, 36]
     assert skipped[36] == "a multiple that names no two models or prices to compare"
-    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.model_dump_json()))
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
 
 
 @needs_articles

@@ -398,11 +398,11 @@ def test_registered_claims_get_the_same_verdict_in_the_browser(visit_file, site,
                 continue
             for at in (entry.made_on.isoformat(), NOW_TEXT):
                 py = json.loads(
-                    evaluate(part, points, facts, at if len(at) > 10 else entry.made_on).model_dump_json()
+                    evaluate(part, points, facts, at if len(at) > 10 else entry.made_on).to_json()
                 )
                 js = page.evaluate(
                     "([claim, at]) => window.pricewatch.evaluate(window.pricewatchData, claim, at)",
-                    [part.model_dump(mode="json"), at],
+                    [part.to_dict(), at],
                 )
                 for verdict in (py, js):
                     validator.validate(

@@ -95,7 +95,7 @@ def _check_text(text: str, as_of: str, db_path: Path, catalog_path: Path | None,
     verdict = combine_verdicts([r.verdict for r in results], parsed.combine)  # type: ignore[arg-type]
     report = CheckReport(text=parsed.text, at=as_of, verdict=verdict, results=results)
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
+        click.echo(report.to_json(indent=2))
         return exit_code_for(verdict)
     click.echo(f'Claim: "{parsed.text}"')
     click.echo(f"As of {as_of}")
@@ -140,7 +140,7 @@ def _check_registry(
     verdict = combine_verdicts([r.now.verdict for r in results])
     if as_json:
         report = RegistryReport(registry=str(registry_file), now=as_of, verdict=verdict, claims=results)
-        click.echo(report.model_dump_json(indent=2))
+        click.echo(report.to_json(indent=2))
         return exit_code_for(verdict)
     for result in results:
         click.echo(f'[{result.id}] "{result.quote}"')

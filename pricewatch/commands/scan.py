@@ -58,7 +58,7 @@ def scan(
         text, names_from_catalog(inputs.catalog), inputs.facts, inputs.points, as_of, source=source
     )
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
+        click.echo(report.to_json(indent=2))
     else:
         click.echo(f"{source}: {len(report.claims)} claims found, checked as of {as_of}")
         for found in report.claims:
