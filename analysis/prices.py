@@ -12,18 +12,22 @@ from the catalog, passed in as a ``ModelFacts`` mapping so analysis never import
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal
 
 __all__ = [
     "PRICE_FIELDS",
     "MarketPrice",
     "ModelFacts",
+    "PriceIndex",
     "PricePoint",
     "Statistic",
+    "as_index",
     "as_time",
     "market_price",
     "offers_at",
@@ -115,6 +119,59 @@ class MarketPrice:
         return getattr(self, field)
 
 
+class PriceIndex(list):
+    """Price points with an index by model and offer, for many "price at time t" questions.
+
+    A plain list of PricePoints makes ``offers_at`` scan every point; series over many
+    change moments (trends, ratio series) then grow with the square of the data. The
+    index keeps each offer's periods sorted by ``valid_from``, so the period in force at a
+    time is one bisection per offer. It is still a list: everything that iterates points
+    works unchanged.
+    """
+
+    def __init__(self, points: Iterable[PricePoint] = ()) -> None:
+        super().__init__(points)
+        series: dict[str, dict[tuple, list[PricePoint]]] = {}
+        for point in self:
+            key = (point.provider, point.tier, point.min_prompt_tokens, point.variant, point.currency)
+            series.setdefault(point.model, {}).setdefault(key, []).append(point)
+        self._series: dict[str, list[tuple[list[str] | None, list[PricePoint]]]] = {}
+        for model, offers in series.items():
+            entries: list[tuple[list[str] | None, list[PricePoint]]] = []
+            for periods in offers.values():
+                periods.sort(key=lambda p: p.valid_from)
+                disjoint = all(
+                    a.valid_to is not None and a.valid_to <= b.valid_from for a, b in pairwise(periods)
+                )
+                # Hand-made point lists may overlap; those offers are scanned, not bisected.
+                entries.append(([p.valid_from for p in periods] if disjoint else None, periods))
+            self._series[model] = entries
+
+    def for_model(self, model: str) -> PriceIndex:
+        """The index of one model's points (built once, then reused)."""
+        cache = self.__dict__.setdefault("_per_model", {})
+        if model not in cache:
+            cache[model] = PriceIndex(p for _, periods in self._series.get(model, ()) for p in periods)
+        return cache[model]
+
+    def in_force(self, model: str, at: str) -> list[PricePoint]:
+        """Every period of the model's offers in force at ``at``."""
+        found: list[PricePoint] = []
+        for starts, periods in self._series.get(model, ()):
+            if starts is None:
+                found.extend(p for p in periods if p.in_force(at))
+                continue
+            index = bisect_right(starts, at) - 1
+            if index >= 0 and periods[index].in_force(at):
+                found.append(periods[index])
+        return found
+
+
+def as_index(points: Iterable[PricePoint]) -> PriceIndex:
+    """``points`` as a PriceIndex (itself when it already is one)."""
+    return points if isinstance(points, PriceIndex) else PriceIndex(points)
+
+
 def offers_at(
     points: Iterable[PricePoint],
     model: str,
@@ -126,9 +183,10 @@ def offers_at(
     currency: str | None = "USD",
 ) -> list[PricePoint]:
     """Every offer's price in force at ``at`` for a model (optionally one provider)."""
+    candidates = points.in_force(model, at) if isinstance(points, PriceIndex) else points
     return [
         p
-        for p in points
+        for p in candidates
         if p.model == model
         and p.tier == tier
         and p.min_prompt_tokens == min_prompt_tokens
@@ -167,7 +225,7 @@ def retail_price(
     points: Iterable[PricePoint], facts: ModelFacts, at: str, *, tier: str = "standard"
 ) -> PricePoint | None:
     """The maker's own price for its model at ``at`` ("retail"); None when no maker price is known."""
-    points = list(points)
+    points = points if isinstance(points, PriceIndex) else list(points)
     for maker in facts.makers:
         found = price_at(points, facts.id, maker, at, tier=tier)
         if found is not None:

@@ -36,7 +36,9 @@ from typing import Any, Literal
 from pricewatch.analysis.errors import MissingPriceError, UnknownPeerGroupError
 from pricewatch.analysis.prices import (
     ModelFacts,
+    PriceIndex,
     PricePoint,
+    as_index,
     as_time,
     market_price,
     retail_price,
@@ -180,7 +182,7 @@ def model_price(
     weights: Sequence[int | Decimal] = DEFAULT_BLEND_WEIGHTS,
 ) -> ModelPrice | None:
     """A model's standard, base-context price at ``at`` on ``basis`` (see the module doc); None if unknown."""
-    points = list(points)
+    points = points if isinstance(points, PriceIndex) else list(points)
     at = as_time(at)
     fact = facts.get(model)
     use_retail = {
@@ -292,7 +294,7 @@ def pair_ratio(
 
     A ratio above 1 means A costs more. Raises ``MissingPriceError`` naming the side with no price.
     """
-    points = list(points)
+    points = points if isinstance(points, PriceIndex) else list(points)
     sides = []
     for model, basis in ((model_a, basis_a), (model_b, basis_b)):
         found = model_price(
@@ -464,6 +466,8 @@ def group_ratio(
 
 def _by_model(points: Iterable[PricePoint], models: Iterable[str]) -> dict[str, list[PricePoint]]:
     wanted = set(models)
+    if isinstance(points, PriceIndex):  # a series asks at every change moment: no regrouping
+        return {model: points.for_model(model) for model in wanted}
     grouped: dict[str, list[PricePoint]] = {}
     for point in points:
         if point.model in wanted:
@@ -511,7 +515,7 @@ def group_ratio_series(
     so the series holds change events (what a trend fit should rest on).
     """
     by_model = _by_model(points, group.models)
-    flat = [p for ps in by_model.values() for p in ps]
+    flat = as_index(p for ps in by_model.values() for p in ps)
     series: list[GroupRatio] = []
     for moment in change_times(flat, group.models, start, end):
         result = group_ratio(

@@ -44,7 +44,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time
+from pricewatch.analysis.prices import ModelFacts, PriceIndex, PricePoint, as_time
 from pricewatch.analysis.ratios import (
     GroupRatio,
     GroupStatistic,
@@ -417,12 +417,13 @@ def _validate_field(price: str) -> None:
         raise ValueError(f'price must be "input", "output" or "blended", not {price!r}')
 
 
-def _standard_points(points: Iterable[PricePoint]) -> dict[str, list[PricePoint]]:
+def _standard_points(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
     grouped: dict[str, list[PricePoint]] = {}
     for p in points:
         if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD":
             grouped.setdefault(p.model, []).append(p)
-    return grouped
+    # Indexed once: a trend asks for each model's price at every change moment.
+    return {model: PriceIndex(ps) for model, ps in grouped.items()}
 
 
 def _scored(
@@ -641,14 +642,37 @@ def cheapest_at_threshold(
     series: list[TrendPoint] = []
     records: list[TrendPoint] = []
     if start_text is not None:
-        for moment in change_times(
-            [p for m in qualifying for p in by_model[m]], qualifying, start_text, end_text
-        ):
-            best = _cheapest(
-                by_model, facts, scored, threshold, moment, price, host_rule, unquantized_only, weights
-            )
-            if best is None:
+        # Walk the change moments in order and re-price only the models whose prices start
+        # or end at each one (a model's price cannot change otherwise); re-pricing every
+        # qualifying model at every moment grew with the square of the data.
+        boundaries: dict[str, set[str]] = {}
+        for model in qualifying:
+            for point in by_model[model]:
+                for moment in (point.valid_from, point.valid_to):
+                    if moment is not None:
+                        boundaries.setdefault(moment, set()).add(model)
+        current: dict[str, TrendPoint] = {}
+        moments = change_times([p for m in qualifying for p in by_model[m]], qualifying, start_text, end_text)
+        for index, moment in enumerate(moments):
+            changed = qualifying if index == 0 else sorted(boundaries.get(moment, ()))
+            for model in changed:
+                found = _price_of(by_model, facts, model, moment, price, host_rule, unquantized_only, weights)
+                if found is None:
+                    current.pop(model, None)
+                else:
+                    current[model] = TrendPoint(
+                        at=moment, model=model, value=found[0], score=scored[model], price=found[1]
+                    )
+            if not current:
                 continue
+            cheapest = min(current.values(), key=lambda point: (point.value, point.model))
+            best = TrendPoint(
+                at=moment,
+                model=cheapest.model,
+                value=cheapest.value,
+                score=cheapest.score,
+                price=cheapest.price,
+            )
             if not series or (series[-1].model, series[-1].value) != (best.model, best.value):
                 series.append(best)
             if not records or best.value < records[-1].value:

@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
-from pricewatch.analysis.prices import PricePoint, as_time, offers_at, price_at
+from pricewatch.analysis.prices import PriceIndex, PricePoint, as_time, offers_at, price_at
 
 __all__ = [
     "DEFAULT_BLEND_WEIGHTS",
@@ -329,7 +329,7 @@ def workload_prices_at(
     The long-context sheet is the lowest threshold above 0 in force then. Raises
     ``MissingPriceError`` when there is no standard price with input and output.
     """
-    points = list(points)
+    points = points if isinstance(points, PriceIndex) else list(points)
     at = as_time(at)
     standard = price_at(points, model, provider, at)
     if standard is None or standard.input is None or standard.output is None:
