@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from sqlite_utils import Database
 
-from pricewatch.errors import FetchError, PricewatchError, SourceError, SourceLayoutError
+from pricewatch.errors import PricewatchError, SourceError, SourceLayoutError
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
 from pricewatch.scraper.parsing import Parsed
@@ -244,12 +244,13 @@ def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catal
     """Store what the source says about models: unmapped ones under their own name, metadata for all."""
     rows = {}
     for record in records:
-        if record.info is None and catalog.resolve_model(record.model) is not None:
-            continue
-        model_id = catalog.resolve_model(record.model) or record.model
+        catalog_id = catalog.resolve_model(record.model)
         info = record.info
+        if info is None and catalog_id is not None:
+            continue
+        model_id = catalog_id or record.model
         row = {"id": model_id}
-        if catalog.resolve_model(record.model) is None:
+        if catalog_id is None:
             row.update(
                 {
                     "name": (info.display_name if info else None) or record.model,
@@ -501,8 +502,3 @@ async def refresh_sources(
     await asyncio.gather(*(one(module) for module in modules))
     order = {m.NAME: i for i, m in enumerate(modules)}
     return sorted(outcomes, key=lambda o: order[o.source])
-
-
-def fetch_error_status(error: PricewatchError) -> int | None:
-    """The HTTP status a fetch error carried, if any."""
-    return error.status if isinstance(error, FetchError) else None

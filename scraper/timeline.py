@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-__all__ = ["MEASURED_ORIGINS", "Disagreement", "Placement", "Span", "close", "place"]
+__all__ = ["MEASURED_ORIGINS", "Disagreement", "Placement", "Span", "place"]
 
 MEASURED_ORIGINS = frozenset({"live", "replay", "backfill"})
 
@@ -149,11 +149,6 @@ def _normalised(spans: list[Span], disagreements: list[Disagreement] | None = No
         else:
             merged.append(span)
     return Placement(merged, changed=True, disagreements=disagreements or [], removed_ids=removed)
-
-
-def close(span: Span, at: str, reason: str) -> Span:
-    """The span closed at ``at`` (a delisting)."""
-    return replace(span, valid_to=at, closed_reason=reason)
 
 
 def _disagree(at: str, values: Hashable, origin: str, span: Span) -> Disagreement:

@@ -16,6 +16,7 @@ import click
 
 from pricewatch.errors import EXIT_OTHER, PricewatchError
 from pricewatch.output import FORMATS
+from pricewatch.paths import default_db_path
 
 __all__ = [
     "CONTEXT_SETTINGS",
@@ -82,7 +83,7 @@ db_option = click.option(
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="PRICEWATCH_DB",
-    default=Path("data") / "pricewatch.db",
+    default=default_db_path(),
     show_default=True,
     help="SQLite database (env PRICEWATCH_DB).",
 )
