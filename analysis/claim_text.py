@@ -28,14 +28,13 @@ from pricewatch.analysis.claims import (
     TrendClaim,
     WorkloadClaim,
 )
-from pricewatch.errors import ClaimError, UnknownModelError
+from pricewatch.errors import ClaimError, UnknownModelError, UnparseableClaimError
 
 __all__ = [
     "FORMS",
     "ModelMention",
     "Names",
     "ParsedClaim",
-    "UnparseableClaimError",
     "find_models",
     "parse_claim",
     "parse_money",
@@ -56,15 +55,6 @@ FORMS = (
     "<price|cost> fell <N>x in <Y> years",
     "prices fall <P>% per year",
 )
-
-
-class UnparseableClaimError(ClaimError):
-    """A sentence in none of the forms ``check`` understands; the message lists them."""
-
-    def __init__(self, text: str) -> None:
-        forms = "\n".join(f"  {form}" for form in FORMS)
-        super().__init__(f"cannot read a claim in {text!r}; the forms understood are:\n{forms}")
-        self.text = text
 
 
 def _no_suggestions(name: str) -> list[str]:
@@ -513,4 +503,4 @@ def parse_claim(text: str, names: Names) -> ParsedClaim:
             claims = build(match, sentence, names)
             combine = "any" if pattern is _WORKLOAD else "all"
             return ParsedClaim(text=sentence, claims=claims, combine=combine)
-    raise UnparseableClaimError(sentence)
+    raise UnparseableClaimError(sentence, FORMS)

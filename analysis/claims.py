@@ -40,9 +40,8 @@ from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
-from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
 from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price, offers_at
-from pricewatch.analysis.records import DataError, Record, record, spec
+from pricewatch.analysis.records import Record, record, spec
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
 from pricewatch.analysis.workloads import (
     TokenPrices,
@@ -53,6 +52,7 @@ from pricewatch.analysis.workloads import (
     workload_cost,
     workload_prices_at,
 )
+from pricewatch.errors import DataError, ImpossibleWorkloadError, MissingPriceError
 
 __all__ = [
     "DEFAULT_TOLERANCE",

@@ -33,7 +33,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pricewatch.analysis.errors import MissingPriceError, UnknownPeerGroupError
 from pricewatch.analysis.prices import (
     ModelFacts,
     PriceIndex,
@@ -44,6 +43,7 @@ from pricewatch.analysis.prices import (
     retail_price,
 )
 from pricewatch.analysis.workloads import DEFAULT_BLEND_WEIGHTS, blended_price, describe_point
+from pricewatch.errors import MissingPriceError, UnknownPeerGroupError
 
 __all__ = [
     "RATIO_FIELDS",

@@ -28,28 +28,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Union, get_args, get_origin
 
-__all__ = ["DataError", "Record", "record", "spec"]
+from pricewatch.errors import DataError, Loc
 
-Loc = tuple[str | int, ...]
+__all__ = ["Record", "record", "spec"]
+
 
 record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 """The decorator of every record class."""
-
-
-class DataError(ValueError):
-    """One or more problems with the data of a record, each with its place (field names, indexes)."""
-
-    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{_place(loc)}: {message}" for loc, message in errors))
-
-    def at(self, *loc: str | int) -> DataError:
-        """The same problems, placed under ``loc``."""
-        return DataError([((*loc, *inner), message) for inner, message in self.errors])
-
-
-def _place(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc) or "value"
 
 
 def spec(

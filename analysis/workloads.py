@@ -39,8 +39,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
 from pricewatch.analysis.prices import PriceIndex, PricePoint, as_time, offers_at, price_at
+from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
 
 __all__ = [
     "DEFAULT_BLEND_WEIGHTS",

@@ -35,11 +35,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from pricewatch.build import build_site
 from pricewatch.paths import default_catalog_path
 from pricewatch.scraper.catalog import load_catalog
 from pricewatch.scraper.records import PRICE_FIELDS
 from pricewatch.scraper.store import Observation, apply_observations, finish_run, open_database, start_run
+from pricewatch.site.build import build_site
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO / "docs" / "benchmarks.md"

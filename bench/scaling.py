@@ -42,10 +42,10 @@ from sqlite_utils import Database
 from pricewatch.analysis.prices import ModelFacts
 from pricewatch.analysis.ratios import PeerGroup, group_ratio_series
 from pricewatch.analysis.trends import cheapest_at_threshold
-from pricewatch.build import build_site
 from pricewatch.paths import default_catalog_path
 from pricewatch.scraper.catalog import load_catalog
 from pricewatch.scraper.loaders import load_price_points
+from pricewatch.site.build import build_site
 
 HERE = Path(__file__).resolve().parent
 SCORE = "bench_score"

@@ -26,7 +26,7 @@ from pricewatch.commands._common import (
     load_catalog,
     no_wait_option,
 )
-from pricewatch.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PricewatchError
+from pricewatch.errors import EXIT_FAILED, EXIT_OK, QueryError
 from pricewatch.output import render_rows
 
 
@@ -176,15 +176,6 @@ def query(sql: str, db_path: Path, fmt: str) -> None:
     columns = [d[0] for d in cursor.description or []]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     click.echo(render_rows(rows, columns, fmt), nl=False)
-
-
-class QueryError(PricewatchError):
-    """SQL that SQLite rejected (or that tried to write)."""
-
-    exit_code = EXIT_USAGE
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"query failed: {message}")
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

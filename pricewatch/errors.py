@@ -9,18 +9,39 @@ imports click.
         FetchError           wraps httpx.HTTPError; keeps url and status
         SourceLayoutError    the body no longer looks as parse() expects
         RecordInvalid        pydantic said no; carries the rendered errors
+      PriceCellError         a table cell that should hold a price and does not (also a ValueError)
       UnknownSourceError
       UnknownModelError
       StoreError
+        QueryError           SQL that SQLite rejected (or that tried to write)
       LockBusyError          another writer holds the lock and we were told not to wait
       ReplayError            a replay manifest we cannot use
+        NormaliseError       normalising would change what a body says
       ClaimError             a claim we cannot parse or check
+        UnparseableClaimError  a sentence in none of the forms `check` reads
       BuildError             the site could not be built (the previous one is left as it was)
+        SectionUnavailable   one section of the site cannot be shown yet; the page says why
       ConfigError            a configuration file or option we cannot use (schedule.toml, --source)
       RefreshCancelledError  a refresh stopped on request (the scheduler got SIGTERM); its run is abandoned
+      DataFileError          a shipped or user data file with problems, each naming its line
+        CuratedDataError     data/curated_prices.csv
+        FxDataError          data/fx_rates.csv
+      DataError              a record's data with problems, each with its place (also a ValueError)
+      GitError               a repository or path that git cannot read as asked
+      BackfillError          a backfill that cannot start
+      AnalysisError
+        ImpossibleWorkloadError   a usage profile that cannot happen (also a ValueError)
+        MissingPriceError         a price the computation needs is not known (also a LookupError)
+        UnknownPeerGroupError     a peer group id that data/peer_groups.toml does not declare
+
+This module is the only place an error class of pricewatch is defined (a test checks it), as
+httpx keeps its whole tree in ``httpx/_exceptions.py``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = [
     "EXIT_BUSY",
@@ -29,20 +50,35 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OTHER",
     "EXIT_USAGE",
+    "AnalysisError",
+    "BackfillError",
     "BuildError",
     "ClaimError",
     "ConfigError",
+    "CuratedDataError",
+    "DataError",
+    "DataFileError",
     "FetchError",
+    "FxDataError",
+    "GitError",
+    "ImpossibleWorkloadError",
     "LockBusyError",
+    "MissingPriceError",
+    "NormaliseError",
+    "PriceCellError",
     "PricewatchError",
+    "QueryError",
     "RecordInvalid",
     "RefreshCancelledError",
     "ReplayError",
+    "SectionUnavailable",
     "SourceError",
     "SourceLayoutError",
     "StoreError",
     "UnknownModelError",
+    "UnknownPeerGroupError",
     "UnknownSourceError",
+    "UnparseableClaimError",
 ]
 
 # One exit-code table for every command (README and each --help).
@@ -160,6 +196,14 @@ class BuildError(PricewatchError):
     """The site could not be built; the message says why, and the previous site is left as it was."""
 
 
+class SectionUnavailable(BuildError):
+    """A section of the site cannot be shown yet; the message says why (e.g. its data file is not there)."""
+
+
+class PriceCellError(PricewatchError, ValueError):
+    """A cell that should hold a price but holds something we cannot read as one."""
+
+
 class ConfigError(PricewatchError):
     """A configuration file or option that cannot be used; the message names the file and the entry."""
 
@@ -175,3 +219,107 @@ class RefreshCancelledError(PricewatchError):
         self, message: str = "the refresh was stopped before it finished; its run is abandoned"
     ) -> None:
         super().__init__(message)
+
+
+class QueryError(StoreError):
+    """SQL that SQLite rejected (or that tried to write)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"query failed: {message}")
+
+
+class NormaliseError(ReplayError):
+    """Normalising would have changed what a body says; nothing was written."""
+
+
+class UnparseableClaimError(ClaimError):
+    """A sentence in none of the forms ``check`` understands; the message lists them."""
+
+    def __init__(self, text: str, forms: Sequence[str]) -> None:
+        listed = "\n".join(f"  {form}" for form in forms)
+        super().__init__(f"cannot read a claim in {text!r}; the forms understood are:\n{listed}")
+        self.text = text
+
+
+class DataFileError(PricewatchError):
+    """A data file that cannot be loaded as it is: each problem names its line (ten shown)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        shown = "; ".join(problems[:10])
+        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        super().__init__(f"{path}: {shown}{more}")
+        self.problems = list(problems)
+
+
+class CuratedDataError(DataFileError):
+    """The curated prices file cannot be loaded as it is."""
+
+
+class FxDataError(DataFileError):
+    """The reference rates file cannot be loaded as it is."""
+
+
+Loc = tuple[str | int, ...]
+
+
+class DataError(PricewatchError, ValueError):
+    """One or more problems with the data of a record, each with its place (field names, indexes)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{_place(loc)}: {message}" for loc, message in errors))
+
+    def at(self, *loc: str | int) -> DataError:
+        """The same problems, placed under ``loc``."""
+        return DataError([((*loc, *inner), message) for inner, message in self.errors])
+
+
+def _place(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc) or "value"
+
+
+class GitError(PricewatchError):
+    """A repository or path that git cannot read as asked."""
+
+    exit_code = EXIT_USAGE
+
+
+class BackfillError(PricewatchError):
+    """A backfill that cannot start: no such file in the repository, an unknown source..."""
+
+    exit_code = EXIT_USAGE
+
+
+class AnalysisError(PricewatchError):
+    """Base of the analysis errors; each message is a sentence a user can act on."""
+
+
+class ImpossibleWorkloadError(AnalysisError, ValueError):
+    """A workload profile that cannot happen, e.g. more cache reads than input tokens."""
+
+    exit_code = EXIT_USAGE
+
+
+class MissingPriceError(AnalysisError, LookupError):
+    """A price the computation needs is not known (names the model, provider, field and time)."""
+
+
+class UnknownPeerGroupError(AnalysisError, KeyError):
+    """A peer group id that is not declared; lists the known ones."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, group_id: str, known: list[str] | None = None) -> None:
+        hint = f" (known: {', '.join(known)})" if known else ""
+        super().__init__(f"Unknown peer group: {group_id}{hint}")
+        self.group_id = group_id
+
+    def __str__(self) -> str:
+        # KeyError's str() would quote the message; read it as a sentence instead.
+        return str(self.args[0])

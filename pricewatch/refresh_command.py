@@ -205,7 +205,7 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     lines.append(f'Database: {db_path} (try: pricewatch query "select * from current_prices limit 10")')
     # (c) the static site, from everything above.
     if site_dir is not None:
-        from pricewatch.build import build_site
+        from pricewatch.site.build import build_site
 
         report = build_site(db_path, site_dir, catalog=catalog)
         lines.extend(report.lines())

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pricewatch.errors import EXIT_USAGE, PricewatchError, RecordInvalid, SourceLayoutError
+from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, SourceLayoutError
 from pricewatch.scraper import gitlog
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.parsing import Parsed
@@ -54,7 +54,6 @@ from pricewatch.scraper.store import (
 __all__ = [
     "BATCH_COMMITS",
     "KINDS",
-    "BackfillError",
     "BackfillSummary",
     "BackfillTarget",
     "backfill",
@@ -89,12 +88,6 @@ OPENROUTER_FIELDS = (
     "pricing",
     "links",
 )
-
-
-class BackfillError(PricewatchError):
-    """A backfill that cannot start: no such file in the repository, an unknown source..."""
-
-    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from sqlite_utils import Database
 
-from pricewatch.errors import EXIT_USAGE, PricewatchError
+from pricewatch.errors import CuratedDataError
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, PRICE_FIELDS, Tier, render_validation_error
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR
@@ -39,7 +39,6 @@ from pricewatch.scraper.store import (
 
 __all__ = [
     "COLUMNS",
-    "CuratedDataError",
     "CuratedLoad",
     "CuratedRow",
     "LargeMove",
@@ -83,18 +82,6 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PRICE_RE = re.compile(r"^\d+(\.\d+)?$")
 
 PriceText = Decimal | None
-
-
-class CuratedDataError(PricewatchError):
-    """The curated file cannot be loaded as it is: each problem names its line."""
-
-    exit_code = EXIT_USAGE
-
-    def __init__(self, path: Path, problems: Sequence[str]) -> None:
-        shown = "; ".join(problems[:10])
-        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
-        super().__init__(f"{path}: {shown}{more}")
-        self.problems = list(problems)
 
 
 class CuratedRow(BaseModel, frozen=True, extra="forbid"):

@@ -23,26 +23,14 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlite_utils import Database
 
-from pricewatch.errors import EXIT_USAGE, PricewatchError
+from pricewatch.errors import FxDataError
 from pricewatch.money import decimal_to_text
 from pricewatch.scraper.records import render_validation_error
 
-__all__ = ["COLUMNS", "FxDataError", "FxRate", "load_fx_rates", "rate_on", "read_fx_rates", "to_usd"]
+__all__ = ["COLUMNS", "FxRate", "load_fx_rates", "rate_on", "read_fx_rates", "to_usd"]
 
 COLUMNS = ("date", "currency", "usd_per_unit", "source_url", "note", "confidence")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-class FxDataError(PricewatchError):
-    """The rates file cannot be loaded as it is: each problem names its line."""
-
-    exit_code = EXIT_USAGE
-
-    def __init__(self, path: Path, problems: Sequence[str]) -> None:
-        shown = "; ".join(problems[:10])
-        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
-        super().__init__(f"{path}: {shown}{more}")
-        self.problems = list(problems)
 
 
 class FxRate(BaseModel, frozen=True, extra="forbid"):

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pricewatch.errors import EXIT_USAGE, PricewatchError
+from pricewatch.errors import GitError
 
 __all__ = [
     "FileVersion",
-    "GitError",
     "iter_blobs",
     "list_files",
     "read_file",
@@ -31,12 +30,6 @@ __all__ = [
     "resolve_repository",
     "version_history",
 ]
-
-
-class GitError(PricewatchError):
-    """A repository or path that git cannot read as asked."""
-
-    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pricewatch.errors import ReplayError
+from pricewatch.errors import NormaliseError
 from pricewatch.scraper.replay import MANIFEST_NAME, load_replay
 
-__all__ = ["NormaliseError", "NormaliseReport", "normalise_body", "normalise_directory"]
+__all__ = ["NormaliseReport", "normalise_body", "normalise_directory"]
 
 # OpenRouter endpoints: per-endpoint health figures that change on every fetch.
 VOLATILE_ENDPOINT_KEYS = frozenset({"status"})
@@ -40,10 +40,6 @@ VOLATILE_ENDPOINT_PREFIXES = ("uptime_", "latency_", "throughput_")
 # Response headers a replay does not use and that change without the body changing.
 VOLATILE_HEADERS = frozenset({"etag", "last-modified"})
 ENTRY_KEY_ORDER = ("url", "method", "status", "headers", "body", "source")
-
-
-class NormaliseError(ReplayError):
-    """Normalising would have changed what a body says; nothing was written."""
 
 
 @dataclass

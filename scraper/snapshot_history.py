@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from pricewatch.scraper.gitlog import GitError, resolve_repository
+from pricewatch.errors import GitError
+from pricewatch.scraper.gitlog import resolve_repository
 from pricewatch.scraper.replay import MANIFEST_NAME
 
 __all__ = ["SnapshotCommit", "export_snapshot", "iter_snapshot_commits", "pin_recorded_at"]

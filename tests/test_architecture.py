@@ -38,7 +38,7 @@ def _violations(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     [
         ("analysis", ("httpx", "sqlite_utils", "sqlite3", "pricewatch.scraper", "pricewatch.cli", "jinja2")),
         ("scraper/sources", ("httpx", "sqlite_utils", "pricewatch.scraper.store", "pricewatch.scraper.http")),
-        ("scraper", ("pricewatch.cli", "click", "pricewatch.build")),
+        ("scraper", ("pricewatch.cli", "click", "pricewatch.site.build")),
     ],
     ids=["analysis-is-pure", "sources-are-pure", "scraper-below-cli"],
 )
@@ -52,4 +52,24 @@ def test_nothing_imports_the_cli():
         for path in (REPO_ROOT / folder).rglob("*.py"):
             if path.name != "cli.py" and "pricewatch.cli" in _imports(path):
                 offenders.append(str(path.relative_to(REPO_ROOT)))
+    assert offenders == []
+
+
+def test_every_error_class_is_defined_in_the_one_error_module():
+    """One error tree in one module (pricewatch/errors.py); private control-flow signals aside."""
+    control_flow = {"ExitWith"}  # leaves a command with a code after its output; not an error
+    offenders = []
+    for folder in ("pricewatch", "scraper", "analysis", "site"):
+        for path in sorted((REPO_ROOT / folder).rglob("*.py")):
+            if path == REPO_ROOT / "pricewatch" / "errors.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and not node.name.startswith("_")
+                    and node.name not in control_flow
+                ):
+                    bases = {getattr(base, "id", getattr(base, "attr", "")) for base in node.bases}
+                    if node.name.endswith(("Error", "Exception")) or bases & {"Exception", "ValueError"}:
+                        offenders.append(f"{path.relative_to(REPO_ROOT)}: {node.name}")
     assert offenders == []

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 from site_data import TRAVERSAL_ID, XSS_ID, hostile_db, observe, replay_db
 
-from pricewatch.build import MANIFEST_NAME, build_site, money
 from pricewatch.cli import cli
 from pricewatch.errors import BuildError
-from pricewatch.site_model import assign_slugs, slugify
+from pricewatch.site.build import MANIFEST_NAME, build_site, money
+from pricewatch.site.model import assign_slugs, slugify
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -322,7 +322,7 @@ def test_a_missing_analysis_module_makes_its_page_say_not_available_yet(hostile,
 
 
 def test_an_analysis_that_raises_does_not_stop_the_build(hostile, tmp_path, monkeypatch):
-    import pricewatch.site_sections as sections
+    import pricewatch.site.sections as sections
 
     def boom(data):
         raise RuntimeError("kaboom")
@@ -411,7 +411,7 @@ def test_build_without_a_database_is_one_line_error(tmp_path):
 
 
 def test_charts_are_deterministic_whatever_was_drawn_before():
-    from pricewatch.charts import ChartSpec, Series, render_svg
+    from pricewatch.site.charts import ChartSpec, Series, render_svg
 
     a = ChartSpec(
         title="A $5 model",
@@ -436,7 +436,7 @@ def test_charts_are_deterministic_whatever_was_drawn_before():
     "relative", ["../x.html", "models/../../x", "/etc/passwd", "models//x", "a\\b", "./x"]
 )
 def test_the_output_tree_refuses_unsafe_paths(tmp_path, relative):
-    from pricewatch.build import _Tree
+    from pricewatch.site.build import _Tree
 
     tree = _Tree(tmp_path / "new", None, {}, "salt")
     with pytest.raises(BuildError, match="not a safe path"):

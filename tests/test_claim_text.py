@@ -9,14 +9,13 @@ import pytest
 from pricewatch.analysis.claim_text import (
     FORMS,
     Names,
-    UnparseableClaimError,
     find_models,
     parse_claim,
     parse_money,
     parse_tokens,
 )
 from pricewatch.analysis.claims import Figure
-from pricewatch.errors import EXIT_USAGE, UnknownModelError
+from pricewatch.errors import EXIT_USAGE, UnknownModelError, UnparseableClaimError
 
 D = Decimal
 OPUS, FLASH, SONNET = "anthropic/claude-opus-4.6", "google/gemini-2.5-flash", "anthropic/claude-sonnet-4.6"

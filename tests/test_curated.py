@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from conftest import REPO_ROOT
 
 from pricewatch.cli import cli
+from pricewatch.errors import CuratedDataError
 from pricewatch.queries import price_history
-from pricewatch.scraper.curated import COLUMNS, CuratedDataError, load_curated, read_curated
+from pricewatch.scraper.curated import COLUMNS, load_curated, read_curated
 from pricewatch.scraper.store import Observation, apply_observations, open_database, sync_catalog
 
 CSV = REPO_ROOT / "data" / "curated_prices.csv"

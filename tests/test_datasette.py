@@ -84,7 +84,7 @@ def test_datasette_command_without_the_extra_is_one_line(tmp_path, monkeypatch):
     )
     result = CliRunner().invoke(cli, ["datasette", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 4
-    assert result.output == "Error: Datasette is not installed: pip install 'pricewatch[datasette]'\n"
+    assert result.output == "Error: Datasette is not installed: pip install 'pricewatch-llm[datasette]'\n"
 
 
 def _free_port() -> int:

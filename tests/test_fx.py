@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from conftest import REPO_ROOT
 
 from pricewatch.cli import cli
-from pricewatch.scraper.fx import FxDataError, load_fx_rates, rate_on, read_fx_rates, to_usd
+from pricewatch.errors import FxDataError
+from pricewatch.scraper.fx import load_fx_rates, rate_on, read_fx_rates, to_usd
 from pricewatch.scraper.records import PRICE_FIELDS
 from pricewatch.scraper.store import Observation, apply_observations, open_database
 

@@ -15,8 +15,9 @@ from conftest import REPO_ROOT
 from openrouter_bodies import LIST_URL, TRUE_PRICES, endpoints_url, models_body, one_host
 
 from pricewatch.cli import cli
+from pricewatch.errors import NormaliseError
 from pricewatch.scraper import normalise as normalise_module
-from pricewatch.scraper.normalise import NormaliseError, normalise_body, normalise_directory
+from pricewatch.scraper.normalise import normalise_body, normalise_directory
 from pricewatch.scraper.sources import openrouter
 from pricewatch.scraper.store import open_database
 

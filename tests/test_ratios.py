@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from pricewatch.analysis.errors import MissingPriceError, UnknownPeerGroupError
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import (
     PeerGroup,
@@ -19,6 +18,7 @@ from pricewatch.analysis.ratios import (
     pair_ratio_series,
     parse_peer_groups,
 )
+from pricewatch.errors import MissingPriceError, UnknownPeerGroupError
 
 D = Decimal
 CLOSED, OPEN_A, OPEN_B, OPEN_C = "anthropic/claude-x", "deepseek/open-a", "meta/open-b", "qwen/open-c"

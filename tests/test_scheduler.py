@@ -172,16 +172,16 @@ def test_a_cancelled_refresh_is_logged_as_abandoned():
 
 def test_site_rebuild_hook_skips_with_a_line_without_pricewatch_build(tmp_path, monkeypatch):
     lines: list[str] = []
-    monkeypatch.setitem(sys.modules, "pricewatch.build", None)  # import fails as if absent
+    monkeypatch.setitem(sys.modules, "pricewatch.site.build", None)  # import fails as if absent
     site_rebuild_hook(tmp_path / "db", tmp_path / "out", lines.append)()
-    assert lines == ["site rebuild skipped: pricewatch.build is not available"]
+    assert lines == ["site rebuild skipped: pricewatch.site.build is not available"]
 
 
 def test_site_rebuild_hook_calls_build_site_when_it_exists(tmp_path, monkeypatch):
     calls = []
-    fake = types.ModuleType("pricewatch.build")
+    fake = types.ModuleType("pricewatch.site.build")
     fake.build_site = lambda db_path, out_dir: calls.append((db_path, out_dir))
-    monkeypatch.setitem(sys.modules, "pricewatch.build", fake)
+    monkeypatch.setitem(sys.modules, "pricewatch.site.build", fake)
     lines: list[str] = []
     site_rebuild_hook(tmp_path / "db", tmp_path / "out", lines.append)()
     assert calls == [(tmp_path / "db", tmp_path / "out")]
@@ -211,7 +211,7 @@ def _wait_for_run(db_path, run, process, timeout=20):
 
 
 def test_once_refreshes_every_due_source_then_nothing_until_its_interval_passes(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pricewatch.build", None)  # the site build has its own tests
+    monkeypatch.setitem(sys.modules, "pricewatch.site.build", None)  # the site build has its own tests
     db = tmp_path / "pw.db"
     with OpenRouterServer(TRUE_PRICES) as server:
         monkeypatch.setenv("PRICEWATCH_OPENROUTER_BASE_URL", server.url)

@@ -68,7 +68,7 @@ def db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(db, tmp_path_factory) -> Path:
-    from pricewatch.build import build_site
+    from pricewatch.site.build import build_site
 
     out = tmp_path_factory.mktemp("browser-site") / "public"
     build_site(db, out, now=NOW, workers=2)

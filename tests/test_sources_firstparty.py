@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pricewatch.errors import SourceLayoutError
+from pricewatch.errors import PriceCellError, SourceLayoutError
 from pricewatch.scraper.records import PriceRecord
 from pricewatch.scraper.sources import _markdown, anthropic, google, openai
 
@@ -154,7 +154,7 @@ def test_parse_price_cell(cell: str, expected: Decimal | None) -> None:
     ],
 )
 def test_parse_price_cell_rejects(cell: str, message: str) -> None:
-    with pytest.raises(_markdown.PriceCellError, match=message):
+    with pytest.raises(PriceCellError, match=message):
         _markdown.parse_price_cell(cell)
 
 
@@ -295,7 +295,7 @@ def test_google_paid_cells(cell: str, expected: list) -> None:
     ],
 )
 def test_google_bad_paid_cells(cell: str, message: str) -> None:
-    with pytest.raises(_markdown.PriceCellError, match=message):
+    with pytest.raises(PriceCellError, match=message):
         google.parse_paid_cell(cell)
 
 

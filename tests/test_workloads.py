@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pricewatch.analysis.errors import ImpossibleWorkloadError, MissingPriceError
 from pricewatch.analysis.prices import PricePoint
 from pricewatch.analysis.workloads import (
     TokenPrices,
@@ -19,7 +18,7 @@ from pricewatch.analysis.workloads import (
     workload_cost,
     workload_prices_at,
 )
-from pricewatch.errors import PricewatchError
+from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError, PricewatchError
 
 D = Decimal
 # Claude Opus 4.6 list prices (Anthropic, 2026): $5 in, $25 out, $0.50 cache read, $6.25 5-minute write.

@@ -32,8 +32,8 @@ __all__ = ["cost", "register"]
 
 def _default_provider(inputs: Any, model: str, at: str) -> str:
     """The maker when it sells the model then; else an error naming the providers that do."""
-    from pricewatch.analysis.errors import MissingPriceError
     from pricewatch.analysis.prices import offers_at
+    from pricewatch.errors import MissingPriceError
 
     offers = offers_at(inputs.points, model, at)
     sellers = sorted({p.provider for p in offers if p.input is not None and p.output is not None})

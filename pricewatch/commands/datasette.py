@@ -15,7 +15,7 @@ from pricewatch.commands._common import EXIT_CODES_HELP, ExitWith, db_option, ha
 
 __all__ = ["metadata_for", "register"]
 
-INSTALL_HINT = "pip install 'pricewatch[datasette]'"
+INSTALL_HINT = "pip install 'pricewatch-llm[datasette]'"
 
 
 def metadata_for(db_path: Path, metadata_path: Path | None = None) -> dict:
@@ -51,7 +51,7 @@ def metadata_for(db_path: Path, metadata_path: Path | None = None) -> dict:
 def datasette(db_path: Path, host: str, port: int, metadata_path: Path | None) -> None:
     """Browse the database in Datasette, with table and column descriptions and canned queries.
 
-    Needs the optional extra: pip install 'pricewatch[datasette]'. Canned queries:
+    Needs the optional extra: pip install 'pricewatch-llm[datasette]'. Canned queries:
     price_history (?model=...), biggest_price_cuts_this_year, cheapest_open_weight_hosts.
     The database is opened read-only; the scheduler can keep writing meanwhile.
 

@@ -65,7 +65,7 @@ def build_schedules(config_path: Path | None, source_options: tuple[str, ...]):
 
 
 def site_rebuild_hook(db_path: Path, out_dir: Path, log: Callable[[str], None]) -> Callable[..., None]:
-    """A hook that rebuilds the static site with ``pricewatch.build.build_site`` when that module exists.
+    """A hook that rebuilds the static site with ``pricewatch.site.build.build_site`` when that module exists.
 
     Imported lazily at each call: without the site build installed, the hook logs a line and
     skips, so the scheduler works before (and without) the site.
@@ -73,15 +73,15 @@ def site_rebuild_hook(db_path: Path, out_dir: Path, log: Callable[[str], None]) 
 
     def rebuild(_result=None) -> None:
         try:
-            module = importlib.import_module("pricewatch.build")
+            module = importlib.import_module("pricewatch.site.build")
         except ModuleNotFoundError as error:
-            if error.name != "pricewatch.build":
+            if error.name != "pricewatch.site.build":
                 raise
-            log("site rebuild skipped: pricewatch.build is not available")
+            log("site rebuild skipped: pricewatch.site.build is not available")
             return
         build_site = getattr(module, "build_site", None)
         if build_site is None:
-            log("site rebuild skipped: pricewatch.build has no build_site(db_path, out_dir)")
+            log("site rebuild skipped: pricewatch.site.build has no build_site(db_path, out_dir)")
             return
         started = time.perf_counter()
         build_site(db_path, out_dir)
@@ -148,7 +148,7 @@ def schedule(
     hours) or --config, with jitter; missed runs are coalesced and a source never runs
     twice at once. Each refresh takes the writer lock (a manual refresh meanwhile waits,
     or exits 5 with --no-wait) and logs one line: source, status, changed, seconds. A
-    refresh that changed prices rebuilds the site when `pricewatch.build` is installed.
+    refresh that changed prices rebuilds the site when `pricewatch.site.build` is installed.
     SIGINT/SIGTERM stop it cleanly: a refresh still fetching is abandoned (its run marked
     so), one already storing finishes; a second signal stops at once.
 

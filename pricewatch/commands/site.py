@@ -60,8 +60,8 @@ def build(
         pricewatch build
         pricewatch build --out /var/www/prices --base-url https://prices.example.org/
     """
-    from pricewatch.build import build_site
     from pricewatch.commands._common import load_catalog
+    from pricewatch.site.build import build_site
 
     report = build_site(
         db_path,

@@ -16,10 +16,10 @@ from decimal import Decimal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from pricewatch.errors import PriceCellError
 from pricewatch.money import decimal_from_text
 
 __all__ = [
-    "PriceCellError",
     "Table",
     "cell_key",
     "decode_body",
@@ -48,10 +48,6 @@ _PER_MTOK_UNITS = frozenset({"mtok", "1m tokens", "1m", "m tokens", "million tok
 _FRONT_MATTER_RE = re.compile(r"\A---\r?\n.*?\r?\n---\r?\n", re.DOTALL)
 
 _md = MarkdownIt("commonmark").enable("table")
-
-
-class PriceCellError(ValueError):
-    """A cell that should hold a price but holds something we cannot read as one."""
 
 
 @dataclass(frozen=True)

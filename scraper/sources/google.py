@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pricewatch.errors import RecordInvalid, SourceLayoutError
+from pricewatch.errors import PriceCellError, RecordInvalid, SourceLayoutError
 from pricewatch.money import decimal_from_text
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, UnitPrice, make_record
 from pricewatch.scraper.sources._markdown import (
-    PriceCellError,
     Table,
     cell_key,
     decode_body,

@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pricewatch.errors import RecordInvalid, SourceLayoutError
+from pricewatch.errors import PriceCellError, RecordInvalid, SourceLayoutError
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, make_record
 from pricewatch.scraper.sources._markdown import (
-    PriceCellError,
     Table,
     cell_key,
     decode_body,

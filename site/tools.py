@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from pricewatch.analysis.prices import PRICE_FIELDS
-from pricewatch.site_model import SiteData, blended, price_texts, safe_url
+from pricewatch.site.model import SiteData, blended, price_texts, safe_url
 
 __all__ = ["POINT_COLUMNS", "tools_data"]
 

@@ -3,8 +3,8 @@
 ``build_site(db_path, out_dir)`` is the one entry point (the CLI's ``pricewatch build``
 and the scheduler after a refresh that changed prices both call it). It
 
-1. reads the store (read-only) and the catalog once (``pricewatch.site_model``);
-2. asks the analysis for ratios, trends and claims (``pricewatch.site_sections``); a piece
+1. reads the store (read-only) and the catalog once (``pricewatch.site.model``);
+2. asks the analysis for ratios, trends and claims (``pricewatch.site.sections``); a piece
    that is missing or fails makes its page say "not available yet" and the build goes on;
 3. renders every page, chart and feed into a temporary directory beside ``out_dir``, and
    swaps it in: the old directory is renamed aside, the new one renamed in, the old one
@@ -138,7 +138,7 @@ def show_datetime(text: str | None) -> str:
 
 def anchor(text: str) -> str:
     """An id-safe fragment."""
-    from pricewatch.site_model import slugify
+    from pricewatch.site.model import slugify
 
     return slugify(text)
 
@@ -284,17 +284,7 @@ def _salt(site_dir: Path, base_url: str | None) -> str:
     digest = hashlib.sha256(f"{BUILD_FORMAT}|{base_url}".encode())
     code_dir = Path(__file__).resolve().parent
     files = sorted((site_dir / "templates").rglob("*")) + sorted((site_dir / "static").rglob("*"))
-    files += [
-        code_dir / name
-        for name in (
-            "build.py",
-            "site_model.py",
-            "site_sections.py",
-            "site_tools.py",
-            "charts.py",
-            "feeds.py",
-        )
-    ]
+    files += sorted(code_dir.glob("*.py"))
     for path in files:
         if path.is_file():
             digest.update(path.name.encode())
@@ -406,7 +396,7 @@ def _build_locked(
 ) -> BuildReport:
     from pricewatch.paths import shipped_site_dir
     from pricewatch.scraper.store import open_database
-    from pricewatch.site_model import load_site_data
+    from pricewatch.site.model import load_site_data
 
     site_dir = shipped_site_dir()
     report = BuildReport(out_dir=out_dir)
@@ -452,8 +442,9 @@ def _render_everything(
     base_url: str | None,
     workers: int | None,
 ) -> None:
-    from pricewatch import charts, site_sections
-    from pricewatch.site_model import model_fingerprint
+    from pricewatch.site import charts
+    from pricewatch.site import sections as site_sections
+    from pricewatch.site.model import model_fingerprint
 
     env = _environment(site_dir / "templates")
     for source in sorted((site_dir / "static").rglob("*")):
@@ -519,7 +510,7 @@ def _render_pages(
     report: BuildReport,
     base_url: str | None,
 ) -> None:
-    from pricewatch.site_model import change_dict, change_log, model_summary
+    from pricewatch.site.model import change_dict, change_log, model_summary
 
     changes = change_log(data.points)
     change_dicts = [change_dict(c, data) for c in changes[: max(CHANGES_PAGE, SITE_FEED_ENTRIES)]]
@@ -594,8 +585,8 @@ def _feeds(
     fingerprints: dict[str, str],
     base_url: str | None,
 ) -> None:
-    from pricewatch.feeds import atom_feed
-    from pricewatch.site_model import change_dict
+    from pricewatch.site.feeds import atom_feed
+    from pricewatch.site.model import change_dict
 
     base = (base_url.rstrip("/") + "/") if base_url else None
 
@@ -695,7 +686,7 @@ def _price_change_rows(points: Iterable[Any]) -> list[dict[str, Any]]:
     database; this takes a tenth of that.)
     """
     from pricewatch.analysis.prices import PRICE_FIELDS
-    from pricewatch.site_model import price_texts
+    from pricewatch.site.model import price_texts
 
     by_offer: dict[tuple, list[Any]] = {}
     for p in points:

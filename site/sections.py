@@ -20,10 +20,11 @@ from decimal import Decimal
 from typing import Any
 
 from pricewatch.analysis.prices import PricePoint
-from pricewatch.charts import ChartSpec, Series
-from pricewatch.site_model import SiteData, blended, dec_text, offer_label, point_dict, safe_url, slugify
+from pricewatch.errors import SectionUnavailable
+from pricewatch.site.charts import ChartSpec, Series
+from pricewatch.site.model import SiteData, blended, dec_text, offer_label, point_dict, safe_url, slugify
 
-__all__ = ["TREND_DEFINITIONS", "SectionUnavailable", "analysis_sections", "model_page"]
+__all__ = ["TREND_DEFINITIONS", "analysis_sections", "model_page"]
 
 #: The deflation trends the site shows: (id, title, score name, reference model whose score is
 #: the threshold, price). DEFLATION_METHODS.md §8.1: "threshold S* = score of a named reference model".
@@ -45,10 +46,6 @@ MODEL_PERIODS = 400
 
 def _unavailable(what: str, reason: str) -> dict[str, Any]:
     return {"available": False, "reason": reason, "what": what, "charts": []}
-
-
-class SectionUnavailable(Exception):
-    """A section cannot be shown yet; the message says why (e.g. its data file is not there)."""
 
 
 def _guarded(what: str, module: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -717,7 +714,7 @@ def _claims(data: SiteData) -> dict[str, Any]:
 
 def _tools(data: SiteData) -> dict[str, Any]:
     """Data embedded in the claims page for the calculator and the claim box (plain JSON values)."""
-    from pricewatch.site_tools import tools_data
+    from pricewatch.site.tools import tools_data
 
     return {"data": tools_data(data)}
 
@@ -728,5 +725,5 @@ def analysis_sections(data: SiteData) -> dict[str, dict[str, Any]]:
         "ratios": _guarded("ratio analysis", "pricewatch.analysis.ratios", lambda: _ratios(data)),
         "trends": _guarded("trend analysis", "pricewatch.analysis.trends", lambda: _trends(data)),
         "claims": _guarded("claims registry check", "pricewatch.analysis.claims", lambda: _claims(data)),
-        "tools": _guarded("workload calculator and claim box", "pricewatch.site_tools", lambda: _tools(data)),
+        "tools": _guarded("workload calculator and claim box", "pricewatch.site.tools", lambda: _tools(data)),
     }
