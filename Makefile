@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/pricewatch demo
 
+# The static checks read the package through a link tree of its installed layout
+# (tools/linktree.py): the layer contracts (import-linter), then the type checker.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python tools/linktree.py --in-tree lint-imports --no-logo --no-cache $(CURDIR)/pyproject.toml
+	$(BIN)/python tools/linktree.py mypy -p pricewatch
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -25,4 +29,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) public data/pricewatch.db data/pricewatch.db-* data/pricewatch.db.lock
+	rm -rf $(VENV) build .mypy_cache public data/pricewatch.db data/pricewatch.db-* data/pricewatch.db.lock

@@ -35,13 +35,13 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price, offers_at
-from pricewatch.analysis.records import Record, record, spec
+from pricewatch.analysis.records import Record, kind_of, record, spec
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
 from pricewatch.analysis.workloads import (
     TokenPrices,
@@ -133,7 +133,7 @@ class Figure(Record):
     def text(self, unit: str = "") -> str:
         """The figure for people: "$5", "$4,200-$6,000", "50%+"."""
         if self.is_point:
-            return _fmt(self.low, unit)  # type: ignore[arg-type]
+            return _fmt(self.low, unit)
         if self.low is not None and self.high is not None:
             return f"{_fmt(self.low, unit)}-{_fmt(self.high, unit)}"
         if self.low is not None:
@@ -176,7 +176,7 @@ class PriceRef(Record):
 @record
 class _ClaimBase(Record):
     text: str = ""  # the words of the claim, for display
-    tolerance: Num = spec(DEFAULT_TOLERANCE, ge=0)  # relative tolerance (0.15 = +-15%)
+    tolerance: Num = spec(default=DEFAULT_TOLERANCE, ge=0)  # relative tolerance (0.15 = +-15%)
 
 
 @record
@@ -227,7 +227,7 @@ class RequestCostClaim(_OneModel):
     kind: Literal["request_cost"] = "request_cost"
     input_tokens: int = spec(ge=0)
     output_tokens: int = spec(ge=0)
-    cache_read_tokens: int = spec(0, ge=0)  # part of input_tokens
+    cache_read_tokens: int = spec(default=0, ge=0)  # part of input_tokens
     claimed: Figure  # USD
 
 
@@ -238,12 +238,12 @@ class WorkloadClaim(_OneModel):
     kind: Literal["workload"] = "workload"
     tokens_per_day: Figure | None = None  # visible tokens (input + output) per day
     tokens_per_month: Figure | None = None
-    input_share: Num = spec(Decimal("0.75"), ge=0, le=1)
-    cache_hit: Num = spec(Decimal(0), ge=0, le=1)
+    input_share: Num = spec(default=Decimal("0.75"), ge=0, le=1)
+    cache_hit: Num = spec(default=Decimal(0), ge=0, le=1)
     # "input": share of input tokens that are cache reads; "all": of all tokens
     cache_reading: Literal["input", "all"] = "input"
-    cache_write_share: Num = spec(Decimal(0), ge=0, le=1)
-    days_per_month: Num = spec(Decimal(30), gt=0)
+    cache_write_share: Num = spec(default=Decimal(0), ge=0, le=1)
+    days_per_month: Num = spec(default=Decimal(30), gt=0)
     per: Literal["month", "day"] = "month"
     claimed: Figure  # USD per month (or per day)
 
@@ -268,7 +268,7 @@ class TrendClaim(_ClaimBase):
     reference_model: str | None = None  # threshold = this model's score
     start: date | None = None
     end: date | None = None
-    years: Num | None = spec(None, gt=0)
+    years: Num | None = spec(default=None, gt=0)
 
 
 @record
@@ -311,7 +311,7 @@ Claim = (
     | UnverifiableClaim
 )
 _CLAIM_KINDS: dict[str, type[Record]] = {
-    next(f.default for f in fields(cls) if f.name == "kind"): cls  # type: ignore[misc]
+    kind_of(cls): cls
     for cls in (
         PriceClaim,
         RatioClaim,
@@ -334,7 +334,7 @@ def parse_claim_data(data: Mapping[str, Any]) -> Claim:
     if cls is None:
         expected = ", ".join(repr(k) for k in _CLAIM_KINDS)
         raise DataError([(("kind",), f"Input should be one of {expected}")])
-    return cls.from_dict(data)  # type: ignore[no-any-return]
+    return cls.from_dict(data)
 
 
 # ----------------------------------------------------------------------------- verdicts
@@ -632,11 +632,11 @@ def _price_value(
     name = _name(facts, sheet.prices.model)
     if which == "blended":
         value = blended_price(s.input, s.output)
-        if value is None:
+        if value is None or s.input is None or s.output is None:  # None together; the check narrows
             raise _Missing(f"no input and output price for {name} {sheet.where}")
         work.step(
             f"{label}: {name} blended price {sheet.where}",
-            f"(3 x ${_exact(s.input)} input + 1 x ${_exact(s.output)} output) / 4",  # type: ignore[arg-type]
+            f"(3 x ${_exact(s.input)} input + 1 x ${_exact(s.output)} output) / 4",
             _fmt(value, "$") + " per million tokens",
         )
         return value
@@ -1182,13 +1182,13 @@ _ALL_ORDER = {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3}  # the worst 
 _ANY_ORDER = {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3}  # the best reading decides
 
 
-def combine_verdicts(verdicts: Sequence[str], how: Literal["all", "any"] = "all") -> VerdictName:
+def combine_verdicts(verdicts: Sequence[VerdictName], how: Literal["all", "any"] = "all") -> VerdictName:
     """One verdict for several: "all" parts must hold (the worst decides: off, stale,
     cannot_check, holds); "any" of several readings may hold (the best decides)."""
     if not verdicts:
         return "cannot_check"
     order = _ALL_ORDER if how == "all" else _ANY_ORDER
-    return min(verdicts, key=lambda v: order[v])  # type: ignore[return-value]
+    return min(verdicts, key=lambda v: order[v])
 
 
 @record

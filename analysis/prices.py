@@ -233,6 +233,12 @@ def retail_price(
     return None
 
 
+def _blend_order(point: PricePoint) -> tuple[Decimal, str, str]:
+    """The 3:1 blended price, then provider and variant: the cheapest offer first."""
+    assert point.input is not None and point.output is not None  # market_price keeps priced offers only
+    return (point.input * 3 + point.output, point.provider, point.variant)
+
+
 def market_price(
     points: Iterable[PricePoint],
     model: str,
@@ -263,10 +269,10 @@ def market_price(
     if statistic == "median":
 
         def med(field: str) -> Decimal | None:
-            values = [p.value(field) for p in candidates if p.value(field) is not None]
+            values = [v for p in candidates if (v := p.value(field)) is not None]
             return statistics.median(values) if values else None
 
         return MarketPrice(model, "median", med("input"), med("output"), med("cache_read"), tuple(candidates))
     # cheapest (or the named host): the offer with the lowest 3:1 blended price
-    best = min(candidates, key=lambda p: (p.input * 3 + p.output, p.provider, p.variant))  # type: ignore[operator]
+    best = min(candidates, key=_blend_order)
     return MarketPrice(model, statistic, best.input, best.output, best.cache_read, (best,))

@@ -374,7 +374,7 @@ def _aggregate(prices: Sequence[ModelPrice], group_statistic: str, label: str, a
     values: dict[str, Decimal | None] = {}
     notes = []
     for name in RATIO_FIELDS:
-        found = [(p.value(name), p.model) for p in prices if p.value(name) is not None]
+        found = [(v, p.model) for p in prices if (v := p.value(name)) is not None]
         if not found:
             values[name] = None
             continue

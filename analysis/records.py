@@ -30,26 +30,39 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pricewatch.errors import DataError, Loc
 
-__all__ = ["Record", "record", "spec"]
+__all__ = ["Record", "kind_of", "record", "spec"]
 
 
-record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-"""The decorator of every record class."""
+_T = typing.TypeVar("_T")
 
 
 def spec(
-    default: Any = dataclasses.MISSING, *, factory: Callable[[], Any] | None = None, **limits: Any
+    *, default: Any = dataclasses.MISSING, factory: Callable[[], Any] | None = None, **limits: Any
 ) -> Any:
-    """A field with limits: ge, gt, le (numbers), pattern (text), min_length (lists)."""
+    """A field with limits: ge, gt, le (numbers), pattern (text), min_length (lists).
+
+    ``default`` is keyword-only: type checkers read a field's default from that keyword alone.
+    """
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=limits)
     return dataclasses.field(default=default, metadata=limits)
+
+
+# Written out, not held in a variable (``record = dataclasses.dataclass(...)``): type checkers
+# see the constructors of the decorated classes only through a decorated function.
+@typing.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(spec,))
+def record(cls: type[_T]) -> type[_T]:
+    """The decorator of every record class: a frozen, slotted, keyword-only dataclass."""
+    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 class Record:
     """Base of the record classes: conversion and checks on construction, and the JSON form."""
 
     __slots__ = ()
+    if typing.TYPE_CHECKING:
+        # What the record decorator adds; declared so dataclasses.fields/replace accept records.
+        __dataclass_fields__: typing.ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def __post_init__(self) -> None:
         errors: list[tuple[Loc, str]] = []
@@ -301,7 +314,9 @@ def _list(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
             out.append(new)
         if errors:
             raise DataError(errors)
-        return out if changed else value
+        if isinstance(value, list) and not changed:
+            return value
+        return out
 
     return convert
 
@@ -319,14 +334,21 @@ def _nested(cls: type[Record]) -> Callable[[Any], Any]:
     return convert
 
 
+def kind_of(cls: type[Record]) -> str:
+    """The tag of a record class in a tagged union: the default of its ``kind`` field."""
+    kind = next(f.default for f in dataclasses.fields(cls) if f.name == "kind")
+    if not isinstance(kind, str):  # pragma: no cover - a programming error
+        raise TypeError(f"{cls.__name__}.kind needs a text default, not {kind!r}")
+    return kind
+
+
 def _tagged(classes: tuple[Any, ...]) -> Callable[[Any], Any]:
     """A union of records told apart by their ``kind`` (the default of that field)."""
     tags: dict[str, type[Record]] = {}
     for cls in classes:
         if not (isinstance(cls, type) and issubclass(cls, Record)):  # pragma: no cover - a programming error
             raise TypeError(f"a union of records only, not {cls!r}")
-        kind = next(f.default for f in dataclasses.fields(cls) if f.name == "kind")
-        tags[kind] = cls
+        tags[kind_of(cls)] = cls
     expected = ", ".join(repr(t) for t in tags)
 
     def convert(value: Any) -> Any:

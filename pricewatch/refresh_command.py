@@ -7,9 +7,13 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pricewatch.paths import shipped_data_dir
 from pricewatch.scraper.catalog import Catalog
+
+if TYPE_CHECKING:
+    from pricewatch.scraper.refresh import SourceOutcome
 
 __all__ = ["run_demo", "run_record", "run_refresh"]
 
@@ -28,7 +32,7 @@ def run_refresh(
     transport=None,
     settings=None,
     cancel: threading.Event | None = None,
-):
+) -> list[SourceOutcome]:
     """Refresh the named sources (all when empty) under the writer lock; returns their outcomes.
 
     ``cancel`` (the scheduler's stop event) stops the refresh once set: a wait for the lock

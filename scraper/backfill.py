@@ -326,7 +326,7 @@ class _Backfill:
         self.entries: dict[str, tuple[Any, _Parsed]] = {}  # name -> its latest entry, parsed
         # Templates are interned by (offer, values): consecutive versions share most of them,
         # so keeping every blob's observations costs a list of references per blob.
-        self.interned: dict[tuple, Observation] = {}
+        self.interned: dict[tuple, tuple[tuple, tuple, Observation]] = {}
         self.last_values: dict[tuple, tuple] = {}
         self.pending: dict[tuple, tuple[Observation, str]] = {}  # last unchanged sighting, not yet sent
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)

@@ -183,7 +183,7 @@ def read_curated(path: Path, catalog: Catalog) -> list[CuratedRow]:
                 problems.append(f"line {line}: expected {len(COLUMNS)} fields")
                 continue
             try:
-                row = CuratedRow(line=line, **raw)
+                row = CuratedRow.model_validate({"line": line, **raw})
             except ValidationError as error:
                 problems.extend(f"line {line}: {message}" for message in render_validation_error(error))
                 continue
@@ -347,7 +347,7 @@ def _write_sources(db: Database, rows: Sequence[CuratedRow]) -> None:
         (r["model_id"], r["provider_id"], r["tier"], r["min_prompt_tokens"], r["variant"]): r["id"]
         for r in db.query("SELECT id, model_id, provider_id, tier, min_prompt_tokens, variant FROM offers")
     }
-    db["curated_sources"].upsert_all(
+    db.table("curated_sources").upsert_all(
         (
             {
                 "offer_id": offer_ids[row.offer_key],

@@ -80,7 +80,7 @@ def read_fx_rates(path: Path) -> list[FxRate]:
                 problems.append(f"line {line}: expected {len(COLUMNS)} fields")
                 continue
             try:
-                rate = FxRate(**raw)
+                rate = FxRate.model_validate(raw)
             except ValidationError as error:
                 problems.extend(f"line {line}: {message}" for message in render_validation_error(error))
                 continue
@@ -117,7 +117,7 @@ def load_fx_rates(db: Database, rates: Sequence[FxRate]) -> int:
         return 0
     with db.atomic():
         db.execute("DELETE FROM fx_rates")
-        db["fx_rates"].insert_all(wanted)
+        db.table("fx_rates").insert_all(wanted)
     return len(wanted)
 
 

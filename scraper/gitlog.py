@@ -119,15 +119,16 @@ def iter_blobs(repo: Path, blobs: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         stderr=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
+    stdin = process.stdin
 
     def feed() -> None:
         # A thread writes the requests while we read: a full pipe would otherwise deadlock.
         try:
-            process.stdin.write("".join(f"{sha}\n" for sha in wanted).encode())
+            stdin.write("".join(f"{sha}\n" for sha in wanted).encode())
         except BrokenPipeError:
             pass
         finally:
-            process.stdin.close()
+            stdin.close()
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()

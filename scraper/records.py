@@ -119,7 +119,7 @@ def render_validation_error(error: ValidationError) -> list[str]:
 def make_record(**fields: object) -> PriceRecord:
     """Build a PriceRecord, turning pydantic's ValidationError into RecordInvalid."""
     try:
-        return PriceRecord(**fields)  # type: ignore[arg-type]
+        return PriceRecord.model_validate(fields)
     except ValidationError as error:
         model = fields.get("model")
         lines = render_validation_error(error)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType
+from typing import Any
 from urllib.parse import urljoin
 
 from sqlite_utils import Database
@@ -210,7 +211,7 @@ def guard_jumps(
 
 
 def _quarantine(db: Database, run_id: int, source: str, held: list[tuple[Observation, str]]) -> None:
-    db["quarantine"].insert_all(
+    db.table("quarantine").insert_all(
         {
             "run_id": run_id,
             "source": source,
@@ -242,14 +243,14 @@ def _accept_quarantine(db: Database, source: str, run_id: int, origin: str, deci
 
 def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catalog, source: str) -> None:
     """Store what the source says about models: unmapped ones under their own name, metadata for all."""
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for record in records:
         catalog_id = catalog.resolve_model(record.model)
         info = record.info
         if info is None and catalog_id is not None:
             continue
         model_id = catalog_id or record.model
-        row = {"id": model_id}
+        row: dict[str, Any] = {"id": model_id}
         if catalog_id is None:
             row.update(
                 {
@@ -276,21 +277,21 @@ def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catal
     }
     new_rows = [r for r in rows.values() if r["id"] not in existing]
     if new_rows:
-        db["models"].insert_all(new_rows, pk="id", alter=False)
+        db.table("models").insert_all(new_rows, pk="id", alter=False)
     for row in rows.values():
         stored = existing.get(row["id"])
         if stored is None:
             continue
         update = {k: row[k] for k in columns if row.get(k) is not None and row[k] != stored[k]}
         if update:
-            db["models"].update(row["id"], update)
+            db.table("models").update(row["id"], update)
 
 
 def _providers(db: Database, observations: Sequence[Observation], source: str) -> None:
     existing = {r["id"] for r in db.query("SELECT id FROM providers")}
     new = sorted({o.provider_id for o in observations} - existing)
     if new:
-        db["providers"].insert_all(
+        db.table("providers").insert_all(
             ({"id": p, "name": p, "kind": "host", "catalogued": 0, "first_source": source} for p in new),
             pk="id",
         )

@@ -296,7 +296,7 @@ def _restore_delisting(db: Database, event: _Delisting) -> None:
     if event.relisted_at is not None and (span["valid_to"] is None or event.relisted_at < span["valid_to"]):
         tail = {k: v for k, v in span.items() if k != "id"}
         tail.update(valid_from=max(event.relisted_at, event.at))
-        db[event.table].insert(tail)
+        db.table(event.table).insert(tail)
 
 
 def _batches(readings: Sequence[_Reading]) -> list[tuple[tuple[str, int], list[Observation]]]:

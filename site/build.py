@@ -732,7 +732,7 @@ def _csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
 
 
 def _size(path: Path) -> str:
-    size = path.stat().st_size
+    size: float = path.stat().st_size
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"

@@ -14,26 +14,31 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PricePoint
 from pricewatch.errors import SectionUnavailable
 from pricewatch.site.charts import ChartSpec, Series
 from pricewatch.site.model import SiteData, blended, dec_text, offer_label, point_dict, safe_url, slugify
 
+if TYPE_CHECKING:  # the analysis modules themselves are imported lazily, one section at a time
+    from pricewatch.analysis.prices import Statistic
+    from pricewatch.analysis.ratios import GroupStatistic
+    from pricewatch.analysis.trends import PriceField
+
 __all__ = ["TREND_DEFINITIONS", "analysis_sections", "model_page"]
 
 #: The deflation trends the site shows: (id, title, score name, reference model whose score is
 #: the threshold, price). DEFLATION_METHODS.md §8.1: "threshold S* = score of a named reference model".
-TREND_DEFINITIONS: tuple[tuple[str, str, str, str, str], ...] = (
+TREND_DEFINITIONS: tuple[tuple[str, str, str, str, PriceField], ...] = (
     ("gpt-4-level", "GPT-4 level", "lmarena_text_score", "openai/gpt-4", "blended"),
     ("gpt-4o-level", "GPT-4o level", "lmarena_text_score", "openai/gpt-4o", "blended"),
 )
 #: The frontier trend: (id, title, score name, price).
-FRONTIER_DEFINITION = (
+FRONTIER_DEFINITION: tuple[str, str, str, PriceField] = (
     "frontier-lmarena",
     "The frontier (highest LMArena text score)",
     "lmarena_text_score",
@@ -326,8 +331,9 @@ def _ratios(data: SiteData) -> dict[str, Any]:
     from pricewatch.scraper.loaders import load_peer_groups
 
     groups = load_peer_groups()
-    statistic, group_statistic = "cheapest", "median"
-    items = []
+    statistic: Statistic = "cheapest"
+    group_statistic: GroupStatistic = "median"
+    items: list[dict[str, Any]] = []
     charts = []
     standard = _standard_points(data)
     for group in groups.values():
@@ -428,7 +434,7 @@ def _ratios(data: SiteData) -> dict[str, Any]:
     }
 
 
-def _ratio_chart(title: str, trends: list[tuple[str, Any]], end: str) -> ChartSpec:
+def _ratio_chart(title: str, trends: Sequence[tuple[str, Any]], end: str) -> ChartSpec:
     series = []
     described = []
     for color, (field, trend) in enumerate(trends):
@@ -545,7 +551,7 @@ def _trend_chart(
 def _trends(data: SiteData) -> dict[str, Any]:
     from pricewatch.analysis.trends import cheapest_at_threshold, frontier_trend
 
-    items = []
+    items: list[dict[str, Any]] = []
     charts = []
     standard = _standard_points(data)
     for trend_id, title, score, reference, price in TREND_DEFINITIONS:
@@ -674,7 +680,7 @@ def _claims(data: SiteData) -> dict[str, Any]:
     entries = parse_registry(tomllib.loads(path.read_text(encoding="utf-8")))
     results = check_registry(entries, data.points, data.facts, data.now_text)
     by_id = {e.id: e for e in entries}
-    items = []
+    items: list[dict[str, Any]] = []
     for result in results:
         entry = by_id[result.id]
         items.append(

@@ -59,7 +59,7 @@ def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
     catalog = load_catalog(catalog_path)
     db = open_readonly(db_path)
     try:
-        points = load_price_points(db)
+        points = load_price_points(db)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
     finally:
         db.conn.close()
     return AnalysisInputs(points=points, facts=load_model_facts(catalog), catalog=catalog)

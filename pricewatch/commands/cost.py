@@ -6,7 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,9 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+
+if TYPE_CHECKING:  # the analysis modules are imported when the command runs
+    from pricewatch.analysis.workloads import CacheReading, CacheTTL
 
 __all__ = ["cost", "register"]
 
@@ -125,9 +128,9 @@ def cost(
     tokens_per_month: Decimal | None,
     input_share: Decimal,
     cache_hit: Decimal,
-    cache_reading: str,
+    cache_reading: CacheReading,  # a click.Choice of exactly these
     cache_write: Decimal,
-    cache_write_ttl: str,
+    cache_write_ttl: CacheTTL,  # a click.Choice of exactly these
     long_context_share: Decimal,
     batch_share: Decimal,
     reasoning_per_output: Decimal,
@@ -163,9 +166,9 @@ def cost(
         tokens_per_month=tokens_per_month,
         input_share=input_share,
         cache_hit=cache_hit,
-        cache_reading=cache_reading,  # type: ignore[arg-type]
+        cache_reading=cache_reading,
         cache_write_share=cache_write,
-        cache_write_ttl=cache_write_ttl,  # type: ignore[arg-type]
+        cache_write_ttl=cache_write_ttl,
         long_context_share=long_context_share,
         batch_share=batch_share,
         reasoning_per_output=reasoning_per_output,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,10 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+
+if TYPE_CHECKING:  # the analysis modules are imported when the command runs
+    from pricewatch.analysis.ratios import GroupStatistic
+    from pricewatch.analysis.trends import PriceField
 
 __all__ = ["ratios", "register"]
 
@@ -150,10 +154,10 @@ def ratios(
     pair: tuple[str, str] | None,
     as_of: date | None,
     statistic: str,
-    group_statistic: str,
+    group_statistic: GroupStatistic,  # a click.Choice of exactly these
     unquantized_only: bool,
     start: date | None,
-    price: str,
+    price: PriceField,
     groups_file: Path | None,
     db_path: Path,
     catalog_path: Path | None,
@@ -206,7 +210,7 @@ def ratios(
     chosen = [get_peer_group(groups, g) for g in group_ids] if group_ids else list(groups.values())
     results = []
     for group in chosen:
-        result = group_ratio(
+        group_result = group_ratio(
             inputs.points, inputs.facts, group, at, group_statistic=group_statistic, **options
         )
         trend = (
@@ -223,7 +227,7 @@ def ratios(
             if start is not None
             else None
         )
-        results.append((result, trend))
+        results.append((group_result, trend))
 
     if fmt == "json":
         payload = [{**r.as_dict(), "trend": t.as_dict() if t else None} for r, t in results]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,11 @@ from pricewatch.commands._common import (
 )
 from pricewatch.errors import EXIT_FAILED
 
+if TYPE_CHECKING:
+    from pricewatch.scraper.catalog import Catalog
+    from pricewatch.scraper.refresh import SourceOutcome
+    from pricewatch.scraper.snapshot_history import SnapshotCommit
+
 __all__ = ["register", "run_rebuild"]
 
 DEFAULT_PATH = "snapshots/latest"
@@ -29,10 +35,10 @@ def run_rebuild(
     path: str,
     *,
     db_path: Path,
-    catalog,
-    on_commit: Callable[[object, list], None] | None = None,
+    catalog: Catalog,
+    on_commit: Callable[[SnapshotCommit, list[SourceOutcome]], None] | None = None,
     on_wait: Callable[[Path], None] | None = None,
-) -> list[tuple[object, list]]:
+) -> list[tuple[SnapshotCommit, list[SourceOutcome]]]:
     """Replay every commit's copy of ``path`` in ``repo``, oldest first, observed at its commit time.
 
     Returns (commit, outcomes) per replayed commit; commits where the directory has no
@@ -86,9 +92,9 @@ def rebuild(repo: Path, snapshot_path: str, db_path: Path, catalog_path: Path | 
         git clone https://github.com/OWNER/pricewatch-data scraped
         pricewatch rebuild scraped --path snapshots/latest --db rebuilt.db
     """
-    failed = []
+    failed: list[SourceOutcome] = []
 
-    def report(commit, outcomes) -> None:
+    def report(commit: SnapshotCommit, outcomes: list[SourceOutcome]) -> None:
         stamp = commit.committed_at.astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
         summary = ", ".join(f"{o.source} {o.status} ({o.changed} changed)" for o in outcomes)
         click.echo(f"{commit.commit[:10]} {stamp} {summary}")

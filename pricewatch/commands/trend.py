@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+
+if TYPE_CHECKING:  # the analysis modules are imported when the command runs
+    from pricewatch.analysis.trends import FrontierTrend, ThresholdTrend
 
 __all__ = ["register", "trend"]
 
@@ -238,6 +241,7 @@ def trend(
         "unquantized_only": unquantized_only,
         "exclude_models": excluded,
     }
+    result: FrontierTrend | ThresholdTrend
     if frontier:
         result = frontier_trend(inputs.points, inputs.facts, score, end, **common)
         title = f"Frontier {price} price (the highest {score} with a price), {result.start[:10]} to {result.end[:10]}"

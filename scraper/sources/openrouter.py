@@ -147,7 +147,7 @@ def _parse_list(url: str, doc: Any) -> Parsed:
 def _parse_endpoints(url: str, doc: Any) -> Parsed:
     data = doc.get("data") if isinstance(doc, dict) else None
     endpoints = data.get("endpoints") if isinstance(data, dict) else None
-    if not isinstance(endpoints, list) or not _text(data.get("id")):
+    if not isinstance(data, dict) or not isinstance(endpoints, list) or not _text(data.get("id")):
         raise SourceLayoutError("no `data.id` and `data.endpoints` list in endpoints response", url=url)
     model_id = _text(data["id"])
     name, tier = _split_tier(model_id)
