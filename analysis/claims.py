@@ -33,6 +33,7 @@ whether the claim is higher than the data (``overstated``) or lower (``understat
 from __future__ import annotations
 
 import ast
+import dataclasses
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -74,6 +75,7 @@ __all__ = [
     "RequestCostClaim",
     "Step",
     "TrendClaim",
+    "TrendMeasure",
     "UnverifiableClaim",
     "Verdict",
     "WorkloadClaim",
@@ -82,6 +84,8 @@ __all__ = [
     "evaluate",
     "evaluate_entry",
     "explain",
+    "judge_trend",
+    "measure_trend",
     "parse_claim_data",
     "parse_registry",
 ]
@@ -970,7 +974,61 @@ def _trend_point_prices(role: str, point: TrendPoint, facts: Mapping[str, ModelF
     return _used(role, sheet, facts)
 
 
-def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
+@dataclass
+class TrendMeasure:
+    """What a trend claim is judged against, measured before its claimed figure is known.
+
+    A measure depends on the claim's definition (form, price, score, threshold, window),
+    never on the figure it claims, so the site measures its default definitions once at
+    build time and the claim box judges any figure against them (``judge_trend``, and
+    ``judgeTrend`` in site/static/engine.js). ``missing`` is set when nothing could be measured.
+    """
+
+    mode: Literal["fold", "fit", "endpoints"] = "fold"
+    missing: str | None = None
+    steps: list[Step] = dataclasses.field(default_factory=list)  # before the claimed figure's own step
+    after: list[Step] = dataclasses.field(default_factory=list)  # after it
+    prices: list[PriceUsed] = dataclasses.field(default_factory=list)
+    assumptions: list[str] = dataclasses.field(default_factory=list)
+    actual: Num | None = None
+    interval: list[Num] | None = None  # the fit's 95% interval: holds when the claim meets it
+    head: str = ""  # the summary up to "claimed ..."
+    tail: str = ""  # the summary after the claimed figure
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (decimals as exact text), as the claims page embeds it."""
+        return {
+            "mode": self.mode,
+            "missing": self.missing,
+            "steps": [s.to_dict() for s in self.steps],
+            "after": [s.to_dict() for s in self.after],
+            "prices": [p.to_dict() for p in self.prices],
+            "assumptions": list(self.assumptions),
+            "actual": None if self.actual is None else format(self.actual, "f"),
+            "interval": None if self.interval is None else [format(v, "f") for v in self.interval],
+            "head": self.head,
+            "tail": self.tail,
+        }
+
+
+def measure_trend(claim: TrendClaim, points, facts, at: str) -> TrendMeasure:
+    """The measure a trend claim is judged against (its claimed figure is not read)."""
+    measure = TrendMeasure()
+    work = _Work(
+        comparisons=[],
+        prices=measure.prices,
+        steps=measure.steps,
+        assumptions=measure.assumptions,
+        missing=[],
+    )
+    try:
+        _measure_trend(claim, points, facts, at, work, measure)
+    except _Missing as missing:
+        measure.missing = str(missing)
+    return measure
+
+
+def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: TrendMeasure) -> None:
     score = claim.score or DEFAULT_TREND_SCORE
     threshold = claim.threshold
     if threshold is None:
@@ -1008,11 +1066,11 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             work.prices.extend(_trend_point_prices(label, found, facts))
         fold = first.value / last.value
         work.step("fall over the period", f"${_exact(first.value)} / ${_exact(last.value)}", _fmt(fold, "x"))
-        work.comparisons.append(_compare("fold over the period", "x", claim.claimed, fold, claim.tolerance))
-        work.summary = (
+        measure.mode, measure.actual = "fold", fold
+        measure.head = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(fold, 'x')} from "
             f"{start} ({_name(facts, first.model)}, {_fmt(first.value, '$')}) to {end} "
-            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed {claim.claimed.text('x')}"
+            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed "
         )
         return
     trend = cheapest_at_threshold(known, facts, score, threshold, end, start=start, price=claim.price)
@@ -1024,32 +1082,23 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             f"{_name(facts, rec.model)} ({score} {rec.score:g}), {rec.price.basis}",
             _fmt(rec.value, "$"),
         )
-    claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
-    if claim.form == "percent_per_year":
-        work.step(
-            "claimed fall as a fold per year",
-            f"1 / (1 - {claim.claimed.text('%')} / 100)",
-            claimed.text("x"),
-        )
     fit = trend.fit
     if fit is not None:
         low, high = fit.ci95
-        work.step("fit", "OLS of ln(price) on years over the record points", fit.summary())
-        actual = Decimal(str(fit.fold_per_year))
-        inside = _compare("fold per year", "x per year", claimed, actual, Decimal(0))
-        # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
-        meets = (claimed.high is None or Decimal(str(low)) <= claimed.high) and (
-            claimed.low is None or claimed.low <= Decimal(str(high))
+        measure.after.append(
+            Step(
+                label="fit", formula="OLS of ln(price) on years over the record points", result=fit.summary()
+            )
         )
-        work.comparisons.append(replace(inside, holds=meets))
-        work.summary = (
+        measure.mode, measure.actual = "fit", Decimal(str(fit.fold_per_year))
+        measure.interval = [Decimal(str(low)), Decimal(str(high))]
+        measure.head = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {fit.fold_per_year:.3g}x a year "
             f"(95% CI {low:.3g}-{high:.3g}x; {_percent_from_fold(fit.fold_per_year):.0f}% a year, CI "
             f"{_percent_from_fold(low):.0f}-{_percent_from_fold(high):.0f}%) over {start} to {end}, "
-            f"n = {fit.n}; claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
-            f"{' a year' if claim.form == 'percent_per_year' else ' per year'}"
-            + ("; low confidence" if trend.low_confidence else "")
+            f"n = {fit.n}; claimed "
         )
+        measure.tail = "; low confidence" if trend.low_confidence else ""
         return
     if trend.endpoint_fold_per_year is None:
         raise _Missing(
@@ -1057,17 +1106,62 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             f"(found {len(trend.records)})"
         )
     actual = Decimal(str(trend.endpoint_fold_per_year))
-    work.step(
-        "two-endpoint rate (no fit: fewer than 4 points)", "(first / last) ^ (1 / years)", _fmt(actual, "x")
+    measure.after.append(
+        Step(
+            label="two-endpoint rate (no fit: fewer than 4 points)",
+            formula="(first / last) ^ (1 / years)",
+            result=_fmt(actual, "x"),
+        )
     )
-    work.comparisons.append(
-        _compare("fold per year (two endpoints)", "x per year", claimed, actual, claim.tolerance)
-    )
-    work.summary = (
+    measure.mode, measure.actual = "endpoints", actual
+    measure.head = (
         f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(actual, 'x')} a year "
         f"between its first and last record point ({start} to {end}; no fit, low confidence); "
-        f"claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
+        "claimed "
     )
+
+
+def judge_trend(claim: TrendClaim, measure: TrendMeasure, work: _Work) -> None:
+    """A trend claim's claimed figure against its measure: the comparison, the steps, the summary."""
+    work.steps.extend(measure.steps)
+    work.prices.extend(measure.prices)
+    work.assumptions.extend(measure.assumptions)
+    if measure.missing is not None:
+        raise _Missing(measure.missing)
+    assert measure.actual is not None
+    if measure.mode == "fold":
+        work.comparisons.append(
+            _compare("fold over the period", "x", claim.claimed, measure.actual, claim.tolerance)
+        )
+        work.summary = measure.head + claim.claimed.text("x")
+        return
+    claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
+    if claim.form == "percent_per_year":
+        work.step(
+            "claimed fall as a fold per year",
+            f"1 / (1 - {claim.claimed.text('%')} / 100)",
+            claimed.text("x"),
+        )
+    work.steps.extend(measure.after)
+    shown = claim.claimed.text("x" if claim.form == "fold_per_year" else "%")
+    if measure.mode == "fit":
+        assert measure.interval is not None
+        low, high = measure.interval
+        inside = _compare("fold per year", "x per year", claimed, measure.actual, Decimal(0))
+        # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
+        meets = (claimed.high is None or low <= claimed.high) and (claimed.low is None or claimed.low <= high)
+        work.comparisons.append(replace(inside, holds=meets))
+        per = " a year" if claim.form == "percent_per_year" else " per year"
+        work.summary = measure.head + shown + per + measure.tail
+        return
+    work.comparisons.append(
+        _compare("fold per year (two endpoints)", "x per year", claimed, measure.actual, claim.tolerance)
+    )
+    work.summary = measure.head + shown
+
+
+def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
+    judge_trend(claim, measure_trend(claim, points, facts, at), work)
 
 
 _EVALUATORS: dict[str, Callable[..., None]] = {
