@@ -57,7 +57,10 @@ from pricewatch.errors import DataError, ImpossibleWorkloadError, MissingPriceEr
 
 __all__ = [
     "DEFAULT_TOLERANCE",
+    "PRICED_KINDS",
+    "PRICE_WORDS",
     "VERDICTS",
+    "VERDICT_ORDER",
     "ArithmeticClaim",
     "CapabilityClaim",
     "CheckReport",
@@ -467,7 +470,7 @@ def _day(at: str | None) -> str:
     return (at or "")[:10]
 
 
-_PRICE_WORDS = {
+PRICE_WORDS = {
     "input": "input",
     "output": "output",
     "blended": "3:1 blended",
@@ -646,9 +649,9 @@ def _price_value(
         return value
     value = s.value(which)
     if value is None:
-        raise _Missing(f"no {_PRICE_WORDS[which]} price for {name} {sheet.where}")
+        raise _Missing(f"no {PRICE_WORDS[which]} price for {name} {sheet.where}")
     work.step(
-        f"{label}: {name} {_PRICE_WORDS[which]} price {sheet.where}",
+        f"{label}: {name} {PRICE_WORDS[which]} price {sheet.where}",
         f"${_exact(value)} per million tokens",
         _fmt(value, "$"),
     )
@@ -669,16 +672,16 @@ def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
     for field, claimed in fields:
         actual = sheet.prices.standard.value(field)
         if actual is None:
-            work.missing.append(f"no {_PRICE_WORDS[field]} price for {name} {sheet.where} on {_day(at)}")
+            work.missing.append(f"no {PRICE_WORDS[field]} price for {name} {sheet.where} on {_day(at)}")
             continue
         work.step(
-            f"{_PRICE_WORDS[field]} price of {name} {sheet.where}",
+            f"{PRICE_WORDS[field]} price of {name} {sheet.where}",
             f"stored ${_exact(actual)} per million tokens; claimed ${_exact(claimed)}",
             f"{_fmt(actual / claimed if claimed else _ONE, 'x')} the claimed figure",
         )
         work.comparisons.append(
             _compare(
-                _PRICE_WORDS[field], "USD per million tokens", Figure.point(claimed), actual, claim.tolerance
+                PRICE_WORDS[field], "USD per million tokens", Figure.point(claimed), actual, claim.tolerance
             )
         )
     if work.missing and not work.comparisons:
@@ -728,8 +731,8 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
                 f"100% - {claim.claimed.text('%')} cheaper",
                 claimed.text("%"),
             )
-    label = f"{_PRICE_WORDS[claim.a_price]}" + (
-        "" if claim.a_price == claim.b_price else f" vs {_PRICE_WORDS[claim.b_price]}"
+    label = f"{PRICE_WORDS[claim.a_price]}" + (
+        "" if claim.a_price == claim.b_price else f" vs {PRICE_WORDS[claim.b_price]}"
     )
     work.comparisons.append(_compare(label, unit, claimed, actual, claim.tolerance))
     if claim.a_price == claim.b_price == "blended":
@@ -754,9 +757,9 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
     else:
         relation = f"is {_fmt(_HUNDRED - actual, '%')} cheaper than"
     context = ", ".join(f"{c.label} {_fmt(c.actual, unit)}" for c in work.comparisons if not c.decisive)
-    what = "" if same else f" {_PRICE_WORDS[claim.a_price]} price"
-    a_text = f"{name_a}{' ' + _PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
-    b_text = f"{name_b}{' ' + _PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
+    what = "" if same else f" {PRICE_WORDS[claim.a_price]} price"
+    a_text = f"{name_a}{' ' + PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
+    b_text = f"{name_b}{' ' + PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
     work.summary = (
         f"{a_text} {relation} {b_text}{' on the' + what if what else ''}"
         f"{f' ({context})' if context else ''}; claimed {claim.claimed.text(unit)}"
@@ -1175,7 +1178,7 @@ _EVALUATORS: dict[str, Callable[..., None]] = {
     "unverifiable": _eval_unverifiable,
 }
 # Kinds whose truth follows the prices in force, so their history can be walked for "stale".
-_PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
+PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
 
 
 def _models(claim: Claim) -> set[str]:
@@ -1241,7 +1244,7 @@ def evaluate(
     models = _models(claim)
     relevant = [p for p in points if p.model in models] if models else list(points)
     verdict = _judge(claim, relevant, facts, at)
-    if not history or claim.kind not in _PRICED_KINDS:
+    if not history or claim.kind not in PRICED_KINDS:
         return verdict
     times = sorted({t for p in relevant for t in (p.valid_from, p.valid_to) if t is not None and t <= at})
     runs: list[tuple[str, str | None]] = []  # (held from, held until) runs, oldest first
@@ -1272,8 +1275,11 @@ def evaluate(
 
 # ----------------------------------------------------------------------------- several parts
 
-_ALL_ORDER = {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3}  # the worst part decides
-_ANY_ORDER = {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3}  # the best reading decides
+#: How verdicts combine: "all" parts must hold (the worst decides), "any" reading may (the best decides).
+VERDICT_ORDER = {
+    "all": {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3},
+    "any": {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3},
+}
 
 
 def combine_verdicts(verdicts: Sequence[VerdictName], how: Literal["all", "any"] = "all") -> VerdictName:
@@ -1281,7 +1287,7 @@ def combine_verdicts(verdicts: Sequence[VerdictName], how: Literal["all", "any"]
     cannot_check, holds); "any" of several readings may hold (the best decides)."""
     if not verdicts:
         return "cannot_check"
-    order = _ALL_ORDER if how == "all" else _ANY_ORDER
+    order = VERDICT_ORDER["all" if how == "all" else "any"]
     return min(verdicts, key=lambda v: order[v])
 
 
