@@ -84,7 +84,6 @@
   Dec.one = new Dec(ONE_N, 0);
   Dec.prototype.isZero = function () { return this.m === ZERO_N; };
   Dec.prototype.sign = function () { return this.m > ZERO_N ? 1 : this.m < ZERO_N ? -1 : 0; };
-  Dec.prototype.neg = function () { return new Dec(-this.m, this.e); };
   Dec.prototype.abs = function () { return new Dec(absN(this.m), this.e); };
   function align(a, b) {
     var e = Math.min(a.e, b.e);
@@ -206,7 +205,6 @@
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return (negative ? "-" : "") + parts.join(".");
   }
-  function dmin(a, b) { return a.le(b) ? a : b; }
   function D(x) { return x === null || x === undefined || x === "" ? null : Dec.of(x); }
   // ------------------------------------------------------------------ data
   function load(raw) {
