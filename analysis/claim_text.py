@@ -14,10 +14,29 @@ with ``analysis.scan``, which reads whole articles.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pricewatch.analysis.claim_grammar import (
+    DEARER_WORDS,
+    FORMS,
+    MONEY_SCALES,
+    NUMBER_WORDS,
+    PER_THOUSAND_WORDS,
+    SCALES,
+    clean_name,
+    lit,
+    match,
+    match_form,
+    name_variants,
+    normalise_sentence,
+    num,
+    opt,
+    provider_candidates,
+    strip_space,
+    tokenize,
+)
 from pricewatch.analysis.claims import (
     Claim,
     Figure,
@@ -44,17 +63,7 @@ __all__ = [
     "resolve_provider_phrase",
 ]
 
-#: The forms `pricewatch check` understands (shown when a sentence is in none of them).
-FORMS = (
-    "<model> costs $<in>/$<out> per million tokens [on <provider>]",
-    "<model A> is <N>x cheaper than <model B>",
-    "<model A> costs <P>% of <model B>",
-    "<N> input and <M> output tokens cost $<X> on <model>",
-    "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
-    "costs $<X>[-$<Y>] per month on <model>",
-    "<price|cost> fell <N>x in <Y> years",
-    "prices fall <P>% per year",
-)
+DEARER_PHRASES = frozenset(" ".join(t.low for t in tokenize(p)) for p in DEARER_WORDS)
 
 
 def _no_suggestions(name: str) -> list[str]:
@@ -95,76 +104,40 @@ class ParsedClaim:
 
 # ----------------------------------------------------------------------------- numbers
 
-NUM = r"\d[\d,]*(?:\.\d+)?"
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a": 1,
-    "a couple of": 2,
-}
-NUM_OR_WORD = rf"(?:{NUM}|one|two|three|four|five|six|seven|eight|nine|ten)"
-DASH = r"\s*(?:-|–|—|to)\s*"
-_SCALE = {
-    "k": 1_000,
-    "thousand": 1_000,
-    "m": 1_000_000,
-    "mn": 1_000_000,
-    "mil": 1_000_000,
-    "million": 1_000_000,
-    "b": 1_000_000_000,
-    "bn": 1_000_000_000,
-    "billion": 1_000_000_000,
-}
-SCALE = r"(?:k|thousand|mn|mil|million|m|bn|billion|b)\b"
-
 
 def parse_number(text: str) -> Decimal:
     """ "4,200" -> 4200, "0.39" -> 0.39, "two" -> 2."""
-    text = text.strip().lower()
-    if text in _WORD_NUMBERS:
-        return Decimal(_WORD_NUMBERS[text])
+    text = strip_space(text).lower()
+    if text in NUMBER_WORDS:
+        return Decimal(NUMBER_WORDS[text])
     return Decimal(text.replace(",", ""))
 
 
 def _scaled(number: str, scale: str | None) -> Decimal:
     value = parse_number(number)
     if scale:
-        value *= _SCALE[scale.strip().lower()]
+        value *= Decimal(SCALES[scale.lower()])
     return value
 
 
-TOKENS = rf"(?P<{{name}}>{NUM})\s*(?P<{{name}}_scale>{SCALE})?"
+_TOKEN_COUNT = [num("n"), opt(lit(*SCALES, cap="scale")), opt(lit("tokens", "token")), ["end"]]
+_AMOUNT = [lit("$"), num("n"), opt(lit(*MONEY_SCALES, cap="scale")), ["end"]]
 
 
 def parse_tokens(text: str) -> Decimal:
     """A token count: "1M" -> 1,000,000; "100K" -> 100,000; "1.5 billion"; "150" -> 150."""
-    match = re.fullmatch(rf"\s*({NUM})\s*({SCALE})?\s*(?:tokens?)?\s*", text, re.IGNORECASE)
-    if not match:
+    found = match(_TOKEN_COUNT, text)
+    if found is None:
         raise ValueError(f"not a token count: {text!r}")
-    return _scaled(match.group(1), match.group(2))
-
-
-MONEY = rf"\$\s?(?P<{{name}}>{NUM})\s*(?P<{{name}}_scale>k|K|thousand|M|million|B|billion)?(?![\w.])"
+    return _scaled(found["n"], found.get("scale"))
 
 
 def parse_money(text: str) -> Decimal:
     """ "$4,200" -> 4200; "$5K" -> 5000; "$7.50" -> 7.50."""
-    match = re.fullmatch(rf"\s*\$\s?({NUM})\s*(k|thousand|m|million|b|billion)?\s*", text, re.IGNORECASE)
-    if not match:
+    found = match(_AMOUNT, text)
+    if found is None:
         raise ValueError(f"not an amount of money: {text!r}")
-    return _scaled(match.group(1), match.group(2))
-
-
-def _group(pattern: str, name: str) -> str:
-    return pattern.replace("{name}", name)
+    return _scaled(found["n"], found.get("scale"))
 
 
 # ----------------------------------------------------------------------------- names
@@ -185,18 +158,8 @@ _JOINERS = re.compile(r"[\s\-/_]{1,3}")
 _MAX_WORDS = 7
 
 
-def _variants(phrase: str) -> list[str]:
-    """Spellings to try for a phrase: as written, hyphens for spaces, with a maker's prefix."""
-    phrase = phrase.strip()
-    out = [phrase, re.sub(r"\s+", "-", phrase), re.sub(r"[\s-]+", " ", phrase)]
-    lowered = phrase.lower()
-    if re.match(r"(opus|sonnet|haiku)\b", lowered):
-        out.append("Claude " + phrase)
-    return list(dict.fromkeys(out))
-
-
 def _resolve_exact(phrase: str, names: Names) -> str | None:
-    for candidate in _variants(phrase):
+    for candidate in name_variants(phrase):
         found = names.resolve_model(candidate)
         if found is not None:
             return found
@@ -234,25 +197,9 @@ def find_models(text: str, names: Names) -> list[ModelMention]:
     return mentions
 
 
-_FILLER = re.compile(
-    r"^(?:the|a|an|using|on|with)\s+|(?:'s|’s)?\s+(?:api\s+|retail\s+|list\s+)*"
-    r"(?:prices?|pricing|rates?|costs?|api)$|[\"'“”‘’]",
-    re.IGNORECASE,
-)
-
-
-def _clean(phrase: str) -> str:
-    phrase = re.sub(r"\([^)]*\)", " ", phrase)  # parentheticals are asides, not the name
-    previous = None
-    while previous != phrase:
-        previous = phrase
-        phrase = _FILLER.sub("", phrase.strip(" \t.,;:!?")).strip()
-    return phrase
-
-
 def resolve_model_phrase(phrase: str, names: Names) -> str:
     """The catalog id for a phrase that should be one model's name; UnknownModelError otherwise."""
-    cleaned = _clean(phrase)
+    cleaned = clean_name(phrase)
     found = _resolve_exact(cleaned, names)
     if found is not None:
         return found
@@ -261,84 +208,22 @@ def resolve_model_phrase(phrase: str, names: Names) -> str:
 
 def resolve_provider_phrase(phrase: str, names: Names) -> str:
     """The catalog id for a provider phrase ("DeepInfra", "the OpenRouter API"); ClaimError otherwise."""
-    cleaned = _clean(re.sub(r"(?i)\b(?:api|platform)\b", " ", phrase))
-    for candidate in (cleaned, cleaned.replace(" ", "-"), cleaned.replace(" ", "")):
+    candidates = provider_candidates(phrase)
+    for candidate in candidates:
         found = names.resolve_provider(candidate)
         if found is not None:
             return found
-    raise ClaimError(f"Unknown provider: {cleaned}")
+    raise ClaimError(f"Unknown provider: {candidates[0]}")
 
 
 # ----------------------------------------------------------------------------- the forms
 
-_PER_MILLION = r"(?:per|/|a|for\s+every|for\s+each)\s*(?:1\s*)?(?:million|mil|m|mtok|mtoks)\b(?:\s+tokens)?"
-_PER_THOUSAND = r"(?:per|/|a|for\s+every|for\s+each)\s*(?:1\s*)?(?:thousand|k|1,000)\b(?:\s+tokens)?"
-_END = r"\s*[.!]?\s*$"
-
-_PRICE_PAIR = re.compile(
-    rf"^(?P<model>.+?)\s+(?:costs?|is\s+priced\s+at|charges?|is|are|=|:)\s+"
-    rf"{_group(MONEY, 'inp')}\s*(?:input\s*)?/\s*{_group(MONEY, 'out')}\s*(?:output\s*)?"
-    rf"(?P<unit>{_PER_MILLION}|{_PER_THOUSAND})(?:\s+(?:input\s*/\s*output\s+)?tokens)?"
-    rf"(?:\s+(?:on|at|via|from|through)\s+(?P<provider>.+?))?{_END}",
-    re.IGNORECASE,
-)
-_PRICE_SPLIT = re.compile(
-    rf"^(?P<model>.+?)\s+(?:costs?|is\s+priced\s+at|charges?|is|are)\s+"
-    rf"{_group(MONEY, 'inp')}\s*(?P<unit>{_PER_MILLION}|{_PER_THOUSAND})?\s*(?:input|prompt)(?:\s+tokens)?"
-    rf"(?:\s*,)?\s+(?:and|plus|\+)\s+{_group(MONEY, 'out')}\s*(?P<unit2>{_PER_MILLION}|{_PER_THOUSAND})?\s*"
-    rf"(?:output|completion)(?:\s+tokens)?(?:\s+(?:on|at|via|from|through)\s+(?P<provider>.+?))?{_END}",
-    re.IGNORECASE,
-)
-_TIMES = re.compile(
-    rf"^(?P<a>.+?)\s+(?:is|are|costs?|runs?)\s+(?:about\s+|roughly\s+|around\s+|nearly\s+|~\s*)?"
-    rf"(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|times|-fold|fold)\s+"
-    rf"(?P<dir>cheaper|less\s+expensive|less|more\s+expensive|pricier|costlier|dearer|more)\s+"
-    rf"(?:than\s+)?(?P<b>.+?){_END}",
-    re.IGNORECASE,
-)
-_PERCENT_OF = re.compile(
-    rf"^(?P<a>.+?)\s+(?:costs?|is|are|runs?\s+at)\s+(?:about\s+|roughly\s+|around\s+|~\s*)?"
-    rf"(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s+of\s+(?:the\s+(?:price|cost)\s+of\s+)?(?P<b>.+?){_END}",
-    re.IGNORECASE,
-)
-_PERCENT_CHEAPER = re.compile(
-    rf"^(?P<a>.+?)\s+(?:is|are|costs?)\s+(?:about\s+|roughly\s+|~\s*)?(?P<p>{NUM})\s*%\s+"
-    rf"(?:cheaper|less(?:\s+expensive)?)\s+than\s+(?P<b>.+?){_END}",
-    re.IGNORECASE,
-)
-_REQUEST = re.compile(
-    rf"^{_group(TOKENS, 'inp')}\s+input(?:\s+tokens)?\s*(?:,|and|\+|plus|with)\s*"
-    rf"{_group(TOKENS, 'out')}\s+output(?:\s+tokens)?\s+(?:costs?|is|=|comes\s+to)\s+"
-    rf"(?:about\s+|roughly\s+|~\s*)?{_group(MONEY, 'usd')}\s+(?:on|with|using|for|via)\s+(?P<model>.+?){_END}",
-    re.IGNORECASE,
-)
-_WORKLOAD = re.compile(
-    rf"^(?:a\s+user\s+(?:processing|using|sending)\s+)?{_group(TOKENS, 't1')}(?:{DASH}{_group(TOKENS, 't2')})?"
-    rf"\s+tokens\s+(?:per|a|/|each)\s*(?P<period>day|month)\s+with\s+(?:a\s+)?(?P<hit>{NUM})\s*%\s+"
-    rf"cache[- ]hits?(?:\s+rate)?,?\s+and\s+(?:a|an)\s+(?P<a>{NUM})\s*/\s*(?P<b>{NUM})\s+input\s*/\s*output"
-    rf"\s+split\s+(?:costs?|is|comes\s+to)\s+(?:about\s+|roughly\s+|~\s*)?{_group(MONEY, 'x')}"
-    rf"(?:{DASH}{_group(MONEY, 'y')})?\s*(?:per|a|/)\s*(?P<per>month|day)\s+on\s+(?P<model>.+?){_END}",
-    re.IGNORECASE,
-)
-_TREND_FOLD = re.compile(
-    rf"^(?:the\s+)?(?:(?:llm|ai|model|token|api|inference)\s+)*(?:price|cost)s?(?:\s+of\s+.+?)?\s+"
-    rf"(?:fell|dropped|declined|fall|falls|drop|drops|have\s+fallen|has\s+fallen|came\s+down)\s+"
-    rf"(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|-fold|fold|times)\s+"
-    rf"(?:in|over|within)\s+(?:the\s+(?:last|past)\s+)?(?P<y>{NUM_OR_WORD})\s+years?{_END}",
-    re.IGNORECASE,
-)
-_TREND_PERCENT = re.compile(
-    rf"^(?:the\s+)?(?:(?:llm|ai|model|token|api|inference)\s+)*(?:price|cost)s?\s+"
-    rf"(?:fall|falls|drop|drops|decline|declines|(?:is|are)\s+(?:falling|dropping|declining))\s+"
-    rf"(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s*(?P<plus>\+|or\s+more)?\s*"
-    rf"(?:(?:per|a|each|every)\s+year|annually|yearly){_END}",
-    re.IGNORECASE,
-)
+Groups = Mapping[str, str]
 
 
 def _price_unit(unit: str | None) -> Decimal:
     """Per-thousand prices become per-million prices."""
-    if unit and re.fullmatch(_PER_THOUSAND, unit.strip(), re.IGNORECASE):
+    if unit and unit.lower() in PER_THOUSAND_WORDS:
         return Decimal(1000)
     return Decimal(1)
 
@@ -347,25 +232,25 @@ def _figure(low: str, high: str | None) -> Figure:
     return Figure.point(parse_number(low)) if not high else Figure.span(parse_number(low), parse_number(high))
 
 
-def _price_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
-    model = resolve_model_phrase(match.group("model"), names)
-    provider = match.group("provider")
-    scale = _price_unit(match.group("unit") or match.groupdict().get("unit2"))
+def _price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    model = resolve_model_phrase(g["model"], names)
+    provider = g.get("provider")
+    scale = _price_unit(g.get("unit") or g.get("unit2"))
     return (
         PriceClaim(
             text=text,
             model=model,
             provider=resolve_provider_phrase(provider, names) if provider else None,
-            input=_scaled(match.group("inp"), match.group("inp_scale")) * scale,
-            output=_scaled(match.group("out"), match.group("out_scale")) * scale,
+            input=_scaled(g["inp"], g.get("inp_scale")) * scale,
+            output=_scaled(g["out"], g.get("out_scale")) * scale,
         ),
     )
 
 
-def _times_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
-    a = resolve_model_phrase(match.group("a"), names)
-    b = resolve_model_phrase(match.group("b"), names)
-    if re.match(r"(?i)more|pricier|costlier|dearer", match.group("dir")):
+def _times_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    a = resolve_model_phrase(g["a"], names)
+    b = resolve_model_phrase(g["b"], names)
+    if " ".join(t.low for t in tokenize(g["dir"])) in DEARER_PHRASES:
         a, b = b, a  # "B is 3x more expensive than A" = "A is 3x cheaper than B"
     return (
         RatioClaim(
@@ -373,31 +258,31 @@ def _times_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim,
             a=PriceRef(model=a),
             b=PriceRef(model=b),
             form="times_cheaper",
-            claimed=_figure(match.group("n"), match.group("n2")),
+            claimed=_figure(g["n"], g.get("n2")),
         ),
     )
 
 
-def _percent_claims(match: re.Match[str], text: str, names: Names, form: str) -> tuple[Claim, ...]:
+def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Claim, ...]:
     return (
         RatioClaim(
             text=text,
-            a=PriceRef(model=resolve_model_phrase(match.group("a"), names)),
-            b=PriceRef(model=resolve_model_phrase(match.group("b"), names)),
+            a=PriceRef(model=resolve_model_phrase(g["a"], names)),
+            b=PriceRef(model=resolve_model_phrase(g["b"], names)),
             form=form,  # type: ignore[arg-type]
-            claimed=_figure(match.group("p"), match.groupdict().get("p2")),
+            claimed=_figure(g["p"], g.get("p2")),
         ),
     )
 
 
-def _request_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
+def _request_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     return (
         RequestCostClaim(
             text=text,
-            model=resolve_model_phrase(match.group("model"), names),
-            input_tokens=int(_scaled(match.group("inp"), match.group("inp_scale"))),
-            output_tokens=int(_scaled(match.group("out"), match.group("out_scale"))),
-            claimed=Figure.point(_scaled(match.group("usd"), match.group("usd_scale"))),
+            model=resolve_model_phrase(g["model"], names),
+            input_tokens=int(_scaled(g["inp"], g.get("inp_scale"))),
+            output_tokens=int(_scaled(g["out"], g.get("out_scale"))),
+            claimed=Figure.point(_scaled(g["usd"], g.get("usd_scale"))),
         ),
     )
 
@@ -426,68 +311,59 @@ def workload_readings(
     return tuple(WorkloadClaim(**base, cache_reading=reading) for reading in ("input", "all"))
 
 
-def _workload_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
-    low = _scaled(match.group("t1"), match.group("t1_scale") or match.group("t2_scale"))
+def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    low = _scaled(g["t1"], g.get("t1_scale") or g.get("t2_scale"))
     tokens = Figure.point(low)
-    if match.group("t2"):
-        tokens = Figure.span(low, _scaled(match.group("t2"), match.group("t2_scale")))
-    x = _scaled(match.group("x"), match.group("x_scale"))
-    claimed = (
-        Figure.span(x, _scaled(match.group("y"), match.group("y_scale")))
-        if match.group("y")
-        else Figure.point(x)
-    )
+    if g.get("t2"):
+        tokens = Figure.span(low, _scaled(g["t2"], g.get("t2_scale")))
+    x = _scaled(g["x"], g.get("x_scale"))
+    claimed = Figure.span(x, _scaled(g["y"], g.get("y_scale"))) if g.get("y") else Figure.point(x)
     return workload_readings(
         text,
-        resolve_model_phrase(match.group("model"), names),
+        resolve_model_phrase(g["model"], names),
         tokens,
-        match.group("period").lower(),
-        parse_number(match.group("hit")),
-        (parse_number(match.group("a")), parse_number(match.group("b"))),
+        g["period"].lower(),
+        parse_number(g["hit"]),
+        (parse_number(g["a"]), parse_number(g["b"])),
         claimed,
-        match.group("per").lower(),
+        g["per"].lower(),
     )
 
 
-def _trend_fold_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
+def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     return (
         TrendClaim(
             text=text,
             form="fold_over_period",
-            claimed=_figure(match.group("n"), match.group("n2")),
-            years=parse_number(match.group("y")),
+            claimed=_figure(g["n"], g.get("n2")),
+            years=parse_number(g["y"]),
         ),
     )
 
 
-def _trend_percent_claims(match: re.Match[str], text: str, names: Names) -> tuple[Claim, ...]:
-    low = parse_number(match.group("p"))
-    if match.group("plus"):
-        claimed = Figure(low=low, high=None)
-    else:
-        claimed = _figure(match.group("p"), match.group("p2"))
+def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    low = parse_number(g["p"])
+    claimed = Figure(low=low, high=None) if g.get("plus") else _figure(g["p"], g.get("p2"))
     return (TrendClaim(text=text, form="percent_per_year", claimed=claimed),)
 
 
-_PARSERS: Sequence[tuple[re.Pattern[str], Callable[[re.Match[str], str, Names], tuple[Claim, ...]]]] = (
-    (_WORKLOAD, _workload_claims),
-    (_REQUEST, _request_claims),
-    (_PRICE_PAIR, _price_claims),
-    (_PRICE_SPLIT, _price_claims),
-    (_TIMES, _times_claims),
-    (_PERCENT_CHEAPER, lambda m, t, n: _percent_claims(m, t, n, "percent_cheaper")),
-    (_PERCENT_OF, lambda m, t, n: _percent_claims(m, t, n, "percent_of")),
-    (_TREND_FOLD, _trend_fold_claims),
-    (_TREND_PERCENT, _trend_percent_claims),
-)
+#: What each form of ``claim_grammar.GRAMMAR`` becomes.
+_BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
+    "workload": _workload_claims,
+    "request": _request_claims,
+    "price_pair": _price_claims,
+    "price_split": _price_claims,
+    "times": _times_claims,
+    "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
+    "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
+    "trend_fold": _trend_fold_claims,
+    "trend_percent": _trend_percent_claims,
+}
 
 
 def normalise_text(text: str) -> str:
     """One line, plain quotes and dashes, no surrounding quotes or markdown emphasis."""
-    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"[*_`]{1,2}", "", text)
-    return text.strip().strip('"').strip()
+    return normalise_sentence(text)
 
 
 def parse_claim(text: str, names: Names) -> ParsedClaim:
@@ -497,10 +373,9 @@ def parse_claim(text: str, names: Names) -> ParsedClaim:
     them, and ``UnknownModelError`` (with "did you mean") when a model name is unknown.
     """
     sentence = normalise_text(text)
-    for pattern, build in _PARSERS:
-        match = pattern.match(sentence)
-        if match:
-            claims = build(match, sentence, names)
-            combine = "any" if pattern is _WORKLOAD else "all"
-            return ParsedClaim(text=sentence, claims=claims, combine=combine)
-    raise UnparseableClaimError(sentence, FORMS)
+    found = match_form(sentence)
+    if found is None:
+        raise UnparseableClaimError(sentence, FORMS)
+    form, groups = found
+    claims = _BUILDERS[form](groups, sentence, names)
+    return ParsedClaim(text=sentence, claims=claims, combine="any" if form == "workload" else "all")

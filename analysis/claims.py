@@ -33,6 +33,7 @@ whether the claim is higher than the data (``overstated``) or lower (``understat
 from __future__ import annotations
 
 import ast
+import dataclasses
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -56,7 +57,10 @@ from pricewatch.errors import DataError, ImpossibleWorkloadError, MissingPriceEr
 
 __all__ = [
     "DEFAULT_TOLERANCE",
+    "PRICED_KINDS",
+    "PRICE_WORDS",
     "VERDICTS",
+    "VERDICT_ORDER",
     "ArithmeticClaim",
     "CapabilityClaim",
     "CheckReport",
@@ -74,6 +78,7 @@ __all__ = [
     "RequestCostClaim",
     "Step",
     "TrendClaim",
+    "TrendMeasure",
     "UnverifiableClaim",
     "Verdict",
     "WorkloadClaim",
@@ -82,6 +87,8 @@ __all__ = [
     "evaluate",
     "evaluate_entry",
     "explain",
+    "judge_trend",
+    "measure_trend",
     "parse_claim_data",
     "parse_registry",
 ]
@@ -463,7 +470,7 @@ def _day(at: str | None) -> str:
     return (at or "")[:10]
 
 
-_PRICE_WORDS = {
+PRICE_WORDS = {
     "input": "input",
     "output": "output",
     "blended": "3:1 blended",
@@ -642,9 +649,9 @@ def _price_value(
         return value
     value = s.value(which)
     if value is None:
-        raise _Missing(f"no {_PRICE_WORDS[which]} price for {name} {sheet.where}")
+        raise _Missing(f"no {PRICE_WORDS[which]} price for {name} {sheet.where}")
     work.step(
-        f"{label}: {name} {_PRICE_WORDS[which]} price {sheet.where}",
+        f"{label}: {name} {PRICE_WORDS[which]} price {sheet.where}",
         f"${_exact(value)} per million tokens",
         _fmt(value, "$"),
     )
@@ -665,16 +672,16 @@ def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
     for field, claimed in fields:
         actual = sheet.prices.standard.value(field)
         if actual is None:
-            work.missing.append(f"no {_PRICE_WORDS[field]} price for {name} {sheet.where} on {_day(at)}")
+            work.missing.append(f"no {PRICE_WORDS[field]} price for {name} {sheet.where} on {_day(at)}")
             continue
         work.step(
-            f"{_PRICE_WORDS[field]} price of {name} {sheet.where}",
+            f"{PRICE_WORDS[field]} price of {name} {sheet.where}",
             f"stored ${_exact(actual)} per million tokens; claimed ${_exact(claimed)}",
             f"{_fmt(actual / claimed if claimed else _ONE, 'x')} the claimed figure",
         )
         work.comparisons.append(
             _compare(
-                _PRICE_WORDS[field], "USD per million tokens", Figure.point(claimed), actual, claim.tolerance
+                PRICE_WORDS[field], "USD per million tokens", Figure.point(claimed), actual, claim.tolerance
             )
         )
     if work.missing and not work.comparisons:
@@ -724,8 +731,8 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
                 f"100% - {claim.claimed.text('%')} cheaper",
                 claimed.text("%"),
             )
-    label = f"{_PRICE_WORDS[claim.a_price]}" + (
-        "" if claim.a_price == claim.b_price else f" vs {_PRICE_WORDS[claim.b_price]}"
+    label = f"{PRICE_WORDS[claim.a_price]}" + (
+        "" if claim.a_price == claim.b_price else f" vs {PRICE_WORDS[claim.b_price]}"
     )
     work.comparisons.append(_compare(label, unit, claimed, actual, claim.tolerance))
     if claim.a_price == claim.b_price == "blended":
@@ -750,9 +757,9 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
     else:
         relation = f"is {_fmt(_HUNDRED - actual, '%')} cheaper than"
     context = ", ".join(f"{c.label} {_fmt(c.actual, unit)}" for c in work.comparisons if not c.decisive)
-    what = "" if same else f" {_PRICE_WORDS[claim.a_price]} price"
-    a_text = f"{name_a}{' ' + _PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
-    b_text = f"{name_b}{' ' + _PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
+    what = "" if same else f" {PRICE_WORDS[claim.a_price]} price"
+    a_text = f"{name_a}{' ' + PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
+    b_text = f"{name_b}{' ' + PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
     work.summary = (
         f"{a_text} {relation} {b_text}{' on the' + what if what else ''}"
         f"{f' ({context})' if context else ''}; claimed {claim.claimed.text(unit)}"
@@ -970,7 +977,61 @@ def _trend_point_prices(role: str, point: TrendPoint, facts: Mapping[str, ModelF
     return _used(role, sheet, facts)
 
 
-def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
+@dataclass
+class TrendMeasure:
+    """What a trend claim is judged against, measured before its claimed figure is known.
+
+    A measure depends on the claim's definition (form, price, score, threshold, window),
+    never on the figure it claims, so the site measures its default definitions once at
+    build time and the claim box judges any figure against them (``judge_trend``, and
+    ``judgeTrend`` in site/static/engine.js). ``missing`` is set when nothing could be measured.
+    """
+
+    mode: Literal["fold", "fit", "endpoints"] = "fold"
+    missing: str | None = None
+    steps: list[Step] = dataclasses.field(default_factory=list)  # before the claimed figure's own step
+    after: list[Step] = dataclasses.field(default_factory=list)  # after it
+    prices: list[PriceUsed] = dataclasses.field(default_factory=list)
+    assumptions: list[str] = dataclasses.field(default_factory=list)
+    actual: Num | None = None
+    interval: list[Num] | None = None  # the fit's 95% interval: holds when the claim meets it
+    head: str = ""  # the summary up to "claimed ..."
+    tail: str = ""  # the summary after the claimed figure
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (decimals as exact text), as the claims page embeds it."""
+        return {
+            "mode": self.mode,
+            "missing": self.missing,
+            "steps": [s.to_dict() for s in self.steps],
+            "after": [s.to_dict() for s in self.after],
+            "prices": [p.to_dict() for p in self.prices],
+            "assumptions": list(self.assumptions),
+            "actual": None if self.actual is None else format(self.actual, "f"),
+            "interval": None if self.interval is None else [format(v, "f") for v in self.interval],
+            "head": self.head,
+            "tail": self.tail,
+        }
+
+
+def measure_trend(claim: TrendClaim, points, facts, at: str) -> TrendMeasure:
+    """The measure a trend claim is judged against (its claimed figure is not read)."""
+    measure = TrendMeasure()
+    work = _Work(
+        comparisons=[],
+        prices=measure.prices,
+        steps=measure.steps,
+        assumptions=measure.assumptions,
+        missing=[],
+    )
+    try:
+        _measure_trend(claim, points, facts, at, work, measure)
+    except _Missing as missing:
+        measure.missing = str(missing)
+    return measure
+
+
+def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: TrendMeasure) -> None:
     score = claim.score or DEFAULT_TREND_SCORE
     threshold = claim.threshold
     if threshold is None:
@@ -1008,11 +1069,11 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             work.prices.extend(_trend_point_prices(label, found, facts))
         fold = first.value / last.value
         work.step("fall over the period", f"${_exact(first.value)} / ${_exact(last.value)}", _fmt(fold, "x"))
-        work.comparisons.append(_compare("fold over the period", "x", claim.claimed, fold, claim.tolerance))
-        work.summary = (
+        measure.mode, measure.actual = "fold", fold
+        measure.head = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(fold, 'x')} from "
             f"{start} ({_name(facts, first.model)}, {_fmt(first.value, '$')}) to {end} "
-            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed {claim.claimed.text('x')}"
+            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed "
         )
         return
     trend = cheapest_at_threshold(known, facts, score, threshold, end, start=start, price=claim.price)
@@ -1024,32 +1085,23 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             f"{_name(facts, rec.model)} ({score} {rec.score:g}), {rec.price.basis}",
             _fmt(rec.value, "$"),
         )
-    claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
-    if claim.form == "percent_per_year":
-        work.step(
-            "claimed fall as a fold per year",
-            f"1 / (1 - {claim.claimed.text('%')} / 100)",
-            claimed.text("x"),
-        )
     fit = trend.fit
     if fit is not None:
         low, high = fit.ci95
-        work.step("fit", "OLS of ln(price) on years over the record points", fit.summary())
-        actual = Decimal(str(fit.fold_per_year))
-        inside = _compare("fold per year", "x per year", claimed, actual, Decimal(0))
-        # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
-        meets = (claimed.high is None or Decimal(str(low)) <= claimed.high) and (
-            claimed.low is None or claimed.low <= Decimal(str(high))
+        measure.after.append(
+            Step(
+                label="fit", formula="OLS of ln(price) on years over the record points", result=fit.summary()
+            )
         )
-        work.comparisons.append(replace(inside, holds=meets))
-        work.summary = (
+        measure.mode, measure.actual = "fit", Decimal(str(fit.fold_per_year))
+        measure.interval = [Decimal(str(low)), Decimal(str(high))]
+        measure.head = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {fit.fold_per_year:.3g}x a year "
             f"(95% CI {low:.3g}-{high:.3g}x; {_percent_from_fold(fit.fold_per_year):.0f}% a year, CI "
             f"{_percent_from_fold(low):.0f}-{_percent_from_fold(high):.0f}%) over {start} to {end}, "
-            f"n = {fit.n}; claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
-            f"{' a year' if claim.form == 'percent_per_year' else ' per year'}"
-            + ("; low confidence" if trend.low_confidence else "")
+            f"n = {fit.n}; claimed "
         )
+        measure.tail = "; low confidence" if trend.low_confidence else ""
         return
     if trend.endpoint_fold_per_year is None:
         raise _Missing(
@@ -1057,17 +1109,62 @@ def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
             f"(found {len(trend.records)})"
         )
     actual = Decimal(str(trend.endpoint_fold_per_year))
-    work.step(
-        "two-endpoint rate (no fit: fewer than 4 points)", "(first / last) ^ (1 / years)", _fmt(actual, "x")
+    measure.after.append(
+        Step(
+            label="two-endpoint rate (no fit: fewer than 4 points)",
+            formula="(first / last) ^ (1 / years)",
+            result=_fmt(actual, "x"),
+        )
     )
-    work.comparisons.append(
-        _compare("fold per year (two endpoints)", "x per year", claimed, actual, claim.tolerance)
-    )
-    work.summary = (
+    measure.mode, measure.actual = "endpoints", actual
+    measure.head = (
         f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(actual, 'x')} a year "
         f"between its first and last record point ({start} to {end}; no fit, low confidence); "
-        f"claimed {claim.claimed.text('x' if claim.form == 'fold_per_year' else '%')}"
+        "claimed "
     )
+
+
+def judge_trend(claim: TrendClaim, measure: TrendMeasure, work: _Work) -> None:
+    """A trend claim's claimed figure against its measure: the comparison, the steps, the summary."""
+    work.steps.extend(measure.steps)
+    work.prices.extend(measure.prices)
+    work.assumptions.extend(measure.assumptions)
+    if measure.missing is not None:
+        raise _Missing(measure.missing)
+    assert measure.actual is not None
+    if measure.mode == "fold":
+        work.comparisons.append(
+            _compare("fold over the period", "x", claim.claimed, measure.actual, claim.tolerance)
+        )
+        work.summary = measure.head + claim.claimed.text("x")
+        return
+    claimed = claim.claimed if claim.form == "fold_per_year" else _fold_from_percent(claim.claimed)
+    if claim.form == "percent_per_year":
+        work.step(
+            "claimed fall as a fold per year",
+            f"1 / (1 - {claim.claimed.text('%')} / 100)",
+            claimed.text("x"),
+        )
+    work.steps.extend(measure.after)
+    shown = claim.claimed.text("x" if claim.form == "fold_per_year" else "%")
+    if measure.mode == "fit":
+        assert measure.interval is not None
+        low, high = measure.interval
+        inside = _compare("fold per year", "x per year", claimed, measure.actual, Decimal(0))
+        # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
+        meets = (claimed.high is None or low <= claimed.high) and (claimed.low is None or claimed.low <= high)
+        work.comparisons.append(replace(inside, holds=meets))
+        per = " a year" if claim.form == "percent_per_year" else " per year"
+        work.summary = measure.head + shown + per + measure.tail
+        return
+    work.comparisons.append(
+        _compare("fold per year (two endpoints)", "x per year", claimed, measure.actual, claim.tolerance)
+    )
+    work.summary = measure.head + shown
+
+
+def _eval_trend(claim: TrendClaim, points, facts, at, work: _Work) -> None:
+    judge_trend(claim, measure_trend(claim, points, facts, at), work)
 
 
 _EVALUATORS: dict[str, Callable[..., None]] = {
@@ -1081,7 +1178,7 @@ _EVALUATORS: dict[str, Callable[..., None]] = {
     "unverifiable": _eval_unverifiable,
 }
 # Kinds whose truth follows the prices in force, so their history can be walked for "stale".
-_PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
+PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
 
 
 def _models(claim: Claim) -> set[str]:
@@ -1147,7 +1244,7 @@ def evaluate(
     models = _models(claim)
     relevant = [p for p in points if p.model in models] if models else list(points)
     verdict = _judge(claim, relevant, facts, at)
-    if not history or claim.kind not in _PRICED_KINDS:
+    if not history or claim.kind not in PRICED_KINDS:
         return verdict
     times = sorted({t for p in relevant for t in (p.valid_from, p.valid_to) if t is not None and t <= at})
     runs: list[tuple[str, str | None]] = []  # (held from, held until) runs, oldest first
@@ -1178,8 +1275,11 @@ def evaluate(
 
 # ----------------------------------------------------------------------------- several parts
 
-_ALL_ORDER = {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3}  # the worst part decides
-_ANY_ORDER = {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3}  # the best reading decides
+#: How verdicts combine: "all" parts must hold (the worst decides), "any" reading may (the best decides).
+VERDICT_ORDER = {
+    "all": {"off": 0, "stale": 1, "cannot_check": 2, "holds": 3},
+    "any": {"holds": 0, "stale": 1, "off": 2, "cannot_check": 3},
+}
 
 
 def combine_verdicts(verdicts: Sequence[VerdictName], how: Literal["all", "any"] = "all") -> VerdictName:
@@ -1187,7 +1287,7 @@ def combine_verdicts(verdicts: Sequence[VerdictName], how: Literal["all", "any"]
     cannot_check, holds); "any" of several readings may hold (the best decides)."""
     if not verdicts:
         return "cannot_check"
-    order = _ALL_ORDER if how == "all" else _ANY_ORDER
+    order = VERDICT_ORDER["all" if how == "all" else "any"]
     return min(verdicts, key=lambda v: order[v])
 
 

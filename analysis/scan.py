@@ -27,11 +27,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from pricewatch.analysis.claim_grammar import (
+    CHEAPER_WORDS,
+    DASHES,
+    DEARER_WORDS,
+    FOLD_WORDS,
+    MONEY_SCALES,
+    NUMBER_PATTERN,
+    NUMBER_WORDS,
+    PER_MILLION_WORDS,
+    PER_THOUSAND_WORDS,
+    PER_WORDS,
+    SCALES,
+    match_form,
+    phrase_pattern,
+)
 from pricewatch.analysis.claim_text import (
-    DASH,
-    NUM,
-    NUM_OR_WORD,
-    SCALE,
     ModelMention,
     Names,
     find_models,
@@ -185,9 +196,17 @@ def split_units(text: str) -> list[TextUnit]:
 
 # ----------------------------------------------------------------------------- claim-like
 
-_PER_MILLION = r"(?:per|/|a|for\s+every)\s*(?:1\s*)?(?:million|mil|m|mtok|mtoks)\b"
-_PER_THOUSAND = r"(?:per|/|a|for\s+every)\s*(?:1\s*)?(?:thousand|k|1,000)\b"
-_MONEY = r"\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k|thousand|m|million|b|billion)?\b"
+# The article patterns are built from the claim grammar's word tables (analysis.claim_grammar),
+# so the words `check` reads and the words a scan looks for are the same.
+NUM = NUMBER_PATTERN
+DASH = rf"\s*{phrase_pattern(DASHES)}\s*"
+SCALE = phrase_pattern(SCALES)
+NUM_OR_WORD = rf"(?:{NUM}|{phrase_pattern(NUMBER_WORDS)})"
+_FOLD_WORDS = phrase_pattern(FOLD_WORDS)
+_PER = rf"{phrase_pattern(PER_WORDS)}\s*(?:1\s*)?"
+_PER_MILLION = _PER + phrase_pattern(PER_MILLION_WORDS)
+_PER_THOUSAND = _PER + phrase_pattern(PER_THOUSAND_WORDS)
+_MONEY = rf"\$\s?{NUM}\s*{phrase_pattern(MONEY_SCALES)}?\b"
 _COST_WORDS = r"(?:cheaper|less\s+expensive|more\s+expensive|pricier|less\s+than|lower|reduction|cut|drop|fall|fell|decline|inflat\w*|costs?|price[sd]?|pricing|rates?)"
 
 _CLAIM_LIKE = (
@@ -211,7 +230,7 @@ _CLAIM_LIKE = (
         re.I,
     ),
     re.compile(r"\d\s*%\s*\+?\s*(?:a\s+year|per\s+year|annually|each\s+year|every\s+year|yearly)", re.I),
-    re.compile(r"\b(?:fell|fallen|dropped|declined)\b[^.]*\d\s*(?:x|×|-fold|fold|times)\b", re.I),
+    re.compile(rf"\b(?:fell|fallen|dropped|declined)\b[^.]*\d\s*{_FOLD_WORDS}", re.I),
     re.compile(r"\d\s*(?:x|×|-fold|fold)\s+(?:cost\s+|price\s+)?(?:reduction|drop|decline|fall)", re.I),
     re.compile(rf"\binput\b[^.]*\boutput\b[^.]*\bcosts?\b[^.]*{_MONEY}", re.I),
     re.compile(
@@ -223,8 +242,12 @@ _CLAIM_LIKE = (
 
 
 def is_claim_like(text: str) -> bool:
-    """True when a sentence has the shape of a checkable claim about prices or costs."""
-    return any(pattern.search(text) for pattern in _CLAIM_LIKE)
+    """True when a sentence has the shape of a checkable claim about prices or costs.
+
+    Every sentence in one of the forms `check` reads is one (``claim_grammar.match_form``),
+    whatever the article patterns below say.
+    """
+    return any(pattern.search(text) for pattern in _CLAIM_LIKE) or match_form(text) is not None
 
 
 # ----------------------------------------------------------------------------- context
@@ -434,7 +457,7 @@ def _extract_prices(
 
 _TIMES = re.compile(
     rf"(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|times)\s+"
-    rf"(?P<dir>cheaper|less\s+expensive|less|lower|more\s+expensive|pricier|costlier)\s+than\s+(?P<rest>[^.;]+)",
+    rf"(?P<dir>{phrase_pattern((*CHEAPER_WORDS, 'lower', *DEARER_WORDS))})\s+than\s+(?P<rest>[^.;]+)",
     re.I,
 )
 _SHARE = re.compile(
@@ -505,7 +528,7 @@ def _extract_ratios(
         sides = _side_a(before, names, ctx, facts, b)
         if not sides:
             raise _Skip("'N x cheaper' with no model named as the cheaper one")
-        swap = re.match(r"(?i)more|pricier|costlier", match.group("dir"))
+        swap = re.fullmatch(rf"(?i){phrase_pattern(DEARER_WORDS)}", match.group("dir"))
         for a, provider in sides:
             ref_a, ref_b = PriceRef(model=a, provider=provider), PriceRef(model=b)
             if swap:
@@ -644,10 +667,7 @@ def _extract_workload(
 
 
 def _scale_word(word: str) -> int:
-    word = word.lower()
-    return {"k": 1_000, "thousand": 1_000, "m": 10**6, "mn": 10**6, "mil": 10**6, "million": 10**6}.get(
-        word, 10**9
-    )
+    return int(SCALES[word.lower()])
 
 
 _REQUEST = re.compile(
@@ -741,11 +761,11 @@ def _extract_table_row(
 
 
 _FOLD = re.compile(
-    rf"(?i)(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*(?:x|×|-fold|fold|times)\s+"
+    rf"(?i)(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
     rf"(?:(?:cost|price)\s+)?(?:reduction|drop|decline|fall|decrease|cheaper)\s+"
     rf"(?:in|over|within)\s+(?:the\s+(?:last|past)\s+)?(?P<y>{NUM_OR_WORD})\s+years?"
     rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+)?"
-    rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*(?:x|×|-fold|fold|times)\s+(?:in|over|within)\s+"
+    rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*{_FOLD_WORDS}\s+(?:in|over|within)\s+"
     rf"(?:the\s+(?:last|past)\s+)?(?P<z>{NUM_OR_WORD})\s+years?"
 )
 _PERCENT_YEAR = re.compile(

@@ -44,6 +44,7 @@ from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
 
 __all__ = [
     "DEFAULT_BLEND_WEIGHTS",
+    "FIELD_WORDS",
     "CacheReading",
     "CacheTTL",
     "CostBreakdown",
@@ -465,7 +466,7 @@ def _as_prices(prices: WorkloadPrices | TokenPrices) -> WorkloadPrices:
     return prices if isinstance(prices, WorkloadPrices) else WorkloadPrices(standard=prices)
 
 
-_FIELD_WORDS = {
+FIELD_WORDS = {
     "cache_read": "cache-read",
     "cache_write": "cache-write (5-minute)",
     "cache_write_1h": "cache-write (1-hour)",
@@ -543,7 +544,7 @@ class _Biller:
             # Every maker we track bills reasoning tokens as output: stated in the assumptions, not flagged.
             if field_name != "reasoning":
                 bound = "an upper bound" if field_name == "cache_read" else "likely a lower bound"
-                words = _FIELD_WORDS[field_name]
+                words = FIELD_WORDS[field_name]
                 self._refuse_or_flag(
                     f"no {words} price known{self._who()}: {label} billed at the input price ({bound})"
                 )

@@ -56,9 +56,55 @@ def _names(catalog: Any) -> tuple[dict[str, str], dict[str, str]]:
     return models, providers
 
 
+#: Trend windows the claim box can answer ("prices fell 10x in 3 years"), measured at build time.
+TREND_YEARS = range(1, 11)
+
+
+def vocabulary() -> dict[str, Any]:
+    """The checker's small vocabularies, defined once in Python, for the page's JavaScript."""
+    from pricewatch.analysis.claims import DEFAULT_TOLERANCE, PRICE_WORDS, PRICED_KINDS, VERDICT_ORDER
+    from pricewatch.analysis.workloads import FIELD_WORDS
+    from pricewatch.scraper.records import TIERS
+
+    return {
+        "tolerance": format(DEFAULT_TOLERANCE, "f"),
+        "verdict_order": VERDICT_ORDER,
+        "priced_kinds": list(PRICED_KINDS),
+        "price_fields": list(PRICE_FIELDS),
+        "price_words": PRICE_WORDS,
+        "field_words": FIELD_WORDS,
+        "tiers": list(TIERS),
+    }
+
+
+def trend_measures(points: Any, facts: Any, now: str) -> dict[str, Any]:
+    """The site's trend definitions measured as of ``now`` (the claim box judges claims against them)."""
+    from decimal import Decimal
+
+    from pricewatch.analysis.claims import Figure, TrendClaim, measure_trend
+
+    def measure(form: str, years: int | None) -> dict[str, Any]:
+        claim = TrendClaim(
+            text="",
+            form=form,  # type: ignore[arg-type]
+            claimed=Figure.point(1),
+            years=None if years is None else Decimal(years),
+        )
+        return measure_trend(claim, points, facts, now).to_dict()
+
+    return {
+        "fold_over_period": {str(years): measure("fold_over_period", years) for years in TREND_YEARS},
+        "percent_per_year": measure("percent_per_year", None),
+    }
+
+
 def tools_data(data: SiteData) -> dict[str, Any]:
     """Everything the calculator and the claim box need, as JSON-able values."""
-    model_ids = sorted(data.by_model)
+    from pricewatch.analysis.claim_grammar import tables
+
+    catalog_ids = set(data.catalog.models) if data.catalog is not None else set()
+    # Every catalog model (a claim may name one without a price) and every priced model.
+    model_ids = sorted(set(data.by_model) | catalog_ids)
     model_index = {m: i for i, m in enumerate(model_ids)}
     provider_ids = sorted({p.provider for p in data.points})
     provider_index = {p: i for i, p in enumerate(provider_ids)}
@@ -100,7 +146,7 @@ def tools_data(data: SiteData) -> dict[str, Any]:
     model_names, provider_names = _names(data.catalog)
     # The calculator's menu: models with a standard base-context USD price in force now.
     calculator = []
-    for model_id in sorted(model_ids, key=lambda m: data.model_name(m).lower()):
+    for model_id in sorted(data.by_model, key=lambda m: data.model_name(m).lower()):
         offers = []
         makers = set(data.facts[model_id].makers) if model_id in data.facts else set()
         for p in data.by_model[model_id]:
@@ -118,7 +164,7 @@ def tools_data(data: SiteData) -> dict[str, Any]:
                         "provider": p.provider,
                         "variant": p.variant,
                         "maker": p.provider in makers,
-                        "blended": float(blended(p.input, p.output) or 0),
+                        "blended": blended(p.input, p.output) or 0,
                     }
                 )
         if offers:
@@ -135,4 +181,9 @@ def tools_data(data: SiteData) -> dict[str, Any]:
         "provider_names": provider_names,
         "points": points,
         "calculator": calculator,
+        "grammar": tables(),
+        "vocabulary": vocabulary(),
+        "trends": trend_measures(
+            data.points, {m: f for m, f in data.facts.items() if m in catalog_ids}, data.now_text
+        ),
     }

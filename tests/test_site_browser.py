@@ -13,7 +13,6 @@ import functools
 import json
 import shutil
 import threading
-import tomllib
 from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -44,17 +43,12 @@ ARGS = [
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 NOW_TEXT = "2026-11-25T12:00:00Z"
 SCHEMA = REPO_ROOT / "docs" / "claim.schema.json"
+# The claim box's parity with Python is tested in the normal suite, in node, on a generated
+# corpus (tests/test_claim_box_parity.py); here the page shows what the engine says.
 CLAIM_TEXTS = [
-    "Claude Opus 4.6 costs $5/$25 per million tokens",
-    "Claude Opus 4.6 costs $5/$25 per million tokens on Anthropic",
-    "Kimi K2.5 costs $0.45/$2.25 per million tokens",
-    "Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6",
     "DeepSeek V3.2 is 10x cheaper than Claude Opus 4.6",
-    "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
-    "GPT-4o is 50% cheaper than GPT-4 Turbo",
     "1M input and 100K output tokens cost $7.50 on Claude Opus 4.6",
-    "1M input and 100K output tokens cost $0.32 on DeepSeek V3.2",
-    "GPT-4 costs $30/$60 per million tokens",
+    "150 million tokens per day with 95% cache hits and a 90/10 input/output split costs $4,200 per month on Claude Opus 4.6",
 ]
 
 
@@ -353,7 +347,7 @@ def test_the_claim_box_gives_the_cli_verdict(visit_file, site, db, text, tmp_pat
     assert page.locator("#claim-result").get_attribute("data-verdict") == cli_report["verdict"]
     for py, js in zip(cli_report["results"], js_report["results"], strict=True):
         _same_verdict(py, js)
-    if text == CLAIM_TEXTS[3]:
+    if text == CLAIM_TEXTS[0]:
         page.locator("#claimbox").screenshot(path=str(tmp_path / "claim-box.png"))
     visit_file.check_local()
 
@@ -371,52 +365,6 @@ def test_the_claim_box_explains_what_it_cannot_read(visit_file, site):
     page.fill("#claim-text", "the moon is made of cheese")
     page.click("#claim-check")
     assert "the forms understood are" in page.locator("#claim-result").inner_text()
-    visit_file.check_local()
-
-
-def test_registered_claims_get_the_same_verdict_in_the_browser(visit_file, site, db):
-    from pricewatch.analysis.claims import evaluate, parse_registry
-    from pricewatch.paths import default_catalog_path
-    from pricewatch.scraper.catalog import load_catalog
-    from pricewatch.scraper.loaders import load_model_facts, load_price_points
-    from pricewatch.scraper.store import open_database
-
-    registry = REPO_ROOT / "data" / "claims.toml"
-    if not registry.exists():
-        pytest.skip("data/claims.toml is not there yet")
-    validator = _schema_validator()
-    entries = parse_registry(tomllib.loads(registry.read_text()))
-    points = load_price_points(open_database(db, read_only=True))
-    facts = load_model_facts(load_catalog(default_catalog_path()))
-    page = visit_file.page
-    page.goto(site.as_uri() + "/claims.html")
-    page.wait_for_function("window.pricewatchData !== undefined")
-    checked = 0
-    for entry in entries:
-        for part in entry.parts:
-            if part.kind not in ("price", "ratio", "request_cost"):
-                continue
-            for at in (entry.made_on.isoformat(), NOW_TEXT):
-                py = json.loads(
-                    evaluate(part, points, facts, at if len(at) > 10 else entry.made_on).to_json()
-                )
-                js = page.evaluate(
-                    "([claim, at]) => window.pricewatch.evaluate(window.pricewatchData, claim, at)",
-                    [part.to_dict(), at],
-                )
-                for verdict in (py, js):
-                    validator.validate(
-                        {
-                            "text": part.text,
-                            "at": verdict["at"],
-                            "verdict": verdict["verdict"],
-                            "results": [verdict],
-                        }
-                    )
-                assert js["at"] == py["at"]
-                _same_verdict(py, js)
-                checked += 1
-    assert checked >= 20
     visit_file.check_local()
 
 

@@ -136,7 +136,7 @@
     render();
   }
 
-  function renderVerdict(box, report) {
+  function renderVerdict(box, report, data) {
     box.hidden = false;
     box.textContent = "";
     window.pricewatchLastCheck = report;
@@ -158,7 +158,7 @@
       }
       if (v.prices.length) {
         box.appendChild(list("ul", v.prices.map(function (p) {
-          var values = ["input", "output", "cache_read", "cache_write"].filter(function (f) { return p[f] !== null; })
+          var values = data.vocabulary.price_fields.filter(function (f) { return p[f] !== null && p[f] !== undefined; })
             .map(function (f) { return f.replace(/_/g, " ") + " $" + p[f]; }).join(", ");
           return p.role + ": " + p.model_name + " at " + p.provider + ": " + values + " per million tokens, from " + p.valid_from.slice(0, 10) +
             (p.valid_to ? " to " + p.valid_to.slice(0, 10) : "") + " (" + p.origin + (p.confidence ? ", " + p.confidence + " confidence" : "") + "; " + p.chosen_by + ")" +
@@ -189,7 +189,7 @@
     form.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      renderVerdict(box, pw.check(data, form.elements.text.value, data.now));
+      renderVerdict(box, pw.check(data, form.elements.text.value, data.now), data);
     });
   }
 

@@ -1,14 +1,38 @@
-/* pricewatch engine: the price lookups, the workload and request costs, and the claim checker
-   of pricewatch.analysis (prices.py, workloads.py, claims.py, claim_text.py), ported line by
-   line to run in the browser on the data embedded in the claims page. Tests run the same
-   claims and workloads through both and compare the results; keep the two in step.
+/* pricewatch engine: the claim box and the workload calculator of the claims page.
 
-   Money is exact: a small decimal type (Dec) with Python's default decimal context
-   (28 significant digits, round half even), so a claim at exactly +15% holds here as it
-   does in Python. No request leaves the page. */
+   Scope (what the box does, and where the rest goes):
+   - Computed here, in the browser, on the prices embedded in the page: price claims, ratio
+     claims ("N x cheaper", "P% of", "P% cheaper"), request-cost claims and workload claims
+     (both cache readings; the best decides), and the workload calculator. The arithmetic is
+     pricewatch.analysis's (prices.py, workloads.py, claims.py) ported function by function, on
+     exact decimals (Dec below: Python's decimal context, 28 digits, half even, the same
+     exponents), so every verdict, figure and text equals `pricewatch check`'s; no binary
+     float reaches any output.
+   - Answered from results Python precomputed at build time: trend claims ("prices fell 10x in
+     3 years", "prices fall 50% per year") under the site's definitions (the default score,
+     threshold and 3:1 blended price; windows of 1 to 10 whole years, as of the build). The
+     page carries each definition's measure (analysis.claims.measure_trend), and judgeTrend
+     below compares the claimed figure with it as analysis.claims.judge_trend does.
+   - Handed to the command line with a message: any other trend definition, and every
+     sentence in none of the forms (the message lists them); `pricewatch scan` reads articles.
+
+   Nothing of the grammar is written here: the tokenizer rules, the forms (as token tables),
+   the word tables, the tolerance, the verdict orders, the price fields and their words come
+   from the page's embedded data ("grammar" and "vocabulary", emitted by
+   analysis.claim_grammar.tables() and site/tools.py). The matcher below is the one in
+   analysis/claim_grammar.py, line for line. tests/test_claim_box_parity.py runs this file in
+   node over a generated corpus and asserts every result equal to Python's.
+
+   Loads in a browser (window.pricewatch) and in node (module.exports). No request leaves
+   the page. */
 (function (global) {
   "use strict";
 
+  var VOCAB = null; // the vocabulary tables, set by load()
+  var G = null; // the grammar tables, set by load()
+  var SPACE = {};
+
+  // ------------------------------------------------------------------ exact decimals
   // ------------------------------------------------------------------ exact decimals
   var PREC = 28;
   var TEN = BigInt(10);
@@ -60,7 +84,6 @@
   Dec.one = new Dec(ONE_N, 0);
   Dec.prototype.isZero = function () { return this.m === ZERO_N; };
   Dec.prototype.sign = function () { return this.m > ZERO_N ? 1 : this.m < ZERO_N ? -1 : 0; };
-  Dec.prototype.neg = function () { return new Dec(-this.m, this.e); };
   Dec.prototype.abs = function () { return new Dec(absN(this.m), this.e); };
   function align(a, b) {
     var e = Math.min(a.e, b.e);
@@ -69,19 +92,25 @@
   Dec.prototype.add = function (o) { o = Dec.of(o); var t = align(this, o); return rounded(t[0] + t[1], t[2], false); };
   Dec.prototype.sub = function (o) { o = Dec.of(o); var t = align(this, o); return rounded(t[0] - t[1], t[2], false); };
   Dec.prototype.mul = function (o) { o = Dec.of(o); return rounded(this.m * o.m, this.e + o.e, false); };
+  // Python's Decimal division: an exact quotient comes as close to the ideal exponent as it can
+  // (1 / 4 = 0.25, 90 / 100 = 0.9), an inexact one is rounded to 28 digits, half even.
   Dec.prototype.div = function (o) {
     o = Dec.of(o);
     if (o.isZero()) throw new Error("division by zero");
-    if (this.isZero()) return new Dec(ZERO_N, 0);
-    var k = PREC + digits(o.m) - digits(this.m) + 2;
-    if (k < 0) k = 0;
-    var n = absN(this.m) * pow10(k);
-    var d = absN(o.m);
-    var q = n / d;
-    var r = n % d;
+    var ideal = this.e - o.e;
+    if (this.isZero()) return new Dec(ZERO_N, ideal);
+    var shift = digits(o.m) - digits(this.m) + PREC + 1;
+    var exp = ideal - shift;
+    var a = absN(this.m), b = absN(o.m), q, r;
+    if (shift >= 0) { q = a * pow10(shift) / b; r = a * pow10(shift) % b; }
+    else { var d = b * pow10(-shift); q = a / d; r = a % d; }
+    if (r !== ZERO_N) {
+      if (q % BigInt(5) === ZERO_N) q += ONE_N;
+    } else {
+      while (exp < ideal && q % TEN === ZERO_N) { q /= TEN; exp += 1; }
+    }
     var negative = (this.m < ZERO_N) !== (o.m < ZERO_N);
-    var result = rounded(q, this.e - o.e - k, r !== ZERO_N);
-    return negative ? result.neg() : result;
+    return rounded(negative ? -q : q, exp, false);
   };
   Dec.prototype.cmp = function (o) {
     o = Dec.of(o);
@@ -105,6 +134,29 @@
     var m = this.m, e = this.e;
     while (m % TEN === ZERO_N) { m /= TEN; e += 1; }
     return new Dec(m, e);
+  };
+  // Exact text as Python's format(d, "f"): no exponent, trailing zeros kept ("7.50", "1500000.0").
+  Dec.prototype.text = function () {
+    if (this.m === ZERO_N) return this.e >= 0 ? "0" : "0." + "0".repeat(-this.e);
+    return plain(this.m, this.e);
+  };
+  // As Python's str(d): scientific notation for large exponents and tiny values ("1E+1", "1E-7").
+  Dec.prototype.pyStr = function () {
+    var coefficient = absN(this.m).toString();
+    var left = this.e + coefficient.length;
+    var dot = this.e <= 0 && left > -6 ? left : 1;
+    var intPart, fracPart;
+    if (dot <= 0) { intPart = "0"; fracPart = "." + "0".repeat(-dot) + coefficient; }
+    else if (dot >= coefficient.length) { intPart = coefficient + "0".repeat(dot - coefficient.length); fracPart = ""; }
+    else { intPart = coefficient.slice(0, dot); fracPart = "." + coefficient.slice(dot); }
+    var exponent = left === dot ? "" : "E" + (left - dot >= 0 ? "+" : "") + (left - dot);
+    return (this.m < ZERO_N ? "-" : "") + intPart + fracPart + exponent;
+  };
+  // The integer part, towards zero (Python's int(d)), as digits.
+  Dec.prototype.trunc = function () {
+    if (this.e >= 0) return (this.m * pow10(this.e)).toString();
+    var q = absN(this.m) / pow10(-this.e);
+    return (this.m < ZERO_N && q !== ZERO_N ? "-" : "") + q.toString();
   };
   // Plain decimal text, no exponent, trailing zeros dropped ("3", "0.5", "0.0912").
   Dec.prototype.toString = function () {
@@ -146,7 +198,6 @@
     if (this.m < ZERO_N && text.charAt(0) !== "-") text = "-" + text;
     return text;
   };
-  Dec.prototype.toNumber = function () { return parseFloat(this.toString()); };
   function group(text) {
     var negative = text.charAt(0) === "-";
     if (negative) text = text.slice(1);
@@ -154,15 +205,16 @@
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return (negative ? "-" : "") + parts.join(".");
   }
-  function dmin(a, b) { return a.le(b) ? a : b; }
   function D(x) { return x === null || x === undefined || x === "" ? null : Dec.of(x); }
-
   // ------------------------------------------------------------------ data
   function load(raw) {
+    VOCAB = raw.vocabulary;
+    G = raw.grammar;
+    SPACE = {};
+    for (var s = 0; s < G.whitespace.length; s++) SPACE[G.whitespace.charAt(s)] = true;
     var cols = raw.columns;
     var idx = {};
     cols.forEach(function (c, i) { idx[c] = i; });
-    var fields = ["input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning"];
     var points = raw.points.map(function (row) {
       var p = {
         model: raw.models[row[idx.model]].id,
@@ -179,17 +231,16 @@
         confidence: row[idx.confidence],
         source_url: row[idx.source_url]
       };
-      fields.forEach(function (f) { p[f] = D(row[idx[f]]); });
+      VOCAB.price_fields.forEach(function (f) { p[f] = D(row[idx[f]]); });
       return p;
     });
+    // The checker knows catalog models only, as `pricewatch check` does: every one of them.
     var facts = {};
     raw.models.forEach(function (m) {
       if (m.catalogued) facts[m.id] = { id: m.id, name: m.name, open_weights: m.open_weights, makers: m.makers };
     });
-    var byModel = {};
-    points.forEach(function (p) { (byModel[p.model] = byModel[p.model] || []).push(p); });
     return {
-      now: raw.now, points: points, byModel: byModel, facts: facts, models: raw.models,
+      now: raw.now, points: points, facts: facts, models: raw.models, trends: raw.trends, vocabulary: raw.vocabulary,
       providers: raw.providers, modelNames: raw.model_names, providerNames: raw.provider_names,
       calculator: raw.calculator
     };
@@ -256,7 +307,6 @@
     });
     return { statistic: statistic, input: best.input, output: best.output, cache_read: best.cache_read, offers: [best] };
   }
-
   // ------------------------------------------------------------------ formatting (workloads.py)
   function num(value) {
     var v = value.isZero() ? Dec.zero : value.normalize();
@@ -276,7 +326,6 @@
     var how = p.origin + (p.confidence ? ", " + p.confidence + " confidence" : "");
     return p.model + " at " + p.provider + " (" + p.tier + band + variant + "), valid from " + p.valid_from.slice(0, 10) + until + " (" + how + ")";
   }
-
   // ------------------------------------------------------------------ workloads (workloads.py)
   function MissingPrice(message) { this.message = message; }
   function Impossible(message) { this.message = message; }
@@ -320,7 +369,6 @@
 
 
 
-  var FIELD_WORDS = { cache_read: "cache-read", cache_write: "cache-write (5-minute)", cache_write_1h: "cache-write (1-hour)", reasoning: "reasoning" };
 
   function Biller(prices, onMissing) { this.prices = prices; this.onMissing = onMissing; this.lines = []; this.flags = []; this.used = []; }
   Biller.prototype.who = function () {
@@ -342,7 +390,7 @@
       if (price === null || price === undefined) throw new MissingPrice("no " + substitute + " price known" + this.who() + " (" + segment + ")");
       if (field !== "reasoning") {
         var bound = field === "cache_read" ? "an upper bound" : "likely a lower bound";
-        var words = FIELD_WORDS[field];
+        var words = VOCAB.field_words[field];
         this.refuseOrFlag("no " + words + " price known" + this.who() + ": " + label + " billed at the input price (" + bound + ")");
         notes.push("input price: no " + words + " price");
       }
@@ -373,13 +421,12 @@
     if (tokens.sign() < 0) throw new Impossible("tokens cannot be negative (" + num(tokens) + ")");
     ["input_share", "cache_hit", "cache_write_share"].forEach(function (name) {
       var v = p[name];
-      if (v.sign() < 0 || v.gt(1)) throw new Impossible(name.replace(/_/g, " ") + " must be a share between 0 and 1 (0.9 for 90%), not " + v.toString());
+      if (v.sign() < 0 || v.gt(1)) throw new Impossible(name.replace(/_/g, " ") + " must be a share between 0 and 1 (0.9 for 90%), not " + v.pyStr());
     });
     if (p.days_per_month.sign() <= 0) throw new Impossible("days per month must be positive");
     if (p.cache_reading === "all" && p.cache_hit.gt(p.input_share)) {
       throw new Impossible(pct(p.cache_hit) + " of all tokens cannot be cache reads when only " + pct(p.input_share) + " are input");
     }
-    if (p.cache_reading === "input" && p.cache_hit.sign() > 0 && p.input_share.isZero()) throw new Impossible("a cache-hit rate needs input tokens, but the input share is 0");
     p.input_cache_hit = p.cache_reading === "input" ? p.cache_hit : (p.input_share.isZero() ? Dec.zero : p.cache_hit.div(p.input_share));
     if (p.input_cache_hit.add(p.cache_write_share).gt(1)) {
       throw new Impossible("cache reads (" + pct(p.input_cache_hit) + " of input) and cache writes (" + pct(p.cache_write_share) + " of input) add up to more than the input tokens");
@@ -453,10 +500,7 @@
     if (a === null || b === null) return null;
     return a.mul(3).add(b.mul(1)).div(4);
   }
-
   // ------------------------------------------------------------------ claims (claims.py)
-  var TOLERANCE = "0.15";
-  var PRICE_WORDS = { input: "input", output: "output", blended: "3:1 blended", cache_read: "cache-read", cache_write: "cache-write" };
 
   function fmt(value, unit) {
     unit = unit || "";
@@ -499,7 +543,7 @@
     if (high !== null) return "at most " + fmt(high, unit);
     return "any";
   }
-  function pointFigure(v) { var s = Dec.of(v).toString(); return { low: s, high: s }; }
+  function pointFigure(v) { var s = Dec.of(v).text(); return { low: s, high: s }; }
   function isPoint(f) { return f.low !== null && f.high !== null && Dec.of(f.low).eq(Dec.of(f.high)); }
 
   function compare(label, unit, claimed, actual, tolerance) {
@@ -587,7 +631,7 @@
       .filter(function (s) { return s && s.point; }).map(function (s) { return s.point; });
   }
 
-  function txt(v) { return v === null || v === undefined ? null : Dec.of(v).toString(); }
+  function txt(v) { return v === null || v === undefined ? null : Dec.of(v).text(); }
 
   function used(role, sheet, facts) {
     return sheet.points.filter(function (p) { return p.min_prompt_tokens === 0 && p.tier === "standard"; }).map(function (p) {
@@ -611,8 +655,8 @@
       return value;
     }
     var v = s[which];
-    if (v === null || v === undefined) throw new Missing("no " + PRICE_WORDS[which] + " price for " + nm + " " + sheet.where);
-    work.step(label + ": " + nm + " " + PRICE_WORDS[which] + " price " + sheet.where, "$" + exact(v) + " per million tokens", fmt(v, "$"));
+    if (v === null || v === undefined) throw new Missing("no " + VOCAB.price_words[which] + " price for " + nm + " " + sheet.where);
+    work.step(label + ": " + nm + " " + VOCAB.price_words[which] + " price " + sheet.where, "$" + exact(v) + " per million tokens", fmt(v, "$"));
     return v;
   }
 
@@ -626,12 +670,12 @@
       var claimed = Dec.of(claim[field]);
       var actual = sheet.prices.standard[field];
       if (actual === null || actual === undefined) {
-        work.missing.push("no " + PRICE_WORDS[field] + " price for " + nm + " " + sheet.where + " on " + day(at));
+        work.missing.push("no " + VOCAB.price_words[field] + " price for " + nm + " " + sheet.where + " on " + day(at));
         return;
       }
-      work.step(PRICE_WORDS[field] + " price of " + nm + " " + sheet.where, "stored $" + exact(actual) + " per million tokens; claimed $" + exact(claimed),
+      work.step(VOCAB.price_words[field] + " price of " + nm + " " + sheet.where, "stored $" + exact(actual) + " per million tokens; claimed $" + exact(claimed),
         fmt(claimed.isZero() ? Dec.one : actual.div(claimed), "x") + " the claimed figure");
-      work.comparisons.push(compare(PRICE_WORDS[field], "USD per million tokens", pointFigure(claimed), actual, claim.tolerance));
+      work.comparisons.push(compare(VOCAB.price_words[field], "USD per million tokens", pointFigure(claimed), actual, claim.tolerance));
     });
     if (work.missing.length && !work.comparisons.length) throw new Missing(work.missing.shift());
     var actualText = work.comparisons.map(function (c) { return fmt(c.actual, "$"); }).join(" / ");
@@ -669,11 +713,11 @@
       unit = "%";
       work.step("share", "100 x A / B = 100 x $" + exact(a) + " / $" + exact(b), fmt(actual, "%"));
       if (claim.form === "percent_cheaper") {
-        claimed = { low: claimed.high === null ? null : Dec.of(100).sub(claimed.high).toString(), high: claimed.low === null ? null : Dec.of(100).sub(claimed.low).toString() };
+        claimed = { low: claimed.high === null ? null : Dec.of(100).sub(claimed.high).text(), high: claimed.low === null ? null : Dec.of(100).sub(claimed.low).text() };
         work.step("claimed share", "100% - " + figureText(claim.claimed, "%") + " cheaper", figureText(claimed, "%"));
       }
     }
-    var label = PRICE_WORDS[aPrice] + (aPrice === bPrice ? "" : " vs " + PRICE_WORDS[bPrice]);
+    var label = VOCAB.price_words[aPrice] + (aPrice === bPrice ? "" : " vs " + VOCAB.price_words[bPrice]);
     work.comparisons.push(compare(label, unit, claimed, actual, claim.tolerance));
     if (aPrice === "blended" && bPrice === "blended") {
       ["input", "output"].forEach(function (field) {
@@ -692,9 +736,9 @@
     else if (claim.form === "percent_of") relation = "costs " + fmt(actual, "%") + " of";
     else relation = "is " + fmt(Dec.of(100).sub(actual), "%") + " cheaper than";
     var context = work.comparisons.filter(function (c) { return !c.decisive; }).map(function (c) { return c.label + " " + fmt(c.actual, unit); }).join(", ");
-    var what = same ? "" : " " + PRICE_WORDS[aPrice] + " price";
-    var aText = nameA + (same ? " " + PRICE_WORDS[aPrice] : "") + " " + sheetA.where;
-    var bText = nameB + (same ? " " + PRICE_WORDS[bPrice] : "") + " " + sheetB.where;
+    var what = same ? "" : " " + VOCAB.price_words[aPrice] + " price";
+    var aText = nameA + (same ? " " + VOCAB.price_words[aPrice] : "") + " " + sheetA.where;
+    var bText = nameB + (same ? " " + VOCAB.price_words[bPrice] : "") + " " + sheetB.where;
     work.summary = aText + " " + relation + " " + bText + (what ? " on the" + what : "") + (context ? " (" + context + ")" : "") + "; claimed " + figureText(claim.claimed, unit);
   }
 
@@ -715,11 +759,109 @@
     work.step("total", bill.lines.map(function (l) { return fmt(l.cost_usd, "$"); }).join(" + ") || "$0", fmt(bill.total_usd, "$"));
     work.assumptions = work.assumptions.concat(bill.assumptions);
     work.comparisons.push(compare("cost", "USD", claim.claimed, bill.total_usd, claim.tolerance));
-    work.summary = intGroup(claim.input_tokens) + " input + " + intGroup(claim.output_tokens) + " output tokens on " + name(facts, claim.model) + " " + sheet.where + " cost " + fmt(bill.total_usd, "$") + " (claimed " + figureText(claim.claimed, "$") + ")";
+    work.summary = group(String(claim.input_tokens)) + " input + " + group(String(claim.output_tokens)) + " output tokens on " + name(facts, claim.model) + " " + sheet.where + " cost " + fmt(bill.total_usd, "$") + " (claimed " + figureText(claim.claimed, "$") + ")";
   }
 
-  var EVALUATORS = { price: evalPrice, ratio: evalRatio, request_cost: evalRequestCost };
-  var PRICED = ["price", "ratio", "request_cost", "workload"];
+  function evalWorkload(claim, points, facts, at, work) {
+    if ((claim.tokens_per_day === null) === (claim.tokens_per_month === null)) throw new Missing("a token volume: give tokens per day or tokens per month");
+    var perDay = claim.tokens_per_day !== null;
+    var volume = perDay ? claim.tokens_per_day : claim.tokens_per_month;
+    if (volume.low === null || volume.high === null) throw new Missing("a bounded token volume (a number or a range)");
+    var sheet = sheetFor(refOf(claim), points, facts, at);
+    work.prices = work.prices.concat(used("the model", sheet, facts));
+    var ends = isPoint(volume) ? [["", Dec.of(volume.low)]] : [["low end", Dec.of(volume.low)], ["high end", Dec.of(volume.high)]];
+    var costs = [];
+    ends.forEach(function (end) {
+      var label = end[0], tokens = end[1], bill;
+      try {
+        var profile = profileOf({ tokens_per_day: perDay ? tokens : null, tokens_per_month: perDay ? null : tokens,
+          input_share: claim.input_share, cache_hit: claim.cache_hit, cache_reading: claim.cache_reading,
+          cache_write_share: claim.cache_write_share, days_per_month: claim.days_per_month });
+        bill = workloadCost(profile, sheet.prices, "refuse");
+      } catch (e) {
+        if (e instanceof Impossible) throw new Missing("a possible profile: the '" + claim.cache_reading + "' cache reading is impossible: " + e.message);
+        if (e instanceof MissingPrice) throw new Missing(e.message);
+        throw e;
+      }
+      var prefix = label ? label + ": " : "";
+      bill.lines.forEach(function (line) {
+        work.step(prefix + line.label + " per month", count(line.tokens) + " tokens x $" + exact(line.usd_per_mtok) + " / 1,000,000", fmt(line.cost_usd, "$"));
+      });
+      var amount = claim.per === "month" ? bill.monthly_cost_usd : bill.daily_cost_usd;
+      work.step(prefix + "total per " + claim.per, bill.lines.map(function (l) { return fmt(l.cost_usd, "$"); }).join(" + ") +
+        (claim.per === "month" ? "" : ", / " + exact(claim.days_per_month) + " days"), fmt(amount, "$"));
+      if (!work.assumptions.length) {
+        var own = fmt(tokens) + " ";
+        work.assumptions = bill.assumptions.filter(function (a) { return a.indexOf(own) !== 0; });
+      }
+      costs.push([label, amount]);
+    });
+    var unit = "USD per " + claim.per;
+    var claimed = claim.claimed;
+    if (costs.length === 2 && !isPoint(claimed) && claimed.low !== null && claimed.high !== null) {
+      // a range of volumes against a range of costs: each end against its own
+      work.comparisons.push(compare("low end", unit, pointFigure(claimed.low), costs[0][1], claim.tolerance));
+      work.comparisons.push(compare("high end", unit, pointFigure(claimed.high), costs[1][1], claim.tolerance));
+    } else {
+      costs.forEach(function (c) { work.comparisons.push(compare(c[0] || "cost", unit, claimed, c[1], claim.tolerance)); });
+    }
+    var reading = { input: "of input tokens", all: "of all tokens" }[claim.cache_reading];
+    var hit = Dec.of(claim.cache_hit).isZero() ? "" : ", " + fmt(Dec.of(claim.cache_hit).mul(100), "%") + " cache hits " + reading;
+    work.summary = figureText(volume) + " tokens per " + (perDay ? "day" : "month") + hit + ", " + fmt(Dec.of(claim.input_share).mul(100), "%") +
+      " input, on " + name(facts, claim.model) + " " + sheet.where + ": " + costs.map(function (c) { return fmt(c[1], "$"); }).join("-") +
+      " per " + claim.per + " (claimed " + figureText(claimed, "$") + ")";
+  }
+
+  // Trend claims: judged against the measure Python made at build time (claims.judge_trend).
+  function trendMeasure(data, claim, at) {
+    var trends = data.trends;
+    if (!trends || at !== data.now || claim.price !== "blended" || claim.score !== null || claim.threshold !== null ||
+        claim.reference_model !== null || claim.start !== null || claim.end !== null) return null;
+    if (claim.form === "percent_per_year") return claim.years === null ? trends.percent_per_year : null;
+    if (claim.form !== "fold_over_period" || claim.years === null) return null;
+    return trends.fold_over_period[Dec.of(claim.years).toString()] || null;
+  }
+  function foldFromPercent(f) {
+    function fold(p) {
+      if (p === null) return null;
+      p = Dec.of(p);
+      return p.ge(100) ? null : Dec.of(100).div(Dec.of(100).sub(p)).text();
+    }
+    return { low: fold(f.low), high: fold(f.high) };
+  }
+  function evalTrend(claim, points, facts, at, work, data) {
+    var measure = trendMeasure(data, claim, at);
+    if (!measure) throw new Missing("this trend claim is checked by `pricewatch check`, not in the browser");
+    work.steps = work.steps.concat(measure.steps);
+    work.prices = work.prices.concat(measure.prices);
+    work.assumptions = work.assumptions.concat(measure.assumptions);
+    if (measure.missing !== null) throw new Missing(measure.missing);
+    var actual = Dec.of(measure.actual);
+    if (measure.mode === "fold") {
+      work.comparisons.push(compare("fold over the period", "x", claim.claimed, actual, claim.tolerance));
+      work.summary = measure.head + figureText(claim.claimed, "x");
+      return;
+    }
+    var claimed = claim.form === "fold_per_year" ? claim.claimed : foldFromPercent(claim.claimed);
+    if (claim.form === "percent_per_year") {
+      work.step("claimed fall as a fold per year", "1 / (1 - " + figureText(claim.claimed, "%") + " / 100)", figureText(claimed, "x"));
+    }
+    work.steps = work.steps.concat(measure.after);
+    var shown = figureText(claim.claimed, claim.form === "fold_per_year" ? "x" : "%");
+    if (measure.mode === "fit") {
+      var low = Dec.of(measure.interval[0]), high = Dec.of(measure.interval[1]);
+      var inside = compare("fold per year", "x per year", claimed, actual, "0");
+      // consistent when the claim meets the fit's 95% interval
+      inside.holds = (claimed.high === null || low.le(claimed.high)) && (claimed.low === null || Dec.of(claimed.low).le(high));
+      work.comparisons.push(inside);
+      work.summary = measure.head + shown + (claim.form === "percent_per_year" ? " a year" : " per year") + measure.tail;
+      return;
+    }
+    work.comparisons.push(compare("fold per year (two endpoints)", "x per year", claimed, actual, claim.tolerance));
+    work.summary = measure.head + shown;
+  }
+
+  var EVALUATORS = { price: evalPrice, ratio: evalRatio, request_cost: evalRequestCost, workload: evalWorkload, trend: evalTrend };
 
   function refOf(claim) { return { model: claim.model, provider: claim.provider || null, statistic: claim.statistic || "auto" }; }
 
@@ -730,12 +872,13 @@
     return out;
   }
 
-  function judge(claim, points, facts, at) {
+  function judge(claim, points, data, at) {
     var work = new Work();
+    var facts = data.facts;
     var evaluator = EVALUATORS[claim.kind];
     try {
       if (!evaluator) throw new Missing("this kind of claim (" + claim.kind + ") is checked by `pricewatch check`, not in the browser");
-      evaluator(claim, points, facts, at, work);
+      evaluator(claim, points, facts, at, work, data);
     } catch (e) {
       if (e instanceof Missing) work.missing.unshift(e.message); else throw e;
     }
@@ -767,7 +910,7 @@
 
   function withDefaults(claim) {
     var c = JSON.parse(JSON.stringify(claim));
-    if (c.tolerance === undefined || c.tolerance === null) c.tolerance = TOLERANCE;
+    if (c.tolerance === undefined || c.tolerance === null) c.tolerance = VOCAB.tolerance;
     if (c.kind === "price" || c.kind === "request_cost") {
       if (c.provider === undefined) c.provider = null;
       if (c.statistic === undefined) c.statistic = "auto";
@@ -780,8 +923,8 @@
       if (!c.b_price) c.b_price = "blended";
     }
     if (c.claimed !== undefined && (typeof c.claimed !== "object" || c.claimed === null)) c.claimed = pointFigure(c.claimed);
-    if (c.claimed && c.claimed.low !== null && c.claimed.low !== undefined) c.claimed.low = Dec.of(c.claimed.low).toString();
-    if (c.claimed && c.claimed.high !== null && c.claimed.high !== undefined) c.claimed.high = Dec.of(c.claimed.high).toString();
+    if (c.claimed && c.claimed.low !== null && c.claimed.low !== undefined) c.claimed.low = Dec.of(c.claimed.low).text();
+    if (c.claimed && c.claimed.high !== null && c.claimed.high !== undefined) c.claimed.high = Dec.of(c.claimed.high).text();
     if (c.text === undefined) c.text = "";
     return c;
   }
@@ -792,8 +935,8 @@
     at = asTime(at || data.now);
     var models = modelsOf(claim);
     var relevant = Object.keys(models).length ? data.points.filter(function (p) { return models[p.model]; }) : data.points;
-    var verdict = judge(claim, relevant, data.facts, at);
-    if (PRICED.indexOf(claim.kind) < 0) return verdict;
+    var verdict = judge(claim, relevant, data, at);
+    if (VOCAB.priced_kinds.indexOf(claim.kind) < 0) return verdict;
     var seen = {};
     relevant.forEach(function (p) {
       [p.valid_from, p.valid_to].forEach(function (t) { if (t !== null && t <= at) seen[t] = true; });
@@ -801,7 +944,7 @@
     var times = Object.keys(seen).sort();
     var runs = [], start = null;
     times.forEach(function (t) {
-      var holds = (t === at ? verdict : judge(claim, relevant, data.facts, t)).verdict === "holds";
+      var holds = (t === at ? verdict : judge(claim, relevant, data, t)).verdict === "holds";
       if (holds && start === null) start = t;
       else if (!holds && start !== null) { runs.push([start, t]); start = null; }
     });
@@ -819,11 +962,9 @@
     return verdict;
   }
 
-  var ALL_ORDER = { off: 0, stale: 1, cannot_check: 2, holds: 3 };
-  var ANY_ORDER = { holds: 0, stale: 1, off: 2, cannot_check: 3 };
   function combine(verdicts, how) {
     if (!verdicts.length) return "cannot_check";
-    var order = how === "any" ? ANY_ORDER : ALL_ORDER;
+    var order = VOCAB.verdict_order[how === "any" ? "any" : "all"];
     return verdicts.reduce(function (best, v) { return order[v] < order[best] ? v : best; });
   }
 
@@ -832,7 +973,7 @@
     return {
       verdict: v.verdict, kind: v.kind, at: v.at, summary: v.summary, claim: v.claim,
       comparisons: v.comparisons.map(function (c) {
-        return { label: c.label, unit: c.unit, claimed: c.claimed, actual: c.actual.toString(), holds: c.holds,
+        return { label: c.label, unit: c.unit, claimed: { low: c.claimed.low, high: c.claimed.high }, actual: c.actual.toString(), holds: c.holds,
           factor: c.factor.toString(), direction: c.direction, decisive: c.decisive };
       }),
       factor: v.factor === null ? null : v.factor.toString(), direction: v.direction,
@@ -840,92 +981,240 @@
     };
   }
 
-  // ------------------------------------------------------------------ reading claims (claim_text.py)
-  var NUM = "\\d[\\d,]*(?:\\.\\d+)?";
-  var SCALE = "(?:k|thousand|mn|mil|million|m|bn|billion|b)\\b";
-  var SCALES = { k: 1e3, thousand: 1e3, m: 1e6, mn: 1e6, mil: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
-  var DASH = "\\s*(?:-|–|—|to)\\s*";
-  var FORMS = [
-    "<model> costs $<in>/$<out> per million tokens [on <provider>]",
-    "<model A> is <N>x cheaper than <model B>",
-    "<model A> costs <P>% of <model B>",
-    "<N> input and <M> output tokens cost $<X> on <model>",
-    "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split costs $<X>[-$<Y>] per month on <model>",
-    "<price|cost> fell <N>x in <Y> years",
-    "prices fall <P>% per year"
-  ];
-  function tokensRe(n) { return "(?<" + n + ">" + NUM + ")\\s*(?<" + n + "_scale>" + SCALE + ")?"; }
-  function moneyRe(n) { return "\\$\\s?(?<" + n + ">" + NUM + ")\\s*(?<" + n + "_scale>k|K|thousand|M|million|B|billion)?(?![\\w.])"; }
-  var PER_MILLION = "(?:per|/|a|for\\s+every|for\\s+each)\\s*(?:1\\s*)?(?:million|mil|m|mtok|mtoks)\\b(?:\\s+tokens)?";
-  var PER_THOUSAND = "(?:per|/|a|for\\s+every|for\\s+each)\\s*(?:1\\s*)?(?:thousand|k|1,000)\\b(?:\\s+tokens)?";
-  var END = "\\s*[.!]?\\s*$";
-  var RE = {
-    workload: new RegExp("^(?:a\\s+user\\s+(?:processing|using|sending)\\s+)?" + tokensRe("t1") + "(?:" + DASH + tokensRe("t2") + ")?\\s+tokens\\s+(?:per|a|/|each)\\s*(?<period>day|month)\\s+with\\s+(?:a\\s+)?(?<hit>" + NUM + ")\\s*%\\s+cache[- ]hits?(?:\\s+rate)?,?\\s+and\\s+(?:a|an)\\s+(?<a>" + NUM + ")\\s*/\\s*(?<b>" + NUM + ")\\s+input\\s*/\\s*output\\s+split\\s+(?:costs?|is|comes\\s+to)\\s+(?:about\\s+|roughly\\s+|~\\s*)?" + moneyRe("x") + "(?:" + DASH + moneyRe("y") + ")?\\s*(?:per|a|/)\\s*(?<per>month|day)\\s+on\\s+(?<model>.+?)" + END, "i"),
-    request: new RegExp("^" + tokensRe("inp") + "\\s+input(?:\\s+tokens)?\\s*(?:,|and|\\+|plus|with)\\s*" + tokensRe("out") + "\\s+output(?:\\s+tokens)?\\s+(?:costs?|is|=|comes\\s+to)\\s+(?:about\\s+|roughly\\s+|~\\s*)?" + moneyRe("usd") + "\\s+(?:on|with|using|for|via)\\s+(?<model>.+?)" + END, "i"),
-    pricePair: new RegExp("^(?<model>.+?)\\s+(?:costs?|is\\s+priced\\s+at|charges?|is|are|=|:)\\s+" + moneyRe("inp") + "\\s*(?:input\\s*)?/\\s*" + moneyRe("out") + "\\s*(?:output\\s*)?(?<unit>" + PER_MILLION + "|" + PER_THOUSAND + ")(?:\\s+(?:input\\s*/\\s*output\\s+)?tokens)?(?:\\s+(?:on|at|via|from|through)\\s+(?<provider>.+?))?" + END, "i"),
-    priceSplit: new RegExp("^(?<model>.+?)\\s+(?:costs?|is\\s+priced\\s+at|charges?|is|are)\\s+" + moneyRe("inp") + "\\s*(?<unit>" + PER_MILLION + "|" + PER_THOUSAND + ")?\\s*(?:input|prompt)(?:\\s+tokens)?(?:\\s*,)?\\s+(?:and|plus|\\+)\\s+" + moneyRe("out") + "\\s*(?<unit2>" + PER_MILLION + "|" + PER_THOUSAND + ")?\\s*(?:output|completion)(?:\\s+tokens)?(?:\\s+(?:on|at|via|from|through)\\s+(?<provider>.+?))?" + END, "i"),
-    times: new RegExp("^(?<a>.+?)\\s+(?:is|are|costs?|runs?)\\s+(?:about\\s+|roughly\\s+|around\\s+|nearly\\s+|~\\s*)?(?<n>" + NUM + ")(?:" + DASH + "(?<n2>" + NUM + "))?\\s*(?:x|×|times|-fold|fold)\\s+(?<dir>cheaper|less\\s+expensive|less|more\\s+expensive|pricier|costlier|dearer|more)\\s+(?:than\\s+)?(?<b>.+?)" + END, "i"),
-    percentCheaper: new RegExp("^(?<a>.+?)\\s+(?:is|are|costs?)\\s+(?:about\\s+|roughly\\s+|~\\s*)?(?<p>" + NUM + ")\\s*%\\s+(?:cheaper|less(?:\\s+expensive)?)\\s+than\\s+(?<b>.+?)" + END, "i"),
-    percentOf: new RegExp("^(?<a>.+?)\\s+(?:costs?|is|are|runs?\\s+at)\\s+(?:about\\s+|roughly\\s+|around\\s+|~\\s*)?(?<p>" + NUM + ")(?:" + DASH + "(?<p2>" + NUM + "))?\\s*%\\s+of\\s+(?:the\\s+(?:price|cost)\\s+of\\s+)?(?<b>.+?)" + END, "i"),
-    trendFold: new RegExp("^(?:the\\s+)?(?:(?:llm|ai|model|token|api|inference)\\s+)*(?:price|cost)s?(?:\\s+of\\s+.+?)?\\s+(?:fell|dropped|declined|fall|falls|drop|drops|have\\s+fallen|has\\s+fallen|came\\s+down)\\s+(?:by\\s+)?(?:about\\s+|roughly\\s+|~\\s*)?(?<n>" + NUM + ")(?:" + DASH + "(?<n2>" + NUM + "))?\\s*(?:x|×|-fold|fold|times)\\s+(?:in|over|within)\\s+(?:the\\s+(?:last|past)\\s+)?(?<y>" + NUM + "|one|two|three|four|five|six|seven|eight|nine|ten)\\s+years?" + END, "i"),
-    trendPercent: new RegExp("^(?:the\\s+)?(?:(?:llm|ai|model|token|api|inference)\\s+)*(?:price|cost)s?\\s+(?:fall|falls|drop|drops|decline|declines|(?:is|are)\\s+(?:falling|dropping|declining))\\s+(?:by\\s+)?(?:about\\s+|roughly\\s+|~\\s*)?(?<p>" + NUM + ")(?:" + DASH + "(?<p2>" + NUM + "))?\\s*%\\s*(?<plus>\\+|or\\s+more)?\\s*(?:(?:per|a|each|every)\\s+year|annually|yearly)" + END, "i")
-  };
-
-  function ClaimError(message) { this.message = message; }
-
-  function normaliseName(text) { return text.trim().toLowerCase().replace(/\s+/g, " "); }
-  function parseNumber(text) { return Dec.of(text.trim().replace(/,/g, "")); }
-  function scaled(number, scale) {
-    var v = parseNumber(number);
-    if (scale) v = v.mul(Dec.of(SCALES[scale.trim().toLowerCase()]));
-    return v;
-  }
-  function normaliseText(text) {
-    text = text.replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim();
-    text = text.replace(/’/g, "'").replace(/‘/g, "'").replace(/“/g, '"').replace(/”/g, '"');
-    text = text.replace(/[*_`]{1,2}/g, "");
-    return text.trim().replace(/^"+|"+$/g, "").trim();
-  }
-  var FILLER = /^(?:the|a|an|using|on|with)\s+|(?:'s|’s)?\s+(?:api\s+|retail\s+|list\s+)*(?:prices?|pricing|rates?|costs?|api)$|["'“”‘’]/gi;
-  function stripChars(text, chars) {
+  // ------------------------------------------------------------------ text (claim_grammar.py)
+  function isSpace(c) { return SPACE[c] === true; }
+  function stripChars(text, test) {
     var start = 0, end = text.length;
-    while (start < end && chars.indexOf(text.charAt(start)) >= 0) start++;
-    while (end > start && chars.indexOf(text.charAt(end - 1)) >= 0) end--;
+    while (start < end && test(text.charAt(start))) start++;
+    while (end > start && test(text.charAt(end - 1))) end--;
     return text.slice(start, end);
   }
-  function clean(phrase) {
-    phrase = phrase.replace(/\([^)]*\)/g, " ");
-    var previous = null;
-    while (previous !== phrase) {
-      previous = phrase;
-      phrase = stripChars(phrase.trim(), " \t.,;:!?").replace(FILLER, "").trim();
+  function stripSpace(text) { return stripChars(text, isSpace); }
+  function inChars(chars) { return function (c) { return chars.indexOf(c) >= 0; }; }
+  function collapseSpace(text) {
+    var out = "", gap = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (isSpace(c)) { gap = true; continue; }
+      if (gap && out) out += " ";
+      gap = false;
+      out += c;
     }
-    return phrase;
+    return out;
   }
-  function variants(phrase) {
-    phrase = phrase.trim();
-    var out = [phrase, phrase.replace(/\s+/g, "-"), phrase.replace(/[\s-]+/g, " ")];
-    if (/^(opus|sonnet|haiku)\b/.test(phrase.toLowerCase())) out.push("Claude " + phrase);
-    return out.filter(function (v, i) { return out.indexOf(v) === i; });
+  function isDigit(c) { return c >= "0" && c <= "9"; }
+  function isLetter(c) { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z"); }
+
+  // Numbers, words and single other characters, with their offsets; whitespace separates.
+  function tokenize(text) {
+    var tokens = [], i = 0, n = text.length;
+    while (i < n) {
+      var c = text.charAt(i), start = i, kind;
+      if (isSpace(c)) { i++; continue; }
+      if (isDigit(c)) {
+        i++;
+        while (i < n && (isDigit(text.charAt(i)) || (text.charAt(i) === "," && i + 1 < n && isDigit(text.charAt(i + 1))))) i++;
+        if (i + 1 < n && text.charAt(i) === "." && isDigit(text.charAt(i + 1))) {
+          i++;
+          while (i < n && isDigit(text.charAt(i))) i++;
+        }
+        kind = "num";
+      } else if (isLetter(c)) {
+        while (i < n && isLetter(text.charAt(i))) i++;
+        kind = "word";
+      } else {
+        var code = text.charCodeAt(i);
+        i += code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1; // one character, not half of one
+        kind = "sym";
+      }
+      var t = text.slice(start, i);
+      tokens.push({ kind: kind, text: t, low: t.toLowerCase(), start: start, end: i });
+    }
+    return tokens;
   }
-  function resolveModel(data, phrase) {
-    var cleaned = clean(phrase);
-    var vs = variants(cleaned);
+
+  function withCap(caps, name, a, b) {
+    var out = {};
+    for (var key in caps) out[key] = caps[key];
+    out[name] = [a, b];
+    return out;
+  }
+  // Match elements[i:] at token `pos`, then hand over to `k` (continuation-passing backtracking).
+  function seq(elements, i, pos, caps, tokens, k) {
+    if (i === elements.length) return k(pos, caps);
+    var element = elements[i], kind = element[0], found, j;
+    function rest(p, c) { return seq(elements, i + 1, p, c, tokens, k); }
+    if (kind === "lit") {
+      for (j = 0; j < element[1].length; j++) {
+        var phrase = element[1][j], end = pos + phrase.length, same = end <= tokens.length;
+        for (var x = 0; same && x < phrase.length; x++) same = tokens[pos + x].low === phrase[x];
+        if (!same) continue;
+        found = rest(end, element[2] === null ? caps : withCap(caps, element[2], pos, end));
+        if (found !== null) return found;
+      }
+      return null;
+    }
+    if (kind === "opt") {
+      found = seq(element[1], 0, pos, caps, tokens, rest);
+      return found !== null ? found : rest(pos, caps);
+    }
+    if (kind === "alt") {
+      for (j = 0; j < element[1].length; j++) {
+        found = seq(element[1][j], 0, pos, caps, tokens, rest);
+        if (found !== null) return found;
+      }
+      return null;
+    }
+    if (kind === "rep") {
+      var again = function (p, c) {
+        var f = seq(element[1], 0, p, c, tokens, function (q, d) { return q > p ? again(q, d) : null; });
+        return f !== null ? f : rest(p, c);
+      };
+      return again(pos, caps);
+    }
+    if (kind === "num") {
+      return pos < tokens.length && tokens[pos].kind === "num" ? rest(pos + 1, withCap(caps, element[1], pos, pos + 1)) : null;
+    }
+    if (kind === "span") {
+      for (j = pos + 1; j <= tokens.length; j++) {
+        found = rest(j, withCap(caps, element[1], pos, j));
+        if (found !== null) return found;
+      }
+      return null;
+    }
+    if (kind === "end") return pos === tokens.length ? k(pos, caps) : null;
+    throw new Error("unknown grammar element " + kind);
+  }
+  // (form name, captures) for the first form the sentence is in, else null.
+  function matchForm(text) {
+    var tokens = tokenize(text);
+    for (var f = 0; f < G.form_order.length; f++) {
+      var name = G.form_order[f];
+      var caps = seq(G.forms[name], 0, 0, {}, tokens, function (p, c) { return c; });
+      if (caps !== null) {
+        var groups = {};
+        for (var key in caps) groups[key] = text.slice(tokens[caps[key][0]].start, tokens[caps[key][1] - 1].end);
+        return { form: name, groups: groups };
+      }
+    }
+    return null;
+  }
+
+  function withoutParentheses(text) {
+    var out = "", i = 0;
+    while (i < text.length) {
+      var close = text.charAt(i) === "(" ? text.indexOf(")", i + 1) : -1;
+      if (close >= 0) { out += " "; i = close + 1; } else { out += text.charAt(i); i += 1; }
+    }
+    return out;
+  }
+  function cleanOnce(text) {
+    text = stripChars(stripSpace(text), inChars(" \t" + G.name_end_punctuation));
+    var tokens = tokenize(text);
+    if (tokens.length > 1 && G.name_leading.indexOf(tokens[0].low) >= 0 && tokens[1].start > tokens[0].end) {
+      text = text.slice(tokens[1].start);
+      tokens = tokenize(text);
+    }
+    var last = tokens.length - 1;
+    if (last > 0 && G.name_trailing.indexOf(tokens[last].low) >= 0 && tokens[last].start > tokens[last - 1].end) {
+      var first = last;
+      while (first > 1 && G.name_qualifiers.indexOf(tokens[first - 1].low) >= 0 && tokens[first - 1].start > tokens[first - 2].end) first--;
+      var cut = tokens[first - 1].end;
+      if (first >= 3 && tokens[first - 1].low === "s" && (tokens[first - 2].text === "'" || tokens[first - 2].text === "’") &&
+          tokens[first - 2].end === tokens[first - 1].start) cut = tokens[first - 2].start;
+      text = text.slice(0, cut);
+    }
+    var kept = "";
+    for (var i = 0; i < text.length; i++) if (G.quotes.indexOf(text.charAt(i)) < 0) kept += text.charAt(i);
+    return stripSpace(kept);
+  }
+  function cleanName(phrase) {
+    var text = withoutParentheses(phrase), previous = null;
+    while (previous !== text) { previous = text; text = cleanOnce(text); }
+    return text;
+  }
+  function replaceRuns(text, test, by) {
+    var out = "", run = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (test(c)) { if (!run) out += by; run = true; } else { out += c; run = false; }
+    }
+    return out;
+  }
+  function unique(list) { return list.filter(function (v, i) { return list.indexOf(v) === i; }); }
+  function nameVariants(phrase) {
+    phrase = stripSpace(phrase);
+    var out = [phrase, replaceRuns(phrase, isSpace, "-"), replaceRuns(phrase, function (c) { return isSpace(c) || c === "-"; }, " ")];
+    var tokens = tokenize(phrase);
+    if (tokens.length && tokens[0].kind === "word" && G.prefixed_names[tokens[0].low] !== undefined) out.push(G.prefixed_names[tokens[0].low] + phrase);
+    return unique(out);
+  }
+  function providerCandidates(phrase) {
+    var kept = "", last = 0;
+    tokenize(phrase).forEach(function (t) {
+      if (t.kind === "word" && G.provider_noise.indexOf(t.low) >= 0) { kept += phrase.slice(last, t.start) + " "; last = t.end; }
+    });
+    var cleaned = cleanName(kept + phrase.slice(last));
+    return unique([cleaned, cleaned.split(" ").join("-"), cleaned.split(" ").join("")]);
+  }
+  function normaliseSentence(text) {
+    text = collapseSpace(text).replace(/’/g, "'").replace(/‘/g, "'").replace(/“/g, '"').replace(/”/g, '"');
+    var kept = "";
+    for (var i = 0; i < text.length; i++) if ("*_`".indexOf(text.charAt(i)) < 0) kept += text.charAt(i);
+    return stripSpace(stripChars(stripSpace(kept), inChars('"')));
+  }
+  // Python's repr() of a string (for the "cannot read a claim in '...'" message).
+  function pyRepr(text) {
+    var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'";
+    var out = quote;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i), code = text.charCodeAt(i);
+      if (c === "\\" || c === quote) out += "\\" + c;
+      else if (c === "\t") out += "\\t";
+      else if (c === "\n") out += "\\n";
+      else if (c === "\r") out += "\\r";
+      else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += "\\x" + (code < 16 ? "0" : "") + code.toString(16);
+      else out += c;
+    }
+    return out + quote;
+  }
+
+  // ------------------------------------------------------------------ reading claims (claim_text.py)
+  function ClaimError(message) { this.message = message; }
+
+  function normaliseName(text) { return collapseSpace(text.toLowerCase()); }
+  function parseNumber(text) {
+    var t = stripSpace(text).toLowerCase();
+    if (G.number_words[t] !== undefined) return Dec.of(G.number_words[t]);
+    return Dec.of(t.replace(/,/g, ""));
+  }
+  function scaled(number, scale) {
+    var v = parseNumber(number);
+    if (scale) v = v.mul(Dec.of(G.scales[scale.toLowerCase()]));
+    return v;
+  }
+  function resolveExact(data, phrase) {
+    var vs = nameVariants(phrase);
     for (var i = 0; i < vs.length; i++) {
       var id = data.modelNames[normaliseName(vs[i])];
       if (id) return id;
     }
+    return null;
+  }
+  function resolveModel(data, phrase) {
+    var cleaned = cleanName(phrase);
+    var found = resolveExact(data, cleaned);
+    if (found) return found;
     var suggestions = suggest(data, cleaned);
     throw new ClaimError("Unknown model: " + cleaned + (suggestions.length ? "; did you mean " + suggestions.join(", ") + "?" : ""));
   }
   function resolveProvider(data, phrase) {
-    var cleaned = clean(phrase.replace(/\b(?:api|platform)\b/gi, " "));
-    var candidates = [cleaned, cleaned.replace(/ /g, "-"), cleaned.replace(/ /g, "")];
+    var candidates = providerCandidates(phrase);
     for (var i = 0; i < candidates.length; i++) {
       var id = data.providerNames[normaliseName(candidates[i])];
       if (id) return id;
     }
-    throw new ClaimError("Unknown provider: " + cleaned);
+    throw new ClaimError("Unknown provider: " + candidates[0]);
   }
 
   // difflib.SequenceMatcher(None, a, b).ratio() and get_close_matches, for "did you mean".
@@ -975,52 +1264,99 @@
     if (!high) return pointFigure(parseNumber(low));
     var a = parseNumber(low), b = parseNumber(high);
     if (b.lt(a)) { var t = a; a = b; b = t; }
-    return { low: a.toString(), high: b.toString() };
+    return { low: a.text(), high: b.text() };
   }
-  function priceUnit(unit) {
-    if (unit && new RegExp("^" + PER_THOUSAND + "$", "i").test(unit.trim())) return Dec.of(1000);
-    return Dec.one;
+  function priceUnit(unit) { return unit && G.per_thousand.indexOf(unit.toLowerCase()) >= 0 ? Dec.of(1000) : Dec.one; }
+  function ref(model) { return { model: model, provider: null, statistic: "auto" }; }
+  function base(kind, text) { return { kind: kind, text: text, tolerance: VOCAB.tolerance }; }
+  function oneModel(kind, text, model) { var c = base(kind, text); c.model = model; c.provider = null; c.statistic = "auto"; return c; }
+  function ratioClaim(text, a, b, form, claimed) {
+    var c = base("ratio", text);
+    c.a = ref(a); c.b = ref(b); c.a_price = "blended"; c.b_price = "blended"; c.form = form; c.claimed = claimed;
+    return c;
   }
-
-  var PARSERS = [
-    ["workload", function () { throw new ClaimError("workload claims are checked by `pricewatch check` (both cache readings); use the calculator above for the arithmetic"); }],
-    ["request", function (g, text, data) {
-      return [{ kind: "request_cost", text: text, model: resolveModel(data, g.model), provider: null, statistic: "auto",
-        input_tokens: parseInt(scaled(g.inp, g.inp_scale).toFixed(0), 10), output_tokens: parseInt(scaled(g.out, g.out_scale).toFixed(0), 10),
-        cache_read_tokens: 0, claimed: pointFigure(scaled(g.usd, g.usd_scale)), tolerance: TOLERANCE }];
-    }],
-    ["pricePair", priceClaims],
-    ["priceSplit", priceClaims],
-    ["times", function (g, text, data) {
-      var a = resolveModel(data, g.a), b = resolveModel(data, g.b);
-      if (/^(more|pricier|costlier|dearer)/i.test(g.dir)) { var t = a; a = b; b = t; }
-      return [{ kind: "ratio", text: text, a: { model: a, provider: null, statistic: "auto" }, b: { model: b, provider: null, statistic: "auto" },
-        a_price: "blended", b_price: "blended", form: "times_cheaper", claimed: figure(g.n, g.n2), tolerance: TOLERANCE }];
-    }],
-    ["percentCheaper", function (g, text, data) { return percentClaims(g, text, data, "percent_cheaper"); }],
-    ["percentOf", function (g, text, data) { return percentClaims(g, text, data, "percent_of"); }],
-    ["trendFold", function () { throw new ClaimError("trend claims are checked by `pricewatch check` (the fit needs the whole history); see the trends page"); }],
-    ["trendPercent", function () { throw new ClaimError("trend claims are checked by `pricewatch check` (the fit needs the whole history); see the trends page"); }]
-  ];
+  function trendClaim(text, form, claimed, years) {
+    var c = base("trend", text);
+    c.form = form; c.claimed = claimed; c.price = "blended"; c.score = null; c.threshold = null;
+    c.reference_model = null; c.start = null; c.end = null; c.years = years;
+    return c;
+  }
   function priceClaims(g, text, data) {
     var scale = priceUnit(g.unit || g.unit2);
-    return [{ kind: "price", text: text, model: resolveModel(data, g.model), provider: g.provider ? resolveProvider(data, g.provider) : null,
-      statistic: "auto", input: scaled(g.inp, g.inp_scale).mul(scale).toString(), output: scaled(g.out, g.out_scale).mul(scale).toString(),
-      cache_read: null, cache_write: null, tolerance: TOLERANCE }];
+    var c = oneModel("price", text, resolveModel(data, g.model));
+    c.provider = g.provider ? resolveProvider(data, g.provider) : null;
+    c.input = scaled(g.inp, g.inp_scale).mul(scale).text();
+    c.output = scaled(g.out, g.out_scale).mul(scale).text();
+    c.cache_read = null; c.cache_write = null;
+    return [c];
   }
-  function percentClaims(g, text, data, form) {
-    return [{ kind: "ratio", text: text, a: { model: resolveModel(data, g.a), provider: null, statistic: "auto" },
-      b: { model: resolveModel(data, g.b), provider: null, statistic: "auto" }, a_price: "blended", b_price: "blended",
-      form: form, claimed: figure(g.p, g.p2), tolerance: TOLERANCE }];
+  function percentClaims(form) {
+    return function (g, text, data) { return [ratioClaim(text, resolveModel(data, g.a), resolveModel(data, g.b), form, figure(g.p, g.p2))]; };
+  }
+  // A workload claim under both cache readings: the hit rate as a share of input, or of all tokens.
+  function workloadClaims(g, text, data) {
+    var low = scaled(g.t1, g.t1_scale || g.t2_scale);
+    var tokens = pointFigure(low);
+    if (g.t2) { var high = scaled(g.t2, g.t2_scale); tokens = high.lt(low) ? { low: high.text(), high: low.text() } : { low: low.text(), high: high.text() }; }
+    var x = scaled(g.x, g.x_scale), claimed = pointFigure(x);
+    if (g.y) { var y = scaled(g.y, g.y_scale); claimed = y.lt(x) ? { low: y.text(), high: x.text() } : { low: x.text(), high: y.text() }; }
+    var model = resolveModel(data, g.model);
+    var a = parseNumber(g.a), b = parseNumber(g.b);
+    var period = g.period.toLowerCase();
+    return ["input", "all"].map(function (reading) {
+      var c = oneModel("workload", text, model);
+      c.tokens_per_day = period === "day" ? tokens : null;
+      c.tokens_per_month = period === "day" ? null : tokens;
+      c.input_share = a.div(a.add(b)).text();
+      c.cache_hit = parseNumber(g.hit).div(Dec.of(100)).text();
+      c.cache_reading = reading;
+      c.cache_write_share = "0"; c.days_per_month = "30";
+      c.per = g.per.toLowerCase();
+      c.claimed = claimed;
+      return c;
+    });
+  }
+  var BUILDERS = {
+    workload: workloadClaims,
+    request: function (g, text, data) {
+      var c = oneModel("request_cost", text, resolveModel(data, g.model));
+      c.input_tokens = intValue(scaled(g.inp, g.inp_scale));
+      c.output_tokens = intValue(scaled(g.out, g.out_scale));
+      c.cache_read_tokens = 0;
+      c.claimed = pointFigure(scaled(g.usd, g.usd_scale));
+      return [c];
+    },
+    price_pair: priceClaims,
+    price_split: priceClaims,
+    times: function (g, text, data) {
+      var a = resolveModel(data, g.a), b = resolveModel(data, g.b);
+      var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
+      if (G.dearer.indexOf(dir) >= 0) { var t = a; a = b; b = t; } // "B is 3x more expensive than A" = "A is 3x cheaper than B"
+      return [ratioClaim(text, a, b, "times_cheaper", figure(g.n, g.n2))];
+    },
+    percent_cheaper: percentClaims("percent_cheaper"),
+    percent_of: percentClaims("percent_of"),
+    trend_fold: function (g, text) { return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text())]; },
+    trend_percent: function (g, text) {
+      var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figure(g.p, g.p2);
+      return [trendClaim(text, "percent_per_year", claimed, null)];
+    }
+  };
+  // An integer token count (Python's int(), towards zero): a number when exact in JSON, else its digits.
+  function intValue(d) {
+    var digitsText = d.trunc();
+    var n = Number(digitsText);
+    return Number.isSafeInteger(n) ? n : digitsText;
   }
 
   function parseClaim(data, text) {
-    var sentence = normaliseText(text);
-    for (var i = 0; i < PARSERS.length; i++) {
-      var match = RE[PARSERS[i][0]].exec(sentence);
-      if (match) return { text: sentence, claims: PARSERS[i][1](match.groups, sentence, data), combine: "all" };
+    var sentence = normaliseSentence(text);
+    var found = matchForm(sentence);
+    if (!found) {
+      throw new ClaimError("cannot read a claim in " + pyRepr(sentence) + "; the forms understood are:\n" +
+        G.form_texts.map(function (f) { return "  " + f; }).join("\n"));
     }
-    throw new ClaimError("cannot read a claim in '" + sentence + "'; the forms understood are:\n" + FORMS.map(function (f) { return "  " + f; }).join("\n"));
+    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" ? "any" : "all" };
   }
 
   // `pricewatch check TEXT --json` in the browser: {text, at, verdict, results}, or {error}.
@@ -1028,6 +1364,12 @@
     at = at || data.now;
     try {
       var parsed = parseClaim(data, text);
+      parsed.claims.forEach(function (c) {
+        if (c.kind === "trend" && !trendMeasure(data, c, at)) {
+          throw new ClaimError("this trend claim is checked by `pricewatch check \"" + parsed.text + "\"`: the page has the trend " +
+            "measured only over 1 to 10 whole years, as of the day it was built (see the trends page)");
+        }
+      });
       var results = parsed.claims.map(function (c) { return verdictJson(evaluate(data, c, at)); });
       return { text: parsed.text, at: at, verdict: combine(results.map(function (r) { return r.verdict; }), parsed.combine), results: results };
     } catch (e) {
@@ -1044,8 +1386,10 @@
       var bill = workloadCost(profile, prices, "input_price");
       return {
         model: spec.model, provider: spec.provider, cache_reading: profile.cache_reading,
-        total_usd: bill.total_usd.toString(), monthly_cost_usd: bill.monthly_cost_usd.toString(), daily_cost_usd: bill.daily_cost_usd.toString(),
-        lines: bill.lines.map(function (l) { return { label: l.label, segment: l.segment, tokens: l.tokens.toString(), usd_per_mtok: l.usd_per_mtok.toString(), cost_usd: l.cost_usd.toString(), price_field: l.price_field, fallback: l.fallback }; }),
+        total_usd: bill.total_usd.text(), monthly_cost_usd: bill.monthly_cost_usd.text(), daily_cost_usd: bill.daily_cost_usd.text(),
+        lines: bill.lines.map(function (l) {
+          return { label: l.label, segment: l.segment, tokens: l.tokens.text(), usd_per_mtok: l.usd_per_mtok.text(), cost_usd: l.cost_usd.text(), price_field: l.price_field, fallback: l.fallback };
+        }),
         arithmetic: bill.arithmetic, assumptions: bill.assumptions, flags: bill.flags
       };
     } catch (e) {
@@ -1054,8 +1398,10 @@
     }
   }
 
-  global.pricewatch = {
+  var api = {
     Dec: Dec, load: load, check: check, evaluate: function (data, claim, at) { return verdictJson(evaluate(data, claim, at)); },
     parseClaim: parseClaim, workload: workload, fmt: fmt, usd: usd, combine: combine
   };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else global.pricewatch = api;
 })(typeof window !== "undefined" ? window : this);

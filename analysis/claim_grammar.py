@@ -1,0 +1,700 @@
+"""The claim grammar as data: a tokenizer, token tables and the forms `check` understands (pure).
+
+Defined once here and used three ways: ``analysis.claim_text`` reads one sentence with it,
+``analysis.scan`` builds its article patterns from the same word tables (so the two cannot
+drift apart), and the site embeds ``tables()`` in the claims page, where the claim box's
+JavaScript (site/static/engine.js) runs the same matcher over the same tables. Nothing here
+is a regular expression: the two regex dialects (Python's and JavaScript's) differ in what
+``\\s``, ``\\b`` and case-folding mean, so the grammar is written over tokens instead, and
+the tokenizer and the matcher are a few lines each, written identically in both languages.
+
+Tokens: a number (``4,200``, ``0.39``: digits, inner commas before a digit, one decimal
+part), a word (a run of ASCII letters), or any other single character that is not
+whitespace (``$``, ``%``, ``/``, ``-``, ``×``). Whitespace is the characters Python's
+``str.isspace`` knows, listed in ``WHITESPACE`` and emitted with the tables.
+
+A form is a list of elements, each a JSON array:
+
+    ["lit", [phrase, ...], cap]   one of the phrases (each a list of lower-case token texts)
+    ["opt", [element, ...]]       the elements, or nothing (tried in that order)
+    ["alt", [[element, ...], ...]]  the first branch that leads to a match
+    ["rep", [element, ...]]       the elements zero or more times (as many as lead to a match)
+    ["num", cap]                  one number token
+    ["span", cap]                 one or more tokens, as few as lead to a match (a name)
+    ["end"]                       the end of the sentence
+
+``cap`` (or null) names the capture; a capture is the sentence's text from its first token
+to its last. The first form in ``FORM_ORDER`` that matches decides; there is no second try.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "APPROX",
+    "CHEAPER_WORDS",
+    "DASHES",
+    "DEARER_WORDS",
+    "FOLD_WORDS",
+    "FORMS",
+    "FORM_ORDER",
+    "GRAMMAR",
+    "MONEY_SCALES",
+    "NUMBER_PATTERN",
+    "NUMBER_WORDS",
+    "PER_MILLION_WORDS",
+    "PER_THOUSAND_WORDS",
+    "PER_WORDS",
+    "QUOTES",
+    "SCALES",
+    "WHITESPACE",
+    "Token",
+    "clean_name",
+    "collapse_space",
+    "match",
+    "match_form",
+    "name_variants",
+    "normalise_sentence",
+    "phrase_pattern",
+    "provider_candidates",
+    "strip_space",
+    "tables",
+    "tokenize",
+]
+
+# ----------------------------------------------------------------------------- characters
+
+#: Every character Python's ``str.isspace`` calls whitespace (JavaScript's ``\s`` differs).
+WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_SPACE = frozenset(WHITESPACE)
+#: Quote characters, dropped from names.
+QUOTES = "\"'“”‘’"
+
+
+def strip_space(text: str) -> str:
+    """``text`` without whitespace at either end (``str.strip`` with the table's whitespace)."""
+    start, end = 0, len(text)
+    while start < end and text[start] in _SPACE:
+        start += 1
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return text[start:end]
+
+
+def collapse_space(text: str) -> str:
+    """Every run of whitespace as one space, none at the ends."""
+    out: list[str] = []
+    gap = False
+    for char in text:
+        if char in _SPACE:
+            gap = True
+            continue
+        if gap and out:
+            out.append(" ")
+        gap = False
+        out.append(char)
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its kind ("num", "word", "sym"), text, lower-case text and offsets."""
+
+    kind: str
+    text: str
+    low: str
+    start: int
+    end: int
+
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def _is_letter(char: str) -> bool:
+    return "a" <= char <= "z" or "A" <= char <= "Z"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Numbers, words and single other characters, with their offsets; whitespace separates."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        start = i
+        if char in _SPACE:
+            i += 1
+            continue
+        if _is_digit(char):
+            i += 1
+            while i < n and (_is_digit(text[i]) or (text[i] == "," and i + 1 < n and _is_digit(text[i + 1]))):
+                i += 1
+            if i + 1 < n and text[i] == "." and _is_digit(text[i + 1]):
+                i += 1
+                while i < n and _is_digit(text[i]):
+                    i += 1
+            kind = "num"
+        elif _is_letter(char):
+            while i < n and _is_letter(text[i]):
+                i += 1
+            kind = "word"
+        else:
+            i += 1
+            kind = "sym"
+        tokens.append(Token(kind, text[start:i], text[start:i].lower(), start, i))
+    return tokens
+
+
+def _phrase(words: str) -> list[str]:
+    return [token.low for token in tokenize(words)]
+
+
+# ----------------------------------------------------------------------------- word tables
+
+#: Scale words after a number of tokens ("1.5M", "100 thousand") and what they multiply by.
+SCALES = {
+    "k": "1000",
+    "thousand": "1000",
+    "m": "1000000",
+    "mn": "1000000",
+    "mil": "1000000",
+    "million": "1000000",
+    "b": "1000000000",
+    "bn": "1000000000",
+    "billion": "1000000000",
+}
+#: Scale words after an amount of money ("$5K", "$1.2 million").
+MONEY_SCALES = ("k", "thousand", "m", "million", "b", "billion")
+#: Number words (years in a trend claim: "in two years").
+NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+DASHES = ("-", "–", "—", "to")
+APPROX = ("about", "roughly", "around", "nearly", "~")
+#: "per million tokens": one of PER_WORDS, an optional "1", then a scale word.
+PER_WORDS = ("per", "/", "a", "for every", "for each")
+PER_MILLION_WORDS = ("million", "mil", "m", "mtok", "mtoks")
+PER_THOUSAND_WORDS = ("thousand", "k", "1,000")
+FOLD_WORDS = ("x", "×", "times", "-fold", "fold")
+CHEAPER_WORDS = ("cheaper", "less expensive", "less")
+DEARER_WORDS = ("more expensive", "pricier", "costlier", "dearer", "more")
+PROVIDER_WORDS = ("on", "at", "via", "from", "through")
+PRICE_VERBS = ("costs", "cost", "is priced at", "charges", "charge", "is", "are")
+TREND_NOUNS = ("llm", "ai", "model", "token", "api", "inference")
+#: Names are cleaned of these before they are looked up.
+NAME_LEADING = ("the", "a", "an", "using", "on", "with")
+NAME_QUALIFIERS = ("api", "retail", "list")
+NAME_TRAILING = ("price", "prices", "pricing", "rate", "rates", "cost", "costs", "api")
+NAME_END_PUNCTUATION = ".,;:!?"
+PROVIDER_NOISE = ("api", "platform")
+#: Names that get the maker's prefix tried ("Opus 4.6" -> "Claude Opus 4.6").
+PREFIXED_NAMES = {"opus": "Claude ", "sonnet": "Claude ", "haiku": "Claude "}
+
+
+# ----------------------------------------------------------------------------- elements
+
+Element = list[Any]
+
+
+def lit(*phrases: str, cap: str | None = None) -> Element:
+    return ["lit", [_phrase(p) for p in phrases], cap]
+
+
+def opt(*elements: Element) -> Element:
+    return ["opt", list(elements)]
+
+
+def alt(*branches: Sequence[Element]) -> Element:
+    return ["alt", [list(b) for b in branches]]
+
+
+def rep(*elements: Element) -> Element:
+    return ["rep", list(elements)]
+
+
+def num(cap: str) -> Element:
+    return ["num", cap]
+
+
+def span(cap: str) -> Element:
+    return ["span", cap]
+
+
+END: list[Element] = [opt(lit(".", "!")), ["end"]]
+
+
+def _range(low: str, high: str) -> list[Element]:
+    return [num(low), opt(lit(*DASHES), num(high))]
+
+
+def _tokens(cap: str) -> list[Element]:
+    return [num(cap), opt(lit(*SCALES, cap=f"{cap}_scale"))]
+
+
+def _money(cap: str) -> list[Element]:
+    return [lit("$"), num(cap), opt(lit(*MONEY_SCALES, cap=f"{cap}_scale"))]
+
+
+def _per_unit(cap: str) -> list[Element]:
+    return [
+        lit(*PER_WORDS),
+        opt(lit("1")),
+        lit(*PER_MILLION_WORDS, *PER_THOUSAND_WORDS, cap=cap),
+        opt(lit("tokens")),
+    ]
+
+
+def _approx() -> Element:
+    return opt(lit(*APPROX))
+
+
+def _provider() -> Element:
+    return opt(lit(*PROVIDER_WORDS), span("provider"))
+
+
+#: The forms, by name. Each builder in ``analysis.claim_text`` reads its captures.
+GRAMMAR: dict[str, list[Element]] = {
+    "workload": [
+        opt(lit("a user processing", "a user using", "a user sending")),
+        *_tokens("t1"),
+        opt(lit(*DASHES), *_tokens("t2")),
+        lit("tokens"),
+        lit("per", "a", "/", "each"),
+        lit("day", "month", cap="period"),
+        lit("with"),
+        opt(lit("a")),
+        num("hit"),
+        lit("%"),
+        lit("cache hits", "cache hit", "cache-hits", "cache-hit"),
+        opt(lit("rate")),
+        opt(lit(",")),
+        lit("and"),
+        lit("a", "an"),
+        num("a"),
+        lit("/"),
+        num("b"),
+        lit("input / output"),
+        lit("split"),
+        lit("costs", "cost", "is", "comes to"),
+        _approx(),
+        *_money("x"),
+        opt(lit(*DASHES), *_money("y")),
+        lit("per", "a", "/"),
+        lit("month", "day", cap="per"),
+        lit("on"),
+        span("model"),
+        *END,
+    ],
+    "request": [
+        *_tokens("inp"),
+        lit("input"),
+        opt(lit("tokens")),
+        lit(",", "and", "+", "plus", "with"),
+        *_tokens("out"),
+        lit("output"),
+        opt(lit("tokens")),
+        lit("costs", "cost", "is", "=", "comes to"),
+        _approx(),
+        *_money("usd"),
+        lit("on", "with", "using", "for", "via"),
+        span("model"),
+        *END,
+    ],
+    "price_pair": [
+        span("model"),
+        lit(*PRICE_VERBS, "=", ":"),
+        *_money("inp"),
+        opt(lit("input")),
+        lit("/"),
+        *_money("out"),
+        opt(lit("output")),
+        *_per_unit("unit"),
+        opt(opt(lit("input / output")), lit("tokens")),
+        _provider(),
+        *END,
+    ],
+    "price_split": [
+        span("model"),
+        lit(*PRICE_VERBS),
+        *_money("inp"),
+        opt(*_per_unit("unit")),
+        lit("input", "prompt"),
+        opt(lit("tokens")),
+        opt(lit(",")),
+        lit("and", "plus", "+"),
+        *_money("out"),
+        opt(*_per_unit("unit2")),
+        lit("output", "completion"),
+        opt(lit("tokens")),
+        _provider(),
+        *END,
+    ],
+    "times": [
+        span("a"),
+        lit("is", "are", "costs", "cost", "runs", "run"),
+        _approx(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit(*CHEAPER_WORDS, *DEARER_WORDS, cap="dir"),
+        opt(lit("than")),
+        span("b"),
+        *END,
+    ],
+    "percent_cheaper": [
+        span("a"),
+        lit("is", "are", "costs", "cost"),
+        _approx(),
+        num("p"),
+        lit("%"),
+        lit("cheaper", "less expensive", "less"),
+        lit("than"),
+        span("b"),
+        *END,
+    ],
+    "percent_of": [
+        span("a"),
+        lit("costs", "cost", "is", "are", "runs at", "run at"),
+        _approx(),
+        *_range("p", "p2"),
+        lit("%"),
+        lit("of"),
+        opt(lit("the price of", "the cost of")),
+        span("b"),
+        *END,
+    ],
+    "trend_fold": [
+        opt(lit("the")),
+        rep(lit(*TREND_NOUNS)),
+        lit("prices", "price", "costs", "cost"),
+        opt(lit("of"), span("of")),
+        lit(
+            "fell",
+            "dropped",
+            "declined",
+            "fall",
+            "falls",
+            "drop",
+            "drops",
+            "have fallen",
+            "has fallen",
+            "came down",
+        ),
+        opt(lit("by")),
+        _approx(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit("in", "over", "within"),
+        opt(lit("the last", "the past")),
+        alt([num("y")], [lit(*NUMBER_WORDS, cap="y")]),
+        lit("years", "year"),
+        *END,
+    ],
+    "trend_percent": [
+        opt(lit("the")),
+        rep(lit(*TREND_NOUNS)),
+        lit("prices", "price", "costs", "cost"),
+        lit(
+            "fall",
+            "falls",
+            "drop",
+            "drops",
+            "decline",
+            "declines",
+            "is falling",
+            "is dropping",
+            "is declining",
+            "are falling",
+            "are dropping",
+            "are declining",
+        ),
+        opt(lit("by")),
+        _approx(),
+        *_range("p", "p2"),
+        lit("%"),
+        opt(lit("+", "or more", cap="plus")),
+        lit("per year", "a year", "each year", "every year", "annually", "yearly"),
+        *END,
+    ],
+}
+#: The order forms are tried in (the first that matches decides).
+FORM_ORDER = (
+    "workload",
+    "request",
+    "price_pair",
+    "price_split",
+    "times",
+    "percent_cheaper",
+    "percent_of",
+    "trend_fold",
+    "trend_percent",
+)
+
+#: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
+FORMS = (
+    "<model> costs $<in>/$<out> per million tokens [on <provider>]",
+    "<model A> is <N>x cheaper than <model B>",
+    "<model A> costs <P>% of <model B>",
+    "<N> input and <M> output tokens cost $<X> on <model>",
+    "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
+    "costs $<X>[-$<Y>] per month on <model>",
+    "<price|cost> fell <N>x in <Y> years",
+    "prices fall <P>% per year",
+)
+
+
+# ----------------------------------------------------------------------------- matching
+
+Captures = dict[str, tuple[int, int]]
+_Next = Callable[[int, Captures], Captures | None]
+
+
+def _seq(elements: list[Element], i: int, pos: int, caps: Captures, tokens: list[Token], k: _Next):
+    """Match elements[i:] at token ``pos``, then hand over to ``k`` (continuation-passing backtracking)."""
+    if i == len(elements):
+        return k(pos, caps)
+    element = elements[i]
+    kind = element[0]
+
+    def rest(p: int, c: Captures) -> Captures | None:
+        return _seq(elements, i + 1, p, c, tokens, k)
+
+    if kind == "lit":
+        for phrase in element[1]:
+            end = pos + len(phrase)
+            if end <= len(tokens) and all(tokens[pos + j].low == phrase[j] for j in range(len(phrase))):
+                found = rest(end, caps if element[2] is None else {**caps, element[2]: (pos, end)})
+                if found is not None:
+                    return found
+        return None
+    if kind == "opt":
+        found = _seq(element[1], 0, pos, caps, tokens, rest)
+        return found if found is not None else rest(pos, caps)
+    if kind == "alt":
+        for branch in element[1]:
+            found = _seq(branch, 0, pos, caps, tokens, rest)
+            if found is not None:
+                return found
+        return None
+    if kind == "rep":
+
+        def again(p: int, c: Captures) -> Captures | None:
+            found = _seq(element[1], 0, p, c, tokens, lambda q, d: again(q, d) if q > p else None)
+            return found if found is not None else rest(p, c)
+
+        return again(pos, caps)
+    if kind == "num":
+        if pos < len(tokens) and tokens[pos].kind == "num":
+            return rest(pos + 1, {**caps, element[1]: (pos, pos + 1)})
+        return None
+    if kind == "span":
+        for end in range(pos + 1, len(tokens) + 1):
+            found = rest(end, {**caps, element[1]: (pos, end)})
+            if found is not None:
+                return found
+        return None
+    if kind == "end":
+        return k(pos, caps) if pos == len(tokens) else None
+    raise ValueError(f"unknown grammar element {kind!r}")
+
+
+def match(elements: list[Element], text: str, tokens: list[Token] | None = None) -> dict[str, str] | None:
+    """The captures (name -> text) when the whole of ``text`` matches ``elements``, else None."""
+    tokens = tokenize(text) if tokens is None else tokens
+    caps = _seq(elements, 0, 0, {}, tokens, lambda p, c: c)
+    if caps is None:
+        return None
+    return {name: text[tokens[a].start : tokens[b - 1].end] for name, (a, b) in caps.items()}
+
+
+def match_form(text: str) -> tuple[str, dict[str, str]] | None:
+    """(form name, captures) for the first form in ``FORM_ORDER`` that ``text`` is in, else None."""
+    tokens = tokenize(text)
+    for name in FORM_ORDER:
+        found = match(GRAMMAR[name], text, tokens)
+        if found is not None:
+            return name, found
+    return None
+
+
+#: The tokenizer's number rule as a regular expression, for ``analysis.scan``'s article patterns.
+NUMBER_PATTERN = r"\d(?:\d|,(?=\d))*(?:\.\d+)?"
+
+
+def phrase_pattern(phrases: Sequence[str]) -> str:
+    """A regex alternation of table phrases, for ``analysis.scan``'s article patterns.
+
+    The tokens of a phrase may be joined by whitespace (two words must be); longer phrases
+    come first, and a phrase ending in a word or number ends at a word boundary.
+    """
+    import re
+
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        tokens = tokenize(phrase)
+        text = ""
+        for index, token in enumerate(tokens):
+            if index:
+                both_words = tokens[index - 1].kind != "sym" and token.kind != "sym"
+                text += r"\s+" if both_words else r"\s*"
+            text += re.escape(token.text)
+        if tokens and tokens[-1].kind != "sym":
+            text += r"\b"
+        parts.append(text)
+    return "(?:" + "|".join(parts) + ")"
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def _without_parentheses(text: str) -> str:
+    """Each "(...)" replaced by a space: parentheticals are asides, not the name."""
+    out, i = [], 0
+    while i < len(text):
+        close = text.find(")", i + 1) if text[i] == "(" else -1
+        if close >= 0:
+            out.append(" ")
+            i = close + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _strip_chars(text: str, chars: str) -> str:
+    start, end = 0, len(text)
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return text[start:end]
+
+
+def _clean_once(text: str) -> str:
+    text = _strip_chars(strip_space(text), " \t" + NAME_END_PUNCTUATION)
+    tokens = tokenize(text)
+    # "the Opus 4.6" -> "Opus 4.6" (a filler word followed by whitespace)
+    if len(tokens) > 1 and tokens[0].low in NAME_LEADING and tokens[1].start > tokens[0].end:
+        text = text[tokens[1].start :]
+        tokens = tokenize(text)
+    # "Anthropic's API price" -> "Anthropic"
+    last = len(tokens) - 1
+    if last > 0 and tokens[last].low in NAME_TRAILING and tokens[last].start > tokens[last - 1].end:
+        first = last
+        while (
+            first > 1
+            and tokens[first - 1].low in NAME_QUALIFIERS
+            and tokens[first - 1].start > tokens[first - 2].end
+        ):
+            first -= 1
+        cut = tokens[first - 1].end
+        if (
+            first >= 3
+            and tokens[first - 1].low == "s"
+            and tokens[first - 2].text in ("'", "’")
+            and tokens[first - 2].end == tokens[first - 1].start
+        ):
+            cut = tokens[first - 2].start
+        text = text[:cut]
+    text = "".join(char for char in text if char not in QUOTES)
+    return strip_space(text)
+
+
+def clean_name(phrase: str) -> str:
+    """A phrase that should be a name without asides, filler words, price words or quotes."""
+    text = _without_parentheses(phrase)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _clean_once(text)
+    return text
+
+
+def _replace_runs(text: str, chars: frozenset[str] | str, by: str) -> str:
+    out: list[str] = []
+    run = False
+    for char in text:
+        if char in chars:
+            if not run:
+                out.append(by)
+            run = True
+        else:
+            out.append(char)
+            run = False
+    return "".join(out)
+
+
+def name_variants(phrase: str) -> list[str]:
+    """Spellings to try for a name: as written, hyphens for spaces, spaces for hyphens, the maker's prefix."""
+    phrase = strip_space(phrase)
+    out = [phrase, _replace_runs(phrase, _SPACE, "-"), _replace_runs(phrase, _SPACE | {"-"}, " ")]
+    tokens = tokenize(phrase)
+    if tokens and tokens[0].kind == "word" and tokens[0].low in PREFIXED_NAMES:
+        out.append(PREFIXED_NAMES[tokens[0].low] + phrase)
+    return list(dict.fromkeys(out))
+
+
+def provider_candidates(phrase: str) -> list[str]:
+    """Spellings to try for a provider phrase ("the OpenRouter API" -> "OpenRouter", ...)."""
+    kept = []
+    last = 0
+    for token in tokenize(phrase):
+        if token.kind == "word" and token.low in PROVIDER_NOISE:
+            kept.append(phrase[last : token.start] + " ")
+            last = token.end
+    kept.append(phrase[last:])
+    cleaned = clean_name("".join(kept))
+    return list(dict.fromkeys([cleaned, cleaned.replace(" ", "-"), cleaned.replace(" ", "")]))
+
+
+def normalise_sentence(text: str) -> str:
+    """One line, plain quotes, no markdown emphasis, no surrounding double quotes."""
+    text = collapse_space(text)
+    for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(fancy, plain)
+    text = _without_emphasis(text)
+    return strip_space(_strip_chars(strip_space(text), '"'))
+
+
+def _without_emphasis(text: str) -> str:
+    """Markdown emphasis marks (runs of *, _ and `) dropped."""
+    return "".join(char for char in text if char not in "*_`")
+
+
+# ----------------------------------------------------------------------------- emitted tables
+
+
+def tables() -> dict[str, Any]:
+    """The grammar and its word tables as plain JSON values (embedded in the claims page)."""
+    return {
+        "whitespace": WHITESPACE,
+        "quotes": QUOTES,
+        "forms": GRAMMAR,
+        "form_order": list(FORM_ORDER),
+        "form_texts": list(FORMS),
+        "scales": SCALES,
+        "number_words": NUMBER_WORDS,
+        "per_thousand": [_phrase(p)[0] for p in PER_THOUSAND_WORDS],
+        "dearer": [" ".join(_phrase(p)) for p in DEARER_WORDS],
+        "name_leading": list(NAME_LEADING),
+        "name_qualifiers": list(NAME_QUALIFIERS),
+        "name_trailing": list(NAME_TRAILING),
+        "name_end_punctuation": NAME_END_PUNCTUATION,
+        "provider_noise": list(PROVIDER_NOISE),
+        "prefixed_names": PREFIXED_NAMES,
+    }

@@ -1,0 +1,410 @@
+"""The claim box and the calculator (site/static/engine.js, in node) against Python's checker, differentially.
+
+One node process runs the page's own engine over the page's own embedded data (built by
+``site.tools.tools_data`` for the demo database) and a corpus generated from the catalog:
+at least 1,000 sentences (every form `check` reads, every catalog model and provider, names
+near the catalog's and unknown ones, odd numbers: many decimal places, thousands separators,
+ranges, percentages, number words) and 200 calculator profiles (every model and provider of
+the calculator's menu, whose price sheets hold every tier the store has). Python's checker
+runs the same corpus in-process, as `pricewatch check --json` and `pricewatch cost` do, and
+every verdict, figure, step, summary and message must be equal, text for text.
+
+Trend claims over windows the page has no measure for are handed to the CLI by the box:
+those must say so (and are counted apart). Skipped only when `node` is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT
+from site_data import curated_db
+
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (apt-get install nodejs)")
+
+ENGINE = REPO_ROOT / "site" / "static" / "engine.js"
+RUNNER = Path(__file__).with_name("claim_box_runner.js")
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+HANDED_OFF = "this trend claim is checked by `pricewatch check"
+
+
+# ----------------------------------------------------------------------------- the corpus
+
+
+def _odd_numbers(rng: random.Random) -> str:
+    """A number as articles write them, sometimes oddly."""
+    kind = rng.randrange(8)
+    if kind == 0:
+        return f"{rng.randrange(1, 100)}"
+    if kind == 1:
+        return f"{rng.uniform(0, 50):.{rng.randrange(1, 12)}f}"
+    if kind == 2:
+        return f"{rng.randrange(1000, 10_000_000):,}"
+    if kind == 3:
+        return f"{rng.randrange(1000, 100_000):,}.{rng.randrange(0, 100):02d}"
+    if kind == 4:
+        return f"0.{rng.randrange(0, 10**6):06d}"
+    if kind == 5:
+        return f"{rng.uniform(0.01, 5):.2f}"
+    if kind == 6:
+        return "0"
+    return f"{rng.randrange(1, 30)}.{'0' * rng.randrange(1, 4)}"
+
+
+def _names(catalog, rng: random.Random) -> list[str]:
+    """Names of every catalog model as people write them, near misses and unknown models."""
+    names: list[str] = []
+    for model in catalog.models.values():
+        names.append(model.name)
+        names.append(model.id)
+        names.extend(model.aliases[:2])
+        names.append(rng.choice([f"the {model.name}", f"{model.name}'s API price", f"{model.name.lower()}"]))
+        names.append(model.name + rng.choice(["x", "0", " Pro Max", "s"]))  # near misses
+        if len(model.name) > 4:
+            cut = rng.randrange(1, len(model.name) - 1)
+            names.append(model.name[:cut] + model.name[cut + 1 :])
+    names.extend(
+        ["Foo Bar 9", "GPT-17", "Claude Opus 9.9", "Llama 99 (the big one)", "“Opus 4.6”", "Opus 4.6"]
+    )
+    return names
+
+
+def _corpus(catalog, rng: random.Random) -> list[str]:
+    names = _names(catalog, rng)
+    providers = [p.name for p in catalog.providers.values()] + ["Nowhere Cloud", "the OpenRouter API"]
+    per = [
+        "per million tokens",
+        "per 1M tokens",
+        "/M",
+        "per 1K tokens",
+        "per 1,000 tokens",
+        "/Mtok",
+        "for every million",
+    ]
+    dash = ["-", " to ", "–", " — "]
+    approx = ["", "about ", "roughly ", "~", "nearly "]
+    n = _odd_numbers
+
+    def name() -> str:
+        return rng.choice(names)
+
+    def money() -> str:
+        return "$" + n(rng) + rng.choice(["", "", "", "K", " million", "k"])
+
+    def tokens() -> str:
+        return n(rng) + rng.choice(["", "K", "M", " million", "B", " billion", "k"])
+
+    def rng_range(low: int, high: int) -> str:
+        a = f"{rng.randrange(low, high)}"
+        return a if rng.random() < 0.6 else a + rng.choice(dash) + f"{rng.randrange(low, high)}"
+
+    forms = [
+        lambda: (
+            f"{name()} costs ${n(rng)}/${n(rng)} {rng.choice(per)}"
+            + rng.choice(["", "", f" on {rng.choice(providers)}", f" via {rng.choice(providers)}"])
+            + rng.choice(["", ".", "!"])
+        ),
+        lambda: (
+            f"{name()} {rng.choice(['is priced at', 'charges', 'is', ':'])} ${n(rng)} input / ${n(rng)} output "
+            f"{rng.choice(per)}"
+        ),
+        lambda: (
+            f"{name()} costs ${n(rng)} {rng.choice(['per million', 'per 1K tokens', ''])} input tokens "
+            f"{rng.choice(['and', 'plus', ', and'])} ${n(rng)} {rng.choice(['per million', ''])} output tokens"
+            + rng.choice(["", f" on {rng.choice(providers)}"])
+        ),
+        lambda: (
+            f"{name()} is {rng.choice(approx)}{n(rng)}{rng.choice(dash) + n(rng) if rng.random() < 0.3 else ''}"
+            f"{rng.choice(['x', ' times', '-fold', '×'])} "
+            f"{rng.choice(['cheaper', 'less expensive', 'more expensive', 'pricier', 'dearer'])} than {name()}"
+        ),
+        lambda: (
+            f"{name()} {rng.choice(['costs', 'is', 'runs at'])} {rng.choice(approx)}{rng_range(1, 300)}% of "
+            f"{rng.choice(['', 'the price of ', 'the cost of '])}{name()}"
+        ),
+        lambda: (
+            f"{name()} is {rng.choice(approx[:3])}{rng.randrange(1, 100)}% {rng.choice(['cheaper', 'less'])} "
+            f"than {name()}"
+        ),
+        lambda: (
+            f"{tokens()} input {rng.choice(['and', ',', 'plus', '+'])} {tokens()} output tokens "
+            f"{rng.choice(['cost', 'is', 'comes to'])} {rng.choice(approx[:3])}{money()} on {name()}"
+        ),
+        lambda: (
+            f"{rng.choice(['', 'a user processing '])}{tokens()}"
+            f"{rng.choice(dash) + tokens() if rng.random() < 0.3 else ''} tokens per {rng.choice(['day', 'month'])} "
+            f"with {rng.randrange(0, 101)}% cache hits and a {rng.randrange(1, 100)}/{rng.randrange(1, 100)} "
+            f"input/output split costs {money()}{rng.choice(dash) + money() if rng.random() < 0.3 else ''} "
+            f"per {rng.choice(['month', 'day'])} on {name()}"
+        ),
+        lambda: (
+            f"{rng.choice(['prices', 'LLM prices', 'The cost', 'token prices', 'AI inference costs'])} "
+            f"{rng.choice(['fell', 'dropped', 'have fallen', 'came down'])} {rng.choice(['', 'by '])}"
+            f"{rng.choice(approx[:3])}{rng_range(2, 200)}{rng.choice(['x', '-fold', ' times'])} in "
+            f"{rng.choice(['', 'the last ', 'the past '])}"
+            f"{rng.choice(['1', '2', '3', 'two', 'three', 'ten', '2.5', '12', '5', '1.0'])} years"
+        ),
+        lambda: (
+            f"{rng.choice(['prices', 'LLM prices', 'costs'])} {rng.choice(['fall', 'are falling', 'drop'])} "
+            f"{rng.choice(approx[:3])}{rng_range(5, 99)}%{rng.choice(['', '+', ' or more'])} "
+            f"{rng.choice(['per year', 'a year', 'annually', 'each year'])}"
+        ),
+        lambda: rng.choice(
+            [
+                "the moon is made of cheese",
+                f"{name()} is great",
+                "it's 10x cheaper, they say",
+                "$5/$25 per million tokens",
+                f"{name()} costs a lot",
+                f'"{name()}" is "cheap"',
+            ]
+        ),
+    ]
+    sentences = []
+    for model in catalog.models.values():  # every catalog model in every form that names one
+        sentences.append(f"{model.name} costs ${n(rng)}/${n(rng)} per million tokens")
+        sentences.append(f"{model.name} is {n(rng)}x cheaper than {name()}")
+        sentences.append(f"1M input and 100K output tokens cost ${n(rng)} on {model.name}")
+    while len(sentences) < 1200:
+        sentences.append(rng.choice(forms)())
+    return sentences
+
+
+def _stored_prices(tools: dict, rng: random.Random) -> list[str]:
+    """Claims of prices the store holds, now or before (so some hold and some went stale)."""
+    columns = tools["columns"]
+    sentences = []
+    for row in tools["points"]:
+        point = dict(zip(columns, row, strict=True))
+        if point["input"] is None or point["output"] is None or rng.random() < 0.6:
+            continue
+        model = tools["models"][point["model"]]
+        provider = tools["providers"][point["provider"]]
+        where = rng.choice(["", f" on {provider['name']}"])
+        sentences.append(
+            f"{model['name']} costs ${point['input']}/${point['output']} per million tokens{where}"
+        )
+        if rng.random() < 0.3:
+            sentences.append(f"1M input and 1M output tokens cost ${point['input']} on {model['name']}")
+    return sentences[:300]
+
+
+def _profiles(tools: dict, rng: random.Random) -> list[dict]:
+    """200 calculator profiles over every model and provider of the calculator's menu."""
+    pairs = [(entry["model"], provider) for entry in tools["calculator"] for provider in entry["providers"]]
+    profiles = []
+    for index in range(max(200, len(pairs))):
+        model, provider = pairs[index % len(pairs)]
+        share = rng.choice(["0.9", "0.75", "0.5", "1", "0", "0.123456789", "0.99"])
+        profiles.append(
+            {
+                "model": model,
+                "provider": provider,
+                "tokens_per_day": rng.choice(["150000000", "1", "0", "123456.789", "2000000000", "1000.5"]),
+                "input_share": share,
+                "cache_hit": rng.choice(["0", "0.95", "0.5", "0.333", "1", "0.8"]),
+                "cache_reading": rng.choice(["input", "all"]),
+                "cache_write_share": rng.choice(["0", "0.05", "0.2", "0.01"]),
+                "cache_write_ttl": rng.choice(["5m", "1h"]),
+                "days_per_month": rng.choice(["30", "31", "30.4375", "1"]),
+            }
+        )
+    return profiles
+
+
+# ----------------------------------------------------------------------------- Python's side
+
+
+def _python_check(text: str, inputs, names, at: str) -> dict:
+    """`pricewatch check TEXT --json`, in-process."""
+    from pricewatch.analysis.claim_text import parse_claim
+    from pricewatch.analysis.claims import CheckReport, combine_verdicts, evaluate
+    from pricewatch.errors import ClaimError, UnknownModelError
+
+    try:
+        parsed = parse_claim(text, names)
+    except (ClaimError, UnknownModelError) as error:
+        return {"error": str(error)}
+    results = [evaluate(claim, inputs.points, inputs.facts, at) for claim in parsed.claims]
+    verdict = combine_verdicts([r.verdict for r in results], parsed.combine)  # type: ignore[arg-type]
+    return json.loads(CheckReport(text=parsed.text, at=at, verdict=verdict, results=results).to_json())
+
+
+def _python_workload(spec: dict, points, at: str) -> dict:
+    """`pricewatch cost` for one profile, in-process."""
+    from pricewatch.analysis.workloads import WorkloadProfile, workload_cost, workload_prices_at
+    from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
+
+    try:
+        profile = WorkloadProfile(
+            **{k: v for k, v in spec.items() if k not in ("model", "provider")},  # type: ignore[arg-type]
+        )
+        bill = workload_cost(profile, workload_prices_at(points, spec["model"], spec["provider"], at))
+    except (ImpossibleWorkloadError, MissingPriceError) as error:
+        return {"error": str(error)}
+    return {
+        "model": spec["model"],
+        "provider": spec["provider"],
+        "cache_reading": profile.cache_reading,
+        "total_usd": format(bill.total_usd, "f"),
+        "monthly_cost_usd": format(bill.monthly_cost_usd, "f"),
+        "daily_cost_usd": format(bill.daily_cost_usd, "f"),
+        "lines": [
+            {
+                "label": line.label,
+                "segment": line.segment,
+                "tokens": format(line.tokens, "f"),
+                "usd_per_mtok": format(line.usd_per_mtok, "f"),
+                "cost_usd": format(line.cost_usd, "f"),
+                "price_field": line.price_field,
+                "fallback": line.fallback,
+            }
+            for line in bill.lines
+        ],
+        "arithmetic": list(bill.arithmetic),
+        "assumptions": list(bill.assumptions),
+        "flags": list(bill.flags),
+    }
+
+
+# ----------------------------------------------------------------------------- the test
+
+
+@pytest.fixture(scope="module")
+def setting(tmp_path_factory):
+    from pricewatch.commands._analysis import load_inputs
+    from pricewatch.commands.check import names_from_catalog
+    from pricewatch.scraper.store import open_database
+    from pricewatch.site.model import load_site_data
+    from pricewatch.site.tools import tools_data
+
+    db = curated_db(tmp_path_factory.mktemp("parity-db") / "pricewatch.db")
+    inputs = load_inputs(db, None)
+    site = load_site_data(open_database(db, read_only=True), inputs.catalog, NOW)
+    tools = json.loads(json.dumps(tools_data(site)))  # as the page embeds it
+    return inputs, names_from_catalog(inputs.catalog), tools
+
+
+def _run_node(payload: dict) -> dict:
+    result = subprocess.run(
+        [NODE, str(RUNNER), str(ENGINE)],  # type: ignore[list-item]
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
+    inputs, names, tools = setting
+    rng = random.Random(12)
+    sentences = _corpus(inputs.catalog, rng) + _stored_prices(tools, rng)
+    profiles = _profiles(tools, rng)
+    assert len(sentences) >= 1000 and len(profiles) >= 200
+    at = tools["now"]
+    js = _run_node({"data": tools, "sentences": sentences, "profiles": profiles})
+
+    differences, handed_off, verdicts = [], 0, set()
+    for text, js_report in zip(sentences, js["checks"], strict=True):
+        py_report = _python_check(text, inputs, names, at)
+        if js_report.get("error", "").startswith(HANDED_OFF):
+            assert py_report.get("results") and {r["kind"] for r in py_report["results"]} == {"trend"}, text
+            handed_off += 1
+            continue
+        verdicts.add(py_report.get("verdict", "error"))
+        if js_report != py_report:
+            differences.append((text, py_report, js_report))
+    assert not differences, _explain(differences)
+    assert handed_off < len(sentences) // 10
+    assert verdicts >= {"holds", "off", "stale", "cannot_check", "error"}, verdicts
+
+    mismatched = []
+    for spec, js_bill in zip(profiles, js["workloads"], strict=True):
+        py_bill = _python_workload(spec, inputs.points, at)
+        if js_bill != py_bill:
+            mismatched.append((spec, py_bill, js_bill))
+    assert not mismatched, _explain(mismatched)
+
+
+def test_registered_claims_get_the_same_verdicts_in_the_engine(setting):
+    """Every registered price, ratio, request-cost and workload part, when made and now."""
+    import tomllib
+
+    from pricewatch.analysis.claims import evaluate, parse_registry
+
+    inputs, _, tools = setting
+    entries = parse_registry(tomllib.loads((REPO_ROOT / "data" / "claims.toml").read_text()))
+    cases = [
+        (part, at)
+        for entry in entries
+        for part in entry.parts
+        if part.kind in ("price", "ratio", "request_cost", "workload")
+        for at in (entry.made_on.isoformat(), tools["now"])
+    ]
+    assert len(cases) >= 20
+    js = _run_node(
+        {"data": tools, "sentences": [], "profiles": [], "claims": [[p.to_dict(), at] for p, at in cases]}
+    )["evaluations"]
+    differences = []
+    for (part, at), js_verdict in zip(cases, js, strict=True):
+        py_verdict = json.loads(evaluate(part, inputs.points, inputs.facts, at).to_json())
+        if js_verdict != py_verdict:
+            differences.append((part.text, py_verdict, js_verdict))
+    assert not differences, _explain(differences)
+
+
+def _explain(differences: list) -> str:
+    """The first differences, the first differing key of each."""
+    lines = [f"{len(differences)} differ"]
+    for what, py, js in differences[:8]:
+        lines.append(f"- {what!r}")
+        lines.extend(_first_difference(py, js, "  "))
+    return "\n".join(lines)
+
+
+def _first_difference(py, js, indent: str, path: str = "") -> list[str]:
+    if isinstance(py, dict) and isinstance(js, dict):
+        for key in sorted(set(py) | set(js)):
+            if py.get(key, "<absent>") != js.get(key, "<absent>"):
+                return _first_difference(
+                    py.get(key, "<absent>"), js.get(key, "<absent>"), indent, f"{path}.{key}"
+                )
+    if isinstance(py, list) and isinstance(js, list) and len(py) == len(js):
+        for index, (a, b) in enumerate(zip(py, js, strict=True)):
+            if a != b:
+                return _first_difference(a, b, indent, f"{path}[{index}]")
+    return [f"{indent}{path}: python {py!r}", f"{indent}{path}: js     {js!r}"]
+
+
+def test_decimal_division_and_text_follow_python(setting):
+    """The engine's decimals: Python's exponents, rounding and text (no binary float anywhere)."""
+    cases = [
+        ("1", "4"),
+        ("90", "100"),
+        ("2", "3"),
+        ("1E+1", "3"),
+        ("0.00", "7"),
+        ("123456789", "0.001"),
+        ("5", "2"),
+    ]
+    values = [str(Decimal(a) / Decimal(b)) for a, b in cases]
+    script = (
+        "const {Dec} = require(process.argv[1]);"
+        f"const cases = {json.dumps(cases)};"
+        "process.stdout.write(JSON.stringify(cases.map(([a, b]) => Dec.of(a).div(Dec.of(b)).pyStr())));"
+    )
+    result = subprocess.run(
+        [NODE, "-e", script, str(ENGINE)], capture_output=True, text=True, timeout=60, check=True
+    )  # type: ignore[list-item]
+    assert json.loads(result.stdout) == values
