@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pricewatch.fields import PRICE_FIELDS
+
 __all__ = [
     "OPENROUTER",
     "PRICE_FIELDS",
@@ -34,7 +36,6 @@ __all__ = [
     "crosscheck",
 ]
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
 # The aggregator's source name and its own provider id (its list price).
 OPENROUTER = "openrouter"
 # Origins of a first-party price worth checking: read from the maker's page, not curated.

@@ -20,6 +20,8 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Literal
 
+from pricewatch.fields import PRICE_FIELDS
+
 __all__ = [
     "PRICE_FIELDS",
     "MarketPrice",
@@ -35,7 +37,6 @@ __all__ = [
     "retail_price",
 ]
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
 Statistic = Literal["cheapest", "median"]
 
 

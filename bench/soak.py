@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from openrouter_server import OpenRouterServer
 
+from pricewatch.fields import PRICE_FIELDS
 from pricewatch.paths import default_catalog_path
 from pricewatch.refresh_command import run_refresh
 from pricewatch.scraper.catalog import load_catalog
@@ -209,7 +210,7 @@ def verify(db_path: Path, log_path: Path, statuses: dict[int, str], catalog) -> 
         history[key] = changes
         last_seen[key] = points[-1][1]
     db = open_database(db_path)
-    columns = "p.currency, p.input, p.output, p.cache_read, p.cache_write, p.cache_write_1h, p.reasoning, p.variable"
+    columns = ", ".join(f"p.{name}" for name in ("currency", *PRICE_FIELDS, "variable"))
     stored: dict[tuple, list[tuple[tuple, str]]] = defaultdict(list)
     stored_last_seen: dict[tuple, str] = {}
     for row in db.execute(

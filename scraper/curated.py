@@ -26,8 +26,9 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from sqlite_utils import Database
 
 from pricewatch.errors import CuratedDataError
+from pricewatch.fields import PRICE_FIELDS, usd_per_mtok_column
 from pricewatch.scraper.catalog import Catalog
-from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, PRICE_FIELDS, Tier, render_validation_error
+from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier, render_validation_error
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR
 from pricewatch.scraper.store import (
     ApplyStats,
@@ -50,31 +51,23 @@ __all__ = [
     "run_load_curated",
 ]
 
+# The price fields a curated row may give: every one but reasoning, which no list page dates.
+CURATED_FIELDS = tuple(name for name in PRICE_FIELDS if name != "reasoning")
 COLUMNS = (
     "date",
     "provider",
     "model",
     "tier",
     "min_prompt_tokens",
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_usd_per_mtok",
-    "cache_write_1h_usd_per_mtok",
+    *(usd_per_mtok_column(name) for name in CURATED_FIELDS),
     "currency",
     "event",
     "source_url",
     "evidence",
     "confidence",
 )
-# CSV price column -> store price field (reasoning is never curated).
-PRICE_COLUMNS = {
-    "input_usd_per_mtok": "input",
-    "output_usd_per_mtok": "output",
-    "cache_read_usd_per_mtok": "cache_read",
-    "cache_write_usd_per_mtok": "cache_write",
-    "cache_write_1h_usd_per_mtok": "cache_write_1h",
-}
+# CSV price column -> store price field.
+PRICE_COLUMNS = {usd_per_mtok_column(name): name for name in CURATED_FIELDS}
 SOURCE = "curated"
 ORIGIN = "curated"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from pricewatch.errors import RecordInvalid
+from pricewatch.fields import PRICE_FIELDS
 
 __all__ = [
     "PRICE_FIELDS",
@@ -31,8 +32,6 @@ __all__ = [
 TIERS = ("standard", "batch", "flex", "priority", "off-peak", "free")
 Tier = Literal["standard", "batch", "flex", "priority", "off-peak", "free"]
 
-# Token price fields, per million tokens, in the order every table shows them.
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
 
 # A sanity bound: no real token price is anywhere near $100,000 per million tokens.
 MAX_PRICE_PER_MTOK = Decimal(100_000)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from pricewatch.errors import BuildError
+from pricewatch.fields import PRICE_FIELDS
 
 __all__ = ["MANIFEST_NAME", "BuildReport", "build_site"]
 
@@ -646,12 +647,7 @@ _CURRENT_COLUMNS = (
     "min_prompt_tokens",
     "variant",
     "quantization",
-    "input",
-    "output",
-    "cache_read",
-    "cache_write",
-    "cache_write_1h",
-    "reasoning",
+    *PRICE_FIELDS,
     "variable",
     "currency",
     "origin",
@@ -667,11 +663,7 @@ _CHANGE_COLUMNS = (
     "min_prompt_tokens",
     "variant",
     "changed_at",
-    *(
-        f"{age}_{name}"
-        for name in ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
-        for age in ("old", "new")
-    ),
+    *(f"{age}_{name}" for name in PRICE_FIELDS for age in ("old", "new")),
     "old_currency",
     "new_currency",
     "origin",
@@ -685,7 +677,6 @@ def _price_change_rows(points: Iterable[Any]) -> list[dict[str, Any]]:
     previous one ended is a change. (The view's self-join took a second on the benchmark
     database; this takes a tenth of that.)
     """
-    from pricewatch.analysis.prices import PRICE_FIELDS
     from pricewatch.site.model import price_texts
 
     by_offer: dict[tuple, list[Any]] = {}

@@ -15,15 +15,10 @@ from functools import cache
 from conftest import REPO_ROOT
 
 from pricewatch.analysis.prices import PricePoint
+from pricewatch.scraper.curated import PRICE_COLUMNS
 
 CURATED = REPO_ROOT / "data" / "curated_prices.csv"
-_FIELDS = {
-    "input": "input_usd_per_mtok",
-    "output": "output_usd_per_mtok",
-    "cache_read": "cache_read_usd_per_mtok",
-    "cache_write": "cache_write_usd_per_mtok",
-    "cache_write_1h": "cache_write_1h_usd_per_mtok",
-}
+_FIELDS = {name: column for column, name in PRICE_COLUMNS.items()}
 
 
 def _dec(text: str) -> Decimal | None:
