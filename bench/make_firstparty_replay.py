@@ -9,7 +9,9 @@ SAMPLES_DIR is ``shared/samples``. OUT_DIR (a temporary directory, never inside 
 repository) receives ``manifest.json`` and a copy of each body, served at the source's
 default URL (``start_urls(DEFAULT_BASE_URL)`` of each module, so the two never drift):
 
-- anthropic, openai, google, deepseek, moonshot, minimax: the newest recording of the page;
+- every registered first-party source (the registry decides, not a list here): the newest
+  recording of its page named in RECORDINGS, or, for a source without one there yet, the
+  embedded snapshot's bodies for it (data/snapshot/<source>/, at the URLs its manifest gives);
 - mistral: ``index.ts`` at the index URL and every model file beside it (the links
   ``parse(index.ts)`` returns resolve to that folder).
 
@@ -28,7 +30,7 @@ made from OpenRouter's list price and labelled with the maker, which a crosschec
 take for the maker's own endpoint. Their URLs answer 404 here (the OpenRouter run is then
 "partial"), and a crosscheck falls back to the list price, named as such.
 
-Standard library plus the project (for the sources' URLs).
+Standard library plus the project (for the registry and the sources' URLs).
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pricewatch.scraper.sources import get_source
+from pricewatch.paths import shipped_data_dir
+from pricewatch.scraper.sources import all_sources, get_source
 
-__all__ = ["ANTHROPIC_HEADING", "RECORDINGS", "Recording", "build_replay", "main"]
+__all__ = ["ANTHROPIC_HEADING", "RECORDINGS", "Recording", "build_replay", "first_party_sources", "main"]
 
 # The heading the Anthropic parser keys on (scraper/sources/anthropic.py MODEL_PRICING_HEADING).
 ANTHROPIC_HEADING = "Model pricing"
@@ -109,17 +112,45 @@ def _copy(source: Path, out: Path, relative: str, replace: tuple[str, str] | Non
     return relative
 
 
+def first_party_sources() -> list[str]:
+    """The registered first-party sources, in refresh order."""
+    return [module.NAME for module in all_sources() if module.KIND == "first-party"]
+
+
+def _from_snapshot(snapshot: Path, source: str, out: Path) -> list[dict[str, Any]]:
+    """The snapshot's responses for ``source`` (its bodies under ``<source>/``), copied into OUT."""
+    manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    responses = []
+    for entry in manifest["responses"]:
+        if entry["body"].startswith(f"{source}/"):
+            _copy(snapshot / entry["body"], out, entry["body"])
+            responses.append({**entry, "recorded_at": entry.get("recorded_at", manifest["recorded_at"])})
+    if not responses:
+        raise ValueError(f"{source}: no recording in RECORDINGS and no body under {snapshot / source}")
+    return responses
+
+
 def build_replay(
     samples: Path,
     out: Path,
     rename_anthropic_heading: str | None = None,
     with_openrouter: bool = False,
+    snapshot: Path | None = None,
 ) -> Path:
-    """Write OUT/manifest.json and its bodies from SAMPLES; returns the manifest's path."""
+    """Write OUT/manifest.json and its bodies from SAMPLES; returns the manifest's path.
+
+    ``snapshot`` is the replay directory that serves the sources RECORDINGS lacks (default:
+    the embedded one in data/snapshot).
+    """
     samples, out = Path(samples), Path(out)
     out.mkdir(parents=True, exist_ok=True)
     responses: list[dict[str, Any]] = []
-    for recording in RECORDINGS:
+    recordings = {recording.source: recording for recording in RECORDINGS}
+    for source in first_party_sources():
+        recording = recordings.get(source)
+        if recording is None:
+            responses.extend(_from_snapshot(snapshot or shipped_data_dir() / "snapshot", source, out))
+            continue
         module = get_source(recording.source)
         [url] = module.start_urls(module.DEFAULT_BASE_URL)
         path = samples / recording.path

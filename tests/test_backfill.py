@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, SAMPLES
+from conftest import SAMPLES
+from golden import fixture_body
 from openrouter_bodies import models_body
 
 from pricewatch.cli import cli
@@ -247,7 +248,7 @@ def test_a_model_that_leaves_the_listing_is_delisted_at_that_commit(tmp_path, db
 
 
 def test_parsing_an_entry_cut_to_the_fields_the_parser_reads_changes_nothing():
-    body = (FIXTURES / "openrouter" / "models_list.json").read_bytes()
+    body = fixture_body("openrouter", "models.json").read_bytes()
     target = openrouter_target()
     whole = openrouter.parse(openrouter_target().url, body)
     cut = [r for _, entry in target.split(body) for r in target.parse_entry(entry).records]
@@ -392,7 +393,7 @@ def test_litellm_backfill_resolves_names_and_lists_the_unmapped(tmp_path, db, ca
 
 
 def test_page_backfill_runs_the_source_parser_over_every_version(tmp_path, db, catalog):
-    page = (FIXTURES / "anthropic" / "current.md").read_bytes()
+    page = fixture_body("anthropic", "current.md").read_bytes()
     cheaper = page.replace(b"| Claude Haiku 4.5 ", b"| Claude Haiku 4.5 ", 1).replace(
         b"| $1 / MTok         | $1.25 / MTok    | $2 / MTok       | $0.10 / MTok           | $5 / MTok     |",
         b"| $0.80 / MTok      | $1 / MTok       | $1.60 / MTok    | $0.08 / MTok           | $4 / MTok     |",

@@ -23,7 +23,7 @@ from pricewatch.scraper.store import open_database
 
 SNAPSHOT = REPO_ROOT / "data" / "snapshot"
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "scrape.yml"
-KIMI_ENDPOINTS = SNAPSHOT / "endpoints" / "moonshotai__kimi-k2.6-20260420.json"
+KIMI_ENDPOINTS = SNAPSHOT / "openrouter" / "endpoints" / "moonshotai__kimi-k2.6-20260420.json"
 SHELL_OPERATORS = (";", "&&", "||", "|", ">", ">&", "2>", "&")
 KIMI_URL = "https://openrouter.ai/api/v1/models/moonshotai/kimi-k2.6-20260420/endpoints"
 
@@ -57,7 +57,7 @@ def _recording(root: Path, uptime: float, recorded_at: str) -> Path:
     data = json.loads(KIMI_ENDPOINTS.read_bytes())
     for endpoint in data["data"]["endpoints"]:
         endpoint["uptime_last_30m"] = uptime
-    (root / "endpoints" / KIMI_ENDPOINTS.name).write_text(json.dumps(data))
+    (root / KIMI_ENDPOINTS.relative_to(SNAPSHOT)).write_text(json.dumps(data))
     return root
 
 

@@ -221,9 +221,9 @@ def test_reparse_keeps_openrouter_delistings(tmp_path):
     later = tmp_path / "later"
     shutil.copytree(SNAPSHOT, later)
     manifest = json.loads((later / "manifest.json").read_text())
-    listing = json.loads((later / "models.json").read_text())
+    listing = json.loads((later / "openrouter" / "models.json").read_text())
     gone = listing["data"].pop(0)["id"]
-    (later / "models.json").write_text(json.dumps(listing))
+    (later / "openrouter" / "models.json").write_text(json.dumps(listing))
     manifest["recorded_at"] = "2026-08-29T00:00:00Z"
     (later / "manifest.json").write_text(json.dumps(manifest))
     for replay in (SNAPSHOT, later):

@@ -1,4 +1,4 @@
-"""The OpenRouter source: golden fixtures and one test per quirk of its API."""
+"""The OpenRouter source: one test per quirk of its API (golden fixtures: tests/test_golden_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -16,59 +16,8 @@ from pricewatch.money import decimal_to_text
 from pricewatch.scraper.records import PriceRecord
 from pricewatch.scraper.sources import get_source, openrouter
 
-FIXTURES = Path(__file__).parent / "fixtures"
 LIST_URL = "https://openrouter.ai/api/v1/models"
 ENDPOINTS_URL = "https://openrouter.ai/api/v1/models/test/model-20260101/endpoints"
-
-# Fixture pairs: <case>.json (a body) beside <case>.expected.json (its records).
-CASES = sorted(p for p in (FIXTURES / "openrouter").glob("*.json") if not p.name.endswith(".expected.json"))
-MANDATORY = ("model", "provider", "input", "output")
-PRICE_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning")
-
-
-def _url_for(case: Path) -> str:
-    if case.name.startswith("endpoints_"):
-        model_id = json.loads(case.read_bytes())["data"]["id"]
-        return f"https://openrouter.ai/api/v1/models/{model_id}/endpoints"
-    return LIST_URL
-
-
-def _as_expected(record: PriceRecord) -> dict[str, Any]:
-    """A record in the expected-JSON vocabulary: prices as canonical decimal text."""
-    row: dict[str, Any] = {
-        "model": record.model,
-        "provider": record.provider,
-        "tier": record.tier,
-        "min_prompt_tokens": record.min_prompt_tokens,
-        "variant": record.variant,
-        "variable": record.variable,
-        "quantization": record.quantization,
-        "context_length": record.context_length,
-        "unit_prices": [{"unit": u.unit, "amount": decimal_to_text(u.amount)} for u in record.unit_prices],
-    }
-    for key in PRICE_KEYS:
-        value = getattr(record, key)
-        row[key] = None if value is None else decimal_to_text(value)
-    return row
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(FIXTURES.parent)))
-def test_fixture_parses_to_expected_records(case: Path) -> None:
-    expected = json.loads(case.with_name(case.stem + ".expected.json").read_text(encoding="utf-8"))
-    parsed = openrouter.parse(_url_for(case), case.read_bytes())
-    assert parsed.row_errors == []
-    actual = {r.offer_key(): _as_expected(r) for r in parsed.records}
-    assert len(actual) == len(parsed.records), "duplicate offer keys"
-    wanted = {}
-    for row in expected:
-        missing = [key for key in MANDATORY if key not in row]
-        assert not missing, f"expected row lacks mandatory {missing}: {row}"
-        key = (row["model"], row["provider"], row.get("tier", "standard"), row.get("min_prompt_tokens", 0))
-        wanted[(*key, row.get("variant", ""))] = row
-    assert sorted(actual) == sorted(wanted)
-    for key, row in wanted.items():
-        # Optional fields are compared only when the expected JSON has them.
-        assert {name: actual[key][name] for name in row} == row, key
 
 
 # ---------------------------------------------------------------- helpers

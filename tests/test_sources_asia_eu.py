@@ -1,29 +1,20 @@
-"""Golden fixtures and unit tests for the deepseek, mistral, moonshot and minimax sources."""
+"""Unit tests for the deepseek, mistral, moonshot and minimax sources.
+
+Their golden fixtures run in tests/test_golden_fixtures.py, with every other source's.
+"""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 from urllib.parse import urljoin
 
 import pytest
+from golden import fixture_body
 
 from pricewatch.errors import SourceLayoutError
-from pricewatch.scraper.records import PriceRecord
-from pricewatch.scraper.sources import deepseek, minimax, mistral, moonshot
+from pricewatch.scraper.sources import deepseek, get_source, minimax, mistral, moonshot
 
-FIXTURES = Path(__file__).parent / "fixtures"
-MODULES: dict[str, ModuleType] = {
-    "deepseek": deepseek,
-    "mistral": mistral,
-    "moonshot": moonshot,
-    "minimax": minimax,
-}
-KEY_FIELDS = ("model", "provider", "tier", "min_prompt_tokens", "variant", "currency")
-MANDATORY_PRICES = ("input", "output")
-OPTIONAL_FIELDS = ("cache_read", "cache_write", "cache_write_1h", "reasoning", "context_length")
 LAYOUT_CHANGED = "the page layout may have changed"
 
 
@@ -33,61 +24,13 @@ def fixture_url(module: ModuleType, name: str) -> str:
 
 
 def parse_fixture(source: str, name: str, body: bytes | None = None):
-    module = MODULES[source]
-    path = FIXTURES / source / name
-    return module.parse(fixture_url(module, name), path.read_bytes() if body is None else body)
+    module = get_source(source)
+    return module.parse(
+        fixture_url(module, name), fixture_body(source, name).read_bytes() if body is None else body
+    )
 
 
-def fixture_pairs() -> list[pytest.param]:
-    pairs = []
-    for expected in sorted(FIXTURES.glob("*/*.expected.json")):
-        if expected.parent.name not in MODULES:
-            continue
-        case = expected.name.removesuffix(".expected.json")
-        bodies = [p for p in expected.parent.glob(case + ".*") if p != expected]
-        assert len(bodies) == 1, f"one body per expected file: {expected}"
-        pairs.append(pytest.param(bodies[0], expected, id=str(bodies[0].relative_to(FIXTURES.parent))))
-    return pairs
-
-
-def _key(record: PriceRecord | dict) -> tuple:
-    if isinstance(record, dict):
-        return tuple(record[name] for name in KEY_FIELDS)
-    return tuple(getattr(record, name) for name in KEY_FIELDS)
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-@pytest.mark.parametrize(("body_path", "expected_path"), fixture_pairs())
-def test_fixture_parses_to_expected_records(body_path: Path, expected_path: Path) -> None:
-    module = MODULES[body_path.parent.name]
-    parsed = module.parse(fixture_url(module, body_path.name), body_path.read_bytes())
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert parsed.row_errors == []
-    got = {_key(record): record for record in parsed.records}
-    assert len(got) == len(parsed.records), "duplicate offer keys"
-    assert sorted(got, key=repr) == sorted((_key(item) for item in expected), key=repr)
-    for item in expected:
-        record = got[_key(item)]
-        for name in MANDATORY_PRICES:
-            assert getattr(record, name) == _decimal(item[name]), (item["model"], name)
-        for name in OPTIONAL_FIELDS:
-            if name in item:
-                want = item[name] if name == "context_length" else _decimal(item[name])
-                assert getattr(record, name) == want, (item["model"], name)
-        if "unit_prices" in item:
-            units = {(u.unit, u.amount) for u in record.unit_prices}
-            assert units == {(u["unit"], Decimal(u["amount"])) for u in item["unit_prices"]}
-
-
-def test_every_source_has_a_fixture_pair() -> None:
-    sources = {Path(param.values[0]).parent.name for param in fixture_pairs()}
-    assert sources == set(MODULES)
-
-
-@pytest.mark.parametrize("module", MODULES.values(), ids=MODULES.keys())
+@pytest.mark.parametrize("module", [deepseek, mistral, moonshot, minimax], ids=lambda m: m.NAME)
 def test_source_module_contract(module: ModuleType) -> None:
     assert module.KIND == "first-party"
     assert module.LISTS_EVERYTHING is False
@@ -99,7 +42,7 @@ def test_source_module_contract(module: ModuleType) -> None:
 
 
 def _deepseek_body(name: str = "flat_2025-12.html") -> str:
-    return (FIXTURES / "deepseek" / name).read_text(encoding="utf-8")
+    return fixture_body("deepseek", name).read_text(encoding="utf-8")
 
 
 def test_deepseek_start_url() -> None:
@@ -233,7 +176,7 @@ def test_read_default_export_handles_the_typescript_subset() -> None:
 
 
 def _mistral_body(name: str = "mistral-large-3-25-12.ts") -> str:
-    return (FIXTURES / "mistral" / name).read_text(encoding="utf-8")
+    return fixture_body("mistral", name).read_text(encoding="utf-8")
 
 
 def test_mistral_retired_model_gives_no_record() -> None:
@@ -289,7 +232,7 @@ def test_mistral_model_without_api_name_uses_its_slug() -> None:
 
 
 def _moonshot_body() -> str:
-    return (FIXTURES / "moonshot" / "chat_2025-11.md").read_text(encoding="utf-8")
+    return fixture_body("moonshot", "chat_2025-11.md").read_text(encoding="utf-8")
 
 
 def test_moonshot_html_body_is_a_layout_error_not_prices() -> None:
@@ -334,7 +277,7 @@ def test_moonshot_other_billing_unit_is_a_row_error() -> None:
 
 
 def _minimax_body() -> str:
-    return (FIXTURES / "minimax" / "pay-as-you-go_2025-12.md").read_text(encoding="utf-8")
+    return fixture_body("minimax", "pay-as-you-go_2025-12.md").read_text(encoding="utf-8")
 
 
 def test_minimax_html_body_is_a_layout_error() -> None:

@@ -1,72 +1,19 @@
-"""Golden fixtures and tricky cells for the first-party sources (anthropic, openai, google).
+"""Tricky cells and layout drift for the first-party sources (anthropic, openai, google).
 
-Each ``tests/fixtures/<source>/<case>.md`` is parsed and compared with
-``<case>.expected.json``: input and output are mandatory, any other field is compared only
-when the JSON names it (recipe-scrapers' MANDATORY/OPTIONAL split).
+Their golden fixtures run in tests/test_golden_fixtures.py, with every other source's.
 """
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from golden import fixture_body
 
 from pricewatch.errors import PriceCellError, SourceLayoutError
-from pricewatch.scraper.records import PriceRecord
 from pricewatch.scraper.sources import _markdown, anthropic, google, openai
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = {"anthropic": anthropic, "openai": openai, "google": google}
-MANDATORY = ("input", "output")
-OPTIONAL = ("cache_read", "cache_write", "cache_write_1h", "reasoning")
-KEY_FIELDS = ("model", "provider", "tier", "min_prompt_tokens", "variant")
 URL = "https://example.test/pricing.md"
-
-
-def _cases() -> list[pytest.param]:
-    cases = []
-    for name in SOURCES:
-        for body in sorted((FIXTURES / name).glob("*.md")):
-            expected = body.with_name(body.name.removesuffix(".md") + ".expected.json")
-            cases.append(pytest.param(name, body, expected, id=str(body.relative_to(FIXTURES.parent))))
-    return cases
-
-
-def _price(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _by_key(records: list[PriceRecord]) -> dict[tuple, PriceRecord]:
-    return {record.offer_key(): record for record in records}
-
-
-@pytest.mark.parametrize(("source", "body_path", "expected_path"), _cases())
-def test_fixture_parses_to_expected_records(source: str, body_path: Path, expected_path: Path) -> None:
-    parsed = SOURCES[source].parse(URL, body_path.read_bytes())
-    expected = json.loads(expected_path.read_text())
-    records = _by_key(parsed.records)
-    assert parsed.row_errors == []
-    assert sorted(records) == sorted(tuple(item[k] for k in KEY_FIELDS) for item in expected)
-    for item in expected:
-        record = records[tuple(item[k] for k in KEY_FIELDS)]
-        for name in MANDATORY:
-            assert getattr(record, name) == _price(item[name]), (record.model, name)
-        for name in OPTIONAL:
-            if name in item:
-                assert getattr(record, name) == _price(item[name]), (record.model, name)
-        if "unit_prices" in item:
-            got = {unit.unit: unit.amount for unit in record.unit_prices}
-            assert got == {unit: Decimal(amount) for unit, amount in item["unit_prices"].items()}
-
-
-def test_every_source_has_a_fixture_pair() -> None:
-    for name in SOURCES:
-        bodies = list((FIXTURES / name).glob("*.md"))
-        assert bodies, name
-        for body in bodies:
-            assert body.with_name(body.name.removesuffix(".md") + ".expected.json").is_file()
 
 
 # --- drift: the anchor heading renamed -> a clean SourceLayoutError ---------------------
@@ -82,7 +29,7 @@ DRIFT_CASES = [
 
 @pytest.mark.parametrize(("module", "fixture", "old", "new"), DRIFT_CASES)
 def test_renamed_table_heading_raises_layout_error(module, fixture: str, old: str, new: str) -> None:
-    body = (FIXTURES / fixture).read_text()
+    body = fixture_body(*fixture.split("/")).read_text()
     assert old in body
     with pytest.raises(SourceLayoutError) as info:
         module.parse(URL, body.replace(old, new).encode())
