@@ -54,6 +54,7 @@ from pricewatch.analysis.workloads import (
     workload_prices_at,
 )
 from pricewatch.errors import DataError, ImpossibleWorkloadError, MissingPriceError
+from pricewatch.money import decimal_to_text, figure, grouped
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -140,13 +141,13 @@ class Figure(Record):
     def text(self, unit: str = "") -> str:
         """The figure for people: "$5", "$4,200-$6,000", "50%+"."""
         if self.is_point:
-            return _fmt(self.low, unit)
+            return figure(self.low, unit)
         if self.low is not None and self.high is not None:
-            return f"{_fmt(self.low, unit)}-{_fmt(self.high, unit)}"
+            return f"{figure(self.low, unit)}-{figure(self.high, unit)}"
         if self.low is not None:
-            return f"at least {_fmt(self.low, unit)}"
+            return f"at least {figure(self.low, unit)}"
         if self.high is not None:
-            return f"at most {_fmt(self.high, unit)}"
+            return f"at most {figure(self.high, unit)}"
         return "any"
 
 
@@ -417,55 +418,6 @@ class Verdict(Record):
 # ----------------------------------------------------------------------------- formatting
 
 
-def _fmt(value: Decimal | float | None, unit: str = "") -> str:
-    """A figure for people (rounded for display only): "$7.50", "11.76x", "60%", "1,000,000"."""
-    if value is None:
-        return "?"
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    magnitude = abs(d)
-    if unit == "$" and magnitude >= 1:
-        text = f"{d:,.2f}"
-    elif magnitude >= 1000:
-        text = f"{d:,.0f}"
-    elif magnitude >= 100:
-        text = f"{d:,.1f}".rstrip("0").rstrip(".")
-    elif magnitude >= 1 or magnitude == 0:
-        text = f"{d:.2f}"
-        if unit != "$":
-            text = text.rstrip("0").rstrip(".")
-    else:
-        # small prices: four significant digits
-        exponent = magnitude.adjusted()
-        text = f"{d:.{max(2, 3 - exponent)}f}".rstrip("0")
-        if unit == "$" and len(text.split(".")[1]) < 2:
-            text = f"{d:.2f}"
-        text = text.rstrip(".")
-    if unit == "$":
-        return ("-$" + text[1:]) if text.startswith("-") else "$" + text
-    if unit == "%":
-        return text + "%"
-    if unit == "x":
-        return text + "x"
-    return text + (f" {unit}" if unit else "")
-
-
-def _exact(value: Decimal) -> str:
-    """Exact decimal text without exponent (for formulas)."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _count(value: Decimal | int) -> str:
-    """A token count with thousands separators and no trailing zeros (202,500,000)."""
-    d = Decimal(value)
-    if d == d.to_integral_value():
-        return f"{int(d):,}"
-    whole, _, fraction = format(d, "f").partition(".")
-    return f"{int(whole):,}.{fraction.rstrip('0')}"
-
-
 def _day(at: str | None) -> str:
     return (at or "")[:10]
 
@@ -643,8 +595,8 @@ def _price_value(
             raise _Missing(f"no input and output price for {name} {sheet.where}")
         work.step(
             f"{label}: {name} blended price {sheet.where}",
-            f"(3 x ${_exact(s.input)} input + 1 x ${_exact(s.output)} output) / 4",
-            _fmt(value, "$") + " per million tokens",
+            f"(3 x ${decimal_to_text(s.input)} input + 1 x ${decimal_to_text(s.output)} output) / 4",
+            figure(value, "$") + " per million tokens",
         )
         return value
     value = s.value(which)
@@ -652,8 +604,8 @@ def _price_value(
         raise _Missing(f"no {PRICE_WORDS[which]} price for {name} {sheet.where}")
     work.step(
         f"{label}: {name} {PRICE_WORDS[which]} price {sheet.where}",
-        f"${_exact(value)} per million tokens",
-        _fmt(value, "$"),
+        f"${decimal_to_text(value)} per million tokens",
+        figure(value, "$"),
     )
     return value
 
@@ -676,8 +628,8 @@ def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
             continue
         work.step(
             f"{PRICE_WORDS[field]} price of {name} {sheet.where}",
-            f"stored ${_exact(actual)} per million tokens; claimed ${_exact(claimed)}",
-            f"{_fmt(actual / claimed if claimed else _ONE, 'x')} the claimed figure",
+            f"stored ${decimal_to_text(actual)} per million tokens; claimed ${decimal_to_text(claimed)}",
+            f"{figure(actual / claimed if claimed else _ONE, 'x')} the claimed figure",
         )
         work.comparisons.append(
             _compare(
@@ -686,7 +638,7 @@ def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
         )
     if work.missing and not work.comparisons:
         raise _Missing(work.missing.pop(0))
-    actual_text = " / ".join(_fmt(c.actual, "$") for c in work.comparisons)
+    actual_text = " / ".join(figure(c.actual, "$") for c in work.comparisons)
     claimed_text = " / ".join(c.claimed.text("$") for c in work.comparisons)
     labels = " / ".join(c.label for c in work.comparisons)
     work.summary = f"{name} {sheet.where}: {labels} {actual_text} per million tokens (claimed {claimed_text})"
@@ -715,11 +667,11 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
     actual = _ratio_value(claim.form, a, b)
     claimed = claim.claimed
     if claim.form == "times_cheaper":
-        unit, formula = "x", f"B / A = ${_exact(b)} / ${_exact(a)}"
-        work.step("ratio", formula, _fmt(actual, "x"))
+        unit, formula = "x", f"B / A = ${decimal_to_text(b)} / ${decimal_to_text(a)}"
+        work.step("ratio", formula, figure(actual, "x"))
     else:
-        unit, formula = "%", f"100 x A / B = 100 x ${_exact(a)} / ${_exact(b)}"
-        work.step("share", formula, _fmt(actual, "%"))
+        unit, formula = "%", f"100 x A / B = 100 x ${decimal_to_text(a)} / ${decimal_to_text(b)}"
+        work.step("share", formula, figure(actual, "%"))
         if claim.form == "percent_cheaper":
             # "cuts costs by 90%" is judged on the 10% that remains
             claimed = Figure(
@@ -743,20 +695,20 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
                 continue
             value = _ratio_value(claim.form, pa, pb)
             shown = (
-                f"B / A = ${_exact(pb)} / ${_exact(pa)}"
+                f"B / A = ${decimal_to_text(pb)} / ${decimal_to_text(pa)}"
                 if claim.form == "times_cheaper"
-                else f"100 x ${_exact(pa)} / ${_exact(pb)}"
+                else f"100 x ${decimal_to_text(pa)} / ${decimal_to_text(pb)}"
             )
-            work.step(f"{field} only (for context)", shown, _fmt(value, unit))
+            work.step(f"{field} only (for context)", shown, figure(value, unit))
             comparison = _compare(field, unit, claimed, value, claim.tolerance)
             work.comparisons.append(replace(comparison, decisive=False))
     if claim.form == "times_cheaper":
-        relation = f"is {_fmt(actual, 'x')} cheaper than"
+        relation = f"is {figure(actual, 'x')} cheaper than"
     elif claim.form == "percent_of":
-        relation = f"costs {_fmt(actual, '%')} of"
+        relation = f"costs {figure(actual, '%')} of"
     else:
-        relation = f"is {_fmt(_HUNDRED - actual, '%')} cheaper than"
-    context = ", ".join(f"{c.label} {_fmt(c.actual, unit)}" for c in work.comparisons if not c.decisive)
+        relation = f"is {figure(_HUNDRED - actual, '%')} cheaper than"
+    context = ", ".join(f"{c.label} {figure(c.actual, unit)}" for c in work.comparisons if not c.decisive)
     what = "" if same else f" {PRICE_WORDS[claim.a_price]} price"
     a_text = f"{name_a}{' ' + PRICE_WORDS[claim.a_price] if same else ''} {sheet_a.where}"
     b_text = f"{name_b}{' ' + PRICE_WORDS[claim.b_price] if same else ''} {sheet_b.where}"
@@ -784,19 +736,19 @@ def _eval_request_cost(claim: RequestCostClaim, points, facts, at, work: _Work) 
     for line in bill.lines:
         work.step(
             line.label,
-            f"{_count(line.tokens)} tokens x ${_exact(line.usd_per_mtok)} / 1,000,000",
-            _fmt(line.cost_usd, "$"),
+            f"{grouped(line.tokens)} tokens x ${decimal_to_text(line.usd_per_mtok)} / 1,000,000",
+            figure(line.cost_usd, "$"),
         )
     work.step(
         "total",
-        " + ".join(_fmt(line.cost_usd, "$") for line in bill.lines) or "$0",
-        _fmt(bill.total_usd, "$"),
+        " + ".join(figure(line.cost_usd, "$") for line in bill.lines) or "$0",
+        figure(bill.total_usd, "$"),
     )
     work.assumptions.extend(bill.assumptions)
     work.comparisons.append(_compare("cost", "USD", claim.claimed, bill.total_usd, claim.tolerance))
     work.summary = (
         f"{claim.input_tokens:,} input + {claim.output_tokens:,} output tokens on {_name(facts, claim.model)} "
-        f"{sheet.where} cost {_fmt(bill.total_usd, '$')} (claimed {claim.claimed.text('$')})"
+        f"{sheet.where} cost {figure(bill.total_usd, '$')} (claimed {claim.claimed.text('$')})"
     )
 
 
@@ -834,18 +786,18 @@ def _eval_workload(claim: WorkloadClaim, points, facts, at, work: _Work) -> None
         for line in bill.lines:
             work.step(
                 f"{prefix}{line.label} per month",
-                f"{_count(line.tokens)} tokens x ${_exact(line.usd_per_mtok)} / 1,000,000",
-                _fmt(line.cost_usd, "$"),
+                f"{grouped(line.tokens)} tokens x ${decimal_to_text(line.usd_per_mtok)} / 1,000,000",
+                figure(line.cost_usd, "$"),
             )
         amount = bill.monthly_cost_usd if claim.per == "month" else bill.daily_cost_usd
         work.step(
             f"{prefix}total per {claim.per}",
-            " + ".join(_fmt(line.cost_usd, "$") for line in bill.lines)
-            + ("" if claim.per == "month" else f", / {_exact(claim.days_per_month)} days"),
-            _fmt(amount, "$"),
+            " + ".join(figure(line.cost_usd, "$") for line in bill.lines)
+            + ("" if claim.per == "month" else f", / {decimal_to_text(claim.days_per_month)} days"),
+            figure(amount, "$"),
         )
         if not work.assumptions:
-            work.assumptions.extend(a for a in bill.assumptions if not a.startswith(f"{_fmt(tokens)} "))
+            work.assumptions.extend(a for a in bill.assumptions if not a.startswith(f"{figure(tokens)} "))
         costs.append((label, amount))
     unit = f"USD per {claim.per}"
     claimed = claim.claimed
@@ -861,11 +813,11 @@ def _eval_workload(claim: WorkloadClaim, points, facts, at, work: _Work) -> None
         for label, amount in costs:
             work.comparisons.append(_compare(label or "cost", unit, claimed, amount, claim.tolerance))
     reading = {"input": "of input tokens", "all": "of all tokens"}[claim.cache_reading]
-    computed = "-".join(_fmt(c, "$") for _, c in costs)
-    hit = f", {_fmt(claim.cache_hit * _HUNDRED, '%')} cache hits {reading}" if claim.cache_hit else ""
+    computed = "-".join(figure(c, "$") for _, c in costs)
+    hit = f", {figure(claim.cache_hit * _HUNDRED, '%')} cache hits {reading}" if claim.cache_hit else ""
     work.summary = (
         f"{volume.text()} tokens per {'day' if per_day else 'month'}{hit}, "
-        f"{_fmt(claim.input_share * _HUNDRED, '%')} input, on {_name(facts, claim.model)} {sheet.where}: "
+        f"{figure(claim.input_share * _HUNDRED, '%')} input, on {_name(facts, claim.model)} {sheet.where}: "
         f"{computed} per {claim.per} (claimed {claimed.text('$')})"
     )
 
@@ -904,9 +856,9 @@ def _calculate(expression: str) -> Decimal:
 
 def _eval_arithmetic(claim: ArithmeticClaim, points, facts, at, work: _Work) -> None:
     value = _calculate(claim.expression)
-    work.step("the claim's own arithmetic", claim.expression, _fmt(value))
+    work.step("the claim's own arithmetic", claim.expression, figure(value))
     work.comparisons.append(_compare("result", "", claim.claimed, value, claim.tolerance))
-    work.summary = f"{claim.expression} = {_fmt(value)} (claimed {claim.claimed.text()})"
+    work.summary = f"{claim.expression} = {figure(value)} (claimed {claim.claimed.text()})"
 
 
 # Ratios of Elo-style ratings mean nothing, so only index scores (0-100 scales) are used.
@@ -922,9 +874,13 @@ def _eval_capability(claim: CapabilityClaim, points, facts, at, work: _Work) -> 
         if score in scores_a and score in scores_b:
             a, b = Decimal(str(scores_a[score])), Decimal(str(scores_b[score]))
             value = _HUNDRED * a / b
-            work.step(f"{score}", f"100 x {name_a} {_exact(a)} / {name_b} {_exact(b)}", _fmt(value, "%"))
+            work.step(
+                f"{score}",
+                f"100 x {name_a} {decimal_to_text(a)} / {name_b} {decimal_to_text(b)}",
+                figure(value, "%"),
+            )
             work.comparisons.append(_compare(score, "%", claim.claimed, value, claim.tolerance))
-            work.summary = f"{name_a} scores {_fmt(value, '%')} of {name_b} on {score} (claimed {claim.claimed.text('%')})"
+            work.summary = f"{name_a} scores {figure(value, '%')} of {name_b} on {score} (claimed {claim.claimed.text('%')})"
             return
 
     def has(name: str, scores: dict[str, float]) -> str:
@@ -1064,16 +1020,16 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
             work.step(
                 f"cheapest at the {label} ({found.at[:10]})",
                 f"{_name(facts, found.model)} ({score} {found.score:g}), {found.price.basis}",
-                _fmt(found.value, "$") + " per million tokens",
+                figure(found.value, "$") + " per million tokens",
             )
             work.prices.extend(_trend_point_prices(label, found, facts))
         fold = first.value / last.value
-        work.step("fall over the period", f"${_exact(first.value)} / ${_exact(last.value)}", _fmt(fold, "x"))
+        work.step("fall over the period", f"${decimal_to_text(first.value)} / ${decimal_to_text(last.value)}", figure(fold, "x"))
         measure.mode, measure.actual = "fold", fold
         measure.head = (
-            f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(fold, 'x')} from "
-            f"{start} ({_name(facts, first.model)}, {_fmt(first.value, '$')}) to {end} "
-            f"({_name(facts, last.model)}, {_fmt(last.value, '$')}); claimed "
+            f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {figure(fold, 'x')} from "
+            f"{start} ({_name(facts, first.model)}, {figure(first.value, '$')}) to {end} "
+            f"({_name(facts, last.model)}, {figure(last.value, '$')}); claimed "
         )
         return
     trend = cheapest_at_threshold(known, facts, score, threshold, end, start=start, price=claim.price)
@@ -1083,7 +1039,7 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         work.step(
             f"record point {rec.at[:10]}",
             f"{_name(facts, rec.model)} ({score} {rec.score:g}), {rec.price.basis}",
-            _fmt(rec.value, "$"),
+            figure(rec.value, "$"),
         )
     fit = trend.fit
     if fit is not None:
@@ -1113,12 +1069,12 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         Step(
             label="two-endpoint rate (no fit: fewer than 4 points)",
             formula="(first / last) ^ (1 / years)",
-            result=_fmt(actual, "x"),
+            result=figure(actual, "x"),
         )
     )
     measure.mode, measure.actual = "endpoints", actual
     measure.head = (
-        f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {_fmt(actual, 'x')} a year "
+        f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {figure(actual, 'x')} a year "
         f"between its first and last record point ({start} to {end}; no fit, low confidence); "
         "claimed "
     )
@@ -1209,7 +1165,7 @@ def _judge(claim: Claim, points: Sequence[PricePoint], facts: Mapping[str, Model
     else:
         worst = max((c for c in decisive if not c.holds), key=lambda c: c.factor)
         verdict, factor, direction = "off", worst.factor, worst.direction
-        summary = f"{direction} {_fmt(factor, 'x')}: {work.summary}"
+        summary = f"{direction} {figure(factor, 'x')}: {work.summary}"
     return Verdict(
         verdict=verdict,
         kind=claim.kind,
@@ -1429,7 +1385,7 @@ def explain(verdict: Verdict, indent: str = "  ") -> list[str]:
         lines.append(f"{indent}holds since {_day(verdict.held_from)} (as of {_day(verdict.at)})")
     for price in verdict.prices:
         values = ", ".join(
-            f"{name.replace('_', ' ')} {_fmt(getattr(price, name), '$')}"
+            f"{name.replace('_', ' ')} {figure(getattr(price, name), '$')}"
             for name in ("input", "output", "cache_read", "cache_write")
             if getattr(price, name) is not None
         )
@@ -1443,11 +1399,11 @@ def explain(verdict: Verdict, indent: str = "  ") -> list[str]:
     for step in verdict.steps:
         lines.append(f"{indent}{step.label}: {step.formula} = {step.result}")
     for comparison in verdict.comparisons:
-        mark = "ok" if comparison.holds else f"{comparison.direction} {_fmt(comparison.factor, 'x')}"
+        mark = "ok" if comparison.holds else f"{comparison.direction} {figure(comparison.factor, 'x')}"
         context = "" if comparison.decisive else " (context only)"
         lines.append(
             f"{indent}{comparison.label}: claimed {comparison.claimed.text(_unit_symbol(comparison.unit))}, "
-            f"actual {_fmt(comparison.actual, _unit_symbol(comparison.unit))}: {mark}{context}"
+            f"actual {figure(comparison.actual, _unit_symbol(comparison.unit))}: {mark}{context}"
         )
     lines.extend(f"{indent}missing: {m}" for m in verdict.missing)
     if verdict.assumptions:

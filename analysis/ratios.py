@@ -44,6 +44,7 @@ from pricewatch.analysis.prices import (
 )
 from pricewatch.analysis.workloads import DEFAULT_BLEND_WEIGHTS, blended_price, describe_point
 from pricewatch.errors import MissingPriceError, UnknownPeerGroupError
+from pricewatch.money import json_number
 
 __all__ = [
     "RATIO_FIELDS",
@@ -153,16 +154,12 @@ class ModelPrice:
             "model": self.model,
             "basis": self.basis,
             "at": self.at,
-            "input": _text(self.input),
-            "output": _text(self.output),
-            "blended": _text(self.blended),
+            "input": json_number(self.input),
+            "output": json_number(self.output),
+            "blended": json_number(self.blended),
             "note": self.note,
             "inputs": list(self.inputs),
         }
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f") if value else "0"
 
 
 def _market_label(statistic: str, unquantized_only: bool) -> str:
@@ -248,16 +245,16 @@ class PriceRatio:
         for name in RATIO_FIELDS:
             a, b, r = self.numerator.value(name), self.denominator.value(name), self.value(name)
             if r is None:
-                lines.append(f"{name}: {_text(a) or '?'} / {_text(b) or '?'} cannot be computed")
+                lines.append(f"{name}: {json_number(a) or '?'} / {json_number(b) or '?'} cannot be computed")
             else:
-                lines.append(f"{name}: {_text(a)} / {_text(b)} = {r:.4g}")
+                lines.append(f"{name}: {json_number(a)} / {json_number(b)} = {r:.4g}")
         return tuple(lines)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "numerator": self.numerator.as_dict(),
             "denominator": self.denominator.as_dict(),
-            **{name: _text(self.value(name)) for name in RATIO_FIELDS},
+            **{name: json_number(self.value(name)) for name in RATIO_FIELDS},
             "arithmetic": list(self.arithmetic),
         }
 

@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint, as_time, offers_at, price_at
 from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
+from pricewatch.money import decimal_to_text, grouped, percent, usd
 
 __all__ = [
     "DEFAULT_BLEND_WEIGHTS",
@@ -83,31 +84,6 @@ def _dec(value: Any, what: str) -> Decimal:
         return Decimal(str(value))
     except ArithmeticError:
         raise ImpossibleWorkloadError(f"{what} must be a number, not {value!r}") from None
-
-
-def _pct(value: Decimal) -> str:
-    """A share as a percentage for people: 0.95 -> "95%", 1/0.9 -> "105.6%"."""
-    text = f"{value * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
-def _num(value: Decimal) -> str:
-    """An exact number with thousands separators and no exponent."""
-    value = value.normalize() if value != 0 else _ZERO
-    text = format(value, "f")
-    whole, _, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = f"{int(whole.lstrip('-')):,}"
-    return sign + whole + ("." + fraction if fraction else "")
-
-
-def _plain(value: Decimal) -> str:
-    """Exact decimal text for JSON: no exponent, no trailing zeros ("225000000", "0.5")."""
-    return "0" if value == 0 else format(value.normalize(), "f")
-
-
-def _usd(value: Decimal) -> str:
-    return "$" + _num(value)
 
 
 def blended_price(
@@ -182,7 +158,7 @@ class WorkloadProfile:
             raise ImpossibleWorkloadError("give tokens per day or tokens per month (exactly one of them)")
         tokens = self.tokens_per_day if self.tokens_per_day is not None else self.tokens_per_month
         if tokens is not None and tokens < 0:
-            raise ImpossibleWorkloadError(f"tokens cannot be negative ({_num(tokens)})")
+            raise ImpossibleWorkloadError(f"tokens cannot be negative ({grouped(tokens)})")
         for name in ("input_share", "cache_hit", "cache_write_share", "long_context_share", "batch_share"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
@@ -203,13 +179,13 @@ class WorkloadProfile:
             raise ImpossibleWorkloadError("days per month must be positive")
         if self.cache_reading == "all" and self.cache_hit > self.input_share:
             raise ImpossibleWorkloadError(
-                f"{_pct(self.cache_hit)} of all tokens cannot be cache reads when only "
-                f"{_pct(self.input_share)} are input"
+                f"{percent(self.cache_hit)} of all tokens cannot be cache reads when only "
+                f"{percent(self.input_share)} are input"
             )
         if self.input_cache_hit + self.cache_write_share > 1:
             raise ImpossibleWorkloadError(
-                f"cache reads ({_pct(self.input_cache_hit)} of input) and cache writes "
-                f"({_pct(self.cache_write_share)} of input) add up to more than the input tokens"
+                f"cache reads ({percent(self.input_cache_hit)} of input) and cache writes "
+                f"({percent(self.cache_write_share)} of input) add up to more than the input tokens"
             )
 
     @property
@@ -382,17 +358,17 @@ class CostLine:
         """The line's arithmetic, exact."""
         note = f"  [{self.fallback}]" if self.fallback else ""
         return (
-            f"{self.label} ({self.segment}): {_num(self.tokens)} tokens x {_usd(self.usd_per_mtok)}/M "
-            f"= {_usd(self.cost_usd)}{note}"
+            f"{self.label} ({self.segment}): {grouped(self.tokens)} tokens x {usd(self.usd_per_mtok)}/M "
+            f"= {usd(self.cost_usd)}{note}"
         )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "label": self.label,
             "segment": self.segment,
-            "tokens": _plain(self.tokens),
-            "usd_per_mtok": _plain(self.usd_per_mtok),
-            "cost_usd": _plain(self.cost_usd),
+            "tokens": decimal_to_text(self.tokens),
+            "usd_per_mtok": decimal_to_text(self.usd_per_mtok),
+            "cost_usd": decimal_to_text(self.cost_usd),
             "price_field": self.price_field,
             "fallback": self.fallback,
         }
@@ -411,15 +387,15 @@ class CostBreakdown:
     @property
     def arithmetic(self) -> tuple[str, ...]:
         """Every line's arithmetic, then the sum."""
-        total = " + ".join(_usd(line.cost_usd) for line in self.lines) or "$0"
-        return (*(line.text for line in self.lines), f"total: {total} = {_usd(self.total_usd)}")
+        total = " + ".join(usd(line.cost_usd) for line in self.lines) or "$0"
+        return (*(line.text for line in self.lines), f"total: {total} = {usd(self.total_usd)}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "model": self.prices.model,
             "provider": self.prices.provider,
             "at": self.prices.at,
-            "total_usd": _plain(self.total_usd),
+            "total_usd": decimal_to_text(self.total_usd),
             "assumptions": list(self.assumptions),
             "flags": list(self.flags),
             "lines": [line.as_dict() for line in self.lines],
@@ -446,8 +422,8 @@ class WorkloadCost(CostBreakdown):
 
     def as_dict(self) -> dict[str, Any]:
         result = super().as_dict()
-        result["monthly_cost_usd"] = _plain(self.monthly_cost_usd)
-        result["daily_cost_usd"] = _plain(self.daily_cost_usd)
+        result["monthly_cost_usd"] = decimal_to_text(self.monthly_cost_usd)
+        result["daily_cost_usd"] = decimal_to_text(self.daily_cost_usd)
         result["cache_reading"] = self.profile.cache_reading
         return result
 
@@ -604,7 +580,7 @@ def workload_cost(
             continue
         sheet, segment, note = biller.sheet(batch, long)
         if weight != 1:
-            segment = f"{segment}, {_pct(weight)} of tokens"
+            segment = f"{segment}, {percent(weight)} of tokens"
         biller.bill("uncached input", uncached * weight, sheet, segment, "input", note)
         biller.bill("cache reads", cache_reads * weight, sheet, segment, "cache_read", note)
         biller.bill(
@@ -646,34 +622,34 @@ def _assumptions(
     lines = []
     if p.tokens_per_day is not None:
         lines.append(
-            f"{_num(p.tokens_per_day)} tokens per day x {_num(p.days_per_month)} days per month "
-            f"= {_num(p.tokens_in_month)} tokens per month (input + output)"
+            f"{grouped(p.tokens_per_day)} tokens per day x {grouped(p.days_per_month)} days per month "
+            f"= {grouped(p.tokens_in_month)} tokens per month (input + output)"
         )
     else:
-        lines.append(f"{_num(p.tokens_in_month)} tokens per month (input + output)")
+        lines.append(f"{grouped(p.tokens_in_month)} tokens per month (input + output)")
     lines.append(
-        f"input:output split {_pct(p.input_share)} / {_pct(1 - p.input_share)}: "
-        f"{_num(input_tokens)} input, {_num(output_tokens)} output tokens"
+        f"input:output split {percent(p.input_share)} / {percent(1 - p.input_share)}: "
+        f"{grouped(input_tokens)} input, {grouped(output_tokens)} output tokens"
     )
     if p.cache_hit == 0:
         lines.append("no cache reads")
     elif p.cache_reading == "input":
         lines.append(
-            f'cache-hit rate {_pct(p.cache_hit)} read as a share of INPUT tokens (reading "input"): '
-            f"{_num(cache_reads)} cache-read tokens"
+            f'cache-hit rate {percent(p.cache_hit)} read as a share of INPUT tokens (reading "input"): '
+            f"{grouped(cache_reads)} cache-read tokens"
         )
     else:
         lines.append(
-            f'cache-hit rate {_pct(p.cache_hit)} read as a share of ALL tokens (reading "all"): '
-            f"{_pct(p.cache_hit)} / {_pct(p.input_share)} = {_pct(p.input_cache_hit)} of input tokens, "
-            f"{_num(cache_reads)} cache-read tokens"
+            f'cache-hit rate {percent(p.cache_hit)} read as a share of ALL tokens (reading "all"): '
+            f"{percent(p.cache_hit)} / {percent(p.input_share)} = {percent(p.input_cache_hit)} of input tokens, "
+            f"{grouped(cache_reads)} cache-read tokens"
         )
     if p.cache_write_share == 0:
         lines.append("no cache writes")
     else:
         ttl = "5-minute" if p.cache_write_ttl == "5m" else "1-hour"
         lines.append(
-            f"cache writes: {_pct(p.cache_write_share)} of input tokens ({ttl} cache), {_num(cache_writes)} tokens"
+            f"cache writes: {percent(p.cache_write_share)} of input tokens ({ttl} cache), {grouped(cache_writes)} tokens"
         )
     lines.append("uncached input = input - cache reads - cache writes")
     if p.long_context_share == 0:
@@ -683,18 +659,18 @@ def _assumptions(
             f"{prices.long_context_threshold:,} tokens" if prices.long_context_threshold else "none known"
         )
         lines.append(
-            f"{_pct(p.long_context_share)} of tokens are in requests above the long-context threshold "
+            f"{percent(p.long_context_share)} of tokens are in requests above the long-context threshold "
             f"({threshold}), billed at long-context prices (applied to tokens, not requests)"
         )
     if p.batch_share == 0:
         lines.append("no batch: every token at the standard tier")
     else:
-        lines.append(f"{_pct(p.batch_share)} of tokens sent through batch, billed at batch prices")
+        lines.append(f"{percent(p.batch_share)} of tokens sent through batch, billed at batch prices")
     if p.reasoning_per_output == 0:
         lines.append("no reasoning tokens")
     else:
         lines.append(
-            f"{_num(p.reasoning_per_output)} reasoning tokens per output token = {_num(reasoning)} tokens, on "
+            f"{grouped(p.reasoning_per_output)} reasoning tokens per output token = {grouped(reasoning)} tokens, on "
             f"top of the visible tokens, billed at the reasoning price or else the output price"
         )
     lines.append("list prices in USD per million tokens; no discounts other than those named above")
@@ -723,7 +699,7 @@ def request_cost(
         raise ImpossibleWorkloadError("token counts cannot be negative")
     if n_read + n_write > n_in:
         raise ImpossibleWorkloadError(
-            f"cache reads ({_num(n_read)}) and writes ({_num(n_write)}) cannot exceed the input tokens ({_num(n_in)})"
+            f"cache reads ({grouped(n_read)}) and writes ({grouped(n_write)}) cannot exceed the input tokens ({grouped(n_in)})"
         )
     biller = _Biller(prices, on_missing)
     segment = "standard, base context"
@@ -732,8 +708,8 @@ def request_cost(
     biller.bill("cache writes (5m)", n_write, prices.standard, segment, "cache_write", None)
     biller.bill("output", n_out, prices.standard, segment, "output", None)
     assumptions = [
-        f"one request: {_num(n_in)} input tokens ({_num(n_read)} cache reads, {_num(n_write)} cache writes), "
-        f"{_num(n_out)} output tokens",
+        f"one request: {grouped(n_in)} input tokens ({grouped(n_read)} cache reads, {grouped(n_write)} cache writes), "
+        f"{grouped(n_out)} output tokens",
         "standard tier, base-context list prices in USD per million tokens",
         *biller.sources(),
         *biller.flags,

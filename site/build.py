@@ -35,12 +35,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
 from pricewatch.errors import BuildError
 from pricewatch.fields import PRICE_FIELDS
+from pricewatch.money import money
 
 __all__ = ["MANIFEST_NAME", "BuildReport", "build_site"]
 
@@ -92,37 +92,6 @@ class BuildReport:
 
 
 # ----------------------------------------------------------------------------- display filters
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def money(value: Any, currency: str = "USD") -> str:
-    """A price for display: "$5.00", "$0.5415", "$0.95" (for 0.9499999999999999), "—" when unknown.
-
-    Rounding is for display only: at least two decimals, at most four significant digits
-    below $1; the exact value stays in the page's data attributes and downloads.
-    """
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    if amount == 0:
-        text = "0"
-    elif abs(amount) >= 1:
-        text = f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_EVEN):,}"
-    else:
-        exponent = abs(amount).adjusted()  # -1 for 0.5, -2 for 0.09
-        places = max(2, 3 - exponent)
-        text = f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN):f}"
-        whole, _, fraction = text.partition(".")
-        fraction = fraction.rstrip("0").ljust(2, "0")
-        text = f"{whole}.{fraction}"
-    if currency == "USD":
-        return ("-$" + text[1:]) if text.startswith("-") else "$" + text
-    return f"{text} {currency}"
 
 
 def tokens(value: Any) -> str:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pricewatch.money import tick
+
 __all__ = ["ChartSpec", "PendingCharts", "Series", "render_many", "render_svg", "start_rendering"]
 
 # A chart with values spread wider than this factor gets a log y axis.
@@ -100,17 +102,6 @@ def _plain(text: str) -> str:
 
 def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
-
-
-def _money_tick(value: float, _pos: Any) -> str:
-    """Tick labels in one style: $0, $0.005, $0.10, $2.50, $40, $1,200."""
-    if value <= 0:
-        return "$0"
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 0.01:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
 
 
 def _configure(matplotlib: Any) -> None:
@@ -200,7 +191,7 @@ def render_svg(spec: ChartSpec) -> str:
     if spec.percent_axis:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     elif spec.ylabel.startswith("USD"):
-        ax.yaxis.set_major_formatter(FuncFormatter(_money_tick))
+        ax.yaxis.set_major_formatter(FuncFormatter(tick))
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
     locator = mdates.AutoDateLocator(minticks=3, maxticks=7)

@@ -12,27 +12,27 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pricewatch.money import dollars
+
 __all__ = ["atom_feed", "change_summary"]
 
 FEED_TAG = "tag:pricewatch.local,2026"
 _EPOCH = "2023-01-01T00:00:00Z"
 
 
-def _money(value: str | None) -> str:
-    return "not offered" if value is None else f"${value}"
-
-
 def change_summary(change: Mapping[str, Any]) -> str:
     """One line saying what changed: ``input $5 -> $4 (-20.0%); output $25 -> $20 (-20.0%)``."""
     if change["kind"] == "new":
         new = change["new"]
-        return f"listed at input {_money(new.get('input'))}, output {_money(new.get('output'))} per million tokens"
+        return f"listed at input {dollars(new.get('input'))}, output {dollars(new.get('output'))} per million tokens"
     if change["kind"] == "ended":
         return "no longer listed"
     parts = []
     for item in change["fields"]:
         pct = f" ({item['pct']})" if item["pct"] else ""
-        parts.append(f"{item['field'].replace('_', ' ')} {_money(item['old'])} -> {_money(item['new'])}{pct}")
+        parts.append(
+            f"{item['field'].replace('_', ' ')} {dollars(item['old'])} -> {dollars(item['new'])}{pct}"
+        )
     return "; ".join(parts) or "prices restated"
 
 

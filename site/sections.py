@@ -16,13 +16,13 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PricePoint
 from pricewatch.errors import SectionUnavailable
+from pricewatch.money import dollars, fold, json_number
 from pricewatch.site.charts import ChartSpec, Series
-from pricewatch.site.model import SiteData, blended, dec_text, offer_label, point_dict, safe_url, slugify
+from pricewatch.site.model import SiteData, blended, offer_label, point_dict, safe_url, slugify
 
 if TYPE_CHECKING:  # the analysis modules themselves are imported lazily, one section at a time
     from pricewatch.analysis.prices import Statistic
@@ -69,19 +69,6 @@ def _guarded(what: str, module: str, compute: Callable[[], dict[str, Any]]) -> d
     section.setdefault("reason", "")
     section.setdefault("what", what)
     return section
-
-
-def _fold(value: Decimal | float | None) -> str:
-    if value is None:
-        return "—"
-    number = float(value)
-    if number >= 100:
-        return f"{number:,.0f}x"
-    return f"{number:.3g}x"
-
-
-def _num(value: Decimal | None) -> str | None:
-    return dec_text(value) if isinstance(value, Decimal) else (None if value is None else str(value))
 
 
 def _day(text: str | None) -> str:
@@ -178,7 +165,7 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
         last = periods[-1]
         state = "now" if last.valid_to is None else f"until {_day(last.valid_to)}"
         lines.append(
-            f"{label}: output {_dollars(last.output)}, input {_dollars(last.input)} {state}"
+            f"{label}: output {dollars(last.output)}, input {dollars(last.input)} {state}"
             f" (first seen {_day(periods[0].valid_from)})"
         )
     positive = [v for v in values if v > 0]
@@ -201,10 +188,6 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
         log=log,
         notes=tuple(notes),
     )
-
-
-def _dollars(value: Decimal | None) -> str:
-    return "not offered" if value is None else f"${dec_text(value)}"
 
 
 def _params(info: dict[str, Any]) -> str | None:
@@ -295,15 +278,15 @@ def _price_row(data: SiteData, price: Any, ratio: Any = None) -> dict[str, Any]:
     row = {
         **_model_link(data, price.model),
         "basis": basis,
-        "input": _num(price.input),
-        "output": _num(price.output),
-        "blended": _num(price.blended),
+        "input": json_number(price.input),
+        "output": json_number(price.output),
+        "blended": json_number(price.blended),
         "note": price.note,
         "inputs": list(price.inputs),
         "unverified": any(p.confidence == "low" for p in price.points),
     }
     if ratio is not None:
-        row.update({f"x_{f}": _fold(ratio.value(f)) for f in ("input", "output", "blended")})
+        row.update({f"x_{f}": fold(ratio.value(f), "—") for f in ("input", "output", "blended")})
     return row
 
 
@@ -378,7 +361,7 @@ def _ratios(data: SiteData) -> dict[str, Any]:
         series_rows = []
         if blended_trend is not None:
             for point in blended_trend.series:
-                series_rows.append({"at": point.at, "date": _day(point.at), "ratio": _fold(point.ratio)})
+                series_rows.append({"at": point.at, "date": _day(point.at), "ratio": fold(point.ratio, "—")})
         chart = None
         drawn = [(f, t) for f, t in trends.items() if len(t.series) >= 1]
         if drawn and any(len(t.series) >= 2 for _, t in drawn):
@@ -403,7 +386,7 @@ def _ratios(data: SiteData) -> dict[str, Any]:
                 "open": open_rows,
                 "open_market": _price_row(data, result.open_market) if result.open_market else None,
                 "closed_market": _price_row(data, result.closed_market) if result.closed_market else None,
-                "headline": {f: _fold(headline.value(f)) for f in ("input", "output", "blended")}
+                "headline": {f: fold(headline.value(f), "—") for f in ("input", "output", "blended")}
                 if headline
                 else None,
                 "arithmetic": list(headline.arithmetic) if headline else [],
@@ -442,7 +425,9 @@ def _ratio_chart(title: str, trends: Sequence[tuple[str, Any]], end: str) -> Cha
         ys = [float(p.ratio) for p in trend.series]
         ys.append(ys[-1])
         series.append(Series(label=f"{field}", x=tuple(xs), y=tuple(ys), color=color, style="step"))
-        described.append(f"{field} from {_fold(trend.series[0].ratio)} to {_fold(trend.series[-1].ratio)}")
+        described.append(
+            f"{field} from {fold(trend.series[0].ratio, '—')} to {fold(trend.series[-1].ratio, '—')}"
+        )
     first = min(p.at for _, t in trends for p in t.series)
     return ChartSpec(
         title=f"Retail / open-weight ratio: {title}"[:110],
@@ -488,7 +473,7 @@ def _trend_points(points: Any, data: SiteData) -> list[dict[str, Any]]:
             "at": p.at,
             "date": _day(p.at),
             **_model_link(data, p.model),
-            "value": _num(p.value),
+            "value": json_number(p.value),
             "score": f"{p.score:g}" if p.score is not None else "",
             "basis": p.price.basis,
             "inputs": list(p.price.inputs),
@@ -652,7 +637,7 @@ def _verdict_view(verdict: Any) -> dict[str, Any]:
                 "model_name": p.model_name,
                 "provider": p.provider,
                 "figures": ", ".join(
-                    f"{f.replace('_', ' ')} ${_num(getattr(p, f))}"
+                    f"{f.replace('_', ' ')} ${json_number(getattr(p, f))}"
                     for f in ("input", "output", "cache_read", "cache_write")
                     if getattr(p, f) is not None
                 ),

@@ -16,7 +16,8 @@ from site_data import TRAVERSAL_ID, XSS_ID, hostile_db, observe, replay_db
 
 from pricewatch.cli import cli
 from pricewatch.errors import BuildError
-from pricewatch.site.build import MANIFEST_NAME, build_site, money
+from pricewatch.money import money
+from pricewatch.site.build import MANIFEST_NAME, build_site
 from pricewatch.site.model import assign_slugs, slugify
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

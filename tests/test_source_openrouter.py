@@ -93,13 +93,18 @@ def test_minus_one_in_one_price_keeps_the_others() -> None:
     assert (record.input, record.output) == (None, Decimal(2))
 
 
-def test_float_artifact_string_is_kept_exact() -> None:
+def test_float_noise_in_a_price_string_is_rounded_away() -> None:
+    # 0.95 / 1e6 printed from a double: 16 significant digits, more than a double holds.
     body = _endpoints(
         "moonshotai/kimi-k2.6", _endpoint("Fireworks", "fireworks", "0.0000009499999999999999", "0.000004")
     )
     record = _one(ENDPOINTS_URL, body)
-    assert record.input == Decimal("0.9499999999999999")
-    assert decimal_to_text(record.input) == "0.9499999999999999"
+    assert decimal_to_text(record.input) == "0.95"
+    # A repeating fraction printed to 16 digits meets the same value printed to 15.
+    long, short = ("0.00000008333333333333334", "0.0000000833333333333333")
+    assert _one(LIST_URL, _list(_model("a/b", {"prompt": long, "completion": short}))).input == Decimal(
+        "0.0833333333333333"
+    )
 
 
 @given(st.decimals(min_value=0, max_value=Decimal("0.01"), places=12, allow_nan=False, allow_infinity=False))

@@ -21,9 +21,6 @@ __all__ = [
     "DateType",
     "ShareType",
     "TokenCountType",
-    "fmt_decimal",
-    "fmt_fold",
-    "fmt_usd",
     "load_inputs",
     "today",
 ]
@@ -118,23 +115,3 @@ class TokenCountType(click.ParamType):
         if count < 0:
             self.fail("a token count cannot be negative", param, ctx)
         return count
-
-
-def fmt_decimal(value: Decimal | None, places: int = 4) -> str:
-    """A price for display: at most ``places`` decimals, trailing zeros dropped."""
-    if value is None:
-        return ""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def fmt_usd(value: Decimal) -> str:
-    """Dollars and cents for display: $14,186.25."""
-    return f"${value:,.2f}"
-
-
-def fmt_fold(value: Decimal | float | None) -> str:
-    """A ratio for display: 16.5x."""
-    if value is None:
-        return ""
-    return f"{float(value):.3g}x"

@@ -14,7 +14,6 @@ from pricewatch.commands._analysis import (
     DateType,
     ShareType,
     TokenCountType,
-    fmt_usd,
     load_inputs,
     today,
 )
@@ -26,6 +25,7 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+from pricewatch.money import cents
 
 if TYPE_CHECKING:  # the analysis modules are imported when the command runs
     from pricewatch.analysis.workloads import CacheReading, CacheTTL
@@ -188,8 +188,8 @@ def cost(
         click.echo(render_rows([line.as_dict() for line in result.lines], fmt="csv"), nl=False)
         return
     lines = [
-        f"{model_id} at {provider_id}, prices as of {at[:10]}: {fmt_usd(result.monthly_cost_usd)} per month "
-        f"({fmt_usd(result.daily_cost_usd)} per day)",
+        f"{model_id} at {provider_id}, prices as of {at[:10]}: {cents(result.monthly_cost_usd)} per month "
+        f"({cents(result.daily_cost_usd)} per day)",
         "Assumptions:",
         *(f"  {line}" for line in result.assumptions),
         "Arithmetic (USD per million tokens):",

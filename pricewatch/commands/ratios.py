@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pricewatch.commands._analysis import DateType, fmt_decimal, fmt_fold, load_inputs, today
+from pricewatch.commands._analysis import DateType, load_inputs, today
 from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
@@ -18,6 +18,7 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+from pricewatch.money import fixed, fold
 
 if TYPE_CHECKING:  # the analysis modules are imported when the command runs
     from pricewatch.analysis.ratios import GroupStatistic
@@ -33,9 +34,9 @@ def _row(price: Any, side: str, ratio: Any) -> dict[str, Any]:
         "model": price.model,
         "side": side,
         "basis": price.basis,
-        **{f: fmt_decimal(price.value(f)) for f in FIELDS},
+        **{f: fixed(price.value(f)) for f in FIELDS},
     }
-    row.update({f"x_{f}": fmt_fold(ratio.value(f)) if ratio is not None else "" for f in FIELDS})
+    row.update({f"x_{f}": fold(ratio.value(f)) if ratio is not None else "" for f in FIELDS})
     return row
 
 
@@ -73,7 +74,7 @@ def _group_text(result: Any) -> str:
         h = result.headline
         lines.append(
             f"  Retail / open-weight ({result.group_statistic} closed over {result.group_statistic} open): "
-            + ", ".join(f"{f} {fmt_fold(h.value(f))}" for f in FIELDS)
+            + ", ".join(f"{f} {fold(h.value(f))}" for f in FIELDS)
         )
     else:
         lines.append("  Retail / open-weight: cannot be computed (a side has no price)")
@@ -95,11 +96,9 @@ def _series_text(trend: Any) -> str:
     rows = [
         {
             "date": p.at[:10],
-            "ratio": fmt_fold(p.ratio),
-            "closed": fmt_decimal(p.result.closed_market.value(trend.price))
-            if p.result.closed_market
-            else "",
-            "open": fmt_decimal(p.result.open_market.value(trend.price)) if p.result.open_market else "",
+            "ratio": fold(p.ratio),
+            "closed": fixed(p.result.closed_market.value(trend.price)) if p.result.closed_market else "",
+            "open": fixed(p.result.open_market.value(trend.price)) if p.result.open_market else "",
         }
         for p in trend.series
     ]

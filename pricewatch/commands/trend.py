@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pricewatch.commands._analysis import DateType, fmt_decimal, load_inputs, today
+from pricewatch.commands._analysis import DateType, load_inputs, today
 from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
@@ -18,6 +18,7 @@ from pricewatch.commands._common import (
     format_option,
     handle_errors,
 )
+from pricewatch.money import fixed
 
 if TYPE_CHECKING:  # the analysis modules are imported when the command runs
     from pricewatch.analysis.trends import FrontierTrend, ThresholdTrend
@@ -63,7 +64,7 @@ def _point_rows(points: Any) -> list[dict[str, Any]]:
         {
             "date": p.at[:10],
             "model": p.model,
-            "usd_per_mtok": fmt_decimal(p.value, 6),
+            "usd_per_mtok": fixed(p.value, 6),
             "score": f"{p.score:g}" if p.score is not None else "",
             "basis": p.price.basis,
             "source": "; ".join(p.price.inputs),

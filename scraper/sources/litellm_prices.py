@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from pricewatch.errors import RecordInvalid, SourceLayoutError
-from pricewatch.money import decimal_from_text, per_million_from_per_token
+from pricewatch.money import decimal_from_text, per_million_from_per_token, without_float_noise
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, make_record
 
@@ -184,7 +184,7 @@ def _entry_records(key: str, provider: str, entry: Mapping[str, Any], errors: li
         try:
             if value is None or isinstance(value, bool):
                 raise ValueError
-            price = per_million_from_per_token(decimal_from_text(value))
+            price = without_float_noise(per_million_from_per_token(decimal_from_text(value)))
         except (ValueError, TypeError, AttributeError):
             errors.append(f"{key}: {name}: not a number: {value!r}")
             continue

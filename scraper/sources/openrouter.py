@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pricewatch.errors import RecordInvalid, SourceLayoutError
-from pricewatch.money import decimal_from_text, per_million_from_per_token
+from pricewatch.money import decimal_from_text, per_million_from_per_token, without_float_noise
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, UnitPrice, make_record
 
@@ -275,7 +275,9 @@ def _price(key: str, value: Any) -> Decimal:
     if value is None or isinstance(value, bool):
         raise ValueError(f"pricing.{key}: not a number: {value!r}")
     try:
-        return decimal_from_text(value)
+        # OpenRouter prints some per-token prices from binary floats ("0.0000009499999999999999"
+        # for $0.95 per million): the digits past a double's precision are noise, not price.
+        return without_float_noise(decimal_from_text(value))
     except (ValueError, TypeError, AttributeError):
         raise ValueError(f"pricing.{key}: not a number: {value!r}") from None
 
