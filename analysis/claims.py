@@ -1024,7 +1024,11 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
             )
             work.prices.extend(_trend_point_prices(label, found, facts))
         fold = first.value / last.value
-        work.step("fall over the period", f"${decimal_to_text(first.value)} / ${decimal_to_text(last.value)}", figure(fold, "x"))
+        work.step(
+            "fall over the period",
+            f"${decimal_to_text(first.value)} / ${decimal_to_text(last.value)}",
+            figure(fold, "x"),
+        )
         measure.mode, measure.actual = "fold", fold
         measure.head = (
             f"the cheapest {claim.price} price at {score} >= {threshold:g} fell {figure(fold, 'x')} from "
