@@ -16,7 +16,7 @@ OpenRouter's USD figure is then another price list (Moonshot's international sit
 conversion of it.
 
 Everything here works on ``CurrentOffer`` values that a thin loader
-(``pricewatch.scraper.loaders.load_current_offers``) reads from the store.
+(``pricewatch.crosscheck.load_current_offers``) builds from the store's values.
 """
 
 from __future__ import annotations

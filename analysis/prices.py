@@ -1,7 +1,7 @@
 """Prices as of a time: the price then in force, retail vs the open-weight market (pure).
 
 Everything here works on ``PricePoint`` values that a thin loader
-(``pricewatch.scraper.loaders``) reads from the store; nothing here does I/O. Every
+(``pricewatch.inputs``) builds from the store's values; nothing here does I/O. Every
 function takes the time it answers for (``at``), so any figure can be computed for any
 day in the history. Times are UTC ISO 8601 text ("2026-08-22T18:35:39Z"), compared as text.
 

@@ -42,9 +42,10 @@ from sqlite_utils import Database
 from pricewatch.analysis.prices import ModelFacts
 from pricewatch.analysis.ratios import PeerGroup, group_ratio_series
 from pricewatch.analysis.trends import cheapest_at_threshold
+from pricewatch.inputs import load_price_points
 from pricewatch.paths import default_catalog_path
 from pricewatch.scraper.catalog import load_catalog
-from pricewatch.scraper.loaders import load_price_points
+from pricewatch.scraper.store.reader import open_reader
 from pricewatch.site.build import build_site
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +85,7 @@ def analysis(db_path: Path, start: str, end: str) -> dict:
     timings = {}
     started = time.perf_counter()
     db = Database(db_path)
-    points = load_price_points(db)
+    points = load_price_points(open_reader(db_path))
     facts = facts_of(db)
     timings["load_price_points (s)"] = time.perf_counter() - started
     closed = sorted(m for m, f in facts.items() if not f.open_weights)[:3]

@@ -26,7 +26,7 @@ from pricewatch.commands._common import (
     load_catalog,
     no_wait_option,
 )
-from pricewatch.errors import EXIT_FAILED, EXIT_OK, QueryError
+from pricewatch.errors import EXIT_FAILED, EXIT_OK
 from pricewatch.output import render_rows
 
 
@@ -164,17 +164,13 @@ def query(sql: str, db_path: Path, fmt: str) -> None:
     Example:
         pricewatch query "select model, provider, input, output from current_prices limit 10"
     """
-    import sqlite3
+    from pricewatch.scraper.store.reader import open_reader
 
-    from pricewatch.scraper.readonly import open_readonly
-
-    db = open_readonly(db_path)
+    reader = open_reader(db_path)
     try:
-        cursor = db.execute(sql)
-    except sqlite3.Error as error:
-        raise QueryError(str(error)) from None
-    columns = [d[0] for d in cursor.description or []]
-    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        columns, rows = reader.run_user_query(sql)
+    finally:
+        reader.close()
     click.echo(render_rows(rows, columns, fmt), nl=False)
 
 
@@ -196,11 +192,14 @@ def history(
         pricewatch history openai/gpt-4o --provider openai
     """
     from pricewatch.queries import price_history
-    from pricewatch.scraper.readonly import open_readonly
+    from pricewatch.scraper.store.reader import open_reader
 
     catalog = load_catalog(catalog_path)
-    db = open_readonly(db_path)
-    rows = price_history(db, catalog, model, provider=provider, tier=tier)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
+    reader = open_reader(db_path)
+    try:
+        rows = price_history(reader, catalog, model, provider=provider, tier=tier)
+    finally:
+        reader.close()
     click.echo(render_rows(rows, fmt=fmt), nl=False)
 
 
@@ -250,25 +249,32 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
         pricewatch status --unmapped --format csv
     """
     from pricewatch.queries import quarantine_rows, source_status, unmapped_rows
-    from pricewatch.scraper.readonly import open_readonly
+    from pricewatch.scraper.store.reader import open_reader
 
-    db = open_readonly(db_path)
-    if unmapped:
-        click.echo(
-            render_rows(unmapped_rows(db), ["source", "kind", "name", "first_seen", "last_seen"], fmt),  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
-            nl=False,
-        )
-        return
-    intervals = None  # the shipped schedule's
-    if schedule_path is not None:
-        from pricewatch.scraper.schedule_config import load_schedule, source_intervals
-        from pricewatch.scraper.sources import get_source
+    reader = open_reader(db_path)
+    try:
+        if unmapped:
+            click.echo(
+                render_rows(
+                    unmapped_rows(reader), ["source", "kind", "name", "first_seen", "last_seen"], fmt
+                ),
+                nl=False,
+            )
+            return
+        intervals = None  # the shipped schedule's
+        if schedule_path is not None:
+            from pricewatch.scraper.schedule_config import load_schedule, source_intervals
+            from pricewatch.scraper.sources import get_source
 
-        names = _all_source_names()
-        intervals = source_intervals(load_schedule(schedule_path), [(n, get_source(n).KIND) for n in names])
-    rows = source_status(db, _all_source_names(), intervals=intervals)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
+            names = _all_source_names()
+            intervals = source_intervals(
+                load_schedule(schedule_path), [(n, get_source(n).KIND) for n in names]
+            )
+        rows = source_status(reader, _all_source_names(), intervals=intervals)
+        held = quarantine_rows(reader)
+    finally:
+        reader.close()
     click.echo(render_rows(rows, fmt=fmt), nl=False)
-    held = quarantine_rows(db)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
     if held and fmt == "table":
         click.echo(f"\nQuarantine ({len(held)} pending; apply with `pricewatch refresh --accept-changes`):")
         click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)

@@ -1,58 +1,53 @@
-"""The thin side of `pricewatch crosscheck`: load current offers, run the pure check, shape rows.
+"""The thin side of `pricewatch crosscheck`: read current offers, run the pure check, shape rows.
 
 The comparison itself is ``pricewatch.analysis.crosscheck.crosscheck``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from pricewatch.analysis.crosscheck import PRICE_FIELDS, CrossCheck, CurrentOffer, crosscheck
+from pricewatch.analysis.crosscheck import CrossCheck, CurrentOffer, crosscheck
 from pricewatch.scraper.catalog import Catalog
+
+if TYPE_CHECKING:
+    from pricewatch.scraper.store.reader import StoreReader
 
 __all__ = ["comparison_rows", "load_current_offers", "run_crosscheck", "unmatched_rows"]
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def load_current_offers(db: Database) -> list[CurrentOffer]:
+def load_current_offers(reader: StoreReader) -> list[CurrentOffer]:
     """Every offer's current prices, with the source that reported the offer."""
-    fields = ", ".join(f"c.{name}" for name in PRICE_FIELDS)
-    sql = (
-        f"SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, o.source, c.origin, c.currency, "
-        f"c.valid_from, c.last_seen, {fields} FROM current_prices c JOIN offers o ON o.id = c.offer_id"
-    )
     return [
         CurrentOffer(
-            model=row["model"],
-            provider=row["provider"],
-            tier=row["tier"],
-            min_prompt_tokens=row["min_prompt_tokens"],
-            variant=row["variant"],
-            source=row["source"],
-            origin=row["origin"],
-            currency=row["currency"],
-            valid_from=row["valid_from"],
-            last_seen=row["last_seen"],
-            prices={name: _decimal(row[name]) for name in PRICE_FIELDS},
+            model=price.model,
+            provider=price.provider,
+            tier=price.tier,
+            min_prompt_tokens=price.min_prompt_tokens,
+            variant=price.variant,
+            source=price.source,
+            origin=price.origin,
+            currency=price.currency,
+            valid_from=price.valid_from,
+            last_seen=price.last_seen,
+            prices=dict(price.prices),
         )
-        for row in db.query(sql)
+        for price in reader.current_prices()
     ]
 
 
 def run_crosscheck(db_path: Path, catalog: Catalog) -> CrossCheck:
     """Read the database (read-only) and compare first-party prices with OpenRouter's."""
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.reader import open_reader
 
-    db = open_database(db_path, read_only=True)
+    reader = open_reader(db_path)
+    try:
+        offers = load_current_offers(reader)
+    finally:
+        reader.close()
     makers = {model_id: catalog.makers_of(model_id) for model_id in catalog.models}
-    return crosscheck(load_current_offers(db), makers)
+    return crosscheck(offers, makers)
 
 
 def _day(text: str) -> str:

@@ -1,4 +1,7 @@
-"""Read-only questions the CLI asks of the store: history, status, unmapped names, model search."""
+"""Read-only questions the CLI asks of the store: history, status, unmapped names, model search.
+
+Each asks a ``StoreReader`` (``pricewatch.scraper.store.reader``); the SQL is the store's.
+"""
 
 from __future__ import annotations
 
@@ -6,56 +9,27 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.analysis.prices import PRICE_FIELDS
 from pricewatch.scraper.catalog import Catalog, normalise_name
 
-if TYPE_CHECKING:  # the read paths run on scraper.readonly without importing sqlite-utils
-    from sqlite_utils import Database
+if TYPE_CHECKING:
+    from pricewatch.scraper.store.reader import StoreReader
 
 __all__ = ["price_history", "quarantine_rows", "search_models", "source_status", "unmapped_rows"]
 
 
 def price_history(
-    db: Database, catalog: Catalog, model: str, *, provider: str | None = None, tier: str | None = None
+    reader: StoreReader, catalog: Catalog, model: str, *, provider: str | None = None, tier: str | None = None
 ) -> list[dict[str, Any]]:
     """Every price row of a model (id, alias, or a source's own name), oldest first."""
     model_id = catalog.resolve_model(model)
     if model_id is None:
-        known = list(db.query("SELECT id FROM models WHERE id = ?", [model]))
-        if not known:
+        if not reader.has_model(model):
             from pricewatch.errors import UnknownModelError
 
             raise UnknownModelError(model, catalog.suggest_models(model))
         model_id = model
-    where = ["o.model_id = ?"]
-    params: list[Any] = [model_id]
-    if provider:
-        where.append("o.provider_id = ?")
-        params.append(catalog.resolve_provider(provider) or provider)
-    if tier:
-        where.append("o.tier = ?")
-        params.append(tier)
-    fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
-    # Curated rows carry their confidence and citation; a low-confidence one is never shown
-    # as fact. A database opened read-only before that migration has no curated_sources.
-    if "curated_sources" in db.table_names():
-        cited = (
-            "CASE WHEN cs.confidence = 'low' THEN 'low (unverified)' ELSE cs.confidence END AS confidence, "
-            "cs.source_url"
-        )
-        join = (
-            "LEFT JOIN curated_sources cs ON p.origin = 'curated' AND cs.offer_id = p.offer_id "
-            "AND cs.valid_from = p.valid_from"
-        )
-    else:
-        cited, join = "NULL AS confidence, NULL AS source_url", ""
-    sql = (
-        f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
-        f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen "
-        f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
-        f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
-    )
-    return list(db.query(sql, params))
+    provider_id = (catalog.resolve_provider(provider) or provider) if provider else None
+    return reader.price_history(model_id, provider_id=provider_id, tier=tier)
 
 
 def _age(since: str | None, now: datetime) -> str:
@@ -68,14 +42,6 @@ def _age(since: str | None, now: datetime) -> str:
     if seconds < 86400 * 2:
         return f"{seconds // 3600}h"
     return f"{seconds // 86400}d"
-
-
-def embedded_data_date(db: Database) -> str | None:
-    """The newest date of curated or replayed data, for a database never refreshed live."""
-    row = next(
-        iter(db.query("SELECT max(valid_from) AS newest FROM prices WHERE origin IN ('curated', 'replay')"))
-    )
-    return row["newest"][:10] if row["newest"] else None
 
 
 def shipped_source_intervals(names: list[str]) -> dict[str, timedelta]:
@@ -93,7 +59,7 @@ def shipped_source_intervals(names: list[str]) -> dict[str, timedelta]:
 
 
 def source_status(
-    db: Database,
+    reader: StoreReader,
     registered: list[str] | None = None,
     now: datetime | None = None,
     intervals: Mapping[str, timedelta] | None = None,
@@ -107,14 +73,14 @@ def source_status(
 
     now = now or datetime.now(UTC)
     rows = []
-    seen = [r["source"] for r in db.query("SELECT DISTINCT source FROM runs ORDER BY source")]
+    seen = reader.run_sources()
     sources = list(dict.fromkeys([*(registered or []), *seen]))
     if intervals is None:
         intervals = shipped_source_intervals(sources)
-    embedded = embedded_data_date(db)
+    embedded = reader.embedded_data_date()
     for source in sources:
-        runs = list(db.query("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source]))
-        if not runs:
+        last = reader.last_run(source)
+        if last is None:
             note = f"not refreshed yet: embedded data as of {embedded}" if embedded else "not refreshed yet"
             rows.append(
                 {
@@ -130,42 +96,31 @@ def source_status(
                 }
             )
             continue
-        last = runs[0]
-        ok = list(
-            db.query(
-                "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 1", [source]
-            )
-        )
-        ok_row = ok[0] if ok else None
-        pending = next(
-            iter(
-                db.query(
-                    "SELECT count(*) AS n FROM quarantine WHERE source = ? AND status = 'pending'", [source]
-                )
-            )
-        )["n"]
+        ok_run = reader.last_ok_run(source)
+        pending = reader.pending_quarantine_count(source)
         problem = ""
-        if last["status"] in ("failed", "partial", "abandoned"):
-            problem = f"last run {last['status']}"
-        if ok_row is None:
+        if last.status in ("failed", "partial", "abandoned"):
+            problem = f"last run {last.status}"
+        last_ok = ok_run.finished_at if ok_run else None
+        if ok_run is None:
             problem = problem or "no ok run yet"
         interval = intervals.get(source)
-        last_ok_at = ok_row and datetime.fromisoformat(ok_row["finished_at"].replace("Z", "+00:00"))
+        last_ok_at = last_ok and datetime.fromisoformat(last_ok.replace("Z", "+00:00"))
         stale = bool(last_ok_at and interval and now - last_ok_at > STALE_FACTOR * interval)
         if stale:
             note = (
-                f"stale: last ok run {_age(ok_row['finished_at'], now)} ago, "
+                f"stale: last ok run {_age(last_ok, now)} ago, "
                 f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
             )
             problem = f"{problem}; {note}" if problem else note
         rows.append(
             {
                 "source": source,
-                "origin": last["origin"],
-                "last_ok": ok_row["finished_at"] if ok_row else "never",
-                "age": _age(ok_row["finished_at"], now) if ok_row else "",
-                "last_status": last["status"],
-                "last_error": last["error"] or "",
+                "origin": last.origin,
+                "last_ok": last_ok if ok_run else "never",
+                "age": _age(last_ok, now) if ok_run else "",
+                "last_status": last.status,
+                "last_error": last.error or "",
                 "quarantined": pending,
                 "problem": problem,
                 "stale": stale,
@@ -174,14 +129,14 @@ def source_status(
     return rows
 
 
-def unmapped_rows(db: Database) -> list[dict[str, Any]]:
+def unmapped_rows(reader: StoreReader) -> list[dict[str, Any]]:
     """Names sources used that the catalog does not map."""
-    return list(db.query("SELECT * FROM unmapped_names ORDER BY source, kind, name"))
+    return reader.unmapped_names()
 
 
-def quarantine_rows(db: Database) -> list[dict[str, Any]]:
+def quarantine_rows(reader: StoreReader) -> list[dict[str, Any]]:
     """Observations held back by the sanity guard, waiting for --accept-changes."""
-    return list(db.query("SELECT * FROM quarantine WHERE status = 'pending' ORDER BY id"))
+    return reader.pending_quarantine()
 
 
 def search_models(catalog: Catalog, search: str | None) -> list[dict[str, Any]]:

@@ -34,8 +34,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sqlite_utils import Database
-
 from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, SourceLayoutError
 from pricewatch.scraper import gitlog
 from pricewatch.scraper.catalog import Catalog
@@ -43,12 +41,21 @@ from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR, observations_from_records
 from pricewatch.scraper.store import (
+    Database,
     Observation,
     apply_observations,
     finish_run,
     record_unmapped,
     save_raw_response,
     start_run,
+)
+from pricewatch.scraper.store.prices import close_offers, price_steps_of_run
+from pricewatch.scraper.store.raw import ingested_commits
+from pricewatch.scraper.store.writer import (
+    add_providers,
+    add_uncatalogued_models,
+    known_model_ids,
+    known_provider_ids,
 )
 
 __all__ = [
@@ -486,7 +493,7 @@ class _Backfill:
                 summary.price_rows_added += stats.price_rows_added
                 summary.offers_changed |= stats.offers_changed
             if delist is not None:
-                summary.delisted += _close_offers(db, delist[0], delist[1])
+                summary.delisted += close_offers(db, delist[0], delist[1])
             for version in self.batch_fetches:
                 save_raw_response(
                     db,
@@ -513,66 +520,22 @@ class _Backfill:
         """`models` and `providers` rows for names the catalog does not know, so history finds them."""
         db = self.db
         if self.known_models is None or self.known_providers is None:
-            self.known_models = {r["id"] for r in db.query("SELECT id FROM models")}
-            self.known_providers = {r["id"] for r in db.query("SELECT id FROM providers")}
+            self.known_models = known_model_ids(db)
+            self.known_providers = known_provider_ids(db)
         models = {o.model_id for o in observations} - self.known_models
         if models:
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO models (id, name, creator, catalogued, first_source) VALUES (?, ?, ?, 0, ?)",
-                [
-                    (m, m, m.split("/", 1)[0] if "/" in m else None, self.target.run_source)
-                    for m in sorted(models)
-                ],
-            )
+            add_uncatalogued_models(db, models, self.target.run_source)
             self.known_models |= models
         providers = {o.provider_id for o in observations} - self.known_providers
         if providers:
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO providers (id, name, kind, catalogued, first_source) "
-                "VALUES (?, ?, 'host', 0, ?)",
-                [(p, p, self.target.run_source) for p in sorted(providers)],
-            )
+            add_providers(db, providers, self.target.run_source)
             self.known_providers |= providers
-
-
-def _close_offers(db: Database, keys: set[tuple], at: str) -> int:
-    """Close the open prices of these offers at ``at`` (delisted), unless seen at or after it."""
-    closed = 0
-    for key in sorted(keys):
-        row = db.execute(
-            "SELECT id FROM offers WHERE model_id = ? AND provider_id = ? AND tier = ? "
-            "AND min_prompt_tokens = ? AND variant = ?",
-            list(key),
-        ).fetchone()
-        if row is None:
-            continue
-        cursor = db.execute(
-            "UPDATE prices SET valid_to = ?, closed_reason = 'delisted' "
-            "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
-            [at, row[0], at],
-        )
-        if cursor.rowcount:
-            closed += 1
-            db.execute(
-                "UPDATE unit_prices SET valid_to = ?, closed_reason = 'delisted' "
-                "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
-                [at, row[0], at],
-            )
-            db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row[0]])
-    return closed
 
 
 def _large_moves(db: Database, run_id: int) -> list[LargeMove]:
     """Steps above 10x among the price rows this run added (reported, never held back)."""
-    pairs = ", ".join(f"pc.old_{name}, pc.new_{name}" for name in PRICE_FIELDS)
-    rows = db.query(
-        f"SELECT pc.model, pc.provider, pc.tier, pc.min_prompt_tokens, pc.variant, pc.changed_at, {pairs} "
-        "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE p.run_id = ? "
-        "ORDER BY pc.changed_at, pc.model, pc.provider",
-        [run_id],
-    )
     moves = []
-    for row in rows:
+    for row in price_steps_of_run(db, run_id):
         for name in PRICE_FIELDS:
             old, new = row[f"old_{name}"], row[f"new_{name}"]
             if old is None or new is None or Decimal(old) <= 0 or Decimal(new) <= 0:
@@ -585,16 +548,6 @@ def _large_moves(db: Database, run_id: int) -> list[LargeMove]:
                     label += f" [{row['variant']}]"
                 moves.append(LargeMove(label, name, row["changed_at"], old, new))
     return moves
-
-
-def _ingested_commits(db: Database, repository: str, path: str) -> set[str]:
-    return {
-        r["git_commit"]
-        for r in db.query(
-            "SELECT git_commit FROM fetches WHERE repository = ? AND path = ? AND git_commit IS NOT NULL",
-            [repository, path],
-        )
-    }
 
 
 def backfill(
@@ -623,7 +576,7 @@ def backfill(
     if not versions:
         raise BackfillError(f"no commit of {path} in {repo}")
     summary.versions = len(versions)
-    done = _ingested_commits(db, summary.repository, path)
+    done = ingested_commits(db, summary.repository, path)
     todo = []
     for version in versions:
         if version.commit in done:

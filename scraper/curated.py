@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
-from sqlite_utils import Database
 
 from pricewatch.errors import CuratedDataError
 from pricewatch.fields import PRICE_FIELDS, usd_per_mtok_column
@@ -32,11 +31,13 @@ from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier, render_validati
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR
 from pricewatch.scraper.store import (
     ApplyStats,
+    Database,
     Observation,
     apply_observations,
     finish_run,
     start_run,
 )
+from pricewatch.scraper.store.writer import curated_disagreements, write_curated_sources
 
 __all__ = [
     "COLUMNS",
@@ -272,19 +273,6 @@ def _offer_label(key: Sequence[Any]) -> str:
     return label + (f" [{variant}]" if variant else "")
 
 
-def curated_disagreements(db: Database) -> list[dict[str, Any]]:
-    """Every stored conflict between a curated value and measured history, oldest first."""
-    return list(
-        db.query(
-            "SELECT d.observed_at, o.model_id AS model, o.provider_id AS provider, o.tier, "
-            "o.min_prompt_tokens, o.variant, d.observed_origin, d.observed, d.stored_origin, d.stored "
-            "FROM disagreements d JOIN offers o ON o.id = d.offer_id "
-            "WHERE d.observed_origin = 'curated' OR d.stored_origin = 'curated' "
-            "ORDER BY d.observed_at, o.model_id, o.provider_id, o.tier"
-        )
-    )
-
-
 @dataclass
 class CuratedLoad:
     """What one load of the curated file did."""
@@ -336,14 +324,11 @@ def load_curated(
 
 def _write_sources(db: Database, rows: Sequence[CuratedRow]) -> None:
     """One curated_sources row per CSV row, keyed by (offer_id, valid_from); re-loading overwrites."""
-    offer_ids = {
-        (r["model_id"], r["provider_id"], r["tier"], r["min_prompt_tokens"], r["variant"]): r["id"]
-        for r in db.query("SELECT id, model_id, provider_id, tier, min_prompt_tokens, variant FROM offers")
-    }
-    db.table("curated_sources").upsert_all(
+    write_curated_sources(
+        db,
         (
             {
-                "offer_id": offer_ids[row.offer_key],
+                "offer_key": row.offer_key,
                 "valid_from": row.observed_at,
                 "confidence": row.confidence,
                 "event": row.event,
@@ -352,7 +337,6 @@ def _write_sources(db: Database, rows: Sequence[CuratedRow]) -> None:
             }
             for row in rows
         ),
-        pk=("offer_id", "valid_from"),
     )
 
 

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from sqlite_utils import Database
 
 from pricewatch.errors import FxDataError
 from pricewatch.money import decimal_to_text
 from pricewatch.scraper.records import render_validation_error
+from pricewatch.scraper.store import Database
+from pricewatch.scraper.store.writer import replace_fx_rates
 
 __all__ = ["COLUMNS", "FxRate", "load_fx_rates", "rate_on", "read_fx_rates", "to_usd"]
 
@@ -111,14 +112,7 @@ def load_fx_rates(db: Database, rates: Sequence[FxRate]) -> int:
 
     An unchanged file writes nothing, so every refresh can call this.
     """
-    wanted = sorted((_row(r) for r in rates), key=lambda r: (r["currency"], r["date"]))
-    stored = [dict(r) for r in db.query(f"SELECT {', '.join(COLUMNS)} FROM fx_rates ORDER BY currency, date")]
-    if stored == wanted:
-        return 0
-    with db.atomic():
-        db.execute("DELETE FROM fx_rates")
-        db.table("fx_rates").insert_all(wanted)
-    return len(wanted)
+    return replace_fx_rates(db, sorted((_row(r) for r in rates), key=lambda r: (r["currency"], r["date"])))
 
 
 def rate_on(rates: Sequence[FxRate], currency: str, day: date) -> FxRate | None:

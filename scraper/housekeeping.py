@@ -7,22 +7,30 @@ named by sha256 in the order they were last fetched, so a reparse reads each mon
 pass; successive versions of the same JSON compress to a fraction of their zlib size);
 ``fetches.sha256`` keeps pointing at them and ``store.load_raw_body`` reads them back. ``prune=True`` deletes them instead. Price history is never touched, and the
 latest body of every URL stays in place (conditional requests need it at hand).
+
+This module decides what moves and builds the archives; the queries and writes are
+``pricewatch.scraper.store.raw``'s.
 """
 
 from __future__ import annotations
 
 import io
 import tarfile
-import zlib
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from pricewatch.scraper.store import format_time
+from pricewatch.scraper.store import Database, format_time
+from pricewatch.scraper.store.raw import (
+    archived_month,
+    compact_file,
+    delete_raw_bodies,
+    iter_raw_bodies,
+    old_raw_bodies,
+    raw_body_sizes,
+    write_archive,
+)
 
 __all__ = ["VacuumReport", "vacuum_raw_responses"]
 
@@ -48,25 +56,7 @@ class VacuumReport:
 
 def _old_bodies(db: Database, cutoff: str) -> tuple[dict[str, list[str]], int]:
     """Month -> hashes of the bodies last fetched before ``cutoff``; and how many were kept as latest."""
-    rows = db.execute(
-        """
-        WITH latest AS (
-            SELECT sha256 FROM (
-                SELECT sha256, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, id DESC) AS rn
-                FROM fetches WHERE status = 200 AND sha256 IS NOT NULL
-            ) WHERE rn = 1
-        ),
-        used AS (
-            SELECT sha256, max(coalesce(last_fetched_at, fetched_at)) AS last_used
-            FROM fetches WHERE sha256 IS NOT NULL GROUP BY sha256
-        )
-        SELECT r.sha256, u.last_used, r.sha256 IN (SELECT sha256 FROM latest) AS is_latest
-        FROM raw_responses r LEFT JOIN used u ON u.sha256 = r.sha256
-        WHERE u.last_used IS NULL OR u.last_used < ?
-        ORDER BY u.last_used, r.sha256
-        """,
-        [cutoff],
-    ).fetchall()
+    rows = old_raw_bodies(db, cutoff)
     by_month: dict[str, list[str]] = defaultdict(list)
     kept = 0
     for sha, last_used, is_latest in rows:
@@ -75,15 +65,6 @@ def _old_bodies(db: Database, cutoff: str) -> tuple[dict[str, list[str]], int]:
             continue
         by_month[last_used[:7] if last_used else UNREFERENCED].append(sha)
     return dict(by_month), kept
-
-
-def _bodies(db: Database, hashes: list[str]) -> Iterator[tuple[str, bytes, int]]:
-    """(sha256, uncompressed body, stored bytes) one at a time, so a month never sits in memory whole."""
-    for sha in hashes:
-        compression, body = db.execute(
-            "SELECT compression, body FROM raw_responses WHERE sha256 = ?", [sha]
-        ).fetchone()
-        yield sha, (zlib.decompress(body) if compression == "zlib" else body), len(body)
 
 
 def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -95,9 +76,7 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def _archive_month(db: Database, month: str, hashes: list[str], now: str) -> tuple[int, int]:
     """Write (or extend) one month's archive with ``hashes``; returns (body bytes, stored bytes) moved."""
-    previous = db.execute(
-        "SELECT archive, bodies, size FROM raw_archives WHERE month = ?", [month]
-    ).fetchone()
+    previous = archived_month(db, month)
     buffer = io.BytesIO()
     body_bytes = stored_bytes = 0
     names: set[str] = set()
@@ -110,7 +89,7 @@ def _archive_month(db: Database, month: str, hashes: list[str], now: str) -> tup
                         _add(archive, member.name, handle.read())
                         names.add(member.name)
         members = []
-        for sha, body, stored in _bodies(db, hashes):
+        for sha, body, stored in iter_raw_bodies(db, hashes):
             if sha not in names:
                 _add(archive, sha, body)
                 names.add(sha)
@@ -118,14 +97,15 @@ def _archive_month(db: Database, month: str, hashes: list[str], now: str) -> tup
             body_bytes += len(body)
             stored_bytes += stored
     total = (previous[2] if previous else 0) + body_bytes
-    db.execute(
-        "INSERT INTO raw_archives (month, format, bodies, size, archive, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(month) DO UPDATE SET bodies = excluded.bodies, size = excluded.size, "
-        "archive = excluded.archive, updated_at = excluded.updated_at",
-        [month, ARCHIVE_FORMAT, len(names), total, buffer.getvalue(), now],
-    )
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO raw_archive_members (sha256, month, size) VALUES (?, ?, ?)", members
+    write_archive(
+        db,
+        month,
+        ARCHIVE_FORMAT,
+        bodies=len(names),
+        size=total,
+        archive=buffer.getvalue(),
+        members=members,
+        updated_at=now,
     )
     return body_bytes, stored_bytes
 
@@ -156,20 +136,16 @@ def vacuum_raw_responses(
         with db.atomic():
             if prune:
                 for sha in hashes:
-                    size, stored = db.execute(
-                        "SELECT size, length(body) FROM raw_responses WHERE sha256 = ?", [sha]
-                    ).fetchone()
+                    size, stored = raw_body_sizes(db, sha)
                     report.body_bytes += size or 0
                     report.stored_bytes += stored or 0
             else:
                 body_bytes, stored_bytes = _archive_month(db, month, hashes, stamp)
                 report.body_bytes += body_bytes
                 report.stored_bytes += stored_bytes
-            db.conn.executemany("DELETE FROM raw_responses WHERE sha256 = ?", [(sha,) for sha in hashes])
+            delete_raw_bodies(db, hashes)
         report.bodies += len(hashes)
         report.months.append(month)
-    # VACUUM cannot run inside a transaction; TRUNCATE leaves no large -wal file behind.
-    db.execute("VACUUM")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    compact_file(db)
     report.size_after = _file_size(db_path)
     return report

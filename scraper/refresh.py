@@ -19,14 +19,13 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
-from sqlite_utils import Database
-
 from pricewatch.errors import PricewatchError, SourceError, SourceLayoutError
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
 from pricewatch.scraper.store import (
+    Database,
     Observation,
     UnitObservation,
     apply_observations,
@@ -37,11 +36,17 @@ from pricewatch.scraper.store import (
     last_ok_run,
     latest_prices,
     load_raw_body,
-    observation_from_json,
-    observation_to_json,
     record_unmapped,
     save_raw_response,
     start_run,
+)
+from pricewatch.scraper.store.writer import (
+    add_providers,
+    known_provider_ids,
+    mark_quarantine_applied,
+    pending_quarantine,
+    quarantine_observations,
+    save_model_metadata,
 )
 
 __all__ = [
@@ -210,34 +215,14 @@ def guard_jumps(
     return keep, held
 
 
-def _quarantine(db: Database, run_id: int, source: str, held: list[tuple[Observation, str]]) -> None:
-    db.table("quarantine").insert_all(
-        {
-            "run_id": run_id,
-            "source": source,
-            "observed_at": o.observed_at,
-            "offer": " ".join(str(part) for part in o.offer_key),
-            "observation": observation_to_json(o),
-            "reason": reason,
-            "status": "pending",
-        }
-        for o, reason in held
-    )
-
-
 def _accept_quarantine(db: Database, source: str, run_id: int, origin: str, decided_at: str) -> int:
     """Apply a source's pending quarantined observations (refresh --accept-changes)."""
-    rows = list(
-        db.query("SELECT * FROM quarantine WHERE source = ? AND status = 'pending' ORDER BY id", [source])
-    )
-    if not rows:
+    held = pending_quarantine(db, source)
+    if not held:
         return 0
-    observations = [observation_from_json(r["observation"]) for r in rows]
+    observations = [observation for _, _, observation in held]
     stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=source)
-    db.conn.executemany(
-        "UPDATE quarantine SET status = 'applied', decided_at = ? WHERE id = ?",
-        [(decided_at, r["id"]) for r in rows],
-    )
+    mark_quarantine_applied(db, (held_id for held_id, _, _ in held), decided_at)
     return stats.prices_changed
 
 
@@ -270,31 +255,12 @@ def _model_metadata(db: Database, records: Sequence[PriceRecord], catalog: Catal
                 }
             )
         rows.setdefault(model_id, row)
-    columns = ("canonical_slug", "hugging_face_id", "listed_at", "context_length")
-    existing = {
-        r[0]: dict(zip(columns, r[1:], strict=True))
-        for r in db.conn.execute(f"SELECT id, {', '.join(columns)} FROM models")
-    }
-    new_rows = [r for r in rows.values() if r["id"] not in existing]
-    if new_rows:
-        db.table("models").insert_all(new_rows, pk="id", alter=False)
-    for row in rows.values():
-        stored = existing.get(row["id"])
-        if stored is None:
-            continue
-        update = {k: row[k] for k in columns if row.get(k) is not None and row[k] != stored[k]}
-        if update:
-            db.table("models").update(row["id"], update)
+    save_model_metadata(db, rows)
 
 
 def _providers(db: Database, observations: Sequence[Observation], source: str) -> None:
-    existing = {r["id"] for r in db.query("SELECT id FROM providers")}
-    new = sorted({o.provider_id for o in observations} - existing)
-    if new:
-        db.table("providers").insert_all(
-            ({"id": p, "name": p, "kind": "host", "catalogued": 0, "first_source": source} for p in new),
-            pk="id",
-        )
+    """A ``providers`` row for each provider the store does not know yet (a host, named by its id)."""
+    add_providers(db, {o.provider_id for o in observations} - known_provider_ids(db), source)
 
 
 def store_source_run(
@@ -379,7 +345,9 @@ def store_source_run(
         if accept_changes:
             changed += _accept_quarantine(db, name, run_id, origin, now)
         elif previous and previous["models_seen"] and models_seen < previous["models_seen"] * MIN_MODEL_SHARE:
-            _quarantine(db, run_id, name, [(o, "whole run held: too few models") for o in observations])
+            quarantine_observations(
+                db, run_id, name, [(o, "whole run held: too few models") for o in observations]
+            )
             outcome.status = "failed"
             outcome.quarantined = len(observations)
             outcome.error = (
@@ -401,7 +369,7 @@ def store_source_run(
         if not accept_changes and origin in ("live", "replay"):
             observations, held = guard_jumps(db, observations)
             if held:
-                _quarantine(db, run_id, name, held)
+                quarantine_observations(db, run_id, name, held)
                 outcome.quarantined = len(held)
         _model_metadata(db, records, catalog, name)
         _providers(db, observations, name)

@@ -55,21 +55,16 @@ def last_run_times(db_path: Path) -> dict[str, datetime]:
 
     Abandoned and running runs do not count: a source whose last run was killed is due again.
     """
-    from pricewatch.scraper.store import open_database, parse_time
+    from pricewatch.scraper.store.reader import open_reader
+    from pricewatch.scraper.store.times import parse_time
 
     if not Path(db_path).exists():
         return {}
-    db = open_database(db_path, read_only=True)
+    reader = open_reader(db_path)
     try:
-        if not db["runs"].exists():  # a file not yet migrated: nothing ran
-            return {}
-        rows = db.query(
-            "SELECT source, max(started_at) AS started_at FROM runs "
-            "WHERE status IN ('ok', 'partial', 'failed') GROUP BY source"
-        )
-        return {r["source"]: parse_time(r["started_at"]) for r in rows if r["started_at"]}
+        return {source: parse_time(at) for source, at in reader.last_finished_run_starts().items()}
     finally:
-        db.conn.close()
+        reader.close()
 
 
 class Scheduler:

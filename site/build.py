@@ -29,18 +29,20 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.errors import BuildError
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import money
+
+if TYPE_CHECKING:
+    from pricewatch.scraper.store.reader import StoreReader
 
 __all__ = ["MANIFEST_NAME", "BuildReport", "build_site"]
 
@@ -365,7 +367,7 @@ def _build_locked(
     started: float,
 ) -> BuildReport:
     from pricewatch.paths import shipped_site_dir
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.reader import open_reader
     from pricewatch.site.model import load_site_data
 
     site_dir = shipped_site_dir()
@@ -375,16 +377,16 @@ def _build_locked(
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.old-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    db = open_database(db_path, read_only=True)
+    reader = open_reader(db_path)
     try:
-        data = load_site_data(db, catalog, now)
+        data = load_site_data(reader, catalog, now)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
             previous = out_dir if incremental and out_dir.is_dir() else None
             tree = _Tree(
                 tmp, previous, _read_manifest(out_dir) if previous else {}, _salt(site_dir, base_url)
             )
-            _render_everything(tree, data, db, db_path, site_dir, report, base_url, workers)
+            _render_everything(tree, data, reader, site_dir, report, base_url, workers)
             tree.write_manifest(data.now_text)
             report.rendered, report.reused = tree.rendered, tree.reused
             report.files = len(tree.hashes)
@@ -397,7 +399,7 @@ def _build_locked(
                 f"the site was not built ({type(error).__name__}: {error}); {out_dir} is unchanged"
             ) from error
     finally:
-        db.conn.close()
+        reader.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -405,8 +407,7 @@ def _build_locked(
 def _render_everything(
     tree: _Tree,
     data: Any,
-    db: Any,
-    db_path: Path,
+    reader: StoreReader,
     site_dir: Path,
     report: BuildReport,
     base_url: str | None,
@@ -457,7 +458,7 @@ def _render_everything(
     pending = charts.start_rendering(chart_jobs, workers=cpu)
     try:
         _render_pages(
-            tree, data, db, db_path, env, sections, model_ids, model_contexts, fingerprints, report, base_url
+            tree, data, reader, env, sections, model_ids, model_contexts, fingerprints, report, base_url
         )
         for relative, svg in pending.result():
             tree.write(relative, svg)
@@ -470,8 +471,7 @@ def _render_everything(
 def _render_pages(
     tree: _Tree,
     data: Any,
-    db: Any,
-    db_path: Path,
+    reader: StoreReader,
     env: Any,
     sections: dict[str, Any],
     model_ids: list[str],
@@ -527,7 +527,7 @@ def _render_pages(
     site_page("claims.html", "claims.html", {"claims": sections["claims"], "tools": sections["tools"]})
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
-    files = _downloads(tree, db, db_path, data)
+    files = _downloads(tree, reader, data)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
 
 
@@ -700,35 +700,20 @@ def _size(path: Path) -> str:
     return ""  # pragma: no cover
 
 
-def _downloads(tree: _Tree, db: Any, db_path: Path, data: Any) -> list[dict[str, str]]:
+def _downloads(tree: _Tree, reader: StoreReader, data: Any) -> list[dict[str, str]]:
     """The database copy, current prices (CSV, JSON) and price changes (CSV); rewritten every build."""
-    database = tree.path("downloads/pricewatch.db")
-    # SQLite's backup API gives a consistent copy even while a refresh is writing.
-    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        target = sqlite3.connect(database)
-        try:
-            source.backup(target)
-            # A download is read by others: no write-ahead log beside it.
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    finally:
-        source.close()
+    reader.backup_to(tree.path("downloads/pricewatch.db"))
     tree.hashes.setdefault("downloads/pricewatch.db", "")
     tree.rendered += 1
 
-    current = []
-    for row in db.query(
-        "SELECT * FROM current_prices ORDER BY model, provider, tier, min_prompt_tokens, variant"
-    ):
-        current.append(
-            {
-                **row,
-                "model_name": data.model_name(row["model"]),
-                "provider_name": data.provider_name(row["provider"]),
-            }
-        )
+    current = [
+        {
+            **row,
+            "model_name": data.model_name(row["model"]),
+            "provider_name": data.provider_name(row["provider"]),
+        }
+        for row in reader.current_price_rows()
+    ]
     tree.write("downloads/current-prices.csv", _csv(current, _CURRENT_COLUMNS))
     document = {
         "generated_at": data.now_text,

@@ -17,13 +17,16 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
 from pricewatch.money import decimal_to_text
+
+if TYPE_CHECKING:
+    from pricewatch.scraper.store.reader import StoreReader
 
 __all__ = [
     "BLEND_WEIGHTS",
@@ -184,28 +187,28 @@ def _time_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_site_data(db, catalog, now: datetime) -> SiteData:
-    """Read the store (``db``, a sqlite-utils Database) and the catalog into a ``SiteData``."""
-    from pricewatch.queries import embedded_data_date, source_status
-    from pricewatch.scraper.loaders import load_model_facts, load_price_points
+def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
+    """Read the store (through its read-only ``StoreReader``) and the catalog into a ``SiteData``."""
+    from pricewatch.inputs import load_model_facts, load_price_points
+    from pricewatch.queries import source_status
     from pricewatch.scraper.sources import SOURCE_NAMES, get_source
 
-    points = load_price_points(db)
+    points = load_price_points(reader)
     by_model: dict[str, list[PricePoint]] = defaultdict(list)
     for point in points:
         by_model[point.model].append(point)
 
     facts = load_model_facts(catalog)
     models: dict[str, dict[str, Any]] = {}
-    for row in db.query("SELECT * FROM models"):
-        models[row["id"]] = {
-            "id": row["id"],
-            "name": row["name"] or row["id"],
-            "creator": row["creator"] or row["id"].split("/", 1)[0],
-            "open_weights": None if row["open_weights"] is None else bool(row["open_weights"]),
-            "context_length": row.get("context_length"),
-            "hugging_face_id": row.get("hugging_face_id"),
-            "catalogued": bool(row.get("catalogued")),
+    for stored in reader.models():
+        models[stored.id] = {
+            "id": stored.id,
+            "name": stored.name or stored.id,
+            "creator": stored.creator or stored.id.split("/", 1)[0],
+            "open_weights": stored.open_weights,
+            "context_length": stored.context_length,
+            "hugging_face_id": stored.hugging_face_id,
+            "catalogued": stored.catalogued,
         }
     for model in catalog.models.values():
         entry = models.setdefault(model.id, {"id": model.id, "context_length": None, "hugging_face_id": None})
@@ -243,27 +246,22 @@ def load_site_data(db, catalog, now: datetime) -> SiteData:
             )
 
     providers: dict[str, dict[str, Any]] = {}
-    for row in db.query("SELECT * FROM providers"):
-        providers[row["id"]] = {
-            "id": row["id"],
-            "name": row["name"] or row["id"],
-            "kind": row["kind"] or "host",
+    for stored_provider in reader.providers():
+        providers[stored_provider.id] = {
+            "id": stored_provider.id,
+            "name": stored_provider.name or stored_provider.id,
+            "kind": stored_provider.kind or "host",
         }
     for provider in catalog.providers.values():
         providers[provider.id] = {"id": provider.id, "name": provider.name, "kind": provider.kind}
 
     unit_prices: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if "unit_prices" in db.table_names():
-        for row in db.query(
-            "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, u.unit, u.amount, u.currency, "
-            "u.valid_from FROM unit_prices u JOIN offers o ON o.id = u.offer_id WHERE u.valid_to IS NULL "
-            "ORDER BY o.provider_id, u.unit"
-        ):
-            unit_prices[row["model"]].append(dict(row))
+    for unit_price in reader.current_unit_prices():
+        unit_prices[unit_price.model].append(asdict(unit_price))
 
     registered = list(SOURCE_NAMES)
     sources = []
-    for row in source_status(db, registered, now=now):
+    for row in source_status(reader, registered, now=now):
         info: dict[str, Any] = dict(row)
         info.update(kind="", urls=[])
         if row["source"] in registered:
@@ -275,7 +273,7 @@ def load_site_data(db, catalog, now: datetime) -> SiteData:
             except Exception:  # a source's URL helper is not the site's concern; list none
                 info["urls"] = []
         sources.append(info)
-    live = next(iter(db.query("SELECT count(*) AS n FROM runs WHERE origin = 'live' AND status = 'ok'")))["n"]
+    live = reader.live_ok_run_count()
 
     return SiteData(
         now=now,
@@ -288,7 +286,7 @@ def load_site_data(db, catalog, now: datetime) -> SiteData:
         slugs=assign_slugs(by_model),
         sources=sources,
         refreshed_live=live > 0,
-        embedded_date=embedded_data_date(db),
+        embedded_date=reader.embedded_data_date(),
         unit_prices=dict(unit_prices),
         catalog=catalog,
     )

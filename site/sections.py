@@ -311,7 +311,7 @@ def _standard_points(data: SiteData) -> list[PricePoint]:
 def _ratios(data: SiteData) -> dict[str, Any]:
     from pricewatch.analysis.ratios import group_ratio
     from pricewatch.analysis.trends import ratio_trend
-    from pricewatch.scraper.loaders import load_peer_groups
+    from pricewatch.inputs import load_peer_groups
 
     groups = load_peer_groups()
     statistic: Statistic = "cheapest"

@@ -20,8 +20,8 @@ __all__ = ["POINT_COLUMNS", "tools_data"]
 
 #: The columns of each embedded price period, in order.
 POINT_COLUMNS = (
-    "model",  # index into models
-    "provider",  # index into providers
+    "model",  # an index in the embedded model list
+    "provider",  # an index in the embedded provider list
     "tier",
     "min_prompt_tokens",
     "variant",

@@ -119,10 +119,9 @@ def test_overview_shows_freshness_and_links_every_figure(built):
 def test_a_database_of_embedded_data_only_says_so(replayed, tmp_path):
     db = replayed
     build_site(db, tmp_path / "out", now=NOW, workers=1)
-    from pricewatch.queries import embedded_data_date
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.reader import open_reader
 
-    newest = embedded_data_date(open_database(db, read_only=True))
+    newest = open_reader(db).embedded_data_date()
     html = (tmp_path / "out" / "index.html").read_text()
     assert f"Not refreshed yet: embedded data as of {newest}." in html
 

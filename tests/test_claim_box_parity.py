@@ -282,13 +282,13 @@ def _python_workload(spec: dict, points, at: str) -> dict:
 def setting(tmp_path_factory):
     from pricewatch.commands._analysis import load_inputs
     from pricewatch.commands.check import names_from_catalog
-    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.reader import open_reader
     from pricewatch.site.model import load_site_data
     from pricewatch.site.tools import tools_data
 
     db = curated_db(tmp_path_factory.mktemp("parity-db") / "pricewatch.db")
     inputs = load_inputs(db, None)
-    site = load_site_data(open_database(db, read_only=True), inputs.catalog, NOW)
+    site = load_site_data(open_reader(db), inputs.catalog, NOW)
     tools = json.loads(json.dumps(tools_data(site)))  # as the page embeds it
     return inputs, names_from_catalog(inputs.catalog), tools
 

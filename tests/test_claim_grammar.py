@@ -73,9 +73,9 @@ def test_every_form_has_an_example_in_it_and_is_tried_in_order():
 def test_a_scan_finds_every_form_check_reads():
     """The grammar is scan's too: a sentence `check` reads is never dropped by a scan."""
     from pricewatch.analysis.claim_text import Names
+    from pricewatch.inputs import load_model_facts
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
-    from pricewatch.scraper.loaders import load_model_facts
 
     catalog = load_catalog(default_catalog_path())
     names = Names(catalog.resolve_model, catalog.suggest_models, catalog.resolve_provider)

@@ -35,7 +35,7 @@ from pricewatch.analysis.claims import (
     parse_registry,
 )
 from pricewatch.analysis.prices import ModelFacts
-from pricewatch.scraper.loaders import load_model_facts
+from pricewatch.inputs import load_model_facts
 
 OPUS, SONNET, FLASH = "anthropic/claude-opus-4.6", "anthropic/claude-sonnet-4.6", "google/gemini-2.5-flash"
 KIMI, QWEN = "moonshotai/kimi-k2.5", "qwen/qwen3.5-397b-a17b"

@@ -16,6 +16,7 @@ from pricewatch.errors import CuratedDataError
 from pricewatch.queries import price_history
 from pricewatch.scraper.curated import COLUMNS, load_curated, read_curated
 from pricewatch.scraper.store import Observation, apply_observations, open_database, sync_catalog
+from pricewatch.scraper.store.reader import SqliteStoreReader
 
 CSV = REPO_ROOT / "data" / "curated_prices.csv"
 GPT_4O = "openai/gpt-4o"
@@ -75,7 +76,7 @@ def test_loading_twice_adds_no_price_rows(db, catalog):
 
 def test_rows_are_stored_at_their_date_with_confidence_and_citation(db, catalog):
     load_curated(db, catalog, CSV)
-    history = price_history(db, catalog, GPT_4O, provider="openai", tier="standard")
+    history = price_history(SqliteStoreReader(db.conn), catalog, GPT_4O, provider="openai", tier="standard")
     assert [(r["valid_from"], r["valid_to"], r["input"], r["output"], r["origin"]) for r in history][:2] == [
         ("2024-05-13T00:00:00Z", "2024-08-06T00:00:00Z", "5", "15", "curated"),
         ("2024-08-06T00:00:00Z", "2024-10-01T00:00:00Z", "2.5", "10", "curated"),
@@ -88,7 +89,7 @@ def test_rows_are_stored_at_their_date_with_confidence_and_citation(db, catalog)
 def test_a_low_confidence_row_is_shown_as_unverified(tmp_path, db, catalog):
     path = _write(tmp_path / "low.csv", [_row(confidence="low", evidence="memory only")])
     load_curated(db, catalog, path)
-    [row] = price_history(db, catalog, GPT_4O)
+    [row] = price_history(SqliteStoreReader(db.conn), catalog, GPT_4O)
     assert row["confidence"] == "low (unverified)"
 
 
@@ -145,7 +146,7 @@ def test_measured_history_outranks_a_curated_row_and_the_disagreement_is_listed(
         apply_observations(db, [measured], origin="backfill", run_id=None, source="openai")
     path = _write(tmp_path / "one.csv", [_row()])
     load = load_curated(db, catalog, path)
-    [row] = price_history(db, catalog, GPT_4O)
+    [row] = price_history(SqliteStoreReader(db.conn), catalog, GPT_4O)
     assert (row["output"], row["origin"], row["confidence"]) == ("20", "backfill", None)
     [disagreement] = load.disagreements
     assert disagreement["observed_origin"] == "curated"
@@ -162,7 +163,7 @@ def test_large_moves_between_consecutive_rows_are_reported(tmp_path, db, catalog
         "2024-05-13",
         "2024-06-01",
     )
-    assert [r["input"] for r in price_history(db, catalog, GPT_4O)] == ["5", "0.4"]
+    assert [r["input"] for r in price_history(SqliteStoreReader(db.conn), catalog, GPT_4O)] == ["5", "0.4"]
 
 
 def test_the_demo_history_of_gpt_4o_shows_the_2024_cut_with_dates_and_sources(tmp_path):

@@ -92,7 +92,7 @@ def test_unknown_peer_group_lists_the_known_ones():
 
 
 def test_shipped_peer_groups_name_catalog_models_on_the_right_side(catalog):
-    from pricewatch.scraper.loaders import load_model_facts, load_peer_groups
+    from pricewatch.inputs import load_model_facts, load_peer_groups
 
     facts = load_model_facts(catalog)
     groups = load_peer_groups()

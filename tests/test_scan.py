@@ -12,7 +12,7 @@ from conftest import FIXTURES, REPO_ROOT
 
 from pricewatch.analysis.claim_text import Names
 from pricewatch.analysis.scan import find_claims, is_claim_like, scan_article, split_units
-from pricewatch.scraper.loaders import load_model_facts
+from pricewatch.inputs import load_model_facts
 
 ARTICLES = REPO_ROOT.parent / "shared" / "articles"
 FIXTURE = FIXTURES / "articles" / "pricing-roundup.md"

@@ -256,10 +256,10 @@ def test_filtering_the_comparison_table_by_open_weights(visit_file, site, tmp_pa
 
 def _python_monthly(db: Path, model: str, provider: str, **profile) -> Decimal:
     from pricewatch.analysis.workloads import WorkloadProfile, workload_cost, workload_prices_at
-    from pricewatch.scraper.loaders import load_price_points
-    from pricewatch.scraper.store import open_database
+    from pricewatch.inputs import load_price_points
+    from pricewatch.scraper.store.reader import open_reader
 
-    points = load_price_points(open_database(db, read_only=True))
+    points = load_price_points(open_reader(db))
     prices = workload_prices_at(points, model, provider, NOW_TEXT)
     return workload_cost(WorkloadProfile(**profile), prices).monthly_cost_usd
 

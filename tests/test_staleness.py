@@ -11,6 +11,7 @@ from pricewatch.cli import cli
 from pricewatch.queries import source_status
 from pricewatch.scraper.sources import SOURCE_NAMES
 from pricewatch.scraper.store import format_time, open_database
+from pricewatch.scraper.store.reader import open_reader
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 
@@ -41,30 +42,30 @@ def _status(db_path, *args):
 
 def test_a_source_older_than_three_intervals_is_stale(db_path):
     _write_runs(db_path, {"openrouter": timedelta(hours=3, minutes=1)}, NOW)
-    rows = {r["source"]: r for r in source_status(open_database(db_path), ["openrouter"], now=NOW)}
+    rows = {r["source"]: r for r in source_status(open_reader(db_path), ["openrouter"], now=NOW)}
     assert rows["openrouter"]["stale"] is True
     assert rows["openrouter"]["problem"] == "stale: last ok run 3h ago, over 3x its 1h interval"
 
 
 def test_a_source_within_three_intervals_is_not_stale(db_path):
     _write_runs(db_path, {"openrouter": timedelta(hours=2, minutes=59)}, NOW)
-    rows = {r["source"]: r for r in source_status(open_database(db_path), ["openrouter"], now=NOW)}
+    rows = {r["source"]: r for r in source_status(open_reader(db_path), ["openrouter"], now=NOW)}
     assert rows["openrouter"]["stale"] is False and rows["openrouter"]["problem"] == ""
 
 
 def test_intervals_can_be_given_and_an_unscheduled_source_is_never_stale(db_path):
     _write_runs(db_path, {"openrouter": timedelta(days=30), "curated": timedelta(days=300)}, NOW)
-    db = open_database(db_path)
-    rows = {r["source"]: r for r in source_status(db, ["openrouter"], now=NOW, intervals={})}
+    reader = open_reader(db_path)
+    rows = {r["source"]: r for r in source_status(reader, ["openrouter"], now=NOW, intervals={})}
     assert not rows["openrouter"]["stale"] and not rows["curated"]["stale"]
-    rows = {r["source"]: r for r in source_status(db, ["openrouter"], now=NOW)}
+    rows = {r["source"]: r for r in source_status(reader, ["openrouter"], now=NOW)}
     assert rows["openrouter"]["stale"] and not rows["curated"]["stale"]
 
 
 def test_a_failing_stale_source_names_both_problems(db_path):
     _write_runs(db_path, {"openrouter": timedelta(days=2)}, NOW)
     _write_runs(db_path, {"openrouter": timedelta(hours=1)}, NOW, status="failed")
-    row = source_status(open_database(db_path), ["openrouter"], now=NOW)[0]
+    row = source_status(open_reader(db_path), ["openrouter"], now=NOW)[0]
     assert row["problem"] == "last run failed; stale: last ok run 2d ago, over 3x its 1h interval"
 
 

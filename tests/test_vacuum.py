@@ -117,7 +117,7 @@ def test_vacuum_of_a_missing_database_is_one_line(tmp_path):
 
 
 def test_bodies_read_in_fetch_order_decompress_the_month_once(db_path, monkeypatch):
-    from pricewatch.scraper import store
+    from pricewatch.scraper.store import raw as store
 
     db = open_database(db_path)
     with db.atomic():

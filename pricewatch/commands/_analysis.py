@@ -50,15 +50,15 @@ class AnalysisInputs:
 def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
     """Read every price period and the catalog's model facts (read-only)."""
     from pricewatch.commands._common import load_catalog
-    from pricewatch.scraper.loaders import load_model_facts, load_price_points
-    from pricewatch.scraper.readonly import open_readonly
+    from pricewatch.inputs import load_model_facts, load_price_points
+    from pricewatch.scraper.store.reader import open_reader
 
     catalog = load_catalog(catalog_path)
-    db = open_readonly(db_path)
+    reader = open_reader(db_path)
     try:
-        points = load_price_points(db)  # type: ignore[arg-type]  # TEMPORARY: the store branch types readers as its reader Protocol
+        points = load_price_points(reader)
     finally:
-        db.conn.close()
+        reader.close()
     return AnalysisInputs(points=points, facts=load_model_facts(catalog), catalog=catalog)
 
 

@@ -179,8 +179,8 @@ def ratios(
     from pricewatch.analysis.prices import as_time
     from pricewatch.analysis.ratios import get_peer_group, group_ratio, pair_ratio
     from pricewatch.analysis.trends import ratio_trend
+    from pricewatch.inputs import load_peer_groups
     from pricewatch.output import render_rows
-    from pricewatch.scraper.loaders import load_peer_groups
 
     inputs = load_inputs(db_path, catalog_path)
     at = as_time(as_of or today(), end_of_day=True)

@@ -53,7 +53,7 @@ def vacuum(days: int, prune: bool, db_path: Path, no_wait: bool) -> None:
         report = vacuum_raw_responses(
             db, older_than=timedelta(days=days), now=datetime.now(UTC), prune=prune, db_path=db_path
         )
-        db.conn.close()
+        db.close()
     verb = "Pruned" if prune else "Archived"
     where = "" if prune else f" into {len(report.months)} monthly archives ({', '.join(report.months)})"
     click.echo(

@@ -1,0 +1,385 @@
+"""Price timelines: placing observations in ``prices`` and ``unit_prices``, delisting, closing.
+
+History is change-only (each offer's rows are a timeline placed by
+``pricewatch.scraper.timeline``): an unchanged refresh only moves ``last_seen``. A
+measured value that contradicts a curated one is kept in ``disagreements``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from pricewatch.fields import PRICE_FIELDS
+from pricewatch.money import decimal_to_text
+from pricewatch.scraper.store.observations import ApplyStats, Observation
+from pricewatch.scraper.timeline import MEASURED_ORIGINS, Span, place
+
+__all__ = ["apply_observations", "close_offers", "delist_missing", "latest_prices", "price_steps_of_run"]
+
+_PRICE_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
+
+
+_OFFER_COLUMNS = "id, model_id, provider_id, tier, min_prompt_tokens, variant, source, quantization, context_length, delisted_at"
+
+
+def _offer_rows(db: Database, observations: Sequence[Observation], source: str | None) -> dict[tuple, dict]:
+    """The offer row for every observation's key, creating missing offers."""
+    keys = {o.offer_key: o for o in observations}
+
+    def read() -> dict[tuple, dict]:
+        found = {}
+        for row in db.query(f"SELECT {_OFFER_COLUMNS} FROM offers"):
+            key = (row["model_id"], row["provider_id"], row["tier"], row["min_prompt_tokens"], row["variant"])
+            if key in keys:
+                found[key] = row
+        return found
+
+    existing = read()
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        db.conn.executemany(
+            "INSERT INTO offers (model_id, provider_id, tier, min_prompt_tokens, variant, source, quantization, "
+            "context_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*k, source, keys[k].quantization, keys[k].context_length) for k in missing],
+        )
+        existing = read()
+    return existing
+
+
+def _load_spans(
+    db: Database, table: str, where: str, params: list[Any], value_columns: Sequence[str]
+) -> list[Span]:
+    rows = db.query(f"SELECT * FROM {table} WHERE {where} ORDER BY valid_from", params)
+    return [
+        Span(
+            valid_from=r["valid_from"],
+            valid_to=r["valid_to"],
+            last_seen=r["last_seen"],
+            values=tuple(r[c] for c in value_columns),
+            origin=r["origin"],
+            id=r["id"],
+            closed_reason=r["closed_reason"],
+        )
+        for r in rows
+    ]
+
+
+def _write_spans(
+    db: Database,
+    table: str,
+    before: list[Span],
+    after: list[Span],
+    removed: Sequence[int],
+    fixed: dict[str, Any],
+    value_columns: Sequence[str],
+    run_id: int | None,
+) -> int:
+    """Write the difference between two versions of one timeline; returns rows inserted."""
+    old = {s.id: s for s in before if s.id is not None}
+    for span_id in removed:
+        db.execute(f"DELETE FROM {table} WHERE id = ?", [span_id])
+    inserted = 0
+    for span in after:
+        row = {
+            "valid_from": span.valid_from,
+            "valid_to": span.valid_to,
+            "last_seen": span.last_seen,
+            "origin": span.origin,
+            "closed_reason": span.closed_reason,
+            **dict(zip(value_columns, span.values, strict=True)),
+        }
+        if span.id is None:
+            db[table].insert({**fixed, **row, "run_id": run_id})
+            inserted += 1
+        elif old.get(span.id) != span:
+            db[table].update(span.id, row)
+    return inserted
+
+
+def apply_observations(
+    db: Database,
+    observations: Sequence[Observation],
+    *,
+    origin: str,
+    run_id: int | None,
+    source: str | None,
+) -> ApplyStats:
+    """Place every observation in its offer's timeline (call inside the run's transaction).
+
+    The common case, an observation newer than everything stored for its offer, is
+    decided from one bulk read of each offer's latest span; older observations load the
+    offer's whole timeline and go through ``timeline.place``.
+    """
+    stats = ApplyStats(observations=len(observations))
+    if not observations:
+        return stats
+    offers = _offer_rows(db, observations, source)
+    offer_ids = {key: row["id"] for key, row in offers.items()}
+    ids = sorted(set(offer_ids.values()))
+    stats.offer_ids_seen.update(ids)
+    latest: dict[int, dict[str, Any]] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            f"SELECT * FROM prices WHERE id IN (SELECT id FROM ("
+            f"SELECT id, row_number() OVER (PARTITION BY offer_id ORDER BY valid_from DESC) AS rn "
+            f"FROM prices WHERE offer_id IN ({marks})) WHERE rn = 1)",
+            chunk,
+        ):
+            latest[row["offer_id"]] = row
+    bump_last_seen: dict[int, str] = {}
+    for observation in sorted(observations, key=lambda o: o.observed_at):
+        offer_id = offer_ids[observation.offer_key]
+        values = observation.stored_values()
+        at = observation.observed_at
+        current = latest.get(offer_id)
+        offer = offers[observation.offer_key]
+        if (
+            (observation.quantization and observation.quantization != offer["quantization"])
+            or (observation.context_length and observation.context_length != offer["context_length"])
+            or offer["delisted_at"] is not None
+        ):
+            db.execute(
+                "UPDATE offers SET quantization = coalesce(?, quantization), "
+                "context_length = coalesce(?, context_length), delisted_at = NULL WHERE id = ?",
+                [observation.quantization, observation.context_length, offer_id],
+            )
+            offer["quantization"] = observation.quantization or offer["quantization"]
+            offer["context_length"] = observation.context_length or offer["context_length"]
+            offer["delisted_at"] = None
+        # Only a live or replayed listing says who reports an offer now; curated and
+        # backfilled history names the source only of the offers it creates.
+        if source is not None and origin not in ("curated", "backfill") and offer["source"] != source:
+            db.execute("UPDATE offers SET source = ? WHERE id = ?", [source, offer_id])
+            offer["source"] = source
+        fast = current is not None and current["valid_to"] is None and at > current["last_seen"]
+        if current is None:
+            # A new offer: its first price opens its timeline.
+            row = _insert_price(db, offer_id, at, values, origin, run_id)
+            latest[offer_id] = row
+            stats.price_rows_added += 1
+            stats.offers_changed.add(offer_id)
+        elif fast and tuple(current[c] for c in _PRICE_VALUE_COLUMNS) == values:
+            current["last_seen"] = at
+            bump_last_seen[current["id"]] = at
+        elif fast and (origin in MEASURED_ORIGINS or current["origin"] not in MEASURED_ORIGINS):
+            # The closed row keeps its last sighting: a pending last_seen bump is written here.
+            db.execute(
+                "UPDATE prices SET valid_to = ?, closed_reason = 'changed', last_seen = ? WHERE id = ?",
+                [at, current["last_seen"], current["id"]],
+            )
+            bump_last_seen.pop(current["id"], None)
+            latest[offer_id] = _insert_price(db, offer_id, at, values, origin, run_id)
+            stats.price_rows_added += 1
+            stats.offers_changed.add(offer_id)
+            if current["origin"] not in MEASURED_ORIGINS and origin in MEASURED_ORIGINS:
+                _record_disagreement(db, offer_id, observation, origin, current, run_id)
+                stats.disagreements += 1
+        else:
+            # Flush pending last_seen bumps so the slow path reads the true timeline.
+            _flush_last_seen(db, bump_last_seen)
+            before = _load_spans(db, "prices", "offer_id = ?", [offer_id], _PRICE_VALUE_COLUMNS)
+            placement = place(before, at, values, origin)
+            added = _write_spans(
+                db,
+                "prices",
+                before,
+                placement.spans,
+                placement.removed_ids,
+                {"offer_id": offer_id},
+                _PRICE_VALUE_COLUMNS,
+                run_id,
+            )
+            stats.price_rows_added += added
+            if placement.changed:
+                stats.offers_changed.add(offer_id)
+            for disagreement in placement.disagreements:
+                stored = dict(zip(_PRICE_VALUE_COLUMNS, disagreement.stored_values, strict=True))
+                _record_disagreement(
+                    db,
+                    offer_id,
+                    observation,
+                    origin,
+                    {**stored, "origin": disagreement.stored_origin},
+                    run_id,
+                )
+                stats.disagreements += 1
+            rows = list(
+                db.query(
+                    "SELECT * FROM prices WHERE offer_id = ? ORDER BY valid_from DESC LIMIT 1", [offer_id]
+                )
+            )
+            latest[offer_id] = rows[0] if rows else None
+        _apply_unit_prices(db, offer_id, observation, origin, run_id, stats)
+    _flush_last_seen(db, bump_last_seen)
+    return stats
+
+
+_INSERT_PRICE_SQL = (
+    "INSERT INTO prices (offer_id, valid_from, valid_to, last_seen, run_id, origin, closed_reason, "
+    + ", ".join(_PRICE_VALUE_COLUMNS)
+    + ") VALUES (?, ?, NULL, ?, ?, ?, NULL, "
+    + ", ".join("?" * len(_PRICE_VALUE_COLUMNS))
+    + ")"
+)
+
+
+def _insert_price(
+    db: Database, offer_id: int, at: str, values: tuple, origin: str, run_id: int | None
+) -> dict[str, Any]:
+    """Open a new current price row (plain SQL: sqlite-utils' insert inspects the table per call)."""
+    cursor = db.execute(_INSERT_PRICE_SQL, [offer_id, at, at, run_id, origin, *values])
+    return {
+        "id": cursor.lastrowid,
+        "offer_id": offer_id,
+        "valid_from": at,
+        "valid_to": None,
+        "last_seen": at,
+        "run_id": run_id,
+        "origin": origin,
+        "closed_reason": None,
+        **dict(zip(_PRICE_VALUE_COLUMNS, values, strict=True)),
+    }
+
+
+def _flush_last_seen(db: Database, bumps: dict[int, str]) -> None:
+    if bumps:
+        db.conn.executemany(
+            "UPDATE prices SET last_seen = ? WHERE id = ?", [(at, pid) for pid, at in bumps.items()]
+        )
+        bumps.clear()
+
+
+def _apply_unit_prices(
+    db: Database, offer_id: int, observation: Observation, origin: str, run_id: int | None, stats: ApplyStats
+) -> None:
+    for unit_price in observation.unit_prices:
+        values = (observation.currency, decimal_to_text(unit_price.amount))
+        before = _load_spans(
+            db,
+            "unit_prices",
+            "offer_id = ? AND unit = ?",
+            [offer_id, unit_price.unit],
+            ("currency", "amount"),
+        )
+        placement = place(before, observation.observed_at, values, origin)
+        if not placement.changed and not any(
+            b.last_seen != a.last_seen for b, a in zip(before, placement.spans, strict=False)
+        ):
+            continue
+        stats.price_rows_added += _write_spans(
+            db,
+            "unit_prices",
+            before,
+            placement.spans,
+            placement.removed_ids,
+            {"offer_id": offer_id, "unit": unit_price.unit},
+            ("currency", "amount"),
+            run_id,
+        )
+        if placement.changed:
+            stats.offers_changed.add(offer_id)
+
+
+def _record_disagreement(
+    db: Database,
+    offer_id: int,
+    observation: Observation,
+    origin: str,
+    stored: dict[str, Any],
+    run_id: int | None,
+) -> None:
+    observed = dict(zip(_PRICE_VALUE_COLUMNS, observation.stored_values(), strict=True))
+    stored_values = {c: stored.get(c) for c in _PRICE_VALUE_COLUMNS}
+    db.execute(
+        "INSERT OR IGNORE INTO disagreements (offer_id, observed_at, observed_origin, observed, stored_origin, "
+        "stored, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            offer_id,
+            observation.observed_at,
+            origin,
+            json.dumps(observed, sort_keys=True),
+            stored.get("origin"),
+            json.dumps(stored_values, sort_keys=True),
+            run_id,
+        ],
+    )
+
+
+def delist_missing(db: Database, source: str, seen_offer_ids: set[int], at: str) -> int:
+    """Close the current prices of this source's offers that a complete listing no longer shows."""
+    rows = list(
+        db.query(
+            "SELECT p.id, p.offer_id FROM prices p JOIN offers o ON o.id = p.offer_id "
+            "WHERE o.source = ? AND p.valid_to IS NULL AND p.last_seen < ?",
+            [source, at],
+        )
+    )
+    gone = [r for r in rows if r["offer_id"] not in seen_offer_ids]
+    for row in gone:
+        db.execute("UPDATE prices SET valid_to = ?, closed_reason = 'delisted' WHERE id = ?", [at, row["id"]])
+        db.execute(
+            "UPDATE unit_prices SET valid_to = ?, closed_reason = 'delisted' "
+            "WHERE offer_id = ? AND valid_to IS NULL",
+            [at, row["offer_id"]],
+        )
+        db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row["offer_id"]])
+    return len(gone)
+
+
+def latest_prices(
+    db: Database, keys: Iterable[tuple[str, str, str, int, str]]
+) -> dict[tuple, dict[str, Any]]:
+    """The current price row of each offer key that has one (for the sanity guard)."""
+    wanted = set(keys)
+    result: dict[tuple, dict[str, Any]] = {}
+    for row in db.query("SELECT * FROM current_prices"):
+        key = (row["model"], row["provider"], row["tier"], row["min_prompt_tokens"], row["variant"])
+        if key in wanted:
+            result[key] = row
+    return result
+
+
+def close_offers(db: Database, keys: set[tuple], at: str) -> int:
+    """Close the open prices of these offer keys at ``at`` (delisted), unless seen at or after it."""
+    closed = 0
+    for key in sorted(keys):
+        row = db.execute(
+            "SELECT id FROM offers WHERE model_id = ? AND provider_id = ? AND tier = ? "
+            "AND min_prompt_tokens = ? AND variant = ?",
+            list(key),
+        ).fetchone()
+        if row is None:
+            continue
+        cursor = db.execute(
+            "UPDATE prices SET valid_to = ?, closed_reason = 'delisted' "
+            "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
+            [at, row[0], at],
+        )
+        if cursor.rowcount:
+            closed += 1
+            db.execute(
+                "UPDATE unit_prices SET valid_to = ?, closed_reason = 'delisted' "
+                "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
+                [at, row[0], at],
+            )
+            db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row[0]])
+    return closed
+
+
+def price_steps_of_run(db: Database, run_id: int) -> list[dict[str, Any]]:
+    """Every price change a run's rows made (a ``price_changes`` row: old_* and new_* of each field)."""
+    pairs = ", ".join(f"pc.old_{name}, pc.new_{name}" for name in PRICE_FIELDS)
+    return list(
+        db.query(
+            f"SELECT pc.model, pc.provider, pc.tier, pc.min_prompt_tokens, pc.variant, pc.changed_at, {pairs} "
+            "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE p.run_id = ? "
+            "ORDER BY pc.changed_at, pc.model, pc.provider",
+            [run_id],
+        )
+    )

@@ -1,0 +1,472 @@
+"""Reading the store for the commands that only read: the ``StoreReader`` protocol and its sqlite3 implementation.
+
+The read-only commands (query, history, status, check, trend, ratios, cost, crosscheck),
+the scheduler's due-check and the site build receive a ``StoreReader``; they never see a
+connection, a cursor or SQL. ``open_reader`` opens the file through a ``mode=ro`` URI with
+the standard library's sqlite3, so nothing can change it and sqlite-utils (and through it
+numpy, ~0.25 s) is never imported: those commands must start fast (docs/benchmarks.md).
+
+Methods return plain values: frozen dataclasses where the caller picks fields, and
+``dict`` rows only where a command prints the row as it is (history, unmapped names,
+quarantine, the current-prices download, a user's own query), their keys being the
+printed columns. The conversion into the analysis' types happens above the store
+(``pricewatch.inputs``): the store never imports ``pricewatch.analysis``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from pricewatch.errors import QueryError, StoreError
+from pricewatch.fields import PRICE_FIELDS
+
+__all__ = [
+    "CurrentPrice",
+    "PricePeriod",
+    "RunSummary",
+    "SqliteStoreReader",
+    "StoreReader",
+    "StoredModel",
+    "StoredProvider",
+    "UnitPriceNow",
+    "open_reader",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PricePeriod:
+    """One period of one offer's token prices (a ``prices`` row joined to its offer).
+
+    ``prices`` maps each of ``PRICE_FIELDS`` to a Decimal per million tokens (None: not
+    given); ``confidence`` and ``source_url`` are a curated row's citation, when there is one.
+    """
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    currency: str
+    valid_from: str
+    valid_to: str | None
+    origin: str
+    quantization: str | None
+    confidence: str | None
+    source_url: str | None
+    variable: bool
+    prices: Mapping[str, Decimal | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentPrice:
+    """One offer's prices in force now, with the source that reports the offer."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    source: str | None
+    origin: str
+    currency: str
+    valid_from: str
+    last_seen: str
+    prices: Mapping[str, Decimal | None]
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A ``models`` row: catalogued, or named by a source the catalog does not know."""
+
+    id: str
+    name: str | None
+    creator: str | None
+    open_weights: bool | None
+    context_length: int | None
+    hugging_face_id: str | None
+    catalogued: bool
+
+
+@dataclass(frozen=True)
+class StoredProvider:
+    """A ``providers`` row."""
+
+    id: str
+    name: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class UnitPriceNow:
+    """A current price that is not per token (per request, image, search, minute); amount as decimal text."""
+
+    model: str
+    provider: str
+    tier: str
+    unit: str
+    amount: str
+    currency: str
+    valid_from: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One ``runs`` row: a source's refresh, load or backfill."""
+
+    id: int
+    source: str
+    origin: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    error: str | None
+
+
+class StoreReader(Protocol):
+    """What the read-only commands and the site may ask of the store."""
+
+    def price_periods(self) -> list[PricePeriod]:
+        """Every price period of every offer, oldest first."""
+        ...
+
+    def current_prices(self) -> list[CurrentPrice]:
+        """Every offer's current prices, with the source that reported the offer."""
+        ...
+
+    def current_price_rows(self) -> list[dict[str, Any]]:
+        """The ``current_prices`` view as printed (prices as decimal text), by model, provider and tier."""
+        ...
+
+    def current_unit_prices(self) -> list[UnitPriceNow]:
+        """Every current non-token price, by provider and unit."""
+        ...
+
+    def price_history(
+        self, model_id: str, *, provider_id: str | None = None, tier: str | None = None
+    ) -> list[dict[str, Any]]:
+        """A model's price rows as `pricewatch history` prints them, oldest first."""
+        ...
+
+    def has_model(self, model_id: str) -> bool:
+        """True when ``models`` has this id (a source's own name the catalog does not map)."""
+        ...
+
+    def models(self) -> list[StoredModel]:
+        """Every stored model."""
+        ...
+
+    def providers(self) -> list[StoredProvider]:
+        """Every stored provider."""
+        ...
+
+    def run_sources(self) -> list[str]:
+        """Every source with a run, by name."""
+        ...
+
+    def last_run(self, source: str) -> RunSummary | None:
+        """The source's latest run (by id), whatever its status."""
+        ...
+
+    def last_ok_run(self, source: str) -> RunSummary | None:
+        """The source's latest run (by id) that finished ok."""
+        ...
+
+    def last_finished_run_starts(self) -> dict[str, str]:
+        """Source -> start of its latest ok, partial or failed run ({} before the first migration)."""
+        ...
+
+    def live_ok_run_count(self) -> int:
+        """How many live refreshes finished ok."""
+        ...
+
+    def pending_quarantine_count(self, source: str) -> int:
+        """How many of the source's observations the sanity guard holds back."""
+        ...
+
+    def pending_quarantine(self) -> list[dict[str, Any]]:
+        """Every held observation (id, source, observed_at, offer, reason, ...), oldest first."""
+        ...
+
+    def unmapped_names(self) -> list[dict[str, Any]]:
+        """Names sources used that the catalog does not map (source, kind, name, first_seen, last_seen)."""
+        ...
+
+    def embedded_data_date(self) -> str | None:
+        """The newest day of curated or replayed data (YYYY-MM-DD), for a database never refreshed live."""
+        ...
+
+    def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
+        """A user's own read-only SQL (`pricewatch query`): its columns and rows; QueryError when it fails."""
+        ...
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the whole database at ``path``, without a write-ahead log."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _run(row: Mapping[str, Any] | None) -> RunSummary | None:
+    if row is None:
+        return None
+    return RunSummary(
+        id=row["id"],
+        source=row["source"],
+        origin=row["origin"],
+        status=row["status"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        error=row["error"],
+    )
+
+
+class SqliteStoreReader:
+    """``StoreReader`` on a stdlib sqlite3 connection (opened ``mode=ro`` by ``open_reader``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._tables: set[str] | None = None
+
+    # -- plumbing
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+    def _one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _has_table(self, name: str) -> bool:
+        # A database opened read-only may predate a migration (no curated_sources, ...).
+        if self._tables is None:
+            self._tables = {
+                r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        return name in self._tables
+
+    # -- prices
+
+    def price_periods(self) -> list[PricePeriod]:
+        has_citations = self._has_table("curated_sources")
+        citation_columns = (
+            "cs.confidence AS confidence, cs.source_url AS source_url"
+            if has_citations
+            else "NULL AS confidence, NULL AS source_url"
+        )
+        citation_join = (
+            "LEFT JOIN curated_sources cs ON cs.offer_id = p.offer_id AND cs.valid_from = p.valid_from"
+            if has_citations
+            else ""
+        )
+        fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+        sql = (
+            f"SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+            f"o.quantization, p.currency, p.valid_from, p.valid_to, p.origin, p.variable, {fields}, "
+            f"{citation_columns} FROM prices p JOIN offers o ON o.id = p.offer_id {citation_join} "
+            f"ORDER BY p.valid_from, p.id"
+        )
+        return [
+            PricePeriod(
+                model=row["model"],
+                provider=row["provider"],
+                tier=row["tier"],
+                min_prompt_tokens=row["min_prompt_tokens"],
+                variant=row["variant"],
+                currency=row["currency"],
+                valid_from=row["valid_from"],
+                valid_to=row["valid_to"],
+                origin=row["origin"],
+                quantization=row["quantization"],
+                confidence=row["confidence"],
+                source_url=row["source_url"],
+                variable=bool(row["variable"]),
+                prices={name: _decimal(row[name]) for name in PRICE_FIELDS},
+            )
+            for row in self._rows(sql)
+        ]
+
+    def current_prices(self) -> list[CurrentPrice]:
+        fields = ", ".join(f"c.{name}" for name in PRICE_FIELDS)
+        sql = (
+            f"SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, o.source, c.origin, c.currency, "
+            f"c.valid_from, c.last_seen, {fields} FROM current_prices c JOIN offers o ON o.id = c.offer_id"
+        )
+        return [
+            CurrentPrice(
+                model=row["model"],
+                provider=row["provider"],
+                tier=row["tier"],
+                min_prompt_tokens=row["min_prompt_tokens"],
+                variant=row["variant"],
+                source=row["source"],
+                origin=row["origin"],
+                currency=row["currency"],
+                valid_from=row["valid_from"],
+                last_seen=row["last_seen"],
+                prices={name: _decimal(row[name]) for name in PRICE_FIELDS},
+            )
+            for row in self._rows(sql)
+        ]
+
+    def current_price_rows(self) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM current_prices ORDER BY model, provider, tier, min_prompt_tokens, variant"
+        )
+
+    def current_unit_prices(self) -> list[UnitPriceNow]:
+        if not self._has_table("unit_prices"):
+            return []
+        return [
+            UnitPriceNow(**row)
+            for row in self._rows(
+                "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, u.unit, u.amount, u.currency, "
+                "u.valid_from FROM unit_prices u JOIN offers o ON o.id = u.offer_id WHERE u.valid_to IS NULL "
+                "ORDER BY o.provider_id, u.unit"
+            )
+        ]
+
+    def price_history(
+        self, model_id: str, *, provider_id: str | None = None, tier: str | None = None
+    ) -> list[dict[str, Any]]:
+        where = ["o.model_id = ?"]
+        params: list[Any] = [model_id]
+        if provider_id:
+            where.append("o.provider_id = ?")
+            params.append(provider_id)
+        if tier:
+            where.append("o.tier = ?")
+            params.append(tier)
+        fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+        # Curated rows carry their confidence and citation; a low-confidence one is never shown
+        # as fact. A database opened read-only before that migration has no curated_sources.
+        if self._has_table("curated_sources"):
+            cited = (
+                "CASE WHEN cs.confidence = 'low' THEN 'low (unverified)' ELSE cs.confidence END AS confidence, "
+                "cs.source_url"
+            )
+            join = (
+                "LEFT JOIN curated_sources cs ON p.origin = 'curated' AND cs.offer_id = p.offer_id "
+                "AND cs.valid_from = p.valid_from"
+            )
+        else:
+            cited, join = "NULL AS confidence, NULL AS source_url", ""
+        sql = (
+            f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen "
+            f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
+            f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
+        )
+        return self._rows(sql, params)
+
+    def embedded_data_date(self) -> str | None:
+        row = self._one("SELECT max(valid_from) AS newest FROM prices WHERE origin IN ('curated', 'replay')")
+        return row["newest"][:10] if row and row["newest"] else None
+
+    # -- catalog rows
+
+    def has_model(self, model_id: str) -> bool:
+        return self._one("SELECT id FROM models WHERE id = ?", [model_id]) is not None
+
+    def models(self) -> list[StoredModel]:
+        return [
+            StoredModel(
+                id=row["id"],
+                name=row["name"],
+                creator=row["creator"],
+                open_weights=None if row["open_weights"] is None else bool(row["open_weights"]),
+                context_length=row.get("context_length"),
+                hugging_face_id=row.get("hugging_face_id"),
+                catalogued=bool(row.get("catalogued")),
+            )
+            for row in self._rows("SELECT * FROM models")
+        ]
+
+    def providers(self) -> list[StoredProvider]:
+        return [
+            StoredProvider(id=row["id"], name=row["name"], kind=row["kind"])
+            for row in self._rows("SELECT id, name, kind FROM providers")
+        ]
+
+    # -- runs and quarantine
+
+    def run_sources(self) -> list[str]:
+        return [r["source"] for r in self._rows("SELECT DISTINCT source FROM runs ORDER BY source")]
+
+    def last_run(self, source: str) -> RunSummary | None:
+        return _run(self._one("SELECT * FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1", [source]))
+
+    def last_ok_run(self, source: str) -> RunSummary | None:
+        return _run(
+            self._one(
+                "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 1", [source]
+            )
+        )
+
+    def last_finished_run_starts(self) -> dict[str, str]:
+        if not self._has_table("runs"):  # a file not yet migrated: nothing ran
+            return {}
+        rows = self._rows(
+            "SELECT source, max(started_at) AS started_at FROM runs "
+            "WHERE status IN ('ok', 'partial', 'failed') GROUP BY source"
+        )
+        return {r["source"]: r["started_at"] for r in rows if r["started_at"]}
+
+    def live_ok_run_count(self) -> int:
+        row = self._one("SELECT count(*) AS n FROM runs WHERE origin = 'live' AND status = 'ok'")
+        return row["n"] if row else 0
+
+    def pending_quarantine_count(self, source: str) -> int:
+        row = self._one(
+            "SELECT count(*) AS n FROM quarantine WHERE source = ? AND status = 'pending'", [source]
+        )
+        return row["n"] if row else 0
+
+    def pending_quarantine(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM quarantine WHERE status = 'pending' ORDER BY id")
+
+    def unmapped_names(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM unmapped_names ORDER BY source, kind, name")
+
+    # -- the whole file
+
+    def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
+        try:
+            cursor = self._conn.execute(sql)
+        except sqlite3.Error as error:
+            raise QueryError(str(error)) from None
+        columns = [d[0] for d in cursor.description or []]
+        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def backup_to(self, path: Path) -> None:
+        # SQLite's backup API gives a consistent copy even while a refresh is writing.
+        target = sqlite3.connect(path)
+        try:
+            self._conn.backup(target)
+            # A copy is read by others: no write-ahead log beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_reader(path: Path | str) -> SqliteStoreReader:
+    """The database at ``path`` opened through a ``mode=ro`` URI, so nothing can change it."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"no database at {path}: run `pricewatch refresh` or `make demo` first")
+    return SqliteStoreReader(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))

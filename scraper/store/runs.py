@@ -1,0 +1,90 @@
+"""Runs: one row per source per refresh, load or backfill, written before the work and closed after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from pricewatch.errors import StoreError
+from pricewatch.scraper.store.times import now_text
+
+__all__ = ["ORIGINS", "RUN_STATUSES", "abandon_running_runs", "finish_run", "last_ok_run", "start_run"]
+
+ORIGINS = ("live", "replay", "backfill", "curated")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "abandoned")
+
+
+def start_run(
+    db: Database, source: str, origin: str, started_at: str | None = None, pid: int | None = None
+) -> int:
+    """Insert a `running` row for one source's run and commit it at once (it must survive a crash)."""
+    if origin not in ORIGINS:
+        raise StoreError(f"unknown origin {origin!r}")
+    with db.atomic():
+        table = db["runs"]
+        table.insert(
+            {
+                "source": source,
+                "origin": origin,
+                "started_at": started_at or now_text(),
+                "status": "running",
+                "records_seen": 0,
+                "models_seen": 0,
+                "prices_changed": 0,
+                "errors": 0,
+                "pid": pid,
+            }
+        )
+        return int(table.last_pk)
+
+
+def finish_run(
+    db: Database,
+    run_id: int,
+    status: str,
+    *,
+    records_seen: int = 0,
+    models_seen: int = 0,
+    prices_changed: int = 0,
+    errors: int = 0,
+    error: str | None = None,
+) -> None:
+    """Close a run with its status and counts (inside the caller's transaction, if any)."""
+    if status not in RUN_STATUSES:
+        raise StoreError(f"unknown run status {status!r}")
+    db["runs"].update(
+        run_id,
+        {
+            "finished_at": now_text(),
+            "status": status,
+            "records_seen": records_seen,
+            "models_seen": models_seen,
+            "prices_changed": prices_changed,
+            "errors": errors,
+            "error": error,
+        },
+    )
+
+
+def abandon_running_runs(db: Database) -> int:
+    """Mark runs left `running` by a process that died as `abandoned`; call with the writer lock held."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = ?, "
+            "error = coalesce(error, 'the process stopped before the run finished') "
+            "WHERE status = 'running'",
+            [now_text()],
+        )
+        return cursor.rowcount
+
+
+def last_ok_run(db: Database, source: str) -> dict[str, Any] | None:
+    """The latest run of ``source`` that finished ok, or None."""
+    rows = list(
+        db.query(
+            "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY started_at DESC, id DESC LIMIT 1",
+            [source],
+        )
+    )
+    return rows[0] if rows else None

@@ -1,0 +1,289 @@
+"""The schema: sqlite-utils ``Migrations("pricewatch")``, one decorated function per step, and the views.
+
+Prices are exact: canonical decimal TEXT per million tokens (see ``pricewatch.money``),
+never REAL; views CAST where they sort or compare. ``open_database`` is the writers' way
+in (WAL, busy timeout, every migration applied); the read-only commands open the file
+through ``store.reader`` instead, without sqlite-utils.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from pricewatch.fields import PRICE_FIELDS
+
+__all__ = ["Database", "migrations", "open_database"]
+
+migrations = Migrations("pricewatch")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "source": str,
+            "origin": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "records_seen": int,
+            "models_seen": int,
+            "prices_changed": int,
+            "errors": int,
+            "error": str,
+            "pid": int,
+        },
+        pk="id",
+    )
+    db["runs"].create_index(["source", "started_at"])
+    db["models"].create(
+        {
+            "id": str,
+            "name": str,
+            "creator": str,
+            "open_weights": int,
+            "catalogued": int,
+            "first_source": str,
+            "canonical_slug": str,
+            "hugging_face_id": str,
+            "listed_at": str,
+            "context_length": int,
+        },
+        pk="id",
+    )
+    db["providers"].create(
+        {"id": str, "name": str, "kind": str, "catalogued": int, "first_source": str}, pk="id"
+    )
+    db["offers"].create(
+        {
+            "id": int,
+            "model_id": str,
+            "provider_id": str,
+            "tier": str,
+            "min_prompt_tokens": int,
+            "variant": str,
+            "source": str,
+            "quantization": str,
+            "context_length": int,
+            "delisted_at": str,
+        },
+        pk="id",
+        not_null={"model_id", "provider_id", "tier", "min_prompt_tokens", "variant"},
+        defaults={"variant": "", "min_prompt_tokens": 0},
+    )
+    db["offers"].create_index(
+        ["model_id", "provider_id", "tier", "min_prompt_tokens", "variant"], unique=True
+    )
+    db["offers"].create_index(["source"])
+    price_columns: dict[str, Any] = {
+        "id": int,
+        "offer_id": int,
+        "valid_from": str,
+        "valid_to": str,
+        "last_seen": str,
+        "run_id": int,
+        "origin": str,
+        "currency": str,
+    }
+    price_columns.update({name: str for name in PRICE_FIELDS})
+    price_columns.update({"variable": int, "closed_reason": str})
+    db["prices"].create(price_columns, pk="id", foreign_keys=[("offer_id", "offers", "id")])
+    db["prices"].create_index(["offer_id", "valid_from"])
+    db["prices"].create_index(["valid_to"])
+    db["unit_prices"].create(
+        {
+            "id": int,
+            "offer_id": int,
+            "unit": str,
+            "currency": str,
+            "amount": str,
+            "valid_from": str,
+            "valid_to": str,
+            "last_seen": str,
+            "run_id": int,
+            "origin": str,
+            "closed_reason": str,
+        },
+        pk="id",
+        foreign_keys=[("offer_id", "offers", "id")],
+    )
+    db["unit_prices"].create_index(["offer_id", "unit", "valid_from"])
+    db["raw_responses"].create({"sha256": str, "size": int, "compression": str, "body": bytes}, pk="sha256")
+    db["fetches"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "url": str,
+            "status": int,
+            "fetched_at": str,
+            "sha256": str,
+            "etag": str,
+            "last_modified": str,
+            "content_type": str,
+            "repository": str,
+            "git_commit": str,
+            "path": str,
+        },
+        pk="id",
+    )
+    db["fetches"].create_index(["url", "fetched_at"])
+    db["unmapped_names"].create(
+        {"source": str, "kind": str, "name": str, "first_seen": str, "last_seen": str},
+        pk=("source", "kind", "name"),
+    )
+    db["quarantine"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "observed_at": str,
+            "offer": str,
+            "observation": str,
+            "reason": str,
+            "status": str,
+            "decided_at": str,
+        },
+        pk="id",
+    )
+    db["disagreements"].create(
+        {
+            "id": int,
+            "offer_id": int,
+            "observed_at": str,
+            "observed_origin": str,
+            "observed": str,
+            "stored_origin": str,
+            "stored": str,
+            "run_id": int,
+        },
+        pk="id",
+    )
+    db["disagreements"].create_index(["offer_id", "observed_at", "observed_origin", "observed"], unique=True)
+    _create_views(db)
+
+
+@migrations()
+def m002_fetches_change_only(db: Database) -> None:
+    # An unchanged refresh must cost nothing: a fetch that returns the body already
+    # stored for its URL only moves `last_fetched_at` on the existing row.
+    db["fetches"].add_column("last_fetched_at", str)
+    db.execute("UPDATE fetches SET last_fetched_at = fetched_at")
+
+
+def _create_views(db: Database) -> None:
+    price_list = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    db.create_view(
+        "current_prices",
+        f"""
+        SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens,
+               o.variant, o.quantization, {price_list}, p.variable, p.currency, p.origin,
+               p.valid_from, p.last_seen, o.id AS offer_id
+        FROM prices p JOIN offers o ON o.id = p.offer_id
+        WHERE p.valid_to IS NULL
+        """,
+        replace=True,
+    )
+    old_new = ", ".join(f"prev.{name} AS old_{name}, p.{name} AS new_{name}" for name in PRICE_FIELDS)
+    db.create_view(
+        "price_changes",
+        f"""
+        SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens,
+               o.variant, p.valid_from AS changed_at, {old_new}, prev.currency AS old_currency,
+               p.currency AS new_currency, p.origin, o.id AS offer_id, p.id AS price_id
+        FROM prices p
+        JOIN offers o ON o.id = p.offer_id
+        JOIN prices prev ON prev.offer_id = p.offer_id AND prev.valid_to = p.valid_from
+        """,
+        replace=True,
+    )
+
+
+@migrations()
+def m003_curated_sources(db: Database) -> None:
+    # Confidence and citation of each curated row, so whatever shows a curated price can
+    # say how sure it is (a `low` row is never shown as fact). Keyed like the price row
+    # the curated value opened: (offer_id, valid_from).
+    db["curated_sources"].create(
+        {
+            "offer_id": int,
+            "valid_from": str,
+            "confidence": str,
+            "event": str,
+            "source_url": str,
+            "evidence": str,
+        },
+        pk=("offer_id", "valid_from"),
+        foreign_keys=[("offer_id", "offers", "id")],
+    )
+
+
+@migrations()
+def m004_fx_rates(db: Database) -> None:
+    # Dated reference rates (data/fx_rates.csv, loaded by pricewatch.scraper.fx) and a USD
+    # view of the current prices in which every converted figure says so.
+    db["fx_rates"].create(
+        {
+            "date": str,
+            "currency": str,
+            "usd_per_unit": str,
+            "source_url": str,
+            "note": str,
+            "confidence": str,
+        },
+        pk=("currency", "date"),
+    )
+    # Decimal text in, decimal text out: SQLite multiplies REALs, so a converted price is
+    # rounded to 6 decimals and printed without an exponent (USD prices pass unchanged).
+    converted = ",\n".join(
+        f"CASE WHEN c.currency = 'USD' THEN c.{name} WHEN c.{name} IS NULL OR r.usd_per_unit IS NULL THEN NULL "
+        f"ELSE rtrim(rtrim(printf('%.6f', CAST(c.{name} AS REAL) * CAST(r.usd_per_unit AS REAL)), '0'), '.') "
+        f"END AS {name}"
+        for name in PRICE_FIELDS
+    )
+    db.create_view(
+        "current_prices_usd",
+        f"""
+        WITH latest AS (
+            SELECT f.currency, f.usd_per_unit, f.date FROM fx_rates f
+            WHERE f.date = (SELECT max(g.date) FROM fx_rates g WHERE g.currency = f.currency)
+        )
+        SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, c.quantization,
+               {converted},
+               c.variable, c.currency AS published_currency,
+               CASE WHEN c.currency != 'USD' AND r.usd_per_unit IS NOT NULL THEN 1 ELSE 0 END AS converted,
+               r.usd_per_unit AS fx_rate, r.date AS fx_date,
+               c.origin, c.valid_from, c.last_seen, c.offer_id
+        FROM current_prices c
+        LEFT JOIN latest r ON r.currency = c.currency AND c.currency != 'USD'
+        """,
+        replace=True,
+    )
+
+
+@migrations()
+def m005_raw_archives(db: Database) -> None:
+    # `pricewatch vacuum` moves old raw bodies out of raw_responses into one tar.xz per
+    # month (bodies named by sha256); fetches.sha256 keeps pointing at them and
+    # load_raw_body looks in the archive when a body is no longer in raw_responses.
+    db["raw_archives"].create(
+        {"month": str, "format": str, "bodies": int, "size": int, "archive": bytes, "updated_at": str},
+        pk="month",
+    )
+    db["raw_archive_members"].create({"sha256": str, "month": str, "size": int}, pk="sha256")
+    db["raw_archive_members"].create_index(["month"])
+
+
+def open_database(path: Path | str) -> Database:
+    """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrations.apply(db)
+    return db
