@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup, parse_peer_groups
 from pricewatch.errors import StoreError
+from pricewatch.fields import PRICE_FIELDS
 
 if TYPE_CHECKING:
     from pricewatch.scraper.catalog import Catalog
@@ -40,7 +41,7 @@ def price_point(period: PricePeriod) -> PricePoint:
         confidence=period.confidence,
         source_url=period.source_url,
         variable=period.variable,
-        **period.prices,
+        **dict(zip(PRICE_FIELDS, period.prices, strict=True)),
     )
 
 
