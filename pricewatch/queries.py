@@ -107,7 +107,7 @@ def source_status(
         interval = intervals.get(source)
         last_ok_at = last_ok and datetime.fromisoformat(last_ok.replace("Z", "+00:00"))
         stale = bool(last_ok_at and interval and now - last_ok_at > STALE_FACTOR * interval)
-        if stale:
+        if stale and interval is not None:
             note = (
                 f"stale: last ok run {_age(last_ok, now)} ago, "
                 f"over {STALE_FACTOR}x its {format_duration(interval)} interval"

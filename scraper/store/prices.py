@@ -8,8 +8,8 @@ measured value that contradicts a curated one is kept in ``disagreements``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -48,6 +48,11 @@ def _offer_rows(db: Database, observations: Sequence[Observation], source: str |
         )
         existing = read()
     return existing
+
+
+def _as_columns(columns: Sequence[str], values: Hashable) -> dict[str, Any]:
+    """A span's values by column name (the store always places tuples)."""
+    return dict(zip(columns, cast("tuple[Any, ...]", values), strict=True))
 
 
 def _load_spans(
@@ -90,13 +95,13 @@ def _write_spans(
             "last_seen": span.last_seen,
             "origin": span.origin,
             "closed_reason": span.closed_reason,
-            **dict(zip(value_columns, span.values, strict=True)),
+            **_as_columns(value_columns, span.values),
         }
         if span.id is None:
-            db[table].insert({**fixed, **row, "run_id": run_id})
+            db.table(table).insert({**fixed, **row, "run_id": run_id})
             inserted += 1
         elif old.get(span.id) != span:
-            db[table].update(span.id, row)
+            db.table(table).update(span.id, row)
     return inserted
 
 
@@ -121,7 +126,7 @@ def apply_observations(
     offer_ids = {key: row["id"] for key, row in offers.items()}
     ids = sorted(set(offer_ids.values()))
     stats.offer_ids_seen.update(ids)
-    latest: dict[int, dict[str, Any]] = {}
+    latest: dict[int, dict[str, Any] | None] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
@@ -199,7 +204,7 @@ def apply_observations(
             if placement.changed:
                 stats.offers_changed.add(offer_id)
             for disagreement in placement.disagreements:
-                stored = dict(zip(_PRICE_VALUE_COLUMNS, disagreement.stored_values, strict=True))
+                stored = _as_columns(_PRICE_VALUE_COLUMNS, disagreement.stored_values)
                 _record_disagreement(
                     db,
                     offer_id,

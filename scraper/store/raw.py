@@ -151,7 +151,7 @@ _archive_readers = threading.local()
 
 def _load_archived_body(db: Database, sha256: str) -> bytes | None:
     """A body from its month's tar.xz archive (written by `pricewatch vacuum`), or None."""
-    if not db["raw_archive_members"].exists():  # a read-only database from before the migration
+    if not db.table("raw_archive_members").exists():  # a read-only database from before the migration
         return None
     row = db.execute(
         "SELECT a.month, a.updated_at FROM raw_archive_members m JOIN raw_archives a ON a.month = m.month "

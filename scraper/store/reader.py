@@ -286,7 +286,18 @@ class SqliteStoreReader:
         # Built from the row tuple directly: no dict per row (the site reads the whole history).
         return [
             PricePeriod(
-                *row[:fixed],
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                row[8],
+                row[9],
+                row[10],
+                row[11],
                 bool(row[fixed]),
                 tuple([None if text is None else Decimal(text) for text in row[fixed + 1 :]]),
             )

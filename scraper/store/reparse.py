@@ -62,7 +62,7 @@ def stored_bodies(db: Database, source: str) -> list[dict[str, Any]]:
     """
     marks = ",".join("?" * len(REPARSED_ORIGINS))
     statuses = ",".join("?" * len(_BODY_STATUSES))
-    has_last = "last_fetched_at" in db["fetches"].columns_dict
+    has_last = "last_fetched_at" in db.table("fetches").columns_dict
     last = "f.last_fetched_at" if has_last else "NULL"
     return list(
         db.query(
@@ -213,7 +213,7 @@ def restore_delisting(db: Database, event: Delisting) -> None:
     if event.relisted_at is not None and (span["valid_to"] is None or event.relisted_at < span["valid_to"]):
         tail = {k: v for k, v in span.items() if k != "id"}
         tail.update(valid_from=max(event.relisted_at, event.at))
-        db[event.table].insert(tail)
+        db.table(event.table).insert(tail)
 
 
 def restore_offer_delisting(db: Database, offer_id: int, delisted_at: str) -> None:

@@ -22,7 +22,7 @@ def start_run(
     if origin not in ORIGINS:
         raise StoreError(f"unknown origin {origin!r}")
     with db.atomic():
-        table = db["runs"]
+        table = db.table("runs")
         table.insert(
             {
                 "source": source,
@@ -36,7 +36,9 @@ def start_run(
                 "pid": pid,
             }
         )
-        return int(table.last_pk)
+        run_id = table.last_pk
+        assert run_id is not None  # an insert into a rowid table always has one
+        return int(run_id)
 
 
 def finish_run(
@@ -53,7 +55,7 @@ def finish_run(
     """Close a run with its status and counts (inside the caller's transaction, if any)."""
     if status not in RUN_STATUSES:
         raise StoreError(f"unknown run status {status!r}")
-    db["runs"].update(
+    db.table("runs").update(
         run_id,
         {
             "finished_at": now_text(),

@@ -23,7 +23,7 @@ migrations = Migrations("pricewatch")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "source": str,
@@ -40,8 +40,8 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["runs"].create_index(["source", "started_at"])
-    db["models"].create(
+    db.table("runs").create_index(["source", "started_at"])
+    db.table("models").create(
         {
             "id": str,
             "name": str,
@@ -56,10 +56,10 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["providers"].create(
+    db.table("providers").create(
         {"id": str, "name": str, "kind": str, "catalogued": int, "first_source": str}, pk="id"
     )
-    db["offers"].create(
+    db.table("offers").create(
         {
             "id": int,
             "model_id": str,
@@ -76,10 +76,10 @@ def m001_initial(db: Database) -> None:
         not_null={"model_id", "provider_id", "tier", "min_prompt_tokens", "variant"},
         defaults={"variant": "", "min_prompt_tokens": 0},
     )
-    db["offers"].create_index(
+    db.table("offers").create_index(
         ["model_id", "provider_id", "tier", "min_prompt_tokens", "variant"], unique=True
     )
-    db["offers"].create_index(["source"])
+    db.table("offers").create_index(["source"])
     price_columns: dict[str, Any] = {
         "id": int,
         "offer_id": int,
@@ -92,10 +92,10 @@ def m001_initial(db: Database) -> None:
     }
     price_columns.update({name: str for name in PRICE_FIELDS})
     price_columns.update({"variable": int, "closed_reason": str})
-    db["prices"].create(price_columns, pk="id", foreign_keys=[("offer_id", "offers", "id")])
-    db["prices"].create_index(["offer_id", "valid_from"])
-    db["prices"].create_index(["valid_to"])
-    db["unit_prices"].create(
+    db.table("prices").create(price_columns, pk="id", foreign_keys=[("offer_id", "offers", "id")])
+    db.table("prices").create_index(["offer_id", "valid_from"])
+    db.table("prices").create_index(["valid_to"])
+    db.table("unit_prices").create(
         {
             "id": int,
             "offer_id": int,
@@ -112,9 +112,11 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("offer_id", "offers", "id")],
     )
-    db["unit_prices"].create_index(["offer_id", "unit", "valid_from"])
-    db["raw_responses"].create({"sha256": str, "size": int, "compression": str, "body": bytes}, pk="sha256")
-    db["fetches"].create(
+    db.table("unit_prices").create_index(["offer_id", "unit", "valid_from"])
+    db.table("raw_responses").create(
+        {"sha256": str, "size": int, "compression": str, "body": bytes}, pk="sha256"
+    )
+    db.table("fetches").create(
         {
             "id": int,
             "run_id": int,
@@ -131,12 +133,12 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["fetches"].create_index(["url", "fetched_at"])
-    db["unmapped_names"].create(
+    db.table("fetches").create_index(["url", "fetched_at"])
+    db.table("unmapped_names").create(
         {"source": str, "kind": str, "name": str, "first_seen": str, "last_seen": str},
         pk=("source", "kind", "name"),
     )
-    db["quarantine"].create(
+    db.table("quarantine").create(
         {
             "id": int,
             "run_id": int,
@@ -150,7 +152,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["disagreements"].create(
+    db.table("disagreements").create(
         {
             "id": int,
             "offer_id": int,
@@ -163,7 +165,9 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["disagreements"].create_index(["offer_id", "observed_at", "observed_origin", "observed"], unique=True)
+    db.table("disagreements").create_index(
+        ["offer_id", "observed_at", "observed_origin", "observed"], unique=True
+    )
     _create_views(db)
 
 
@@ -171,7 +175,7 @@ def m001_initial(db: Database) -> None:
 def m002_fetches_change_only(db: Database) -> None:
     # An unchanged refresh must cost nothing: a fetch that returns the body already
     # stored for its URL only moves `last_fetched_at` on the existing row.
-    db["fetches"].add_column("last_fetched_at", str)
+    db.table("fetches").add_column("last_fetched_at", str)
     db.execute("UPDATE fetches SET last_fetched_at = fetched_at")
 
 
@@ -208,7 +212,7 @@ def m003_curated_sources(db: Database) -> None:
     # Confidence and citation of each curated row, so whatever shows a curated price can
     # say how sure it is (a `low` row is never shown as fact). Keyed like the price row
     # the curated value opened: (offer_id, valid_from).
-    db["curated_sources"].create(
+    db.table("curated_sources").create(
         {
             "offer_id": int,
             "valid_from": str,
@@ -226,7 +230,7 @@ def m003_curated_sources(db: Database) -> None:
 def m004_fx_rates(db: Database) -> None:
     # Dated reference rates (data/fx_rates.csv, loaded by pricewatch.scraper.fx) and a USD
     # view of the current prices in which every converted figure says so.
-    db["fx_rates"].create(
+    db.table("fx_rates").create(
         {
             "date": str,
             "currency": str,
@@ -270,12 +274,12 @@ def m005_raw_archives(db: Database) -> None:
     # `pricewatch vacuum` moves old raw bodies out of raw_responses into one tar.xz per
     # month (bodies named by sha256); fetches.sha256 keeps pointing at them and
     # load_raw_body looks in the archive when a body is no longer in raw_responses.
-    db["raw_archives"].create(
+    db.table("raw_archives").create(
         {"month": str, "format": str, "bodies": int, "size": int, "archive": bytes, "updated_at": str},
         pk="month",
     )
-    db["raw_archive_members"].create({"sha256": str, "month": str, "size": int}, pk="sha256")
-    db["raw_archive_members"].create_index(["month"])
+    db.table("raw_archive_members").create({"sha256": str, "month": str, "size": int}, pk="sha256")
+    db.table("raw_archive_members").create_index(["month"])
 
 
 def open_database(path: Path | str) -> Database:

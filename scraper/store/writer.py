@@ -34,7 +34,7 @@ __all__ = [
 
 def sync_catalog(db: Database, catalog: Catalog) -> None:
     """Write the catalog's models and providers (catalogued=1); never removes rows."""
-    db["models"].upsert_all(
+    db.table("models").upsert_all(
         (
             {
                 "id": m.id,
@@ -47,7 +47,7 @@ def sync_catalog(db: Database, catalog: Catalog) -> None:
         ),
         pk="id",
     )
-    db["providers"].upsert_all(
+    db.table("providers").upsert_all(
         ({"id": p.id, "name": p.name, "kind": p.kind, "catalogued": 1} for p in catalog.providers.values()),
         pk="id",
     )
@@ -111,14 +111,14 @@ def save_model_metadata(db: Database, rows: Mapping[str, Mapping[str, Any]]) -> 
     }
     new_rows = [dict(r) for r in rows.values() if r["id"] not in existing]
     if new_rows:
-        db["models"].insert_all(new_rows, pk="id", alter=False)
+        db.table("models").insert_all(new_rows, pk="id", alter=False)
     for row in rows.values():
         stored = existing.get(row["id"])
         if stored is None:
             continue
         update = {k: row[k] for k in columns if row.get(k) is not None and row[k] != stored[k]}
         if update:
-            db["models"].update(row["id"], update)
+            db.table("models").update(row["id"], update)
 
 
 # ----------------------------------------------------------------------------- quarantine
@@ -128,7 +128,7 @@ def quarantine_observations(
     db: Database, run_id: int, source: str, held: Sequence[tuple[Observation, str]]
 ) -> None:
     """Keep observations aside, each with its reason, until `refresh --accept-changes`."""
-    db["quarantine"].insert_all(
+    db.table("quarantine").insert_all(
         {
             "run_id": run_id,
             "source": source,
@@ -174,7 +174,7 @@ def write_curated_sources(db: Database, citations: Iterable[Mapping[str, Any]]) 
         (r["model_id"], r["provider_id"], r["tier"], r["min_prompt_tokens"], r["variant"]): r["id"]
         for r in db.query("SELECT id, model_id, provider_id, tier, min_prompt_tokens, variant FROM offers")
     }
-    db["curated_sources"].upsert_all(
+    db.table("curated_sources").upsert_all(
         (
             {
                 "offer_id": offer_ids[tuple(c["offer_key"])],
@@ -220,5 +220,5 @@ def replace_fx_rates(db: Database, rows: Sequence[Mapping[str, str]]) -> int:
         return 0
     with db.atomic():
         db.execute("DELETE FROM fx_rates")
-        db["fx_rates"].insert_all(rows)
+        db.table("fx_rates").insert_all([dict(r) for r in rows])
     return len(rows)
