@@ -30,7 +30,7 @@ to its last. The first form in ``FORM_ORDER`` that matches decides; there is no 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -536,7 +536,7 @@ def match_form(text: str) -> tuple[str, dict[str, str]] | None:
 NUMBER_PATTERN = r"\d(?:\d|,(?=\d))*(?:\.\d+)?"
 
 
-def phrase_pattern(phrases: Sequence[str]) -> str:
+def phrase_pattern(phrases: Iterable[str]) -> str:
     """A regex alternation of table phrases, for ``analysis.scan``'s article patterns.
 
     The tokens of a phrase may be joined by whitespace (two words must be); longer phrases

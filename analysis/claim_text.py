@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
@@ -98,7 +99,7 @@ class ParsedClaim:
 
     text: str
     claims: tuple[Claim, ...]
-    combine: str = "all"
+    combine: Literal["all", "any"] = "all"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -299,16 +300,21 @@ def workload_readings(
 ) -> tuple[Claim, ...]:
     """A workload claim under both cache readings: the hit rate as a share of input, or of all tokens."""
     a, b = split
-    base = {
-        "text": text,
-        "model": model,
-        "input_share": a / (a + b),
-        "cache_hit": hit_percent / 100,
-        "per": per,
-        "claimed": claimed,
-        ("tokens_per_day" if period == "day" else "tokens_per_month"): tokens,
-    }
-    return tuple(WorkloadClaim(**base, cache_reading=reading) for reading in ("input", "all"))
+    per_day = period == "day"
+    return tuple(
+        WorkloadClaim(
+            text=text,
+            model=model,
+            input_share=a / (a + b),
+            cache_hit=hit_percent / 100,
+            per="day" if per == "day" else "month",
+            claimed=claimed,
+            tokens_per_day=tokens if per_day else None,
+            tokens_per_month=None if per_day else tokens,
+            cache_reading=reading,
+        )
+        for reading in ("input", "all")
+    )
 
 
 def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:

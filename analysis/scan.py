@@ -779,7 +779,7 @@ def _extract_trend(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
     claims: list[Claim] = []
-    price = "output" if re.search(r"(?i)\boutput\b", unit.text) else "blended"
+    price: Literal["output", "blended"] = "output" if re.search(r"(?i)\boutput\b", unit.text) else "blended"
     for match in _FOLD.finditer(unit.text):
         low, high = match.group("n") or match.group("m"), match.group("n2") or match.group("m2")
         years = match.group("y") or match.group("z")
@@ -901,7 +901,7 @@ def _read(
         for claim in parsed.claims:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
                 ctx.quoted.append((claim.model, claim.provider))
-        return parsed.claims, parsed.combine, ""  # type: ignore[return-value]
+        return parsed.claims, parsed.combine, ""
     except UnknownModelError:
         pass  # an article's sentence may hold words around the name: let the extractors look
     except ClaimError:

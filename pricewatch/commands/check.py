@@ -92,7 +92,7 @@ def _check_text(text: str, as_of: str, db_path: Path, catalog_path: Path | None,
     inputs = load_inputs(db_path, catalog_path)
     parsed = parse_claim(text, names_from_catalog(inputs.catalog))
     results = [evaluate(claim, inputs.points, inputs.facts, as_of) for claim in parsed.claims]
-    verdict = combine_verdicts([r.verdict for r in results], parsed.combine)  # type: ignore[arg-type]  # TEMPORARY: claim_text types combine as str until the claimbox branch lands
+    verdict = combine_verdicts([r.verdict for r in results], parsed.combine)
     report = CheckReport(text=parsed.text, at=as_of, verdict=verdict, results=results)
     if as_json:
         click.echo(report.to_json(indent=2))
