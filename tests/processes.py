@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "command_line", "descendants", "running", "wait_until_gone"]
+__all__ = ["AVAILABLE", "command_line", "descendants", "running", "survivors", "wait_until_gone"]
 
 PROC = Path("/proc")
 AVAILABLE = (PROC / "self" / "stat").exists()
@@ -69,3 +69,27 @@ def wait_until_gone(pids: Iterable[int], timeout: float) -> list[int]:
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)
+
+
+# multiprocessing starts these beside a process's first pool; they read a pipe from that
+# process and exit with it, so as its direct children they are not left behind.
+_HELPERS = (
+    "from multiprocessing.forkserver import main",
+    "from multiprocessing.resource_tracker import main",
+)
+
+
+def survivors(pid: int, *, ignore: Iterable[int] = (), grace: float = 10.0) -> list[int]:
+    """Processes below ``pid`` still running after at most ``grace`` seconds (for those just ending).
+
+    Not counted: ``ignore`` (e.g. those already there when the tests began), and
+    multiprocessing's forkserver and resource tracker as direct children of ``pid``
+    (their children, pool workers, are counted).
+    """
+    ignored = set(ignore)
+
+    def helper(child: int) -> bool:
+        stat = _stat(child)
+        return stat is not None and stat[0] == pid and any(h in command_line(child) for h in _HELPERS)
+
+    return wait_until_gone([p for p in descendants(pid) if p not in ignored and not helper(p)], grace)
