@@ -28,7 +28,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 from pricewatch.money import tick
 
@@ -256,7 +259,7 @@ def render_many(items: list[tuple[str, ChartSpec]], *, workers: int = 1) -> list
         pending.close()
 
 
-def _start_worker(lifeline: Any) -> None:
+def _start_worker(lifeline: Connection) -> None:
     """Pool initializer: the worker ends with the process that started the pool.
 
     ``lifeline`` is the read end of a pipe whose only write end that process holds. However
@@ -283,7 +286,7 @@ class PendingCharts:
         self.cpu_seconds = 0.0
         self._pool = None
         self._results = None
-        self._lifeline = None
+        self._lifeline: Connection | None = None  # the write end of the workers' lifeline
         self._drawn = False
         if workers > 1 and len(items) >= _POOL_THRESHOLD:
             import multiprocessing
