@@ -273,6 +273,7 @@ def store_source_run(
     origin: str,
     accept_changes: bool,
     now: str,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> SourceOutcome:
     """Everything one source's run writes, in one transaction: raw bodies, prices, the run row."""
     name = module.NAME
@@ -393,6 +394,8 @@ def store_source_run(
                 + [f"quarantined {' '.join(map(str, o.offer_key))}: {r}" for o, r in held]
             )
             outcome.error = f"{len(problems)} problems; first: {problems[0]}"
+        if checkpoint is not None:
+            checkpoint(name, "stored")
         finish_run(
             db,
             run_id,
@@ -431,8 +434,15 @@ async def refresh_sources(
     accept_changes: bool = False,
     on_page: Callable[[str, str], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> list[SourceOutcome]:
-    """Refresh every given source concurrently; each stores in its own transaction as it finishes."""
+    """Refresh every given source concurrently; each stores in its own transaction as it finishes.
+
+    ``checkpoint(source, step)``, when given, is called at each step of a source's run:
+    "fetched" (every page in, nothing stored), "stored" (inside the transaction: every row
+    written, the run not yet closed) and "closed" (committed). The crash tests block there
+    to SIGKILL a refresh at a step they choose.
+    """
     base_urls = base_urls or {}
     outcomes: list[SourceOutcome] = []
 
@@ -443,6 +453,8 @@ async def refresh_sources(
         callback = (lambda url: on_page(module.NAME, url)) if on_page else None
         try:
             pages = await crawl_source(fetcher, module, base_url, callback)
+            if checkpoint is not None:
+                checkpoint(module.NAME, "fetched")
             now = format_time(datetime.now(UTC))
             outcome = store_source_run(
                 db,
@@ -453,6 +465,7 @@ async def refresh_sources(
                 origin=origin,
                 accept_changes=accept_changes,
                 now=now,
+                checkpoint=checkpoint,
             )
         except Exception as error:  # the run row must say why, whatever went wrong
             outcome = SourceOutcome(
@@ -463,6 +476,8 @@ async def refresh_sources(
             )
             with db.atomic():
                 finish_run(db, run_id, "failed", errors=1, error=outcome.error)
+        if checkpoint is not None:
+            checkpoint(module.NAME, "closed")
         outcome.seconds = time.perf_counter() - started
         outcomes.append(outcome)
         if on_done is not None:

@@ -18,13 +18,20 @@ and for XML by the SVG backend; the ``<title>``/``<desc>`` we add are escaped he
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import math
+import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 from pricewatch.money import tick
 
@@ -252,6 +259,25 @@ def render_many(items: list[tuple[str, ChartSpec]], *, workers: int = 1) -> list
         pending.close()
 
 
+def _start_worker(lifeline: Connection) -> None:
+    """Pool initializer: the worker ends with the process that started the pool.
+
+    ``lifeline`` is the read end of a pipe whose only write end that process holds. However
+    it ends (returns, raises, SIGTERM, SIGKILL) the pipe reports end of file, and this
+    thread ends the worker at once, mid-chart if need be. (A ProcessPoolExecutor's workers
+    outlive a SIGKILLed parent by themselves: they wait on a queue whose write end they
+    hold too.) Ctrl-C is left to the parent, which stops the pool itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()  # nothing is ever sent: this ends at end of file
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pricewatch-lifeline", daemon=True).start()
+
+
 class PendingCharts:
     """Charts being drawn: ``result()`` waits for ``(path, svg)`` pairs; ``close()`` stops the workers."""
 
@@ -260,6 +286,8 @@ class PendingCharts:
         self.cpu_seconds = 0.0
         self._pool = None
         self._results = None
+        self._lifeline: Connection | None = None  # the write end of the workers' lifeline
+        self._drawn = False
         if workers > 1 and len(items) >= _POOL_THRESHOLD:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -268,21 +296,31 @@ class PendingCharts:
             # scheduler) is safe; each worker imports matplotlib once and draws many charts.
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            # Started clean (forkserver, spawn), the workers get only the read end.
+            lifeline_read, self._lifeline = context.Pipe(duplex=False)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(lifeline_read,)
+            )
             chunk = max(1, min(16, len(items) // (workers * 8)))
             self._results = self._pool.map(_render_one, items, chunksize=chunk)
 
     def result(self) -> list[tuple[str, str]]:
         """Every ``(path, svg)``, in the order given; ``cpu_seconds`` then holds their drawing time."""
         drawn = [_render_one(item) for item in self._items] if self._results is None else list(self._results)
+        self._drawn = True
         self.cpu_seconds = sum(seconds for _, _, seconds in drawn)
         return [(path, svg) for path, svg, _ in drawn]
 
     def close(self) -> None:
-        """Stop the worker processes (cancelling charts not yet drawn)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the worker processes: after ``result()`` once they are idle; before it (the
+        build failed or was interrupted) at once, dropping the charts being drawn."""
+        if self._pool is None or self._lifeline is None:
+            return
+        if not self._drawn:
+            self._lifeline.close()  # end of file: every worker exits now
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._lifeline.close()
+        self._pool = None
 
 
 def start_rendering(items: list[tuple[str, ChartSpec]], *, workers: int = 1) -> PendingCharts:

@@ -1,9 +1,14 @@
-"""Shared fixtures: no backoff sleeps, an isolated database, the catalog, sample paths."""
+"""Shared fixtures: no backoff sleeps, an isolated database, the catalog, sample paths.
+
+And one check at the end of the run: no process the tests started is still running.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import processes
 import pytest
 import stamina
 
@@ -46,3 +51,31 @@ def catalog():
     from pricewatch.scraper.catalog import load_catalog
 
     return load_catalog(default_catalog_path())
+
+
+_ALREADY_RUNNING: list[int] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if processes.AVAILABLE:
+        _ALREADY_RUNNING.extend(processes.descendants(os.getpid()))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run, naming them, when processes the tests started still run (a server, a
+    chart worker, a refresh): every test must stop what it starts, also when it fails."""
+    if not processes.AVAILABLE:  # /proc is Linux's; CI runs there
+        return
+    left = processes.survivors(os.getpid(), ignore=_ALREADY_RUNNING)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"{pid}: {processes.command_line(pid)[:300]}" for pid in left]
+    message = "processes started by the tests are still running:\n  " + "\n  ".join(lines)
+    if reporter is not None:
+        reporter.write_line("")  # end the progress line
+        reporter.write_sep("=", "processes left behind", red=True)
+        reporter.write_line(message)
+    else:
+        print(message)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,30 +1,37 @@
-"""Crash safety: SIGKILL a refresh at any moment; the database stays consistent and the next refresh completes.
+"""Crash safety: SIGKILL a refresh at any step; the database stays consistent and the next refresh completes.
 
-A local OpenRouter-shaped server on 127.0.0.1 serves 120 models with three hosts each
-(enough that parsing and storing take a noticeable fraction of a second). Refreshes run
-in a subprocess and are killed while fetching (the server holds the last endpoints) and
-at several delays after the last response (parsing, or inside the store transaction).
+A local OpenRouter-shaped server on 127.0.0.1 serves 120 models with three hosts each.
+Refreshes run in a subprocess and are SIGKILLed at steps the test controls, never after a
+delay: while fetching (the server holds the last endpoints request until released), and at
+the refresh's checkpoints (tests/checkpointed_cli.py stops at each and waits for the test's
+answer): "fetched" (before the store transaction), "stored" (inside it, every row written)
+and "closed" (committed, not yet exited). So each kill lands where the test says, on any
+machine under any load, and the test knows the run status each must leave.
 After every kill the file must pass `PRAGMA integrity_check` with no half-written price
-row; the next refresh marks the killed runs abandoned; and the final history equals that
-of uninterrupted refreshes of the same responses (observation times are pinned by the
-server's recorded-at header, so the histories compare exactly).
+row; a kill inside the transaction leaves none of its rows; the next refresh marks the
+killed runs abandoned; and the final history equals that of uninterrupted refreshes of the
+same responses (observation times are pinned by the server's recorded-at header, so the
+histories compare exactly).
 """
 
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from contextlib import closing
+from pathlib import Path
 
 from click.testing import CliRunner
 from openrouter_server import OpenRouterServer
 
 from pricewatch.cli import cli
 
+CHECKPOINTED_CLI = Path(__file__).parent / "checkpointed_cli.py"
 MODELS = 120
 HOSTS = ("HostA", "HostB", "HostC")
 VERSION_A = "2026-01-01T00:00:00Z"
@@ -96,90 +103,111 @@ def _refresh_in_process(db_path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _kill_refresh(server: OpenRouterServer, db_path, at: str | float) -> str:
-    """Start a refresh in a subprocess and SIGKILL it while fetching ("fetch") or ``at`` s after the last response.
+def _answer_until(report_fd: int, go_fd: int, target: str, log) -> None:
+    """Read the refresh's checkpoints, letting it go on at each, until it stops at ``target``.
 
-    Returns where the kill landed: "fetch", "after-fetch" (parsing or storing: the run was
-    still open) or "finished" (its run was already closed).
+    A bounded wait on the refresh (not on a clock): it fails, naming the steps seen and the
+    refresh's own output, when the process ends or stays silent for two minutes first.
     """
-    expected = 1 + len(server.models)
-    delivered = threading.Event()
-    with server.lock:
-        server.delivered.clear()
+    seen: list[str] = []
+    buffer = b""
+    deadline = time.monotonic() + 120
+    while True:
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            step = line.decode().split()[-1]
+            seen.append(step)
+            if step == target:
+                return
+            os.write(go_fd, b"g")
+        ready, _, _ = select.select([report_fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(report_fd, 4096) if ready else b""
+        if not chunk:
+            why = "ended" if ready else "was silent for two minutes"
+            raise AssertionError(
+                f"the refresh {why} before {target!r} (steps seen: {seen}): {log.read_text()}"
+            )
+        buffer += chunk
 
-    def on_delivered(path, body):  # under server.lock
-        if len(server.delivered) >= expected:
-            delivered.set()
 
-    server.on_delivered = on_delivered
-    last_model = sorted(server.models)[-1]
+def _kill_refresh(server: OpenRouterServer, db_path, at: str, log) -> None:
+    """Run `pricewatch refresh` in a subprocess and SIGKILL it at step ``at``.
+
+    "fetch": while fetching (the server holds the last model's endpoints request);
+    "fetched", "stored", "closed": at that checkpoint of the refresh (see
+    refresh_sources), where tests/checkpointed_cli.py waits for the test's answer.
+    """
+    report_read, report_write = os.pipe()
+    go_read, go_write = os.pipe()
     if at == "fetch":
+        last_model = sorted(server.models)[-1]
         server.stall(lambda path: path.endswith(f"{last_model}/endpoints"))
     env = dict(os.environ, PRICEWATCH_OPENROUTER_BASE_URL=server.url)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pricewatch.cli",
-            "refresh",
-            "--db",
-            str(db_path),
-            "--source",
-            "openrouter",
-            "--quiet",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, str(CHECKPOINTED_CLI), str(report_write), str(go_read)]
+    command += ["refresh", "--db", str(db_path), "--source", "openrouter", "--quiet"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, pass_fds=(report_write, go_read)
+        )
+    os.close(report_write)
+    os.close(go_read)
     try:
         if at == "fetch":
-            assert server.stalled.wait(60), "the refresh never reached the last endpoints"
+            assert server.stalled.wait(120), (
+                f"the refresh never reached the last endpoints: {log.read_text()}"
+            )
         else:
-            assert delivered.wait(60), "the refresh never fetched everything"
-            time.sleep(at)
+            _answer_until(report_read, go_write, at, log)
         process.kill()
         process.wait(30)
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait(30)
         server.release()
-        server.on_delivered = None
-    assert process.returncode in (0, -9)
-    if _run_statuses(db_path)[-1] != "running":  # the kill came after the run was stored and closed
-        return "finished"
-    return "fetch" if at == "fetch" else "after-fetch"
+        os.close(report_read)
+        os.close(go_write)
+    assert process.returncode == -signal.SIGKILL, log.read_text()
 
 
 def test_sigkill_at_any_point_leaves_a_consistent_database_and_the_same_history(tmp_path, monkeypatch):
     db_path = tmp_path / "killed.db"
     reference = tmp_path / "reference.db"
-    landed = []
+    log = tmp_path / "refresh.log"
+    # A kill before the run is closed leaves it `running`: the next refresh marks it abandoned.
+    status_after = {"fetch": "abandoned", "fetched": "abandoned", "stored": "abandoned", "closed": "ok"}
+    killed_at = []
     with OpenRouterServer({}, {}) as server:
         monkeypatch.setenv("PRICEWATCH_OPENROUTER_BASE_URL", server.url)
 
         _set_version(server, VERSION_A)
         _refresh_in_process(reference)
-        for at in ("fetch", 0.05, 0.3):
-            landed.append(_kill_refresh(server, db_path, at))
+        for at in ("fetch", "fetched", "stored"):
+            _kill_refresh(server, db_path, at, log)
+            killed_at.append(at)
             _assert_consistent(db_path)
+            assert _run_statuses(db_path)[-1] == "running"
+            assert _history(db_path)[1] == [], "a killed first refresh stored a price"
         _refresh_in_process(db_path)
-        expected = ["ok" if where == "finished" else "abandoned" for where in landed]
-        assert _run_statuses(db_path) == [*expected, "ok"]
+        assert _run_statuses(db_path) == [*(status_after[at] for at in killed_at), "ok"]
+        assert _history(db_path) == _history(reference)
 
         _set_version(server, VERSION_B)
         _refresh_in_process(reference)
-        for at in (0.03,):
-            landed.append(_kill_refresh(server, db_path, at))
-            _assert_consistent(db_path)
+        history_a = _history(db_path)
+        _kill_refresh(server, db_path, "stored", log)  # B's cuts, delistings and new model all written
+        killed_at.append("stored")
+        _assert_consistent(db_path)
+        assert _history(db_path) == history_a, "the killed transaction left some of its rows"
+        _kill_refresh(server, db_path, "closed", log)  # committed, then killed before it could exit
+        killed_at.append("closed")
+        _assert_consistent(db_path)
+        assert _history(db_path) == _history(reference)
         _refresh_in_process(db_path)
 
     _assert_consistent(db_path)
     statuses = _run_statuses(db_path)
-    assert statuses.count("running") == 0 and statuses.count("ok") == 2 + landed.count("finished")
-    assert statuses.count("abandoned") == sum(1 for where in landed if where != "finished")
-    assert landed.count("fetch") == 1
-    assert "after-fetch" in landed, f"no kill landed after the last response: {landed}"
+    assert statuses == [*(status_after[at] for at in killed_at[:3]), "ok", "abandoned", "ok", "ok"]
     offers, prices = _history(db_path)
     assert (offers, prices) == _history(reference)
     assert len(offers) == (MODELS + 1) * (1 + len(HOSTS))

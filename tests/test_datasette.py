@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 
 import httpx
+import processes
 import pytest
 from click.testing import CliRunner
 from conftest import REPO_ROOT
@@ -93,34 +95,49 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_datasette_serves_a_canned_query_as_json(tmp_path):
+def _nothing_listens_on(port: int) -> bool:
+    """True when a new server could listen on ``port`` (SO_REUSEADDR: connections in
+    TIME_WAIT do not count, a socket still listening does)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+        except OSError:
+            return False
+    return True
+
+
+def test_datasette_serves_a_canned_query_as_json_and_stops_with_its_port(tmp_path):
     pytest.importorskip("datasette")
     db_path = tmp_path / "pricewatch.db"
     assert CliRunner().invoke(
         cli, ["refresh", "--db", str(db_path), "--replay", str(SNAPSHOT)]
     ).exit_code in (0, 1)
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pricewatch.cli", "datasette", "--db", str(db_path), "--port", str(port)],
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "datasette.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pricewatch.cli", "datasette", "--db", str(db_path), "--port", str(port)],
+            env=dict(os.environ),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
+        deadline = time.monotonic() + 60
+        while True:  # a bounded wait for the server to answer
             try:
                 if httpx.get(f"{base}/-/versions.json", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"datasette did not start: {process.communicate()[0] if process.poll() is not None else ''}"
-                )
-            time.sleep(0.2)
+                pytest.fail(f"datasette did not start: {log.read_text()}")
+            time.sleep(0.1)
+        if processes.AVAILABLE:  # the command became the server: no child holds the port
+            assert processes.descendants(process.pid) == []
+            assert "datasette serve" in processes.command_line(process.pid)
         response = httpx.get(
             f"{base}/pricewatch/price_history.json",
             params={"model": "moonshotai/kimi-k2.6", "_shape": "array"},
@@ -132,6 +149,16 @@ def test_datasette_serves_a_canned_query_as_json(tmp_path):
         assert all(r["valid_from"].endswith("Z") for r in rows)
         page = httpx.get(f"{base}/pricewatch/prices", timeout=10).text
         assert "Change-only price history" in page
+        assert "price_history" in httpx.get(f"{base}/pricewatch", timeout=10).text  # the metadata arrived
     finally:
-        process.terminate()
-        process.wait(10)
+        process.terminate()  # SIGTERM, as a service manager stops it
+        try:
+            code = process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    # uvicorn shuts down cleanly, then ends by the signal it caught (exit status -15).
+    assert code in (0, -signal.SIGTERM), log.read_text()
+    assert "Application shutdown complete" in log.read_text()
+    assert _nothing_listens_on(port)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from pricewatch.commands._common import EXIT_CODES_HELP, ExitWith, db_option, handle_errors
+from pricewatch.commands._common import EXIT_CODES_HELP, db_option, handle_errors
 
 __all__ = ["metadata_for", "register"]
 
@@ -66,17 +66,20 @@ def datasette(db_path: Path, host: str, port: int, metadata_path: Path | None) -
         raise PricewatchError(f"Datasette is not installed: {INSTALL_HINT}")
     if not db_path.exists():
         raise StoreError(f"no database at {db_path}: run `pricewatch refresh` or `make demo` first")
-    with tempfile.TemporaryDirectory(prefix="pricewatch-datasette-") as tmp:
-        metadata_file = Path(tmp) / "metadata.json"
-        metadata_file.write_text(json.dumps(metadata_for(db_path, metadata_path)), encoding="utf-8")
-        command = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_file)]
-        command += ["--host", host, "--port", str(port)]
-        try:
-            code = subprocess.call(command)
-        except KeyboardInterrupt:  # Ctrl-C reaches Datasette too; leave quietly
-            code = 0
-    if code:
-        raise ExitWith(code)
+    # This process becomes Datasette (exec): signals reach the server itself, so stopping
+    # `pricewatch datasette` stops the server and frees the port, and its exit code is ours.
+    # The metadata lives in an unlinked temporary file whose descriptor Datasette inherits and
+    # reads once at start: nothing is left behind to clean up after the exec.
+    with tempfile.TemporaryFile("w+", encoding="utf-8", prefix="pricewatch-datasette-") as metadata:
+        json.dump(metadata_for(db_path, metadata_path), metadata)
+        metadata.flush()
+        metadata.seek(0)
+        os.set_inheritable(metadata.fileno(), True)
+        command = [sys.executable, "-m", "datasette", "serve", str(db_path)]
+        command += ["--metadata", f"/dev/fd/{metadata.fileno()}", "--host", host, "--port", str(port)]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, command)  # never returns
 
 
 def register(cli: click.Group) -> None:
