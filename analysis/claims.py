@@ -867,8 +867,9 @@ _INDEX_SCORES = ("aa_intelligence_index_2026_08", "aa_intelligence_index")
 
 def _eval_capability(claim: CapabilityClaim, points, facts, at, work: _Work) -> None:
     name_a, name_b = _name(facts, claim.a), _name(facts, claim.b)
-    scores_a = dict((facts.get(claim.a) and facts[claim.a].scores) or {})
-    scores_b = dict((facts.get(claim.b) and facts[claim.b].scores) or {})
+    # The scores of the versions in force at the time asked (a later snapshot's score never counts earlier).
+    scores_a = facts[claim.a].scores_at(at) if claim.a in facts else {}
+    scores_b = facts[claim.b].scores_at(at) if claim.b in facts else {}
     candidates = [claim.score] if claim.score else list(_INDEX_SCORES)
     for score in candidates:
         if score in scores_a and score in scores_b:
@@ -987,21 +988,45 @@ def measure_trend(claim: TrendClaim, points, facts, at: str) -> TrendMeasure:
     return measure
 
 
+def _reference_level(
+    facts: Mapping[str, ModelFacts], reference: str, score: str, start: date
+) -> tuple[float, str]:
+    """The threshold a reference model stands for: the score of its version in force at the window's start.
+
+    "Equivalent capability to GPT-4 Turbo" over 2024-02-01 to 2026-02-01 means the GPT-4 Turbo
+    of 2024-02-01 (gpt-4-1106-preview), not a later snapshot. When the window starts before
+    any scored version of the reference, its first scored version stands for it.
+    """
+    fact = facts.get(reference)
+    if fact is None:
+        raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
+    found = fact.score_at(score, as_time(start))
+    if found is not None:
+        value, version = found
+        return value, (f" ({version}, the version in force on {start})" if version else "")
+    for later in sorted(fact.versions, key=lambda v: v.valid_from or ""):
+        if score in later.scores:
+            since = (later.valid_from or "")[:10]
+            return later.scores[score], f" ({later.version}, its first scored version, from {since})"
+    raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
+
+
+def _version_note(point: TrendPoint) -> str:
+    return f"{point.version}, " if point.version else ""
+
+
 def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: TrendMeasure) -> None:
     score = claim.score or DEFAULT_TREND_SCORE
+    at_day = date.fromisoformat(at[:10])
+    end = claim.end or at_day
+    start = claim.start or _years_before(end, claim.years or DEFAULT_TREND_YEARS)
     threshold = claim.threshold
     if threshold is None:
         reference = claim.reference_model or DEFAULT_TREND_REFERENCE
-        value = ((facts.get(reference) and facts[reference].scores) or {}).get(score)
-        if value is None:
-            raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
-        threshold = value
-        work.step("capability threshold", f"{score} of {_name(facts, reference)}", f"{value:g}")
-    at_day = date.fromisoformat(at[:10])
-    end = claim.end or at_day
+        threshold, which = _reference_level(facts, reference, score, start)
+        work.step("capability threshold", f"{score} of {_name(facts, reference)}{which}", f"{threshold:g}")
     if end > at_day:
         raise _Missing(f"prices up to {end} (the period ends after {at_day})")
-    start = claim.start or _years_before(end, claim.years or DEFAULT_TREND_YEARS)
     known = [p for p in points if p.valid_from <= at]  # what was known as of the check
     work.assumptions.append(
         f"capability: {score} >= {threshold:g}; {claim.price} price (blended = 3:1 input:output); "
@@ -1019,7 +1044,7 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         for label, found in (("start", first), ("end", last)):
             work.step(
                 f"cheapest at the {label} ({found.at[:10]})",
-                f"{_name(facts, found.model)} ({score} {found.score:g}), {found.price.basis}",
+                f"{_name(facts, found.model)} ({_version_note(found)}{score} {found.score:g}), {found.price.basis}",
                 figure(found.value, "$") + " per million tokens",
             )
             work.prices.extend(_trend_point_prices(label, found, facts))
@@ -1042,7 +1067,7 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
     for rec in trend.records:
         work.step(
             f"record point {rec.at[:10]}",
-            f"{_name(facts, rec.model)} ({score} {rec.score:g}), {rec.price.basis}",
+            f"{_name(facts, rec.model)} ({_version_note(rec)}{score} {rec.score:g}), {rec.price.basis}",
             figure(rec.value, "$"),
         )
     fit = trend.fit

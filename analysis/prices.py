@@ -26,6 +26,7 @@ __all__ = [
     "PRICE_FIELDS",
     "MarketPrice",
     "ModelFacts",
+    "ModelVersion",
     "PriceIndex",
     "PricePoint",
     "Statistic",
@@ -93,8 +94,31 @@ class PricePoint:
 
 
 @dataclass(frozen=True)
+class ModelVersion:
+    """One version of a model (a dated snapshot where the leaderboard names one) and its scores.
+
+    The version is in force from ``valid_from`` (its release, UTC time text) until the next
+    version of the model is released; ``None`` means from the model's first price (a model
+    with one version whose release date the catalog does not know). A version without a
+    score of some name has no score of that name: the older version's score does not carry
+    over to it.
+    """
+
+    model: str
+    version: str
+    valid_from: str | None
+    scores: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class ModelFacts:
-    """What the analysis needs to know about a model from the catalog."""
+    """What the analysis needs to know about a model from the catalog.
+
+    ``scores`` is the newest known score of each name (the level a named reference model
+    stands for today); ``versions``, oldest first, says which version, and so which scores,
+    were in force at each time (``score_at``). Facts built by hand without versions have
+    one timeless set of scores.
+    """
 
     id: str
     name: str
@@ -102,6 +126,34 @@ class ModelFacts:
     open_weights: bool
     makers: tuple[str, ...] = ()
     scores: Mapping[str, float] | None = None
+    versions: tuple[ModelVersion, ...] = ()
+
+    def version_at(self, at: str) -> ModelVersion | None:
+        """The version in force at ``at``: the newest released at or before it (None before the first)."""
+        released = [v for v in self.versions if (v.valid_from or "") <= at]
+        return max(released, key=lambda v: v.valid_from or "") if released else None
+
+    def score_at(self, name: str, at: str) -> tuple[float, str | None] | None:
+        """(score, version) of the version in force at ``at``; None when that version has no such score."""
+        if not self.versions:
+            value = (self.scores or {}).get(name)
+            return None if value is None else (value, None)
+        version = self.version_at(at)
+        if version is None or name not in version.scores:
+            return None
+        return version.scores[name], version.version or None
+
+    def scores_at(self, at: str) -> dict[str, float]:
+        """Every score of the version in force at ``at`` (the timeless scores without versions)."""
+        if not self.versions:
+            return dict(self.scores or {})
+        version = self.version_at(at)
+        return dict(version.scores) if version is not None else {}
+
+    @property
+    def score_names(self) -> set[str]:
+        """Every score name any version of the model has."""
+        return {*(self.scores or {}), *(n for v in self.versions for n in v.scores)}
 
 
 @dataclass(frozen=True)

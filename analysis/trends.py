@@ -8,9 +8,12 @@ Follows ../shared/reference/DEFLATION_METHODS.md §8 (the recommended method):
   at the ``host_rule`` across hosts: "cheapest" (min, the "cheapest access" series, the
   default) or "median" (the Epoch-comparable series), optionally unquantized offers only;
 - capability: one catalog score name and a threshold S*; models WITHOUT that score are
-  excluded and listed as excluded (never treated as zero). Scores are per model, not per
-  date. The catalog does not mark reasoning models, so none are excluded by default: pass
-  ``exclude_models`` to follow Epoch's policy;
+  excluded and listed as excluded (never treated as zero). Scores belong to model versions
+  (``ModelFacts.versions``): at each time a model counts with the score of its version in
+  force then (Gemini 1.5 Flash-001's 1243 until -002's release, 1289 after), so a version
+  release is a change moment like a price change, and a version without the score leaves
+  the model out while it is in force. The catalog does not mark reasoning models, so none
+  are excluded by default: pass ``exclude_models`` to follow Epoch's policy;
 - series (§8.2): at every time a qualifying model's price starts or ends (and at the
   window's start), the cheapest qualifying price; a **record** point whenever that price is
   strictly below every earlier one (if several records share a date the cheapest is kept);
@@ -26,8 +29,8 @@ t quantiles are computed, not tabulated: the Student t CDF through the regulariz
 incomplete beta function (a continued fraction, as in Numerical Recipes §6.4) and bisection,
 with the standard library only; tests check them against the table in the document.
 
-The **frontier** at a time is the model with the highest score (on the chosen score name)
-among the models that have a price then; ties go to the cheaper one. Its price over time
+The **frontier** at a time is the model with the highest score (on the chosen score name,
+of the version in force then) among the models that have a price then; ties go to the cheaper one. Its price over time
 shows whether the best model gets cheaper (the Gundlach et al. "frontier price" question).
 
 The **retail/open-weight ratio** over time is a peer group's headline ratio (see
@@ -389,13 +392,17 @@ def _endpoint_fold(points: Sequence[TrendPoint]) -> float | None:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """One model's price at one time, with the score it qualified on and the stored prices behind it."""
+    """One model's price at one time, with the score it qualified on and the stored prices behind it.
+
+    ``version`` is the model version whose score counted (None when the facts have no versions).
+    """
 
     at: str
     model: str
     value: Decimal
     score: float | None
     price: ModelPrice
+    version: str | None = None
 
     @property
     def day(self) -> date:
@@ -407,6 +414,7 @@ class TrendPoint:
             "model": self.model,
             "value": str(self.value),
             "score": self.score,
+            "version": self.version,
             "basis": self.price.basis,
             "inputs": list(self.price.inputs),
         }
@@ -426,6 +434,51 @@ def _standard_points(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
     return {model: PriceIndex(ps) for model, ps in grouped.items()}
 
 
+#: A model's score over time: (valid from, score, version) steps, oldest first; the score is
+#: None while a version without it is in force. valid from "" = from the model's first price.
+ScoreSteps = tuple[tuple[str, float | None, str | None], ...]
+
+
+def _score_steps(fact: ModelFacts, score: str) -> ScoreSteps:
+    if not fact.versions:
+        value = (fact.scores or {}).get(score)
+        return (("", value, None),)
+    ordered = sorted(fact.versions, key=lambda v: v.valid_from or "")
+    return tuple((v.valid_from or "", v.scores.get(score), v.version or None) for v in ordered)
+
+
+def _score_at(steps: ScoreSteps, at: str) -> tuple[float | None, str | None]:
+    """The score (and version) in force at ``at``: (None, None) before the first version."""
+    found: tuple[float | None, str | None] = (None, None)
+    for valid_from, value, version in steps:
+        if valid_from > at:
+            break
+        found = (value, version)
+    return found
+
+
+def _steps_in_window(steps: ScoreSteps, start: str | None, end: str) -> list[float]:
+    """The scores of the versions in force at some time of the window."""
+    values = []
+    for index, (valid_from, value, _) in enumerate(steps):
+        until = steps[index + 1][0] if index + 1 < len(steps) else None
+        if value is not None and valid_from <= end and (start is None or until is None or until > start):
+            values.append(value)
+    return values
+
+
+def _version_moments(
+    scored: Mapping[str, ScoreSteps], models: Iterable[str], start: str, end: str
+) -> dict[str, set[str]]:
+    """Times in (start, end] at which one of ``models`` gets a new version, with the models."""
+    moments: dict[str, set[str]] = {}
+    for model in models:
+        for valid_from, _, _ in scored[model]:
+            if start < valid_from <= end:
+                moments.setdefault(valid_from, set()).add(model)
+    return moments
+
+
 def _scored(
     by_model: Mapping[str, list[PricePoint]],
     facts: Mapping[str, ModelFacts],
@@ -433,9 +486,9 @@ def _scored(
     start: str | None,
     end: str,
     exclude_models: Sequence[str],
-) -> tuple[dict[str, float], list[str]]:
-    """Models with the score (name -> value), and 'model: why' for priced models left out."""
-    scored: dict[str, float] = {}
+) -> tuple[dict[str, ScoreSteps], list[str]]:
+    """Models with the score in the window (their score steps), and 'model: why' for priced models left out."""
+    scored: dict[str, ScoreSteps] = {}
     excluded: list[str] = []
     for model in sorted(by_model):
         in_window = any(
@@ -449,10 +502,14 @@ def _scored(
             excluded.append(f"{model}: excluded by request")
         elif fact is None:
             excluded.append(f"{model}: not in the catalog, so no {score} score")
-        elif not fact.scores or score not in fact.scores:
+        elif score not in fact.score_names:
             excluded.append(f"{model}: no {score} score")
         else:
-            scored[model] = fact.scores[score]
+            steps = _score_steps(fact, score)
+            if _steps_in_window(steps, start, end):
+                scored[model] = steps
+            else:
+                excluded.append(f"{model}: no {score} score for the versions in force in the window")
     return scored, excluded
 
 
@@ -534,7 +591,7 @@ def cheapest_at(
 def _cheapest(
     by_model: Mapping[str, list[PricePoint]],
     facts: Mapping[str, ModelFacts],
-    scored: Mapping[str, float],
+    scored: Mapping[str, ScoreSteps],
     threshold: float,
     at: str,
     price: str,
@@ -543,15 +600,18 @@ def _cheapest(
     weights: Sequence[int | Decimal],
 ) -> TrendPoint | None:
     best: TrendPoint | None = None
-    for model, value in scored.items():
-        if value < threshold:
+    for model, steps in scored.items():
+        value, version = _score_at(steps, at)
+        if value is None or value < threshold:
             continue
         found = _price_of(by_model, facts, model, at, price, host_rule, unquantized_only, weights)
         if found is None:
             continue
         amount, model_price_ = found
         if best is None or (amount, model) < (best.value, best.model):
-            best = TrendPoint(at=at, model=model, value=amount, score=value, price=model_price_)
+            best = TrendPoint(
+                at=at, model=model, value=amount, score=value, price=model_price_, version=version
+            )
     return best
 
 
@@ -638,15 +698,20 @@ def cheapest_at_threshold(
     start_text = as_time(start) if start is not None else None
     end_text = as_time(end, end_of_day=True)
     scored, excluded = _scored(by_model, facts, score, start_text, end_text, exclude_models)
-    qualifying = sorted(m for m, v in scored.items() if v >= threshold)
+    qualifying = sorted(
+        m
+        for m, steps in scored.items()
+        if any(v >= threshold for v in _steps_in_window(steps, start_text, end_text))
+    )
     start_text, end_text = _window(by_model, qualifying, start, end)
     series: list[TrendPoint] = []
     records: list[TrendPoint] = []
     if start_text is not None:
         # Walk the change moments in order and re-price only the models whose prices start
-        # or end at each one (a model's price cannot change otherwise); re-pricing every
-        # qualifying model at every moment grew with the square of the data.
-        boundaries: dict[str, set[str]] = {}
+        # or end, or whose version changes, at each one (a model's price and score cannot
+        # change otherwise); re-pricing every qualifying model at every moment grew with the
+        # square of the data.
+        boundaries = _version_moments(scored, qualifying, start_text, end_text)
         for model in qualifying:
             for point in by_model[model]:
                 for moment in (point.valid_from, point.valid_to):
@@ -654,15 +719,23 @@ def cheapest_at_threshold(
                         boundaries.setdefault(moment, set()).add(model)
         current: dict[str, TrendPoint] = {}
         moments = change_times([p for m in qualifying for p in by_model[m]], qualifying, start_text, end_text)
+        moments = sorted({*moments, *(m for m in boundaries if start_text < m <= end_text)})
         for index, moment in enumerate(moments):
             changed = qualifying if index == 0 else sorted(boundaries.get(moment, ()))
             for model in changed:
-                found = _price_of(by_model, facts, model, moment, price, host_rule, unquantized_only, weights)
+                value, version = _score_at(scored[model], moment)
+                found = (
+                    None
+                    if value is None or value < threshold
+                    else _price_of(
+                        by_model, facts, model, moment, price, host_rule, unquantized_only, weights
+                    )
+                )
                 if found is None:
                     current.pop(model, None)
                 else:
                     current[model] = TrendPoint(
-                        at=moment, model=model, value=found[0], score=scored[model], price=found[1]
+                        at=moment, model=model, value=found[0], score=value, price=found[1], version=version
                     )
             if not current:
                 continue
@@ -673,6 +746,7 @@ def cheapest_at_threshold(
                 value=cheapest.value,
                 score=cheapest.score,
                 price=cheapest.price,
+                version=cheapest.version,
             )
             if not series or (series[-1].model, series[-1].value) != (best.model, best.value):
                 series.append(best)
@@ -773,13 +847,20 @@ def frontier_trend(
     start_text, end_text = _window(by_model, scored, start, end)
     series: list[TrendPoint] = []
     if start_text is not None:
-        for moment in change_times([p for m in scored for p in by_model[m]], scored, start_text, end_text):
+        moments = change_times([p for m in scored for p in by_model[m]], scored, start_text, end_text)
+        moments = sorted({*moments, *_version_moments(scored, scored, start_text, end_text)})
+        for moment in moments:
             best: TrendPoint | None = None
-            for model, value in scored.items():
+            for model, steps in scored.items():
+                value, version = _score_at(steps, moment)
+                if value is None:
+                    continue
                 found = _price_of(by_model, facts, model, moment, price, host_rule, unquantized_only, weights)
                 if found is None:
                     continue
-                candidate = TrendPoint(at=moment, model=model, value=found[0], score=value, price=found[1])
+                candidate = TrendPoint(
+                    at=moment, model=model, value=found[0], score=value, price=found[1], version=version
+                )
                 if best is None or (-value, candidate.value, model) < (
                     -(best.score or 0),
                     best.value,

@@ -26,6 +26,7 @@ imports click.
       DataFileError          a shipped or user data file with problems, each naming its line
         CuratedDataError     data/curated_prices.csv
         FxDataError          data/fx_rates.csv
+        ScoreDataError       the catalog's capability scores and model versions
       DataError              a record's data with problems, each with its place (also a ValueError)
       GitError               a repository or path that git cannot read as asked
       BackfillError          a backfill that cannot start
@@ -71,6 +72,7 @@ __all__ = [
     "RecordInvalid",
     "RefreshCancelledError",
     "ReplayError",
+    "ScoreDataError",
     "SectionUnavailable",
     "SourceError",
     "SourceLayoutError",
@@ -261,6 +263,10 @@ class CuratedDataError(DataFileError):
 
 class FxDataError(DataFileError):
     """The reference rates file cannot be loaded as it is."""
+
+
+class ScoreDataError(DataFileError):
+    """The catalog's capability scores cannot be used: a score uncited, or keyed to a version it does not know."""
 
 
 Loc = tuple[str | int, ...]

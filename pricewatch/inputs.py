@@ -10,19 +10,28 @@ site build call it. It holds no SQL: it asks a ``StoreReader``.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.analysis.prices import ModelFacts, ModelVersion, PricePoint, as_time
 from pricewatch.analysis.ratios import PeerGroup, parse_peer_groups
-from pricewatch.errors import StoreError
+from pricewatch.errors import ScoreDataError, StoreError
 from pricewatch.fields import PRICE_FIELDS
 
 if TYPE_CHECKING:
-    from pricewatch.scraper.catalog import Catalog
+    from pricewatch.scraper.catalog import Catalog, CatalogModel
     from pricewatch.scraper.store.reader import PricePeriod, StoreReader
 
-__all__ = ["load_model_facts", "load_peer_groups", "load_price_points", "price_point"]
+__all__ = [
+    "load_model_facts",
+    "load_peer_groups",
+    "load_price_points",
+    "model_versions",
+    "newest_scores",
+    "price_point",
+]
 
 
 def price_point(period: PricePeriod) -> PricePoint:
@@ -51,24 +60,113 @@ def load_price_points(reader: StoreReader) -> list[PricePoint]:
 
 
 def load_model_facts(catalog: Catalog) -> dict[str, ModelFacts]:
-    """Catalog models as analysis facts: creator, open weights, makers, scores by name."""
+    """Catalog models as analysis facts: creator, open weights, makers, scores by version.
+
+    Raises ScoreDataError when a score is uncited or keyed to a version the catalog does not
+    declare (see ``model_versions``).
+    """
     facts = {}
+    problems: list[str] = []
     for model in catalog.models.values():
-        scores: dict[str, float] = {}
-        for score in model.extra.get("scores", []):
-            # Several snapshots of one score name: keep the newest measurement.
-            name = score.get("name")
-            if name is not None and "value" in score:
-                scores[name] = float(score["value"])
+        versions, found = model_versions(model)
+        problems.extend(found)
         facts[model.id] = ModelFacts(
             id=model.id,
             name=model.name,
             creator=model.creator,
             open_weights=model.open_weights,
             makers=tuple(catalog.makers_of(model.id)),
-            scores=scores,
+            scores=newest_scores(versions),
+            versions=versions,
         )
+    if problems:
+        raise ScoreDataError(Path("catalog"), problems)
     return facts
+
+
+_CONFIDENCE = ("high", "medium", "low")
+
+
+def _cited(entry: Mapping[str, Any], where: str) -> list[str]:
+    """Problems with an entry's citation: a source URL, the evidence, a confidence."""
+    problems = []
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.startswith(("https://", "http://")):
+        problems.append(f"{where}: no source URL")
+    if not isinstance(entry.get("evidence"), str) or not entry["evidence"].strip():
+        problems.append(f"{where}: no evidence (where the figure was read)")
+    if entry.get("confidence") not in _CONFIDENCE:
+        problems.append(f"{where}: confidence must be one of {', '.join(_CONFIDENCE)}")
+    return problems
+
+
+def model_versions(model: CatalogModel) -> tuple[tuple[ModelVersion, ...], list[str]]:
+    """A catalog model's versions with their scores, oldest first, and the problems found.
+
+    Data: ``[[models."<id>".versions]]`` declares the model's dated versions (``id``,
+    ``released``, cited), and each ``[[models."<id>".scores]]`` names the ``version`` it
+    measured. A model that declares no versions has one, in force from its ``released``
+    date (from its first price when the catalog has no date: every price of a model with one
+    version is a price of that version). Every score is cited (``source`` URL, ``evidence``,
+    ``confidence``, ``measured_on``); a score keyed to an undeclared version, two versions
+    released on one day, or two scores of one name for one version are problems.
+    """
+    where = f'models."{model.id}"'
+    problems: list[str] = []
+    declared: dict[str, str] = {}
+    for index, entry in enumerate(model.extra.get("versions", [])):
+        at = f"{where}.versions[{index}]"
+        version, released = entry.get("id"), entry.get("released")
+        if not isinstance(version, str) or not version:
+            problems.append(f"{at}: no id")
+            continue
+        if not isinstance(released, date):
+            problems.append(f"{at} ({version}): no release date")
+            continue
+        problems.extend(_cited(entry, f"{at} ({version})"))
+        if version in declared:
+            problems.append(f"{at}: version {version} declared twice")
+        elif as_time(released) in declared.values():
+            problems.append(f"{at}: two versions released on {released}")
+        declared[version] = as_time(released)
+    scores: dict[str, dict[str, float]] = {version: {} for version in declared}
+    single = "" if not declared else None
+    if single is not None:
+        scores[single] = {}
+    for index, entry in enumerate(model.extra.get("scores", [])):
+        at = f"{where}.scores[{index}]"
+        name, value, version = entry.get("name"), entry.get("value"), entry.get("version", single)
+        if not isinstance(name, str) or not isinstance(value, int | float) or isinstance(value, bool):
+            problems.append(f"{at}: needs a name and a numeric value")
+            continue
+        if "snapshot" in entry:
+            problems.append(f"{at}: 'snapshot' is now 'version' (a version declared under versions)")
+        if not isinstance(entry.get("measured_on"), date):
+            problems.append(f"{at} ({name}): no measured_on date")
+        problems.extend(_cited(entry, f"{at} ({name})"))
+        if version is None:
+            problems.append(f"{at} ({name}): names no version, and the model declares several")
+            continue
+        if version not in scores:
+            problems.append(f"{at} ({name}): version {version!r} is not declared under {where}.versions")
+            continue
+        if name in scores[version]:
+            problems.append(f"{at} ({name}): a second {name} for version {version or model.id}")
+            continue
+        scores[version][name] = float(value)
+    if single is not None:
+        valid_from = as_time(model.released) if model.released is not None else None
+        return (ModelVersion(model.id, single, valid_from, scores[single]),), problems
+    ordered = sorted(declared.items(), key=lambda item: item[1])
+    return tuple(ModelVersion(model.id, v, since, scores[v]) for v, since in ordered), problems
+
+
+def newest_scores(versions: Sequence[ModelVersion]) -> dict[str, float]:
+    """Each score name's value on the newest version that has it (what a reference model stands for now)."""
+    newest: dict[str, float] = {}
+    for version in sorted(versions, key=lambda v: v.valid_from or ""):
+        newest.update(version.scores)
+    return newest
 
 
 def load_peer_groups(path: Path | None = None) -> dict[str, PeerGroup]:

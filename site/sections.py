@@ -475,6 +475,7 @@ def _trend_points(points: Any, data: SiteData) -> list[dict[str, Any]]:
             **_model_link(data, p.model),
             "value": json_number(p.value),
             "score": f"{p.score:g}" if p.score is not None else "",
+            "version": p.version or "",
             "basis": p.price.basis,
             "inputs": list(p.price.inputs),
             "unverified": any(q.confidence == "low" for q in p.price.points),

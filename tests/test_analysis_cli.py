@@ -116,7 +116,7 @@ def test_trend_csv_lists_the_record_points(small_db):
         "csv",
     )
     lines = result.output.splitlines()
-    assert lines[0] == "date,model,usd_per_mtok,score,basis,source"
+    assert lines[0] == "date,model,usd_per_mtok,score,basis,source,version"
     assert lines[1].startswith("2026-01-29,moonshotai/kimi-k2.5,1.2,36,market (cheapest)")
 
 

@@ -492,25 +492,30 @@ def test_registry_six_dollars_a_day_arithmetic_holds_and_usage_cannot_be_checked
 
 def test_registry_fifty_to_hundred_x_by_hand(registry_results):
     (part,) = _parts(registry_results, "fifty-to-hundred-x-in-two-years")
-    # output price at LMArena >= GPT-4 Turbo's 1274: GPT-4 Turbo $30 on 2024-02-01,
-    # Llama 3.3 70B at DeepInfra $0.12 on 2026-02-01
+    # output price at LMArena >= GPT-4 Turbo's level on 2024-02-01, its version then
+    # (gpt-4-1106-preview, 1266; the 1274 of gpt-4-turbo-2024-04-09 came in April):
+    # GPT-4 Turbo $30 on 2024-02-01, Llama 3.3 70B (1275) at DeepInfra $0.12 on 2026-02-01
+    threshold = next(s for s in part.steps if s.label == "capability threshold")
+    assert threshold.result == "1266" and "gpt-4-1106-preview" in threshold.formula
     assert part.comparisons[0].actual == D(30) / D("0.12") == 250
     assert part.verdict == "off" and part.direction == "understated" and part.factor == D("2.5")
 
 
 def test_registry_fifty_percent_a_year_by_hand(registry_results):
     (part,) = _parts(registry_results, "model-cost-falling-50-percent-a-year", "then")
-    # the record points of the cheapest 3:1 blended price at LMArena >= 1274, 2024-06-01 to 2026-06-01
+    # the record points of the cheapest 3:1 blended price at LMArena >= 1274, 2024-06-01 to 2026-06-01,
+    # each model at the score of its version in force: Gemini 1.5 Flash-001 (1243) is below the bar
+    # until -002 (1289) comes out on 2024-09-24, so its 2024-08-12 price cut is no record until then
     records = [
-        (date(2024, 6, 1), (3 * D("0.35") + D("1.05")) / 4),  # Gemini 1.5 Flash
+        (date(2024, 6, 1), (3 * D("3.5") + D("10.5")) / 4),  # Gemini 1.5 Pro-001 (1276)
         (date(2024, 7, 18), (3 * D("0.15") + D("0.6")) / 4),  # GPT-4o mini
-        (date(2024, 8, 12), (3 * D("0.075") + D("0.3")) / 4),  # Gemini 1.5 Flash, cut
+        (date(2024, 9, 24), (3 * D("0.075") + D("0.3")) / 4),  # Gemini 1.5 Flash-002, at the cut price
         (date(2025, 8, 5), (3 * D("0.05") + D("0.2")) / 4),  # gpt-oss-20b
         (date(2025, 8, 23), (3 * D("0.038") + D("0.12")) / 4),  # Llama 3.3 70B at DeepInfra
         (date(2025, 11, 9), (3 * D("0.03") + D("0.14")) / 4),  # gpt-oss-20b at DeepInfra
     ]
     assert [s.result for s in part.steps if s.label.startswith("record point")] == [
-        "$0.525",
+        "$5.25",
         "$0.2625",
         "$0.1312",
         "$0.0875",
@@ -521,7 +526,7 @@ def test_registry_fifty_percent_a_year_by_hand(registry_results):
     y = [math.log(float(p)) for _, p in records]
     tb, yb = sum(t) / len(t), sum(y) / len(y)
     slope = sum((a - tb) * (b - yb) for a, b in zip(t, y, strict=True)) / sum((a - tb) ** 2 for a in t)
-    assert float(part.comparisons[0].actual) == pytest.approx(math.exp(-slope))  # about 3.4x a year
+    assert float(part.comparisons[0].actual) == pytest.approx(math.exp(-slope))  # about 8.2x a year
     assert math.exp(-slope) > 2  # 50% a year is a 2x fall
     assert part.verdict == "holds"
 

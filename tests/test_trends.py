@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.analysis.prices import ModelFacts, ModelVersion, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.trends import (
     EPOCH_MMLU_GPT3_POINTS,
@@ -206,6 +206,92 @@ def test_frontier_is_the_highest_score_with_a_price():
         ("2024-01-01", BIG, D(15)),
         ("2024-07-01", BIG, D("7.5")),
     ]
+
+
+# ----------------------------------------------------------------------------- scores by version
+
+FLASH = "google/flash"
+#: One model, two snapshots scored differently: -001 (60, under the bar of 65) from 2024-05-01,
+#: -002 (80) from 2024-09-01; then -003 (no score) from 2025-03-01. Its price never changes at
+#: -002's release, so only the version makes it qualify.
+VERSIONED = {
+    **FACTS,
+    FLASH: ModelFacts(
+        FLASH,
+        "Flash",
+        "google",
+        False,
+        ("google",),
+        {"s": 80.0},
+        (
+            ModelVersion(FLASH, "flash-001", "2024-05-01T00:00:00Z", {"s": 60.0}),
+            ModelVersion(FLASH, "flash-002", "2024-09-01T00:00:00Z", {"s": 80.0}),
+            ModelVersion(FLASH, "flash-003", "2025-03-01T00:00:00Z", {}),
+        ),
+    ),
+}
+VERSIONED_POINTS = [
+    *POINTS,
+    pp(FLASH, "google", "2024-05-01", "2024-08-01", "0.4", "0.4"),
+    pp(FLASH, "google", "2024-08-01", None, "0.1", "0.1"),  # the cut comes under -001's score
+]
+
+
+def test_model_facts_give_the_score_of_the_version_in_force():
+    flash = VERSIONED[FLASH]
+    assert flash.score_at("s", "2024-04-30T00:00:00Z") is None  # before its first version
+    assert flash.score_at("s", "2024-06-01T00:00:00Z") == (60.0, "flash-001")
+    assert flash.score_at("s", "2024-09-01T00:00:00Z") == (80.0, "flash-002")
+    assert (
+        flash.score_at("s", "2025-06-01T00:00:00Z") is None
+    )  # -003 has no score: -002's does not carry over
+    assert flash.scores_at("2024-06-01T00:00:00Z") == {"s": 60.0}
+    assert FACTS[BIG].score_at("s", "2000-01-01T00:00:00Z") == (
+        80.0,
+        None,
+    )  # facts without versions: timeless
+
+
+def test_a_trend_at_a_fixed_score_uses_the_score_of_each_version():
+    trend = cheapest_at_threshold(VERSIONED_POINTS, VERSIONED, "s", 65, date(2025, 6, 1))
+    assert [(p.at[:10], p.model, p.value, p.score, p.version) for p in trend.records] == [
+        ("2024-01-01", BIG, D(15), 80.0, None),
+        ("2024-06-01", OPEN, D(1), 70.0, None),
+        # -001 at $0.10 from 2024-08-01 is under the bar; -002 counts from its release, no price change then
+        ("2024-09-01", FLASH, D("0.1"), 80.0, "flash-002"),
+    ]
+    # -003 (unscored) leaves it out again from 2025-03-01: the open model is the cheapest then
+    assert [(p.at[:10], p.model) for p in trend.series][-1] == ("2025-03-01", OPEN)
+    assert FLASH in trend.qualifying
+    assert cheapest_at(VERSIONED_POINTS, VERSIONED, "s", 65, "2024-08-15").model == OPEN
+    found = cheapest_at(VERSIONED_POINTS, VERSIONED, "s", 65, "2024-09-15")
+    assert (found.model, found.score, found.version) == (FLASH, 80.0, "flash-002")
+    assert found.as_dict()["version"] == "flash-002"
+
+
+def test_one_timeless_score_would_have_counted_the_later_snapshot_before_it_existed():
+    # the bug this replaces: the model at -002's 80 for all dates puts $0.10 on record from 2024-08-01
+    timeless = {**FACTS, FLASH: ModelFacts(FLASH, "Flash", "google", False, ("google",), {"s": 80.0})}
+    trend = cheapest_at_threshold(VERSIONED_POINTS, timeless, "s", 65, date(2025, 6, 1))
+    assert ("2024-08-01", FLASH) in [(p.at[:10], p.model) for p in trend.records]
+
+
+def test_the_frontier_follows_the_version_in_force():
+    trend = frontier_trend(VERSIONED_POINTS, VERSIONED, "s", date(2025, 6, 1))
+    # at 80, -002 ties Big and is cheaper, so it leads from its release until the unscored -003
+    assert [(p.at[:10], p.model, p.version) for p in trend.series] == [
+        ("2024-01-01", BIG, None),
+        ("2024-07-01", BIG, None),  # its price cut
+        ("2024-09-01", FLASH, "flash-002"),
+        ("2025-03-01", BIG, None),
+    ]
+
+
+def test_a_model_whose_scored_version_is_not_in_the_window_is_excluded_and_says_why():
+    trend = cheapest_at_threshold(
+        VERSIONED_POINTS, VERSIONED, "s", 65, date(2025, 6, 1), start=date(2025, 4, 1)
+    )
+    assert f"{FLASH}: no s score for the versions in force in the window" in trend.excluded
 
 
 def _halving_open_points(years: int, ratio_direction: int):

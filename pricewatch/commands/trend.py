@@ -68,6 +68,8 @@ def _point_rows(points: Any) -> list[dict[str, Any]]:
             "score": f"{p.score:g}" if p.score is not None else "",
             "basis": p.price.basis,
             "source": "; ".join(p.price.inputs),
+            # last, so the columns before it stay where they were
+            "version": p.version or "",
         }
         for p in points
     ]
@@ -132,7 +134,9 @@ def _report(result: Any, title: str, show_all: bool, fmt: str) -> str:
     lines.append("")
     lines.append(f"{label}:")
     lines.append(
-        render_rows(_point_rows(points), ["date", "model", "usd_per_mtok", "score", "basis"]).rstrip("\n")
+        render_rows(
+            _point_rows(points), ["date", "model", "usd_per_mtok", "score", "version", "basis"]
+        ).rstrip("\n")
     )
     sources = sorted({line for p in points for line in p.price.inputs})
     if sources:
@@ -230,7 +234,7 @@ def trend(
     from pricewatch.analysis.trends import cheapest_at_threshold, frontier_trend
 
     inputs = load_inputs(db_path, catalog_path)
-    known = sorted({name for f in inputs.facts.values() for name in (f.scores or {})})
+    known = sorted({name for f in inputs.facts.values() for name in f.score_names})
     if score not in known:
         raise click.BadParameter(f"unknown score {score!r} (known: {', '.join(known)})", param_hint="--score")
     excluded = tuple(inputs.resolve_model(m) for m in exclude_models)
