@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.scraper.catalog import Catalog, normalise_name
+from pricewatch.scraper.catalog import Catalog, normalise_name, provider_slug
 
 if TYPE_CHECKING:
     from pricewatch.scraper.store.reader import StoreReader
@@ -28,7 +28,7 @@ def price_history(
 
             raise UnknownModelError(model, catalog.suggest_models(model))
         model_id = model
-    provider_id = (catalog.resolve_provider(provider) or provider) if provider else None
+    provider_id = (catalog.resolve_provider(provider) or provider_slug(provider)) if provider else None
     return reader.price_history(model_id, provider_id=provider_id, tier=tier)
 
 

@@ -30,7 +30,22 @@ __all__ = [
     "CatalogProvider",
     "load_catalog",
     "normalise_name",
+    "provider_slug",
 ]
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def provider_slug(name: str) -> str:
+    """The id form of a provider name: lower case, each run of other characters one hyphen.
+
+    "Arcee AI" -> "arcee-ai", "together_ai" -> "together-ai", "io.net" -> "io-net". A
+    provider the catalog does not know is stored under this slug, so every source's
+    spelling of it is one provider.
+    """
+    slug = _NOT_SLUG.sub("-", name.strip().lower()).strip("-")
+    return slug or name.strip()
 
 
 def normalise_name(name: str) -> str:
@@ -74,6 +89,7 @@ class Catalog:
     _model_names: dict[str, str] = field(default_factory=dict, repr=False)
     _provider_names: dict[str, str] = field(default_factory=dict, repr=False)
     _snapshot_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _provider_slugs: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for model in self.models.values():
@@ -84,6 +100,7 @@ class Catalog:
         for provider in self.providers.values():
             for name in (provider.id, provider.name, *provider.aliases):
                 self._add(self._provider_names, name, provider.id, "provider")
+                self._add(self._provider_slugs, provider_slug(name), provider.id, "provider")
 
     @staticmethod
     def _add(names: dict[str, str], name: str, target: str, what: str) -> None:
@@ -110,8 +127,13 @@ class Catalog:
         return self._model_names[key], snapshot.rsplit("/", 1)[-1]
 
     def resolve_provider(self, name: str) -> str | None:
-        """The catalog id for a source's provider name, or None when nothing maps."""
-        return self._provider_names.get(normalise_name(name))
+        """The catalog id for a source's provider name, or None when nothing maps.
+
+        A name matches an id, name or alias as written (case and spaces aside) or as a slug
+        (``provider_slug``): "Fireworks AI", "fireworks_ai" and "fireworks-ai" are one.
+        """
+        key = normalise_name(name)
+        return self._provider_names.get(key) or self._provider_slugs.get(provider_slug(name))
 
     def get_model(self, name: str) -> CatalogModel:
         """The model for an id or alias; raises UnknownModelError with close matches."""

@@ -68,7 +68,15 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     provider: str = Field(min_length=1, description="who sells it, as the source names them")
     tier: Tier = "standard"
     min_prompt_tokens: int = Field(default=0, ge=0, description="long-context threshold; 0 = base price")
-    variant: str = Field(default="", description="what tells two offers of one host apart (endpoint tag)")
+    variant: str = Field(
+        default="",
+        description="a different product of one seller (a dated snapshot, a mode, a billing currency)",
+    )
+    endpoint: str = Field(
+        default="",
+        description="the seller's label of one serving endpoint (OpenRouter's tag: region, replica, "
+        "quantization); not part of the offer: endpoints at one price are one offer",
+    )
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     input: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     output: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
@@ -84,7 +92,7 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     context_length: int | None = Field(default=None, ge=0)
     info: ModelInfo | None = None
 
-    @field_validator("model", "provider", "variant")
+    @field_validator("model", "provider", "variant", "endpoint")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()

@@ -20,8 +20,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pricewatch.errors import PricewatchError, SourceError, SourceLayoutError
-from pricewatch.scraper.catalog import Catalog
+from pricewatch.scraper.catalog import Catalog, provider_slug
 from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
+from pricewatch.scraper.identity import merge_endpoints
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
 from pricewatch.scraper.store import (
@@ -136,8 +137,12 @@ async def crawl_source(
 def observations_from_records(
     records: Sequence[PriceRecord], catalog: Catalog, observed_at: str
 ) -> tuple[list[Observation], set[str], set[str]]:
-    """Resolve names through the catalog; unmapped names are kept as the source spelled them."""
-    observations: list[Observation] = []
+    """Resolve names through the catalog and apply the offer rule (``scraper/identity.py``).
+
+    Unmapped model names are kept as the source spelled them; an unmapped provider is
+    stored under its slug (``provider_slug``), so every source's spelling is one provider.
+    """
+    resolved: list[tuple[Observation, str]] = []
     unmapped_models: set[str] = set()
     unmapped_providers: set[str] = set()
     for record in records:
@@ -152,24 +157,37 @@ def observations_from_records(
         provider_id = catalog.resolve_provider(record.provider)
         if provider_id is None:
             unmapped_providers.add(record.provider)
-            provider_id = record.provider
-        observations.append(
-            Observation(
-                model_id=model_id,
-                provider_id=provider_id,
-                tier=record.tier,
-                min_prompt_tokens=record.min_prompt_tokens,
-                variant=variant,
-                observed_at=observed_at,
-                currency=record.currency,
-                prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
-                variable=record.variable,
-                unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
-                quantization=record.quantization,
-                context_length=record.context_length,
-            )
+            provider_id = provider_slug(record.provider)
+        observation = Observation(
+            model_id=model_id,
+            provider_id=provider_id,
+            tier=record.tier,
+            min_prompt_tokens=record.min_prompt_tokens,
+            variant=variant,
+            observed_at=observed_at,
+            currency=record.currency,
+            prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
+            variable=record.variable,
+            unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
+            quantization=record.quantization,
+            context_length=record.context_length,
         )
-    return observations, unmapped_models, unmapped_providers
+        resolved.append((observation, record.endpoint))
+    return merge_endpoints(resolved), unmapped_models, unmapped_providers
+
+
+def offer_owners_before(module: ModuleType) -> frozenset[str]:
+    """The sources an aggregator leaves shared offers to: every registered non-aggregator.
+
+    One offer may be listed by the maker's page and by an aggregator's endpoint of that
+    maker; the maker's page owns it (``offers.source``), so the aggregator's complete
+    listing only delists the offers no maker's source reports.
+    """
+    from pricewatch.scraper.sources import all_sources
+
+    if getattr(module, "KIND", "") != "aggregator":
+        return frozenset()
+    return frozenset(m.NAME for m in all_sources() if getattr(m, "KIND", "") != "aggregator")
 
 
 def _dedupe(observations: list[Observation]) -> tuple[list[Observation], int]:
@@ -215,13 +233,22 @@ def guard_jumps(
     return keep, held
 
 
-def _accept_quarantine(db: Database, source: str, run_id: int, origin: str, decided_at: str) -> int:
+def _accept_quarantine(
+    db: Database,
+    source: str,
+    run_id: int,
+    origin: str,
+    decided_at: str,
+    yield_to: frozenset[str] = frozenset(),
+) -> int:
     """Apply a source's pending quarantined observations (refresh --accept-changes)."""
     held = pending_quarantine(db, source)
     if not held:
         return 0
     observations = [observation for _, _, observation in held]
-    stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=source)
+    stats = apply_observations(
+        db, observations, origin=origin, run_id=run_id, source=source, yield_to=yield_to
+    )
     mark_quarantine_applied(db, (held_id for held_id, _, _ in held), decided_at)
     return stats.prices_changed
 
@@ -344,7 +371,7 @@ def store_source_run(
         previous = last_ok_run(db, name)
         changed = 0
         if accept_changes:
-            changed += _accept_quarantine(db, name, run_id, origin, now)
+            changed += _accept_quarantine(db, name, run_id, origin, now, offer_owners_before(module))
         elif previous and previous["models_seen"] and models_seen < previous["models_seen"] * MIN_MODEL_SHARE:
             quarantine_observations(
                 db, run_id, name, [(o, "whole run held: too few models") for o in observations]
@@ -374,7 +401,9 @@ def store_source_run(
                 outcome.quarantined = len(held)
         _model_metadata(db, records, catalog, name)
         _providers(db, observations, name)
-        stats = apply_observations(db, observations, origin=origin, run_id=run_id, source=name)
+        stats = apply_observations(
+            db, observations, origin=origin, run_id=run_id, source=name, yield_to=offer_owners_before(module)
+        )
         changed += stats.prices_changed
         complete = not page_errors and not row_errors and not held
         if complete and module.LISTS_EVERYTHING:

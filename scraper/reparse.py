@@ -14,7 +14,8 @@ So, in one transaction, the spans this source's runs wrote (origin live/replay) 
 removed from the offers it reported and rebuilt from the bodies; curated and backfill
 spans stay and are outranked as in a refresh. Delistings (a source that lists
 everything closes what disappeared) are facts about presence, not readings of a body:
-they are put back where they were. When the rebuilt history equals the stored one the
+they are put back where they were, and so are the last sightings of the rebuilt spans (another
+source that reports the same offer may have made them). When the rebuilt history equals the stored one the
 transaction is rolled back, so running reparse twice changes nothing, not even row ids.
 
 Not reparsed: backfilled versions (referenced in git, not stored), bodies of other
@@ -31,15 +32,22 @@ from types import ModuleType
 
 from pricewatch.errors import PricewatchError
 from pricewatch.scraper.catalog import Catalog
-from pricewatch.scraper.refresh import _model_metadata, _providers, observations_from_records
+from pricewatch.scraper.refresh import (
+    _model_metadata,
+    _providers,
+    observations_from_records,
+    offer_owners_before,
+)
 from pricewatch.scraper.store import Database, Observation, apply_observations, load_raw_body, record_unmapped
 from pricewatch.scraper.store.reparse import (
     REPARSED_ORIGINS,
     delete_own_spans,
     offers_of_source,
     own_delistings,
+    own_sightings,
     restore_delisting,
     restore_offer_delisting,
+    restore_sightings,
     stored_bodies,
     timelines,
 )
@@ -155,11 +163,20 @@ def reparse_source(db: Database, module: ModuleType, catalog: Catalog) -> Repars
     try:
         with db.atomic():
             delistings = own_delistings(db, module.NAME, offer_ids) if module.LISTS_EVERYTHING else []
+            sightings = own_sightings(db, module.NAME, offer_ids)
             delete_own_spans(db, module.NAME, offer_ids)
             _model_metadata(db, records, catalog, module.NAME)
             _providers(db, [o for r in readings for o in r.observations], module.NAME)
             for (origin, run_id), batch in _batches(readings):
-                apply_observations(db, batch, origin=origin, run_id=run_id, source=module.NAME)
+                apply_observations(
+                    db,
+                    batch,
+                    origin=origin,
+                    run_id=run_id,
+                    source=module.NAME,
+                    yield_to=offer_owners_before(module),
+                )
+            restore_sightings(db, sightings)
             for event in delistings:
                 restore_delisting(db, event)
             for offer_id, (_, _, delisted_at) in before.items():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-__all__ = ["MEASURED_ORIGINS", "Disagreement", "Placement", "Span", "place"]
+__all__ = ["MEASURED_ORIGINS", "Disagreement", "Placement", "Span", "place", "reports_agree"]
 
 MEASURED_ORIGINS = frozenset({"live", "replay", "backfill"})
 
@@ -153,3 +153,22 @@ def _normalised(spans: list[Span], disagreements: list[Disagreement] | None = No
 
 def _disagree(at: str, values: Hashable, origin: str, span: Span) -> Disagreement:
     return Disagreement(at, values, origin, span.values, span.origin)
+
+
+def reports_agree(stored: tuple, observed: tuple) -> bool:
+    """True when two sources' reports of one offer agree on every price both give.
+
+    One offer may be reported by several sources (the maker's page and OpenRouter's
+    endpoint of that maker), each listing the prices it knows: Anthropic's page gives a
+    1-hour cache write price that OpenRouter's endpoint leaves out. A price one source
+    does not give is unknown to it, not removed, so such a report confirms the stored span
+    instead of replacing it (which would flip the offer's price at every refresh). The
+    tuples are stored values: currency, the price texts in ``PRICE_FIELDS`` order, the
+    variable flag; currency and the flag must be equal, and the two must share a price.
+    """
+    if stored[0] != observed[0] or stored[-1] != observed[-1]:
+        return False
+    shared = [
+        (a, b) for a, b in zip(stored[1:-1], observed[1:-1], strict=True) if a is not None and b is not None
+    ]
+    return bool(shared) and all(a == b for a, b in shared)

@@ -15,6 +15,7 @@ from types import ModuleType
 import pytest
 
 from pricewatch.scraper.records import PriceRecord
+from pricewatch.scraper.refresh import observations_from_records
 from pricewatch.scraper.sources import openrouter
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +70,8 @@ def _find(records: list[PriceRecord], model: str, **key: object) -> PriceRecord:
 
 
 def _assert_sane(records: list[PriceRecord]) -> None:
-    keys = [r.offer_key() for r in records]
+    # Endpoints of one host may share an offer key (scraper/identity.py decides which are one offer).
+    keys = [r.offer_key() for r in records if not r.endpoint]
     assert len(keys) == len(set(keys)), "duplicate offer keys"
     for record in records:
         prices = [v for v in record.price_values().values() if v is not None]
@@ -159,10 +161,10 @@ def test_every_endpoints_file_parses_with_its_stated_count(name: str) -> None:
 def test_endpoints_spot_prices() -> None:
     kimi = _parse_endpoints("moonshotai__kimi-k2.6.json")
     io_net = kimi[0]
-    assert (io_net.provider, io_net.variant, io_net.quantization) == ("Io Net", "io-net/int4", "int4")
+    assert (io_net.provider, io_net.endpoint, io_net.quantization) == ("Io Net", "io-net/int4", "int4")
     assert (io_net.input, io_net.output, io_net.context_length) == (Decimal("0.73"), Decimal("3.49"), 262142)
     deepinfra = _find(kimi, "moonshotai/kimi-k2.6", provider="DeepInfra")
-    assert (deepinfra.variant, deepinfra.input, deepinfra.output) == (
+    assert (deepinfra.endpoint, deepinfra.input, deepinfra.output) == (
         "deepinfra/fp4",
         Decimal("0.75"),
         Decimal("3.5"),
@@ -172,7 +174,7 @@ def test_endpoints_spot_prices() -> None:
     assert fireworks.input == Decimal("0.95") and fireworks.quantization is None
 
     zai = _find(_parse_endpoints("z-ai__glm-5.1.json"), "z-ai/glm-5.1", provider="Z.AI")
-    assert (zai.variant, zai.input, zai.output) == ("z-ai", Decimal("1.4"), Decimal("4.4"))
+    assert (zai.endpoint, zai.input, zai.output) == ("z-ai", Decimal("1.4"), Decimal("4.4"))
 
     deepseek = _parse_endpoints("deepseek__deepseek-v3.2.json")
     alibaba = _find(deepseek, "deepseek/deepseek-v3.2", provider="Alibaba")
@@ -183,7 +185,7 @@ def test_endpoints_spot_prices() -> None:
     cerebras = _find(
         _parse_endpoints("qwen__qwen3-235b-a22b-2507.json"), "qwen/qwen3-235b-a22b-2507", provider="Cerebras"
     )
-    assert (cerebras.variant, cerebras.input, cerebras.output) == (
+    assert (cerebras.endpoint, cerebras.input, cerebras.output) == (
         "cerebras/fp16",
         Decimal("0.6"),
         Decimal("1.2"),
@@ -194,7 +196,7 @@ def test_endpoints_spot_prices() -> None:
     assert {(r.input, r.output, r.cache_read, r.context_length) for r in opus} == {
         (Decimal(5), Decimal(25), Decimal("0.5"), 1000000)
     }
-    assert {r.variant for r in opus if r.provider == "Anthropic"} == {"anthropic", "anthropic/2"}
+    assert {r.endpoint for r in opus if r.provider == "Anthropic"} == {"anthropic", "anthropic/2"}
 
     gpt_oss = _parse_endpoints("openai__gpt-oss-120b.json")
     cheapest = min(r.input for r in gpt_oss if r.input is not None)
@@ -202,15 +204,35 @@ def test_endpoints_spot_prices() -> None:
     assert {r.provider for r in gpt_oss if r.input == cheapest} == {"DekaLLM", "DeepInfra"}
 
 
-def test_duplicate_hosts_stay_distinct_offers() -> None:
-    llama = _parse_endpoints("meta-llama__llama-3.3-70b-instruct.json")
-    assert {r.variant for r in llama if r.provider == "SambaNova"} == {"sambanova-turbo", "sambanova/bf16"}
-    qwen = _parse_endpoints("qwen__qwen3-235b-a22b-2507.json")
-    google = sorted((r.variant, r.input) for r in qwen if r.provider == "Google")
-    assert google == [
-        ("google-vertex/us-south1", Decimal("0.22")),
-        ("google-vertex/us-south1#2", Decimal("0.25")),
+def _resolved(name: str, catalog) -> list:
+    observations, _models, _providers = observations_from_records(
+        _parse_endpoints(name), catalog, "2026-05-18T21:38:38Z"
+    )
+    return observations
+
+
+def test_one_host_at_one_price_is_one_offer_and_other_prices_are_keyed_by_tag(catalog) -> None:
+    # Anthropic's `anthropic` and `anthropic/2`, two Bedrock regions, two Vertex regions: one price each.
+    opus = _resolved("anthropic__claude-opus-4.7.json", catalog)
+    assert sorted((o.provider_id, o.variant) for o in opus) == [
+        ("amazon-bedrock", ""),
+        ("anthropic", ""),
+        ("google", ""),
     ]
+    # SambaNova sells llama-3.3 at two prices: the cheaper keeps the offer, the dearer is keyed by its tag.
+    llama = _resolved("meta-llama__llama-3.3-70b-instruct.json", catalog)
+    assert sorted((o.variant, o.prices[0]) for o in llama if o.provider_id == "sambanova") == [
+        ("", Decimal("0.45")),
+        ("sambanova/bf16", Decimal("0.6")),
+    ]
+    # Two Google endpoints with one tag at two prices: still two offers, whatever the listing order.
+    qwen = _resolved("qwen__qwen3-235b-a22b-2507.json", catalog)
+    google = sorted((o.variant, o.prices[0]) for o in qwen if o.provider_id == "google")
+    assert google == [("", Decimal("0.22")), ("google-vertex/us-south1", Decimal("0.25"))]
+    # Quantization is an attribute of the offer, not a provider.
+    kimi = _resolved("moonshotai__kimi-k2.6.json", catalog)
+    deepinfra = [o for o in kimi if o.provider_id == "deepinfra"]
+    assert [(o.variant, o.quantization) for o in deepinfra] == [("", "fp4")]
 
 
 # ---------------------------------------------------------------- bench/make_openrouter_replay.py
@@ -242,7 +264,7 @@ def test_replay_serves_the_list_and_every_endpoints_url(tmp_path: Path) -> None:
         assert parsed.records and parsed.row_errors == [], url
     opus_url = "https://openrouter.ai/api/v1/models/anthropic/claude-4.8-opus-20260528/endpoints"
     (opus,) = openrouter.parse(opus_url, served[opus_url]).records
-    assert (opus.provider, opus.variant, opus.input, opus.output) == ("Anthropic", "anthropic", 5, 25)
+    assert (opus.provider, opus.endpoint, opus.input, opus.output) == ("Anthropic", "anthropic", 5, 25)
 
 
 def test_replay_drops_endpoints_and_changes_prices(tmp_path: Path) -> None:

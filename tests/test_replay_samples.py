@@ -88,7 +88,13 @@ def test_current_prices_are_the_recordings_exact_prices(stored):
     [deepinfra] = _query(
         stored, "SELECT * FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' AND provider = 'deepinfra'"
     )
-    assert (deepinfra["input"], deepinfra["output"], deepinfra["variant"]) == ("0.75", "3.5", "deepinfra/fp4")
+    # The endpoint tag `deepinfra/fp4` is not part of the offer; its quantization is an attribute.
+    assert (deepinfra["input"], deepinfra["output"], deepinfra["variant"], deepinfra["quantization"]) == (
+        "0.75",
+        "3.5",
+        "",
+        "fp4",
+    )
     [auto] = _query(
         stored,
         "SELECT * FROM current_prices WHERE model = 'openrouter/auto' AND provider = 'openrouter' "

@@ -232,28 +232,33 @@ def test_model_info_from_the_list() -> None:
     assert info.canonical_slug == "google/gemma-4-31b-it-20260402"
 
 
-def test_endpoints_of_one_host_with_different_tags_are_distinct_offers() -> None:
+def test_an_endpoint_tag_is_reported_as_the_endpoint_not_the_variant() -> None:
+    # Which endpoints are one offer is decided when names are resolved (scraper/identity.py).
     body = _endpoints(
         "meta-llama/llama-3.3-70b-instruct",
         _endpoint("SambaNova", "sambanova-turbo", "0.00000045", "0.0000009", quantization="bf16"),
         _endpoint("SambaNova", "sambanova/bf16", "0.0000006", "0.0000012", quantization="unknown"),
     )
     parsed = openrouter.parse(ENDPOINTS_URL, body)
-    assert [(r.provider, r.variant, r.quantization) for r in parsed.records] == [
-        ("SambaNova", "sambanova-turbo", "bf16"),
-        ("SambaNova", "sambanova/bf16", None),
+    assert [(r.provider, r.variant, r.endpoint, r.quantization) for r in parsed.records] == [
+        ("SambaNova", "", "sambanova-turbo", "bf16"),
+        ("SambaNova", "", "sambanova/bf16", None),
     ]
-    assert len({r.offer_key() for r in parsed.records}) == 2
 
 
-def test_a_repeated_tag_gets_an_ordinal_so_offers_stay_distinct() -> None:
+def test_a_repeated_tag_is_kept_as_given_and_a_missing_one_names_the_host() -> None:
     body = _endpoints(
         "qwen/qwen3-235b-a22b-2507",
         _endpoint("Google", "google-vertex/us-south1", "0.00000022", "0.00000088"),
         _endpoint("Google", "google-vertex/us-south1", "0.00000025", "0.000001"),
+        _endpoint("Chutes", "", "0.0000001", "0.0000002"),
     )
     parsed = openrouter.parse(ENDPOINTS_URL, body)
-    assert [r.variant for r in parsed.records] == ["google-vertex/us-south1", "google-vertex/us-south1#2"]
+    assert [r.endpoint for r in parsed.records] == [
+        "google-vertex/us-south1",
+        "google-vertex/us-south1",
+        "Chutes",
+    ]
 
 
 def test_endpoint_model_uses_the_tier_suffix_rule() -> None:

@@ -44,7 +44,9 @@ class AnalysisInputs:
         return self.catalog.get_model(name).id
 
     def resolve_provider(self, name: str) -> str:
-        return self.catalog.resolve_provider(name) or name
+        from pricewatch.scraper.catalog import provider_slug
+
+        return self.catalog.resolve_provider(name) or provider_slug(name)
 
 
 def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:

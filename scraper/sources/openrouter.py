@@ -154,30 +154,28 @@ def _parse_endpoints(url: str, doc: Any) -> Parsed:
     info = {"display_name": _text(data.get("name")) or None, "created_at": _created_at(data.get("created"))}
     records: list[PriceRecord] = []
     errors: list[str] = []
-    tag_counts: dict[tuple[str, str], int] = {}
     for index, endpoint in enumerate(endpoints):
         if not isinstance(endpoint, dict) or not _text(endpoint.get("provider_name")):
             errors.append(f"{model_id}: endpoints[{index}]: no provider_name")
             continue
         provider = _text(endpoint["provider_name"])
-        tag = _text(endpoint.get("tag"))
-        # The tag tells two endpoints of one host apart (SambaNova `sambanova/bf16` and
-        # `sambanova-turbo`), but not always: qwen3-235b-a22b-2507 lists two Google
-        # endpoints tagged `google-vertex/us-south1` at different prices. A repeated tag
-        # gets `#2`, `#3` in listing order (OpenRouter lists endpoints cheapest first).
-        count = tag_counts[(provider, tag)] = tag_counts.get((provider, tag), 0) + 1
-        variant = tag if count == 1 else f"{tag}#{count}"
+        # The tag names one endpoint of a host (`deepinfra/fp4`, `anthropic/2`, a region):
+        # which endpoints are one offer is decided when names are resolved
+        # (scraper/identity.py), not here; a tag may even repeat (two Google endpoints of
+        # qwen3-235b-a22b-2507 tagged `google-vertex/us-south1` at different prices).
+        # An endpoint without a tag is named by its host, so it still counts as an endpoint.
+        tag = _text(endpoint.get("tag")) or provider
         quantization = _text(endpoint.get("quantization"))
         base = {
             "model": name,
             "provider": provider,
             "tier": tier,
-            "variant": variant,
+            "endpoint": tag,
             "quantization": None if quantization in ("", UNKNOWN_QUANTIZATION) else quantization,
             "context_length": _int_or_none(endpoint.get("context_length")),
             "info": info,
         }
-        label = f"{model_id} @ {provider} ({tag or 'no tag'})"
+        label = f"{model_id} @ {provider} ({tag})"
         records.extend(_priced_records(label, endpoint.get("pricing"), base, errors))
     # Zero endpoints is not a layout failure: a model can be listed with no live host.
     return Parsed(records=records, links=[], row_errors=errors)

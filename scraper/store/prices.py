@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import decimal_to_text
 from pricewatch.scraper.store.observations import ApplyStats, Observation
-from pricewatch.scraper.timeline import MEASURED_ORIGINS, Span, place
+from pricewatch.scraper.timeline import MEASURED_ORIGINS, Span, place, reports_agree
 
 __all__ = ["apply_observations", "close_offers", "delist_missing", "latest_prices", "price_steps_of_run"]
 
@@ -112,8 +112,13 @@ def apply_observations(
     origin: str,
     run_id: int | None,
     source: str | None,
+    yield_to: frozenset[str] = frozenset(),
 ) -> ApplyStats:
     """Place every observation in its offer's timeline (call inside the run's transaction).
+
+    ``yield_to``: sources whose offers this source reports without taking them over (an
+    aggregator's listing of a maker's endpoint leaves the offer to the maker's own page, so
+    the aggregator dropping that endpoint does not end a price the maker still lists).
 
     The common case, an observation newer than everything stored for its offer, is
     decided from one bulk read of each offer's latest span; older observations load the
@@ -138,11 +143,14 @@ def apply_observations(
         ):
             latest[row["offer_id"]] = row
     bump_last_seen: dict[int, str] = {}
+    run_sources = _RunSources(db)
     for observation in sorted(observations, key=lambda o: o.observed_at):
         offer_id = offer_ids[observation.offer_key]
         values = observation.stored_values()
         at = observation.observed_at
         current = latest.get(offer_id)
+        if current is not None and current["valid_to"] is None and at > current["last_seen"]:
+            values = _as_reported(values, current, origin, run_sources(run_id), run_sources)
         offer = offers[observation.offer_key]
         if (
             (observation.quantization and observation.quantization != offer["quantization"])
@@ -159,7 +167,12 @@ def apply_observations(
             offer["delisted_at"] = None
         # Only a live or replayed listing says who reports an offer now; curated and
         # backfilled history names the source only of the offers it creates.
-        if source is not None and origin not in ("curated", "backfill") and offer["source"] != source:
+        if (
+            source is not None
+            and origin not in ("curated", "backfill")
+            and offer["source"] != source
+            and offer["source"] not in yield_to
+        ):
             db.execute("UPDATE offers SET source = ? WHERE id = ?", [source, offer_id])
             offer["source"] = source
         fast = current is not None and current["valid_to"] is None and at > current["last_seen"]
@@ -188,6 +201,16 @@ def apply_observations(
         else:
             # Flush pending last_seen bumps so the slow path reads the true timeline.
             _flush_last_seen(db, bump_last_seen)
+            covering = db.execute(
+                "SELECT * FROM prices WHERE offer_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+                [offer_id, at, at],
+            )
+            columns = [d[0] for d in covering.description]
+            row = covering.fetchone()
+            if row is not None:
+                values = _as_reported(
+                    values, dict(zip(columns, row, strict=True)), origin, run_sources(run_id), run_sources
+                )
             before = _load_spans(db, "prices", "offer_id = ?", [offer_id], _PRICE_VALUE_COLUMNS)
             placement = place(before, at, values, origin)
             added = _write_spans(
@@ -223,6 +246,42 @@ def apply_observations(
         _apply_unit_prices(db, offer_id, observation, origin, run_id, stats)
     _flush_last_seen(db, bump_last_seen)
     return stats
+
+
+class _RunSources:
+    """The source of each run, read when first asked."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.known: dict[int, str | None] = {}
+
+    def __call__(self, run_id: int | None) -> str | None:
+        if run_id is None:
+            return None
+        if run_id not in self.known:
+            row = self.db.execute("SELECT source FROM runs WHERE id = ?", [run_id]).fetchone()
+            self.known[run_id] = row[0] if row else None
+        return self.known[run_id]
+
+
+def _as_reported(
+    values: tuple, span: dict[str, Any], origin: str, source: str | None, run_sources: _RunSources
+) -> tuple:
+    """The span's values when another source's measured report agrees with them, else ``values``.
+
+    ``source`` is the ``runs.source`` of the observing run; the span's is that of the run
+    that opened it (a backfill's runs are ``backfill:<kind>``, a source of their own).
+
+    One offer is one timeline whoever reports it; a source that leaves out a price another
+    gives confirms the span instead of removing that price (``timeline.reports_agree``).
+    """
+    stored = tuple(span[c] for c in _PRICE_VALUE_COLUMNS)
+    if stored == values or origin not in MEASURED_ORIGINS or span["origin"] not in MEASURED_ORIGINS:
+        return values
+    opened_by = run_sources(span["run_id"])
+    if source is None or opened_by is None or opened_by == source:
+        return values
+    return stored if reports_agree(stored, values) else values
 
 
 _INSERT_PRICE_SQL = (

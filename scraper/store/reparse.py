@@ -21,8 +21,10 @@ __all__ = [
     "delete_own_spans",
     "offers_of_source",
     "own_delistings",
+    "own_sightings",
     "restore_delisting",
     "restore_offer_delisting",
+    "restore_sightings",
     "stored_bodies",
     "timelines",
 ]
@@ -173,6 +175,47 @@ def own_delistings(db: Database, source: str, offer_ids: set[int]) -> list[Delis
                     )
                 )
     return found
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """The last sighting of one of the source's spans: another source may have made it."""
+
+    offer_id: int
+    last_seen: str
+    values: tuple
+
+
+_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
+
+
+def own_sightings(db: Database, source: str, offer_ids: set[int]) -> list[Sighting]:
+    """The last sightings of the price spans this source's runs opened.
+
+    An offer is one timeline whoever reports it (a maker's page and OpenRouter's endpoint
+    of that maker): a sighting by another source only moves ``last_seen`` of the span this
+    source opened, so a rebuild of this source's spans puts it back (``restore_sightings``).
+    """
+    where, params = _own_spans_where(source)
+    marks = ",".join("?" * len(offer_ids))
+    return [
+        Sighting(r["offer_id"], r["last_seen"], tuple(r[c] for c in _VALUE_COLUMNS))
+        for r in db.query(
+            f"SELECT * FROM prices WHERE offer_id IN ({marks}) AND {where}", [*sorted(offer_ids), *params]
+        )
+    ]
+
+
+def restore_sightings(db: Database, sightings: Iterable[Sighting]) -> None:
+    """Move ``last_seen`` of each rebuilt span that holds a sighting's values at its time up to it."""
+    for sighting in sightings:
+        for row in db.query(
+            "SELECT * FROM prices WHERE offer_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
+            "AND last_seen < ?",
+            [sighting.offer_id, sighting.last_seen, sighting.last_seen, sighting.last_seen],
+        ):
+            if tuple(row[c] for c in _VALUE_COLUMNS) == sighting.values:
+                db.execute("UPDATE prices SET last_seen = ? WHERE id = ?", [sighting.last_seen, row["id"]])
 
 
 def delete_own_spans(db: Database, source: str, offer_ids: set[int]) -> None:

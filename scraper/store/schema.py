@@ -282,6 +282,19 @@ def m005_raw_archives(db: Database) -> None:
     db.table("raw_archive_members").create_index(["month"])
 
 
+@migrations()
+def m_identity_one_offer_per_host(db: Database) -> None:
+    # Issue 13, point 3: an endpoint's tag is no longer part of its offer (endpoints of one
+    # host at one price are one offer, merged with the curated or first-party offer of that
+    # host), and a provider the catalog does not know is stored under its slug. The offers
+    # keyed the old way are rebuilt from their history (scraper/store/identity.py).
+    from pricewatch.scraper.sources import all_sources
+    from pricewatch.scraper.store.identity import one_identity_per_host
+
+    owners = frozenset(m.NAME for m in all_sources() if getattr(m, "KIND", "") != "aggregator")
+    one_identity_per_host(db, owners)
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
