@@ -383,3 +383,32 @@ def test_on_the_demo_kimi_k26_and_opus_48_list_each_host_once(tmp_path, catalog)
         ("together", "", "1.2", "4.5"),
     ]
     assert hosts("anthropic/claude-opus-4.8") == [("anthropic", "", "5", "25"), ("openrouter", "", "5", "25")]
+
+
+def test_an_aggregators_differing_report_of_a_makers_offer_is_a_disagreement(db_path) -> None:
+    from pricewatch.scraper.store import apply_observations, open_database, start_run
+
+    db = open_database(db_path)
+    _report(db, "anthropic", "2026-08-21T00:00:00Z", _cache_prices("10"))
+
+    def openrouter(at: str, prices: tuple) -> None:
+        run_id = start_run(db, "openrouter", "replay", started_at=at)
+        observation = Observation(
+            "anthropic/claude-opus-4.7", "anthropic", "standard", 0, "", at, prices=prices
+        )
+        with db.atomic():
+            apply_observations(
+                db,
+                [observation],
+                origin="replay",
+                run_id=run_id,
+                source="openrouter",
+                yield_to=frozenset({"anthropic"}),
+            )
+
+    cheaper = tuple(None if p is None else p / 2 for p in _cache_prices(None))
+    openrouter("2026-08-22T00:00:00Z", cheaper)
+    openrouter("2026-08-23T00:00:00Z", _cache_prices(None))
+    assert _spans(db) == [("2026-08-21T00:00:00Z", None, "2026-08-23T00:00:00Z", "0.5", "10")]
+    assert [r["observed_origin"] for r in db.query("SELECT * FROM disagreements")] == ["replay"]
+    assert [r["source"] for r in db.query("SELECT source FROM offers")] == ["anthropic"]

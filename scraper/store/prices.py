@@ -176,6 +176,17 @@ def apply_observations(
             db.execute("UPDATE offers SET source = ? WHERE id = ?", [source, offer_id])
             offer["source"] = source
         fast = current is not None and current["valid_to"] is None and at > current["last_seen"]
+        if (
+            fast
+            and current is not None
+            and _outranked_by_owner(values, current, offer["source"], origin, yield_to, run_sources)
+        ):
+            # The maker's own page owns the offer: an aggregator's differing report of it
+            # is kept as a disagreement (as a curated one against measured history is).
+            _record_disagreement(db, offer_id, observation, origin, current, run_id)
+            stats.disagreements += 1
+            _apply_unit_prices(db, offer_id, observation, origin, run_id, stats)
+            continue
         if current is None:
             # A new offer: its first price opens its timeline.
             row = _insert_price(db, offer_id, at, values, origin, run_id)
@@ -282,6 +293,24 @@ def _as_reported(
     if source is None or opened_by is None or opened_by == source:
         return values
     return stored if reports_agree(stored, values) else values
+
+
+def _outranked_by_owner(
+    values: tuple,
+    span: dict[str, Any],
+    owner: str | None,
+    origin: str,
+    yield_to: frozenset[str],
+    run_sources: _RunSources,
+) -> bool:
+    """True when a differing report comes from a source that yields to the span's own source."""
+    return (
+        owner in yield_to
+        and origin in MEASURED_ORIGINS
+        and span["origin"] in MEASURED_ORIGINS
+        and run_sources(span["run_id"]) == owner
+        and tuple(span[c] for c in _PRICE_VALUE_COLUMNS) != values
+    )
 
 
 _INSERT_PRICE_SQL = (
