@@ -146,6 +146,54 @@ def test_moonshot_recording_parses_cny_prices() -> None:
     assert (long.cache_read, long.input, long.output) == (Decimal(1), Decimal(10), Decimal(30))
 
 
+KIMI = SAMPLES / "kimi"
+KIMI_PAGES = {page: KIMI / f"{page}_2026-08-18.md" for page in moonshot.PRICING_PAGES}
+
+
+def _kimi(page: str) -> Parsed:
+    url = next(u for u in moonshot.start_urls() if u.endswith(f"/{page}.md"))
+    parsed = moonshot.parse(url, KIMI_PAGES[page].read_bytes())
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=1)
+    assert {(r.provider, r.currency) for r in parsed.records} == {("Moonshot AI", "USD")}
+    return parsed
+
+
+def test_kimi_recordings_exist_for_every_start_page() -> None:
+    assert all(path.is_file() for path in KIMI_PAGES.values())
+
+
+@pytest.mark.parametrize(
+    ("page", "model", "prices", "context"),
+    [
+        # kimi/PROVENANCE.md spot facts 1..4: cache hit, input (cache miss), output.
+        ("chat-k3", "kimi-k3", ("0.30", "3.00", "15.00"), 1048576),
+        ("chat-k27-code", "kimi-k2.7-code", ("0.19", "0.95", "4.00"), 262144),
+        ("chat-k27-code", "kimi-k2.7-code-highspeed", ("0.38", "1.90", "8.00"), 262144),
+        ("chat-k26", "kimi-k2.6", ("0.16", "0.95", "4.00"), 262144),
+        ("chat-k25", "kimi-k2.5", ("0.10", "0.60", "3.00"), 262144),
+    ],
+)
+def test_kimi_recording_exact_prices_from_provenance(page, model, prices, context) -> None:
+    record = _find(_kimi(page).records, model)
+    assert (record.cache_read, record.input, record.output) == tuple(Decimal(p) for p in prices)
+    assert record.context_length == context
+
+
+def test_kimi_v1_recording_has_six_rows_without_cache_prices() -> None:
+    records = _kimi("chat-v1").records
+    assert len(records) == 6
+    expected = {"8k": ("0.20", "2.00"), "32k": ("1.00", "3.00"), "128k": ("2.00", "5.00")}
+    for size, (input_price, output_price) in expected.items():
+        for model in (f"moonshot-v1-{size}", f"moonshot-v1-{size}-vision-preview"):
+            record = _find(records, model)
+            assert (record.input, record.output, record.cache_read) == (
+                Decimal(input_price),
+                Decimal(output_price),
+                None,
+            )
+
+
 # ---------------------------------------------------------------- minimax
 
 

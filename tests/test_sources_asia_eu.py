@@ -273,6 +273,87 @@ def test_moonshot_other_billing_unit_is_a_row_error() -> None:
     assert any("1K tokens" in error for error in parsed.row_errors)
 
 
+def _kimi_body(page: str = "chat-k27-code") -> str:
+    return fixture_body("moonshot", f"{page}.md").read_text(encoding="utf-8")
+
+
+def test_moonshot_reads_the_per_model_usd_pages_on_the_kimi_host() -> None:
+    urls = moonshot.start_urls()
+    assert urls == [f"https://platform.kimi.ai/docs/pricing/{page}.md" for page in moonshot.PRICING_PAGES]
+    assert {"chat-k3", "chat-k26", "chat-k25"} <= set(moonshot.PRICING_PAGES)
+
+
+def test_moonshot_doc_table_context_cell_with_commas_is_one_cell() -> None:
+    [k3] = moonshot.parse("u", _kimi_body("chat-k3").encode()).records
+    assert (k3.model, k3.currency, k3.cache_read, k3.input, k3.output, k3.context_length) == (
+        "kimi-k3",
+        "USD",
+        Decimal("0.30"),
+        Decimal("3.00"),
+        Decimal("15.00"),
+        1048576,
+    )
+
+
+def test_moonshot_doc_table_without_cache_columns_reads_the_bare_input_price() -> None:
+    records = moonshot.parse("u", _kimi_body("chat-v1").encode()).records
+    v1 = next(record for record in records if record.model == "moonshot-v1-8k")
+    assert (v1.input, v1.output, v1.cache_read) == (Decimal("0.20"), Decimal("2.00"), None)
+
+
+@pytest.mark.parametrize("title", list(moonshot.DOC_COLUMNS))
+def test_moonshot_renamed_doc_table_column_is_a_layout_error_naming_it(title: str) -> None:
+    page = "chat-v1" if title == "Input Price" else "chat-k27-code"
+    body = _kimi_body(page)
+    assert body.count(f'title: "{title}"') == 1
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        moonshot.parse("u", body.replace(f'title: "{title}"', f'title: "{title} (new)"').encode())
+    assert f"{title} (new)" in str(caught.value)
+
+
+def test_moonshot_added_doc_table_column_is_a_layout_error_not_a_silent_drop() -> None:
+    body = _kimi_body().replace(
+        '{ title: "Context Window" },', '{ title: "Context Window" },\n{ title: "Cache Write Price" },'
+    )
+    with pytest.raises(SourceLayoutError, match="Cache Write Price"):
+        moonshot.parse("u", body.encode())
+
+
+def test_moonshot_doc_table_price_with_markup_is_a_row_error_not_zero() -> None:
+    body = _kimi_body().replace('<>{"$"}8.00</>', '<><b>{"$"}8.00</b></>')
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code"]
+    assert any("kimi-k2.7-code-highspeed: output" in error for error in parsed.row_errors)
+
+
+def test_moonshot_doc_table_row_of_the_wrong_width_is_a_row_error() -> None:
+    body = _kimi_body().replace(
+        ', "262,144 tokens"],\n["kimi-k2.7-code-highspeed"', '],\n["kimi-k2.7-code-highspeed"'
+    )
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code-highspeed"]
+    assert parsed.row_errors and "5 cells under 6 columns" in parsed.row_errors[0]
+
+
+def test_moonshot_doc_table_in_yuan_is_a_cny_record() -> None:
+    body = _kimi_body("chat-k3").replace('{"$"}', '{"￥"}')
+    [k3] = moonshot.parse("u", body.encode()).records
+    assert (k3.currency, k3.input) == ("CNY", Decimal("3.00"))
+
+
+def test_moonshot_doc_table_other_billing_unit_is_a_row_error() -> None:
+    body = _kimi_body().replace('["kimi-k2.7-code", "1M tokens"', '["kimi-k2.7-code", "1K tokens"')
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code-highspeed"]
+    assert any("1K tokens" in error for error in parsed.row_errors)
+
+
+def test_moonshot_unclosed_doc_table_is_a_layout_error() -> None:
+    body = _kimi_body().replace("\n/>\n", "\n")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        moonshot.parse("u", body.encode())
+
+
 # ---------------------------------------------------------------- minimax
 
 
