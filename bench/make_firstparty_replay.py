@@ -94,10 +94,8 @@ RECORDINGS = (
             for page in ("chat-k3", "chat-k27-code", "chat-k26", "chat-k25", "chat-v1")
         ),
     ),
-    # minimax/PROVENANCE.md: petehsu/LLM-Docs commit fe4ebf53, 2025-12-19.
-    Recording(
-        "minimax", "minimax/llm-docs-2025-12_pricing-pay-as-you-go.en.md", "2025-12-19T00:00:00Z", MARKDOWN
-    ),
+    # minimax/PROVENANCE.md: xzgw/llm-pricing-index @d399813f, the "## LLM" section fetched 2026-08-18.
+    Recording("minimax", "minimax/pricing-paygo_2026-08-18.llm-section.md", "2026-08-18T00:00:00Z", MARKDOWN),
 )
 
 

@@ -166,6 +166,15 @@ def test_the_other_first_party_prices_are_the_recordings(stored):
             "USD",
         )
         assert kimi["valid_from"] == "2026-08-18T00:00:00Z"
+    # MiniMax M3: the price charged (the list price is struck through), its 512k tier and Priority.
+    for tier, threshold, prices in (
+        ("standard", 0, ("0.30", "1.20", "0.06")),
+        ("standard", 512000, ("0.60", "2.40", "0.12")),
+        ("priority", 0, ("0.45", "1.80", "0.09")),
+        ("priority", 512000, ("0.90", "3.60", "0.18")),
+    ):
+        m3 = _offer(db_path, "minimax/minimax-m3", "minimax", tier=tier, min_prompt_tokens=threshold)
+        assert _prices(m3, "input", "output", "cache_read") == tuple(Decimal(p) for p in prices)
     m2 = _offer(db_path, "minimax/minimax-m2", "minimax")
     assert _prices(m2, "input", "output", "cache_read", "cache_write") == (
         Decimal("0.3"),

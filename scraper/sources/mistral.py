@@ -97,7 +97,16 @@ TRANSCRIPTION_FEATURE = "transcriptions"
 CHAT_FEATURE = "chat-completions"
 TRANSCRIPTION_VARIANT = "transcription"
 
+# The keys this parser requires, by name (a schema rename must fail loudly, never drop prices):
+# every model file has STATUS_KEY and PRICING_KEY (else a layout error naming them); the
+# pricing block its PRICING_TYPE_KEY; each price entry its USD amount and DENOMINATOR_KEY
+# (else a row error naming the model: one file, one model).
+STATUS_KEY = "status"
+PRICING_KEY = "pricing"
+PRICING_TYPE_KEY = "type"
+DENOMINATOR_KEY = "denominator"
 CURRENCY_FIELDS = {"USD": "price", "EUR": "priceEur"}
+REQUIRED_KEYS = (STATUS_KEY, PRICING_KEY, PRICING_TYPE_KEY, CURRENCY_FIELDS["USD"], DENOMINATOR_KEY)
 # The variant of the offer billed in euros (joined to another variant with "|", as the
 # refresh loop joins a snapshot name).
 EUR_VARIANT = "eur"
@@ -147,8 +156,12 @@ def _read_model(url: str, body: bytes) -> dict[str, Any]:
         model = read_default_export(text)
     except ValueError as error:
         raise SourceLayoutError(f"no model object found ({error})", url=url) from None
-    if not isinstance(model.get("pricing"), dict) or not isinstance(model.get("status"), str):
-        raise SourceLayoutError("no pricing table found (no `pricing` / `status` in the model)", url=url)
+    missing = [
+        key for key, kind in ((PRICING_KEY, dict), (STATUS_KEY, str)) if not isinstance(model.get(key), kind)
+    ]
+    if missing:
+        names = " / ".join(f"`{key}`" for key in missing)
+        raise SourceLayoutError(f"no pricing table found (no {names} in the model)", url=url)
     return model
 
 
@@ -166,16 +179,16 @@ def _model_name(model: dict[str, Any], url: str) -> str:
 def lifecycle(body: bytes) -> dict[str, Lifecycle]:
     """{model name: "active" | "deprecated" | "retired"} from one model file (unknown -> active)."""
     model = _read_model("", body)
-    return {_model_name(model, ""): STATUSES.get(model["status"], "active")}
+    return {_model_name(model, ""): STATUSES.get(model[STATUS_KEY], "active")}
 
 
 def _entries(pricing: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(side, entry) pairs of the three pricing shapes, each entry with price/priceEur/denominator."""
-    kind = pricing.get("type")
+    kind = pricing.get(PRICING_TYPE_KEY)
     if kind == "flat":
         return [("input", pricing)]
     if kind == "range":
-        common = {"denominator": pricing.get("denominator")}
+        common = {DENOMINATOR_KEY: pricing.get(DENOMINATOR_KEY)}
         return [
             ("input", {**common, "price": pricing.get("input"), "priceEur": pricing.get("inputEur")}),
             ("output", {**common, "price": pricing.get("output"), "priceEur": pricing.get("outputEur")}),
@@ -204,9 +217,11 @@ def _offers(name: str, pricing: dict[str, Any], errors: list[str]) -> dict[str, 
         if not isinstance(entry, dict):
             errors.append(f"{name}: {side} entry is not an object: skipped")
             return None
-        denominator = entry.get("denominator")
+        denominator = entry.get(DENOMINATOR_KEY)
         if denominator not in DENOMINATORS:
-            errors.append(f"{name}: {side} price per {denominator!r}, an unknown unit: skipped")
+            errors.append(
+                f"{name}: {side} price per {denominator!r} ({DENOMINATOR_KEY}), an unknown unit: skipped"
+            )
             return None
         label = entry.get("label")
         labels = INPUT_LABELS if side == "input" else OUTPUT_LABELS
@@ -252,14 +267,14 @@ def _offers(name: str, pricing: dict[str, Any], errors: list[str]) -> dict[str, 
 def _parse_model(url: str, body: bytes) -> Parsed:
     model = _read_model(url, body)
     name = _model_name(model, url)
-    status = model["status"]
+    status = model[STATUS_KEY]
     errors: list[str] = []
     if status not in STATUSES:
         errors.append(f"{name}: unknown status {status!r}, read as active")
     if STATUSES.get(status) == "retired":
         # A retired model cannot be called; the prices left in its file are history.
         return Parsed(records=[], row_errors=errors)
-    offers = _offers(name, model["pricing"], errors)
+    offers = _offers(name, model[PRICING_KEY], errors)
     if offers is None:
         return Parsed(records=[], row_errors=errors)
     if not offers["USD"]:
