@@ -13,7 +13,11 @@ default URL (``start_urls(DEFAULT_BASE_URL)`` of each module, so the two never d
   recording of its page named in RECORDINGS, or, for a source without one there yet, the
   embedded snapshot's bodies for it (data/snapshot/<source>/, at the URLs its manifest gives);
 - mistral: ``index.ts`` at the index URL and every model file beside it (the links
-  ``parse(index.ts)`` returns resolve to that folder).
+  ``parse(index.ts)`` returns resolve to that folder);
+- a source with several start pages (moonshot: one per Kimi model family): the recording
+  named for each start URL, in ``Recording.pages``.
+
+xai has no recording (only a description of its page): it is served from the snapshot.
 
 Each response carries its own ``recorded_at``: the date the folder's PROVENANCE.md gives
 for that recording (see RECORDINGS). Where PROVENANCE gives only a month (OpenAI's

@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -156,3 +157,18 @@ def test_renaming_a_required_name_fails_the_source_and_keeps_its_prices(
     assert outcome.error is not None and outcome.error.endswith(LAYOUT_CHANGED)
     assert name.removeprefix("## ").rstrip("*") in outcome.error
     assert _prices(db_path) == before
+
+
+def test_a_promotional_price_is_stored_as_charged_and_named_in_the_summary(db_path, catalog):
+    outcome = _refresh(db_path, catalog, "minimax", _snapshot_bodies("minimax"))
+    assert outcome.status == "ok"
+    assert any("promotional prices stored as charged" in m and "MiniMax-M3" in m for m in outcome.messages)
+    [m3] = open_database(db_path).query(
+        "SELECT input, output, cache_read FROM current_prices WHERE model = 'minimax/minimax-m3'"
+        " AND tier = 'standard' AND min_prompt_tokens = 0"
+    )
+    assert {k: Decimal(v) for k, v in m3.items()} == {
+        "input": Decimal("0.30"),
+        "output": Decimal("1.20"),
+        "cache_read": Decimal("0.06"),
+    }
