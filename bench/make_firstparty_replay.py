@@ -13,7 +13,11 @@ default URL (``start_urls(DEFAULT_BASE_URL)`` of each module, so the two never d
   recording of its page named in RECORDINGS, or, for a source without one there yet, the
   embedded snapshot's bodies for it (data/snapshot/<source>/, at the URLs its manifest gives);
 - mistral: ``index.ts`` at the index URL and every model file beside it (the links
-  ``parse(index.ts)`` returns resolve to that folder).
+  ``parse(index.ts)`` returns resolve to that folder);
+- a source with several start pages (moonshot: one per Kimi model family): the recording
+  named for each start URL, in ``Recording.pages``.
+
+xai has no recording (only a description of its page): it is served from the snapshot.
 
 Each response carries its own ``recorded_at``: the date the folder's PROVENANCE.md gives
 for that recording (see RECORDINGS). Where PROVENANCE gives only a month (OpenAI's
@@ -67,6 +71,9 @@ class Recording:
     path: str  # relative to SAMPLES_DIR; for mistral, the folder of model files
     recorded_at: str
     content_type: str
+    # For a source with several start pages: the file under ``path`` served at each start
+    # URL, in start_urls() order (moonshot's per-model pages).
+    pages: tuple[str, ...] = ()
 
 
 RECORDINGS = (
@@ -80,11 +87,19 @@ RECORDINGS = (
     Recording("deepseek", "deepseek/hermenics-2026-09-13_pricing.trimmed.html", "2026-09-13T00:00:00Z", HTML),
     # mistral/PROVENANCE.md: platform-docs-public HEAD 222f4ba9 (2026-08-21).
     Recording("mistral", "mistral/platform-docs-public/models", "2026-08-21T00:00:00Z", PLAIN),
-    # moonshot/PROVENANCE.md and minimax/PROVENANCE.md: petehsu/LLM-Docs commit fe4ebf53, 2025-12-19.
-    Recording("moonshot", "moonshot/llm-docs-2025-12_pricing-chat.en.md", "2025-12-19T00:00:00Z", MARKDOWN),
+    # kimi/PROVENANCE.md: xzgw/llm-pricing-index @d399813f, the per-model pages fetched 2026-08-18.
     Recording(
-        "minimax", "minimax/llm-docs-2025-12_pricing-pay-as-you-go.en.md", "2025-12-19T00:00:00Z", MARKDOWN
+        "moonshot",
+        "kimi",
+        "2026-08-18T00:00:00Z",
+        MARKDOWN,
+        pages=tuple(
+            f"{page}_2026-08-18.md"
+            for page in ("chat-k3", "chat-k27-code", "chat-k26", "chat-k25", "chat-v1")
+        ),
     ),
+    # minimax/PROVENANCE.md: xzgw/llm-pricing-index @d399813f, the "## LLM" section fetched 2026-08-18.
+    Recording("minimax", "minimax/pricing-paygo_2026-08-18.llm-section.md", "2026-08-18T00:00:00Z", MARKDOWN),
 )
 
 
@@ -152,8 +167,18 @@ def build_replay(
             responses.extend(_from_snapshot(snapshot or shipped_data_dir() / "snapshot", source, out))
             continue
         module = get_source(recording.source)
-        [url] = module.start_urls(module.DEFAULT_BASE_URL)
+        urls = module.start_urls(module.DEFAULT_BASE_URL)
         path = samples / recording.path
+        if recording.pages:
+            if len(recording.pages) != len(urls):
+                raise ValueError(
+                    f"{recording.source}: {len(recording.pages)} recordings for {len(urls)} start URLs"
+                )
+            for page_url, name in zip(urls, recording.pages, strict=True):
+                relative = _copy(path / name, out, f"{recording.source}/{name}")
+                responses.append(_response(page_url, relative, recording))
+            continue
+        [url] = urls
         if recording.source == "mistral":
             # index.ts at its URL; the model files it links to sit in the same folder.
             folder_url = url.rsplit("/", 1)[0] + "/"

@@ -51,6 +51,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_OTHER",
     "EXIT_USAGE",
+    "LAYOUT_CHANGED",
     "AnalysisError",
     "BackfillError",
     "BuildError",
@@ -123,6 +124,10 @@ class FetchError(SourceError):
         self.status = status
 
 
+# How every layout-drift message ends (SourceLayoutError, and a run that found no prices).
+LAYOUT_CHANGED = "the page layout may have changed"
+
+
 class SourceLayoutError(SourceError):
     """The body no longer looks as the parser expects: the page layout may have changed."""
 
@@ -134,7 +139,7 @@ class SourceLayoutError(SourceError):
         text = super().__str__()
         if self.url and self.url not in text:
             text = f"{text} at {self.url}"
-        return f"{text}; the page layout may have changed"
+        return f"{text}; {LAYOUT_CHANGED}"
 
 
 class RecordInvalid(SourceError):

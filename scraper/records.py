@@ -20,6 +20,7 @@ from pricewatch.fields import PRICE_FIELDS
 __all__ = [
     "PRICE_FIELDS",
     "TIERS",
+    "ListPrice",
     "ModelInfo",
     "PriceRecord",
     "Tier",
@@ -49,6 +50,24 @@ class UnitPrice(BaseModel, frozen=True, extra="forbid"):
     @classmethod
     def _strip_unit(cls, value: str) -> str:
         return value.strip()
+
+
+class ListPrice(BaseModel, frozen=True, extra="forbid"):
+    """The list price of a token price field that is sold at a promotional price.
+
+    A page that strikes a price through and prints a lower one (``~~$0.60~~ $0.30``) charges
+    the lower one: that is the record's price; the struck-through one is noted here.
+    """
+
+    field: str = Field(description="the token price field, e.g. 'input'")
+    amount: Decimal = Field(ge=0, le=MAX_PRICE_PER_MTOK)
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in PRICE_FIELDS:
+            raise ValueError(f"not a price field: {value!r}")
+        return value
 
 
 class ModelInfo(BaseModel, frozen=True, extra="forbid"):
@@ -88,6 +107,9 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     reasoning: PriceValue = Field(default=None, ge=0, le=MAX_PRICE_PER_MTOK)
     variable: bool = Field(default=False, description="the source says the price varies (OpenRouter's -1)")
     unit_prices: tuple[UnitPrice, ...] = ()
+    list_prices: tuple[ListPrice, ...] = Field(
+        default=(), description="list prices of fields sold at a promotional price (the record's price)"
+    )
     quantization: str | None = None
     context_length: int | None = Field(default=None, ge=0)
     info: ModelInfo | None = None
@@ -103,6 +125,10 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
             return self
         if all(getattr(self, name) is None for name in PRICE_FIELDS) and not self.unit_prices:
             raise ValueError("a record needs at least one price (or variable=True)")
+        for listed in self.list_prices:
+            charged = getattr(self, listed.field)
+            if charged is None:
+                raise ValueError(f"a list price for {listed.field} without a price charged")
         return self
 
     def price_values(self) -> dict[str, Decimal | None]:

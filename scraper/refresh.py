@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
-from pricewatch.errors import PricewatchError, SourceError, SourceLayoutError
+from pricewatch.errors import LAYOUT_CHANGED, PricewatchError, SourceError, SourceLayoutError
 from pricewatch.scraper.catalog import Catalog, provider_slug
 from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
 from pricewatch.scraper.identity import merge_endpoints
@@ -64,6 +64,8 @@ __all__ = [
 PRICE_JUMP_FACTOR = Decimal(10)
 # A source whose model count falls under this share of its last ok run is quarantined whole.
 MIN_MODEL_SHARE = Decimal("0.5")
+# How a layout-drift error ends (SourceLayoutError's text).
+LAYOUT_SUFFIX = f"; {LAYOUT_CHANGED}"
 # No source needs more pages than this in one refresh; a link loop stops here.
 MAX_PAGES_PER_SOURCE = 5000
 
@@ -359,13 +361,21 @@ def store_source_run(
         observations, duplicates = _dedupe(observations)
         if duplicates:
             outcome.messages.append(f"{duplicates} duplicate offers ignored")
+        promotions = sorted({r.model for r in records if r.list_prices})
+        if promotions:
+            # The price charged is stored; the struck-through list price is said here.
+            outcome.messages.append(
+                f"promotional prices stored as charged, list price struck through: {', '.join(promotions)}"
+            )
         outcome.records = len(observations)
         models_seen = len({o.model_id for o in observations})
         record_unmapped(db, name, "model", all_unmapped_models, now)
         record_unmapped(db, name, "provider", all_unmapped_providers, now)
         if not observations:
             outcome.status = "failed"
-            outcome.error = f"{name}: no prices found; the page layout may have changed"
+            problems = [p.removesuffix(LAYOUT_SUFFIX) for p in page_errors + row_errors]
+            first = f" ({len(problems)} problems; first: {problems[0]})" if problems else ""
+            outcome.error = f"{name}: no prices found{first}{LAYOUT_SUFFIX}"
             finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error)
             return outcome
         previous = last_ok_run(db, name)

@@ -122,12 +122,15 @@ def _normal(name: str, value: Any) -> Any:
         return None if value is None else Decimal(value)
     if name == "unit_prices":
         return sorted((u["unit"], Decimal(u["amount"])) for u in value)
+    if name == "list_prices":
+        return sorted((u["field"], Decimal(u["amount"])) for u in value)
     return value
 
 
 def _as_expected(record: PriceRecord) -> dict[str, Any]:
     row = record.model_dump(exclude={"info"})
     row["unit_prices"] = [{"unit": u.unit, "amount": u.amount} for u in record.unit_prices]
+    row["list_prices"] = [{"field": u.field, "amount": u.amount} for u in record.list_prices]
     return {name: _normal(name, value) for name, value in row.items()}
 
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from golden import fixture_body
 
 from pricewatch.errors import SourceLayoutError
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord
-from pricewatch.scraper.sources import deepseek, minimax, mistral, moonshot
+from pricewatch.scraper.sources import deepseek, minimax, mistral, moonshot, xai
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="no shared samples")
@@ -146,6 +147,54 @@ def test_moonshot_recording_parses_cny_prices() -> None:
     assert (long.cache_read, long.input, long.output) == (Decimal(1), Decimal(10), Decimal(30))
 
 
+KIMI = SAMPLES / "kimi"
+KIMI_PAGES = {page: KIMI / f"{page}_2026-08-18.md" for page in moonshot.PRICING_PAGES}
+
+
+def _kimi(page: str) -> Parsed:
+    url = next(u for u in moonshot.start_urls() if u.endswith(f"/{page}.md"))
+    parsed = moonshot.parse(url, KIMI_PAGES[page].read_bytes())
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=1)
+    assert {(r.provider, r.currency) for r in parsed.records} == {("Moonshot AI", "USD")}
+    return parsed
+
+
+def test_kimi_recordings_exist_for_every_start_page() -> None:
+    assert all(path.is_file() for path in KIMI_PAGES.values())
+
+
+@pytest.mark.parametrize(
+    ("page", "model", "prices", "context"),
+    [
+        # kimi/PROVENANCE.md spot facts 1..4: cache hit, input (cache miss), output.
+        ("chat-k3", "kimi-k3", ("0.30", "3.00", "15.00"), 1048576),
+        ("chat-k27-code", "kimi-k2.7-code", ("0.19", "0.95", "4.00"), 262144),
+        ("chat-k27-code", "kimi-k2.7-code-highspeed", ("0.38", "1.90", "8.00"), 262144),
+        ("chat-k26", "kimi-k2.6", ("0.16", "0.95", "4.00"), 262144),
+        ("chat-k25", "kimi-k2.5", ("0.10", "0.60", "3.00"), 262144),
+    ],
+)
+def test_kimi_recording_exact_prices_from_provenance(page, model, prices, context) -> None:
+    record = _find(_kimi(page).records, model)
+    assert (record.cache_read, record.input, record.output) == tuple(Decimal(p) for p in prices)
+    assert record.context_length == context
+
+
+def test_kimi_v1_recording_has_six_rows_without_cache_prices() -> None:
+    records = _kimi("chat-v1").records
+    assert len(records) == 6
+    expected = {"8k": ("0.20", "2.00"), "32k": ("1.00", "3.00"), "128k": ("2.00", "5.00")}
+    for size, (input_price, output_price) in expected.items():
+        for model in (f"moonshot-v1-{size}", f"moonshot-v1-{size}-vision-preview"):
+            record = _find(records, model)
+            assert (record.input, record.output, record.cache_read) == (
+                Decimal(input_price),
+                Decimal(output_price),
+                None,
+            )
+
+
 # ---------------------------------------------------------------- minimax
 
 
@@ -169,3 +218,72 @@ def test_deepseek_markdown_conversion_is_not_read_as_prices() -> None:
     body = (SAMPLES / "deepseek" / "llm-docs-2025-12_pricing.en.md").read_bytes()
     with pytest.raises(SourceLayoutError, match="no pricing table found"):
         deepseek.parse(deepseek.start_urls()[0], body)
+
+
+def _minimax_2026() -> Parsed:
+    body = (SAMPLES / "minimax" / "pricing-paygo_2026-08-18.llm-section.md").read_bytes()
+    parsed = minimax.parse(minimax.start_urls()[0], body)
+    assert parsed.row_errors == []
+    _check_invariants(parsed.records, at_least=11)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("tier", "threshold", "charged", "listed"),
+    [
+        # minimax/PROVENANCE.md (2026-08-18) spot facts 1..3: input, output, cache read.
+        ("standard", 0, ("0.30", "1.20", "0.06"), ("0.60", "2.40", "0.12")),
+        ("standard", 512000, ("0.60", "2.40", "0.12"), ("1.20", "4.80", "0.24")),
+        ("priority", 0, ("0.45", "1.80", "0.09"), ("0.90", "3.60", "0.18")),
+        ("priority", 512000, ("0.90", "3.60", "0.18"), ("1.80", "7.20", "0.36")),
+    ],
+)
+def test_minimax_2026_recording_m3_prices_from_provenance(tier, threshold, charged, listed) -> None:
+    m3 = _find(_minimax_2026().records, "MiniMax-M3", tier=tier, min_prompt_tokens=threshold)
+    assert (m3.input, m3.output, m3.cache_read, m3.cache_write) == (*(Decimal(p) for p in charged), None)
+    assert [(p.field, p.amount) for p in m3.list_prices] == [
+        (name, Decimal(p)) for name, p in zip(("input", "output", "cache_read"), listed, strict=True)
+    ]
+
+
+def test_minimax_2026_recording_other_models_from_provenance() -> None:
+    records = _minimax_2026().records
+    m27 = _find(records, "MiniMax-M2.7")
+    assert (m27.input, m27.output, m27.cache_read, m27.cache_write) == (
+        Decimal("0.3"),
+        Decimal("1.2"),
+        Decimal("0.06"),
+        Decimal("0.375"),
+    )
+    fast = _find(records, "MiniMax-M2.7-highspeed")
+    assert (fast.input, fast.output) == (Decimal("0.6"), Decimal("2.4"))
+    for model in ("MiniMax-M2.5", "MiniMax-M2.1", "MiniMax-M2"):
+        legacy = _find(records, model)
+        assert (legacy.cache_read, legacy.cache_write) == (Decimal("0.03"), Decimal("0.375"))
+    assert {r.tier for r in records if r.model != "MiniMax-M3"} == {"standard"}
+
+
+# ---------------------------------------------------------------- xai (a description, no recording)
+
+
+def test_xai_fixture_rows_are_the_rows_provenance_quotes() -> None:
+    """The two-tier fixture's rows are PROVENANCE's quoted rows, character for character."""
+    provenance = (SAMPLES / "xai" / "PROVENANCE.md").read_text(encoding="utf-8")
+    fixture = fixture_body("xai", "pricing_two-tiers.md").read_text(encoding="utf-8")
+    header = "| Model | Context | Input / 1M tokens | Cached input / 1M tokens | Output / 1M tokens |"
+    rows = [
+        "| grok-4.7 (< 200k prompt tokens) | 500k | $2.00 | $0.50 | $6.00 |",
+        "| grok-4.7 (≥ 200k prompt tokens) | 500k | $4.00 | $1.00 | $12.00 |",
+    ]
+    for line in (header, *rows):
+        assert f"`{line}`" in provenance and line in fixture
+    assert "### Text API Pricing" in provenance
+    assert (
+        "grok-4.3 `$1.25 / $0.20 / $2.50`" in provenance
+        and "grok-build-0.1\n  `$1.00 / $0.20 / $2.00`" in provenance
+    )
+    records = xai.parse(xai.start_urls()[0], fixture.encode()).records
+    assert {(r.min_prompt_tokens, r.input, r.cache_read, r.output) for r in records} == {
+        (0, Decimal("2.00"), Decimal("0.50"), Decimal("6.00")),
+        (200000, Decimal("4.00"), Decimal("1.00"), Decimal("12.00")),
+    }

@@ -103,7 +103,7 @@ def test_the_usd_view_converts_with_the_latest_rate_and_says_so(tmp_path):
     assert (unknown["input"], unknown["converted"], unknown["published_currency"]) == (None, 0, "GBP")
 
 
-def test_refresh_loads_the_rates_and_the_demo_converts_moonshots_cny(tmp_path):
+def test_refresh_loads_the_rates_and_the_demo_converts_mistrals_eur(tmp_path):
     db_path = tmp_path / "demo.db"
     result = CliRunner().invoke(
         cli, ["refresh", "--db", str(db_path), "--replay", str(REPO_ROOT / "data" / "snapshot"), "-q"]
@@ -117,12 +117,12 @@ def test_refresh_loads_the_rates_and_the_demo_converts_moonshots_cny(tmp_path):
             str(db_path),
             "--format",
             "json",
-            "select published_currency, converted, fx_date from current_prices_usd where provider = 'moonshotai'",
+            "select published_currency, converted, fx_date from current_prices_usd where provider = 'mistralai'",
         ],
     )
     rows = json.loads(query.output)
-    # Moonshot's own page is in CNY; OpenRouter's Moonshot endpoint is in USD.
+    # Mistral sets its own EUR prices beside the USD ones (Moonshot's pages are in USD since 2026).
     assert {(r["published_currency"], r["converted"], bool(r["fx_date"])) for r in rows} == {
-        ("CNY", 1, True),
+        ("EUR", 1, True),
         ("USD", 0, False),
     }

@@ -154,11 +154,27 @@ def test_the_other_first_party_prices_are_the_recordings(stored):
         (Decimal("0.44"), Decimal("1.3")),
         "EUR",
     )
-    kimi = _offer(db_path, "moonshotai/kimi-k2-0905", "moonshotai")
-    assert (_prices(kimi, "cache_read", "input", "output"), kimi["currency"]) == (
-        (Decimal("1.00"), Decimal("4.00"), Decimal("16.00")),
-        "CNY",
-    )
+    # Kimi: the per-model USD pages of platform.kimi.ai (kimi/PROVENANCE.md spot facts 1, 3, 4).
+    for model, prices in {
+        "moonshotai/kimi-k3": ("0.30", "3.00", "15.00"),
+        "moonshotai/kimi-k2.6": ("0.16", "0.95", "4.00"),
+        "moonshotai/kimi-k2.5": ("0.10", "0.60", "3.00"),
+    }.items():
+        kimi = _offer(db_path, model, "moonshotai")
+        assert (_prices(kimi, "cache_read", "input", "output"), kimi["currency"]) == (
+            tuple(Decimal(p) for p in prices),
+            "USD",
+        )
+        assert kimi["valid_from"] == "2026-08-18T00:00:00Z"
+    # MiniMax M3: the price charged (the list price is struck through), its 512k tier and Priority.
+    for tier, threshold, prices in (
+        ("standard", 0, ("0.30", "1.20", "0.06")),
+        ("standard", 512000, ("0.60", "2.40", "0.12")),
+        ("priority", 0, ("0.45", "1.80", "0.09")),
+        ("priority", 512000, ("0.90", "3.60", "0.18")),
+    ):
+        m3 = _offer(db_path, "minimax/minimax-m3", "minimax", tier=tier, min_prompt_tokens=threshold)
+        assert _prices(m3, "input", "output", "cache_read") == tuple(Decimal(p) for p in prices)
     m2 = _offer(db_path, "minimax/minimax-m2", "minimax")
     assert _prices(m2, "input", "output", "cache_read", "cache_write") == (
         Decimal("0.3"),

@@ -110,11 +110,32 @@ def test_deepseek_table_without_any_price_is_a_layout_error() -> None:
         deepseek.parse("u", body.encode())
 
 
-def test_deepseek_unknown_meter_is_a_row_error() -> None:
-    body = _deepseek_body().replace("1M INPUT TOKENS (CACHE HIT)", "1M IMAGE TOKENS")
+def test_deepseek_extra_meter_is_a_row_error() -> None:
+    body = (
+        _deepseek_body()
+        .replace(
+            "<tr><td>1M OUTPUT TOKENS</td>",
+            '<tr><td>1M IMAGE TOKENS</td><td colspan="2">$1</td></tr><tr><td>1M OUTPUT TOKENS</td>',
+        )
+        .replace('<td rowspan="3">PRICING', '<td rowspan="4">PRICING')
+    )
     parsed = deepseek.parse("u", body.encode())
-    assert any("1M IMAGE TOKENS" in error for error in parsed.row_errors)
-    assert all(record.cache_read is None for record in parsed.records)
+    assert parsed.row_errors == ["unknown price row '1M IMAGE TOKENS': skipped"]
+    assert all(record.cache_read == Decimal("0.028") for record in parsed.records)
+
+
+@pytest.mark.parametrize("label", list(deepseek.METERS))
+def test_deepseek_renamed_meter_is_a_layout_error_naming_it(label: str) -> None:
+    body = _deepseek_body().replace(label, "1M IMAGE TOKENS")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        deepseek.parse("u", body.encode())
+    assert label in str(caught.value) and "1M IMAGE TOKENS" in str(caught.value)
+
+
+def test_deepseek_renamed_period_is_a_layout_error_naming_it() -> None:
+    body = _deepseek_body("peak_2026-09.html").replace("<td>PEAK</td>", "<td>NORMAL</td>")
+    with pytest.raises(SourceLayoutError, match="unknown price period 'NORMAL'"):
+        deepseek.parse("u", body.encode())
 
 
 def test_deepseek_off_peak_without_peak_hours_footnote_is_flagged() -> None:
@@ -273,6 +294,87 @@ def test_moonshot_other_billing_unit_is_a_row_error() -> None:
     assert any("1K tokens" in error for error in parsed.row_errors)
 
 
+def _kimi_body(page: str = "chat-k27-code") -> str:
+    return fixture_body("moonshot", f"{page}.md").read_text(encoding="utf-8")
+
+
+def test_moonshot_reads_the_per_model_usd_pages_on_the_kimi_host() -> None:
+    urls = moonshot.start_urls()
+    assert urls == [f"https://platform.kimi.ai/docs/pricing/{page}.md" for page in moonshot.PRICING_PAGES]
+    assert {"chat-k3", "chat-k26", "chat-k25"} <= set(moonshot.PRICING_PAGES)
+
+
+def test_moonshot_doc_table_context_cell_with_commas_is_one_cell() -> None:
+    [k3] = moonshot.parse("u", _kimi_body("chat-k3").encode()).records
+    assert (k3.model, k3.currency, k3.cache_read, k3.input, k3.output, k3.context_length) == (
+        "kimi-k3",
+        "USD",
+        Decimal("0.30"),
+        Decimal("3.00"),
+        Decimal("15.00"),
+        1048576,
+    )
+
+
+def test_moonshot_doc_table_without_cache_columns_reads_the_bare_input_price() -> None:
+    records = moonshot.parse("u", _kimi_body("chat-v1").encode()).records
+    v1 = next(record for record in records if record.model == "moonshot-v1-8k")
+    assert (v1.input, v1.output, v1.cache_read) == (Decimal("0.20"), Decimal("2.00"), None)
+
+
+@pytest.mark.parametrize("title", list(moonshot.DOC_COLUMNS))
+def test_moonshot_renamed_doc_table_column_is_a_layout_error_naming_it(title: str) -> None:
+    page = "chat-v1" if title == "Input Price" else "chat-k27-code"
+    body = _kimi_body(page)
+    assert body.count(f'title: "{title}"') == 1
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        moonshot.parse("u", body.replace(f'title: "{title}"', f'title: "{title} (new)"').encode())
+    assert f"{title} (new)" in str(caught.value)
+
+
+def test_moonshot_added_doc_table_column_is_a_layout_error_not_a_silent_drop() -> None:
+    body = _kimi_body().replace(
+        '{ title: "Context Window" },', '{ title: "Context Window" },\n{ title: "Cache Write Price" },'
+    )
+    with pytest.raises(SourceLayoutError, match="Cache Write Price"):
+        moonshot.parse("u", body.encode())
+
+
+def test_moonshot_doc_table_price_with_markup_is_a_row_error_not_zero() -> None:
+    body = _kimi_body().replace('<>{"$"}8.00</>', '<><b>{"$"}8.00</b></>')
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code"]
+    assert any("kimi-k2.7-code-highspeed: output" in error for error in parsed.row_errors)
+
+
+def test_moonshot_doc_table_row_of_the_wrong_width_is_a_row_error() -> None:
+    body = _kimi_body().replace(
+        ', "262,144 tokens"],\n["kimi-k2.7-code-highspeed"', '],\n["kimi-k2.7-code-highspeed"'
+    )
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code-highspeed"]
+    assert parsed.row_errors and "5 cells under 6 columns" in parsed.row_errors[0]
+
+
+def test_moonshot_doc_table_in_yuan_is_a_cny_record() -> None:
+    body = _kimi_body("chat-k3").replace('{"$"}', '{"￥"}')
+    [k3] = moonshot.parse("u", body.encode()).records
+    assert (k3.currency, k3.input) == ("CNY", Decimal("3.00"))
+
+
+def test_moonshot_doc_table_other_billing_unit_is_a_row_error() -> None:
+    body = _kimi_body().replace('["kimi-k2.7-code", "1M tokens"', '["kimi-k2.7-code", "1K tokens"')
+    parsed = moonshot.parse("u", body.encode())
+    assert [record.model for record in parsed.records] == ["kimi-k2.7-code-highspeed"]
+    assert any("1K tokens" in error for error in parsed.row_errors)
+
+
+def test_moonshot_unclosed_doc_table_is_a_layout_error() -> None:
+    body = _kimi_body().replace("\n/>\n", "\n")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        moonshot.parse("u", body.encode())
+
+
 # ---------------------------------------------------------------- minimax
 
 
@@ -309,3 +411,75 @@ def test_minimax_missing_cache_price_is_none_not_zero() -> None:
     parsed = minimax.parse("u", body.encode())
     first = next(record for record in parsed.records if record.model == "MiniMax-M2")
     assert first.cache_write is None
+
+
+def _paygo_body() -> str:
+    return fixture_body("minimax", "pricing-paygo.md").read_text(encoding="utf-8")
+
+
+def test_minimax_reads_the_2026_paygo_page() -> None:
+    assert minimax.start_urls() == ["https://platform.minimax.io/docs/guides/pricing-paygo.md"]
+
+
+def test_minimax_tabs_are_tiers_and_prompt_lengths_are_thresholds() -> None:
+    records = minimax.parse("u", _paygo_body().encode()).records
+    m3 = {
+        (r.tier, r.min_prompt_tokens): (r.input, r.output, r.cache_read)
+        for r in records
+        if r.model == "MiniMax-M3"
+    }
+    assert m3 == {
+        ("standard", 0): (Decimal("0.30"), Decimal("1.20"), Decimal("0.06")),
+        ("standard", 512000): (Decimal("0.60"), Decimal("2.40"), Decimal("0.12")),
+        ("priority", 0): (Decimal("0.45"), Decimal("1.80"), Decimal("0.09")),
+        ("priority", 512000): (Decimal("0.90"), Decimal("3.60"), Decimal("0.18")),
+    }
+    # Tables after </Tabs> and in the Legacy accordion are standard; Audio is another section.
+    assert {r.model: r.tier for r in records if r.model != "MiniMax-M3"} == {
+        "MiniMax-M2.7": "standard",
+        "MiniMax-M2.7-highspeed": "standard",
+        "MiniMax-M2.5": "standard",
+        "MiniMax-M2": "standard",
+    }
+
+
+def test_minimax_struck_through_price_stores_the_price_charged_and_notes_the_list_price() -> None:
+    records = minimax.parse("u", _paygo_body().encode()).records
+    m3 = next(
+        r for r in records if r.model == "MiniMax-M3" and r.tier == "standard" and r.min_prompt_tokens == 0
+    )
+    assert m3.input == Decimal("0.30")
+    assert {(p.field, p.amount) for p in m3.list_prices} == {
+        ("input", Decimal("0.60")),
+        ("output", Decimal("2.40")),
+        ("cache_read", Decimal("0.12")),
+    }
+    m27 = next(r for r in records if r.model == "MiniMax-M2.7")
+    assert m27.list_prices == ()
+
+
+def test_minimax_unknown_tab_is_a_layout_error_naming_it() -> None:
+    body = _paygo_body().replace('<Tab title="Priority*">', '<Tab title="Flex">')
+    with pytest.raises(SourceLayoutError, match="unknown tab 'Flex'"):
+        minimax.parse("u", body.encode())
+
+
+@pytest.mark.parametrize("column", list(minimax.COLUMNS))
+def test_minimax_renamed_column_is_a_layout_error_naming_it(column: str) -> None:
+    body = _paygo_body().replace(f"| {column} ", f"| {column}X", 1)
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED) as caught:
+        minimax.parse("u", body.encode())
+    assert f"{column}X" in str(caught.value)
+
+
+def test_minimax_page_without_the_llm_section_is_a_layout_error() -> None:
+    body = _paygo_body().replace("## LLM", "## Language models")
+    with pytest.raises(SourceLayoutError, match="no ## LLM or ## Text section"):
+        minimax.parse("u", body.encode())
+
+
+def test_minimax_struck_through_price_alone_is_a_row_error_not_a_price() -> None:
+    body = _paygo_body().replace(r"~~\$0.90~~ \$0.45 / M tokens", r"~~\$0.90~~ / M tokens")
+    parsed = minimax.parse("u", body.encode())
+    assert not any(r.tier == "priority" and r.min_prompt_tokens == 0 for r in parsed.records)
+    assert any("MiniMax-M3" in error for error in parsed.row_errors)

@@ -307,6 +307,6 @@ def test_base_url_env_var_names_the_override():
 
 def test_an_unknown_source_raises_with_the_known_names():
     with pytest.raises(UnknownSourceError) as caught:
-        get_source("xai")
-    assert str(caught.value).startswith("Unknown source: xai")
+        get_source("together")
+    assert str(caught.value).startswith("Unknown source: together")
     assert "anthropic" in str(caught.value)

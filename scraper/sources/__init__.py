@@ -9,8 +9,7 @@ from pricewatch.errors import UnknownSourceError
 
 __all__ = ["SOURCE_NAMES", "all_sources", "base_url_env_var", "get_source"]
 
-# Built-in sources, in refresh order. Each name is a module of this package. xAI is left
-# out: its models page fills its price table in with JavaScript (README, Sources).
+# Built-in sources, in refresh order. Each name is a module of this package.
 SOURCE_NAMES: tuple[str, ...] = (
     "openrouter",
     "anthropic",
@@ -20,6 +19,7 @@ SOURCE_NAMES: tuple[str, ...] = (
     "mistral",
     "moonshot",
     "minimax",
+    "xai",
 )
 
 _loaded: dict[str, ModuleType] = {}

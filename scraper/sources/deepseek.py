@@ -57,13 +57,15 @@ HEADER_LABEL = "MODEL"
 VERSION_LABEL = "MODEL VERSION"
 # First cell of the price rows (a rowspan cell, may carry a footnote marker: "PRICING(3)").
 PRICING_LABEL = "PRICING"
-# Meter labels in the second column (a <br> inside is read as a space).
+# Meter labels in the second column (a <br> inside is read as a space). Each is required: a
+# pricing block without one of them is a layout error naming it (a renamed meter).
 METERS = {
     "1M INPUT TOKENS (CACHE HIT)": "cache_read",
     "1M INPUT TOKENS (CACHE MISS)": "input",
     "1M OUTPUT TOKENS": "output",
 }
-# Sub-row labels in the third column since 2026-08; "" when a meter has no sub-rows.
+# Sub-row labels in the third column since 2026-08; "" when a meter has no sub-rows. Any other
+# label is a layout error naming it.
 PERIODS = {"": "standard", "PEAK": "standard", "OFF-PEAK": "off-peak"}
 # The footnote that says when off-peak applies ("Peak hours are 01:00 - 04:00 ... UTC").
 PEAK_HOURS_TEXT = "peak hours are"
@@ -143,6 +145,8 @@ def parse(url: str, body: bytes) -> Parsed:
     prices: dict[tuple[str, str], dict[str, Decimal]] = {}
     errors: list[str] = []
     saw_pricing = False
+    seen_meters: set[str] = set()
+    unknown_meters: dict[str, None] = {}
     versions: dict[str, str] = {}
     for row in grid[1:]:
         if _label(row[0].text) == VERSION_LABEL:
@@ -154,9 +158,17 @@ def parse(url: str, body: bytes) -> Parsed:
         period_text = row[2].text if label_width > 2 and row[2].origin != row[1].origin else ""
         meter = METERS.get(_label(meter_text))
         tier = PERIODS.get(_label(period_text).upper())
-        if meter is None or tier is None:
-            errors.append(f"unknown price row {meter_text!r} {period_text!r}: skipped")
+        if tier is None:
+            # Off-peak and peak are all the page has said; another period means other terms.
+            raise SourceLayoutError(
+                f"no pricing table found (unknown price period {period_text!r};"
+                f" known: {', '.join(p for p in PERIODS if p)})",
+                url=url,
+            )
+        if meter is None:
+            unknown_meters.setdefault(meter_text, None)
             continue
+        seen_meters.add(meter)
         for c, model in models.items():
             try:
                 amount = parse_amount(row[c].text, symbols=("$",))
@@ -166,6 +178,15 @@ def parse(url: str, body: bytes) -> Parsed:
             prices.setdefault((model, tier), {})[meter] = amount
     if not saw_pricing:
         raise SourceLayoutError(f"no pricing table found (no {PRICING_LABEL} rows)", url=url)
+    missing = [label for label, meter in METERS.items() if meter not in seen_meters]
+    if missing:
+        # A renamed meter row: its prices would otherwise vanish from every record.
+        unknown = f"; unknown rows {', '.join(repr(m) for m in unknown_meters)}" if unknown_meters else ""
+        raise SourceLayoutError(
+            f"no pricing table found (no {', '.join(repr(m) for m in missing)} row{unknown})", url=url
+        )
+    # Every known meter is there: an extra one is a new price this parser does not read yet.
+    errors.extend(f"unknown price row {meter_text!r}: skipped" for meter_text in unknown_meters)
 
     page_text = tree.body.text().lower() if tree.body is not None else ""
     if any(tier == "off-peak" for _, tier in prices) and PEAK_HOURS_TEXT not in page_text:

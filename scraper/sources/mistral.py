@@ -5,12 +5,10 @@ The docs pricing page is rendered client-side from TypeScript data, so we read t
 the ``MODELS`` array) and each model file is one ``export default { ... }`` object literal
 with ``status``, ``identifiers.apiNames`` and a ``pricing`` block.
 
-The TypeScript is read by ``read_default_export``, a small reader for the subset these
-files use: object and array literals, single/double/back-quoted strings without ``${}``,
-numbers, true/false/null/undefined, comments and trailing commas. Anything else in value
-position (arrow functions such as ``describe: (l) => ...``, identifiers, calls) is skipped
-up to the next ``,`` at the same depth and read as ``OPAQUE``; a price that is ``OPAQUE``
-is a row error, never a number.
+The TypeScript is read by ``read_default_export`` (``_jsliteral``, shared with moonshot), a
+small reader for the subset these files use. Anything else in value position (arrow
+functions such as ``describe: (l) => ...``, identifiers, calls) is read as ``OPAQUE``; a
+price that is ``OPAQUE`` is a row error, never a number.
 
 Decisions, from the data of 2026-08:
 
@@ -39,15 +37,14 @@ Decisions, from the data of 2026-08:
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pricewatch.errors import RecordInvalid, SourceLayoutError
-from pricewatch.money import decimal_from_text
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, UnitPrice, make_record
+from pricewatch.scraper.sources._jsliteral import OPAQUE, Reader, read_default_export, tokenize
 from pricewatch.scraper.sources._tables import decode_body
 
 __all__ = [
@@ -100,207 +97,24 @@ TRANSCRIPTION_FEATURE = "transcriptions"
 CHAT_FEATURE = "chat-completions"
 TRANSCRIPTION_VARIANT = "transcription"
 
+# The keys this parser requires, by name (a schema rename must fail loudly, never drop prices):
+# every model file has STATUS_KEY and PRICING_KEY (else a layout error naming them); the
+# pricing block its PRICING_TYPE_KEY; each price entry its USD amount and DENOMINATOR_KEY
+# (else a row error naming the model: one file, one model).
+STATUS_KEY = "status"
+PRICING_KEY = "pricing"
+PRICING_TYPE_KEY = "type"
+DENOMINATOR_KEY = "denominator"
 CURRENCY_FIELDS = {"USD": "price", "EUR": "priceEur"}
+REQUIRED_KEYS = (STATUS_KEY, PRICING_KEY, PRICING_TYPE_KEY, CURRENCY_FIELDS["USD"], DENOMINATOR_KEY)
 # The variant of the offer billed in euros (joined to another variant with "|", as the
 # refresh loop joins a snapshot name).
 EUR_VARIANT = "eur"
 
 
-class _Opaque:
-    """A value the reader skipped (a function, an identifier, a template with ${})."""
-
-    def __repr__(self) -> str:
-        return "OPAQUE"
-
-
-OPAQUE = _Opaque()
-
-
-# ---------------------------------------------------------------- a small TypeScript reader
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "str", "num", "name", "punct"
-    value: str
-    pos: int
-
-
-def _tokenize(text: str) -> list[_Token]:
-    """Tokens of the subset read here; strings are unescaped, comments dropped."""
-    tokens: list[_Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-        elif ch in "'\"`":
-            j, out = i + 1, []
-            while j < n and text[j] != ch:
-                if text[j] == "\\" and j + 1 < n:
-                    j += 1
-                    out.append({"n": "\n", "t": "\t"}.get(text[j], text[j]))
-                else:
-                    out.append(text[j])
-                j += 1
-            value = "".join(out)
-            # A template with a substitution is not a literal value.
-            kind = "opaque" if ch == "`" and "${" in value else "str"
-            tokens.append(_Token(kind, value, i))
-            i = j + 1
-        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
-            j = i
-            while j < n and (
-                text[j].isalnum() or text[j] in "._" or (text[j] in "+-" and text[j - 1] in "eE")
-            ):
-                j += 1
-            tokens.append(_Token("num", text[i:j].replace("_", ""), i))
-            i = j
-        elif ch.isalpha() or ch in "_$":
-            j = i
-            while j < n and (text[j].isalnum() or text[j] in "_$"):
-                j += 1
-            tokens.append(_Token("name", text[i:j], i))
-            i = j
-        else:
-            if text.startswith("=>", i) or text.startswith("...", i):
-                width = 2 if text.startswith("=>", i) else 3
-            else:
-                width = 1
-            tokens.append(_Token("punct", text[i : i + width], i))
-            i += width
-    return tokens
-
-
-_CLOSERS = {"{": "}", "[": "]", "(": ")"}
-_KEYWORDS: dict[str, Any] = {"true": True, "false": False, "null": None, "undefined": None}
-
-
-class _Reader:
-    def __init__(self, tokens: list[_Token]) -> None:
-        self.tokens = tokens
-        self.i = 0
-
-    def peek(self) -> _Token | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
-
-    def is_punct(self, value: str) -> bool:
-        token = self.peek()
-        return token is not None and token.kind == "punct" and token.value == value
-
-    def expect(self, value: str) -> None:
-        if not self.is_punct(value):
-            token = self.peek()
-            raise ValueError(f"expected {value!r} at {token.pos if token else 'end'}")
-        self.i += 1
-
-    def skip_expression(self) -> None:
-        """Skip tokens up to the next , } ] or ) at depth 0."""
-        depth: list[str] = []
-        while (token := self.peek()) is not None:
-            if token.kind == "punct":
-                if token.value in _CLOSERS:
-                    depth.append(_CLOSERS[token.value])
-                elif depth and token.value == depth[-1]:
-                    depth.pop()
-                elif not depth and token.value in ",}])":
-                    return
-            self.i += 1
-        raise ValueError("unexpected end of input")
-
-    def value(self) -> Any:
-        token = self.peek()
-        if token is None:
-            raise ValueError("unexpected end of input")
-        start = self.i
-        result: Any = OPAQUE
-        if token.kind == "punct" and token.value == "{":
-            result = self.object()
-        elif token.kind == "punct" and token.value == "[":
-            result = self.array()
-        elif token.kind == "str":
-            self.i += 1
-            result = token.value
-        elif token.kind == "num":
-            self.i += 1
-            result = decimal_from_text(token.value)
-        elif token.kind == "punct" and token.value == "-":
-            following = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
-            if following is not None and following.kind == "num":
-                self.i += 2
-                result = -decimal_from_text(following.value)
-        elif token.kind == "name" and token.value in _KEYWORDS:
-            self.i += 1
-            result = _KEYWORDS[token.value]
-        if self.i == start:
-            self.skip_expression()  # not a literal: a function, an identifier, a call
-            return OPAQUE
-        following = self.peek()
-        if following is None or self.is_punct(",") or self.at_close():
-            return result
-        # A literal followed by more: `x as const` is still x, `a + b` is not a.
-        self.skip_expression()
-        return result if following.kind == "name" and following.value in ("as", "satisfies") else OPAQUE
-
-    def at_close(self) -> bool:
-        return self.is_punct("}") or self.is_punct("]") or self.is_punct(")")
-
-    def object(self) -> dict[str, Any]:
-        self.expect("{")
-        result: dict[str, Any] = {}
-        while not self.is_punct("}"):
-            key = self.peek()
-            if key is None:
-                raise ValueError("unterminated object")
-            if key.kind in ("name", "str", "num") and self._next_is(":"):
-                self.i += 2
-                result[key.value] = self.value()
-            else:
-                self.skip_expression()  # spread, shorthand or method: not data we read
-            if not self.is_punct("}"):
-                self.expect(",")
-        self.expect("}")
-        return result
-
-    def array(self) -> list[Any]:
-        self.expect("[")
-        result: list[Any] = []
-        while not self.is_punct("]"):
-            result.append(self.value())
-            if not self.is_punct("]"):
-                self.expect(",")
-        self.expect("]")
-        return result
-
-    def _next_is(self, value: str) -> bool:
-        token = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
-        return token is not None and token.kind == "punct" and token.value == value
-
-
-def read_default_export(text: str) -> dict[str, Any]:
-    """The object literal after ``export default`` as dicts, lists, str, Decimal, bool, None.
-
-    Raises ValueError when there is no such object or it is not well formed.
-    """
-    tokens = _tokenize(text)
-    for index in range(len(tokens) - 2):
-        a, b, c = tokens[index : index + 3]
-        if (a.value, b.value, c.value) == ("export", "default", "{") and a.kind == b.kind == "name":
-            reader = _Reader(tokens)
-            reader.i = index + 2
-            return reader.object()
-    raise ValueError("no `export default { ... }` object")
-
-
 def _index_imports(text: str) -> list[str]:
     """The module paths of index.ts's MODELS entries, in MODELS order."""
-    tokens = _tokenize(text)
+    tokens = tokenize(text)
     imports: dict[str, str] = {}
     for index in range(len(tokens) - 3):
         a, b, c, d = tokens[index : index + 4]
@@ -308,7 +122,7 @@ def _index_imports(text: str) -> list[str]:
             imports[b.value] = d.value
     for index in range(len(tokens) - 1):
         if tokens[index].value == MODELS_CONST and tokens[index + 1].value == "=":
-            reader = _Reader(tokens)
+            reader = Reader(tokens)
             reader.i = index + 2
             while not reader.is_punct("["):
                 if reader.peek() is None:
@@ -342,8 +156,12 @@ def _read_model(url: str, body: bytes) -> dict[str, Any]:
         model = read_default_export(text)
     except ValueError as error:
         raise SourceLayoutError(f"no model object found ({error})", url=url) from None
-    if not isinstance(model.get("pricing"), dict) or not isinstance(model.get("status"), str):
-        raise SourceLayoutError("no pricing table found (no `pricing` / `status` in the model)", url=url)
+    missing = [
+        key for key, kind in ((PRICING_KEY, dict), (STATUS_KEY, str)) if not isinstance(model.get(key), kind)
+    ]
+    if missing:
+        names = " / ".join(f"`{key}`" for key in missing)
+        raise SourceLayoutError(f"no pricing table found (no {names} in the model)", url=url)
     return model
 
 
@@ -361,16 +179,16 @@ def _model_name(model: dict[str, Any], url: str) -> str:
 def lifecycle(body: bytes) -> dict[str, Lifecycle]:
     """{model name: "active" | "deprecated" | "retired"} from one model file (unknown -> active)."""
     model = _read_model("", body)
-    return {_model_name(model, ""): STATUSES.get(model["status"], "active")}
+    return {_model_name(model, ""): STATUSES.get(model[STATUS_KEY], "active")}
 
 
 def _entries(pricing: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(side, entry) pairs of the three pricing shapes, each entry with price/priceEur/denominator."""
-    kind = pricing.get("type")
+    kind = pricing.get(PRICING_TYPE_KEY)
     if kind == "flat":
         return [("input", pricing)]
     if kind == "range":
-        common = {"denominator": pricing.get("denominator")}
+        common = {DENOMINATOR_KEY: pricing.get(DENOMINATOR_KEY)}
         return [
             ("input", {**common, "price": pricing.get("input"), "priceEur": pricing.get("inputEur")}),
             ("output", {**common, "price": pricing.get("output"), "priceEur": pricing.get("outputEur")}),
@@ -399,9 +217,11 @@ def _offers(name: str, pricing: dict[str, Any], errors: list[str]) -> dict[str, 
         if not isinstance(entry, dict):
             errors.append(f"{name}: {side} entry is not an object: skipped")
             return None
-        denominator = entry.get("denominator")
+        denominator = entry.get(DENOMINATOR_KEY)
         if denominator not in DENOMINATORS:
-            errors.append(f"{name}: {side} price per {denominator!r}, an unknown unit: skipped")
+            errors.append(
+                f"{name}: {side} price per {denominator!r} ({DENOMINATOR_KEY}), an unknown unit: skipped"
+            )
             return None
         label = entry.get("label")
         labels = INPUT_LABELS if side == "input" else OUTPUT_LABELS
@@ -447,14 +267,14 @@ def _offers(name: str, pricing: dict[str, Any], errors: list[str]) -> dict[str, 
 def _parse_model(url: str, body: bytes) -> Parsed:
     model = _read_model(url, body)
     name = _model_name(model, url)
-    status = model["status"]
+    status = model[STATUS_KEY]
     errors: list[str] = []
     if status not in STATUSES:
         errors.append(f"{name}: unknown status {status!r}, read as active")
     if STATUSES.get(status) == "retired":
         # A retired model cannot be called; the prices left in its file are history.
         return Parsed(records=[], row_errors=errors)
-    offers = _offers(name, model["pricing"], errors)
+    offers = _offers(name, model[PRICING_KEY], errors)
     if offers is None:
         return Parsed(records=[], row_errors=errors)
     if not offers["USD"]:
