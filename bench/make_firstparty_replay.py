@@ -70,8 +70,9 @@ class Recording:
 
 
 RECORDINGS = (
-    # anthropic/PROVENANCE.md: commit 86fa4f70 of thevibeworks/claude-code-docs, 2026-08-21.
-    Recording("anthropic", "anthropic/pricing_2026-08-21.md", "2026-08-21T00:00:00Z", MARKDOWN),
+    # anthropic/PROVENANCE.md: zrrbite/llm-price-watch's fixture of the page, whose data/anthropic.json
+    # with the same rows says "fetched": "2026-09-12T06:34:51Z".
+    Recording("anthropic", "anthropic/pricing_2026-09.md", "2026-09-12T06:34:51Z", MARKDOWN),
     # openai/PROVENANCE.md: "2026-08", content after 2026-07-30 (no day given: the 1st).
     Recording("openai", "openai/pricing_2026-08.md", "2026-08-01T00:00:00Z", MARKDOWN),
     # google/PROVENANCE.md: added to vosarsen/ai_admin_v2 on 2025-11-21.

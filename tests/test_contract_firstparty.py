@@ -22,6 +22,7 @@ SANITY_BOUND = Decimal(1000)  # USD per million tokens; o1-pro output is $600
 
 # (module, recording, minimum record count)
 RECORDINGS = [
+    pytest.param(anthropic, "anthropic/pricing_2026-09.md", 34, id="anthropic-2026-09"),
     pytest.param(anthropic, "anthropic/pricing_2026-08-21.md", 30, id="anthropic-2026-08-21"),
     pytest.param(anthropic, "anthropic/pricing_2026-03-28.md", 25, id="anthropic-2026-03-28"),
     pytest.param(openai, "openai/pricing_2026-08.md", 100, id="openai-2026-08"),
@@ -30,7 +31,47 @@ RECORDINGS = [
 ]
 
 # (recording, model, tier, min_prompt_tokens, variant, {field: price}) from PROVENANCE.md
+_FABLE_51 = {
+    "input": "10",
+    "cache_write": "12.50",
+    "cache_write_1h": "20",
+    "cache_read": "0.25",
+    "output": "50",
+}
+
 FACTS = [
+    # anthropic 2026-09 (lower-case header, "Cache hits and refreshes", footnoted "$0.25 / MTok1")
+    ("anthropic/pricing_2026-09.md", "Claude Fable 5.1", "standard", 0, "", _FABLE_51),
+    ("anthropic/pricing_2026-09.md", "Claude Mythos 5.1", "standard", 0, "", _FABLE_51),
+    ("anthropic/pricing_2026-09.md", "Claude Fable 5", "standard", 0, "", {"input": "10", "cache_read": "1"}),
+    (
+        "anthropic/pricing_2026-09.md",
+        "Claude Opus 5",
+        "standard",
+        0,
+        "",
+        {"input": "5", "cache_write": "6.25", "cache_write_1h": "10", "cache_read": "0.50", "output": "25"},
+    ),
+    (
+        "anthropic/pricing_2026-09.md",
+        "Claude Sonnet 5",
+        "standard",
+        0,
+        "",
+        {"input": "2", "cache_write": "2.50", "cache_write_1h": "4", "cache_read": "0.20", "output": "10"},
+    ),
+    ("anthropic/pricing_2026-09.md", "Claude Fable 5.1", "batch", 0, "", {"input": "5", "output": "25"}),
+    ("anthropic/pricing_2026-09.md", "Claude Opus 5", "batch", 0, "", {"input": "2.50", "output": "12.50"}),
+    ("anthropic/pricing_2026-09.md", "Claude Haiku 3.5", "batch", 0, "", {"input": "0.40", "output": "2"}),
+    ("anthropic/pricing_2026-09.md", "Claude Opus 5", "priority", 0, "fast", {"input": "10", "output": "50"}),
+    (
+        "anthropic/pricing_2026-09.md",
+        "Claude Opus 4.8",
+        "priority",
+        0,
+        "fast",
+        {"input": "10", "output": "50"},
+    ),
     # anthropic 2026-08-21
     (
         "anthropic/pricing_2026-08-21.md",
@@ -411,6 +452,14 @@ def test_recording_has_provenance_unit_price(
 def test_anthropic_model_table_has_fifteen_rows() -> None:
     standard = [r for r in _parsed("anthropic/pricing_2026-08-21.md").records if r.tier == "standard"]
     assert len(standard) == 15
+
+
+def test_anthropic_2026_09_gives_every_model_its_cache_read_price() -> None:
+    # Before issue 14 the reworded header left every cache-read price empty, silently.
+    standard = [r for r in _parsed("anthropic/pricing_2026-09.md").records if r.tier == "standard"]
+    assert len(standard) == 17
+    assert standard[0].model == "Claude Fable 5.1" and standard[-1].model == "Claude Haiku 3.5"
+    assert [r.model for r in standard if None in (r.input, r.output, r.cache_read, r.cache_write)] == []
 
 
 def test_openai_standard_table_has_thirty_six_models() -> None:

@@ -108,7 +108,16 @@ def test_anthropic_prices_are_the_recordings(stored):
     )
     haiku_batch = _offer(db_path, "anthropic/claude-haiku-4.5", "anthropic", tier="batch")
     assert _prices(haiku_batch, "input", "output") == (Decimal("0.50"), Decimal("2.50"))
-    assert opus["valid_from"] == "2026-08-21T00:00:00Z" and opus["origin"] == "replay"
+    assert opus["valid_from"] == "2026-09-12T06:34:51Z" and opus["origin"] == "replay"
+    # The 2026-09 page's footnoted cache-read price ("$0.25 / MTok1") and reworded header.
+    fable = _offer(db_path, "anthropic/claude-fable-5.1", "anthropic")
+    assert _prices(fable, "input", "cache_read", "output") == (Decimal("10"), Decimal("0.25"), Decimal("50"))
+    [empty] = _query(
+        db_path,
+        "SELECT count(*) AS n FROM current_prices WHERE provider = 'anthropic' AND tier = 'standard' "
+        "AND min_prompt_tokens = 0 AND cache_read IS NULL",
+    )
+    assert empty["n"] == 0
 
 
 def test_openai_prices_are_the_recordings(stored):

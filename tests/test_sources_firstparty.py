@@ -268,3 +268,56 @@ def test_google_reads_sections_by_level_and_skips_unknown_sub_headings() -> None
     )
     parsed = google.parse(URL, body.encode())
     assert [(r.model, r.tier) for r in parsed.records] == [("Gemini Y", "standard")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # 2026-08-21
+        "| Model | Base Input Tokens | 5m Cache Writes | 1h Cache Writes | Cache Hits & Refreshes | Output Tokens |",
+        # 2026-09: lower case, "and" for "&"
+        "| Model | Base input tokens | 5m cache writes | 1h cache writes | Cache hits and refreshes | Output tokens |",
+        # spacing and footnote marks on a title
+        "| MODEL |  Base  input tokens | 5m cache writes | 1h cache writes | Cache hits and refreshes<sup>1</sup> | Output tokens^*^ |",
+    ],
+)
+def test_anthropic_header_wording_tolerates_case_spacing_and_footnotes(header: str) -> None:
+    body = (
+        f"## Model pricing\n\n{header}\n| --- | --- | --- | --- | --- | --- |\n"
+        "| Claude Fable 5.1 | $10 / MTok | $12.50 / MTok | $20 / MTok | $0.25 / MTok1 | $50 / MTok |\n"
+        "| Claude Opus 5.5 | $4 / MTok | $5 / MTok | $8 / MTok | $0.20 / MTok<sup>2</sup> | $20 / MTok |\n"
+    )
+    fable, opus = anthropic.parse(URL, body.encode()).records
+    assert (fable.input, fable.cache_write, fable.cache_write_1h, fable.cache_read, fable.output) == (
+        Decimal("10"),
+        Decimal("12.50"),
+        Decimal("20"),
+        Decimal("0.25"),
+        Decimal("50"),
+    )
+    # The footnote numbers are kept nowhere as a price.
+    assert (opus.cache_read, opus.output) == (Decimal("0.20"), Decimal("20"))
+
+
+def test_anthropic_reworded_column_is_a_layout_error_naming_it() -> None:
+    body = _ANTHROPIC_HEAD.replace("Cache Hits & Refreshes", "Cache reads") + (
+        "| Claude Opus 5 | $5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+    )
+    with pytest.raises(SourceLayoutError, match="'Cache hits and refreshes'"):
+        anthropic.parse(URL, body.encode())
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("$0.25 / MTok1", Decimal("0.25")),
+        ("$2 / MTok<sup>3</sup>", Decimal("2")),
+        ("$1.50^*^", Decimal("1.50")),
+        ("Not available^**^", None),
+        ("$4.00*", Decimal("4.00")),
+    ],
+)
+def test_footnote_marks_are_stripped_from_price_cells(cell: str, expected: Decimal | None) -> None:
+    # <sup> is dropped by the table reader, as a page's cell reaches parse_price_cell.
+    (table,) = _markdown.iter_tables(f"| a |\n| - |\n| {cell} |\n")
+    assert _markdown.parse_price_cell(table.rows[0][0]) == expected
