@@ -16,7 +16,7 @@ import pytest
 from golden import fixture_body
 
 from pricewatch.refresh_command import run_refresh
-from pricewatch.scraper.sources import anthropic
+from pricewatch.scraper.sources import anthropic, google, openai
 from pricewatch.scraper.sources._markdown import header_key
 from pricewatch.scraper.store import open_database
 
@@ -74,9 +74,8 @@ def _refresh(db_path: Path, catalog, module, body: str):
 
 def _stored(db_path: Path) -> list[dict]:
     db = open_database(db_path)
-    return [dict(row) for row in db.query("SELECT * FROM prices ORDER BY id")] + [
-        dict(row) for row in db.query("SELECT * FROM unit_prices ORDER BY id")
-    ]
+    tables = ("prices", "unit_prices", "scheduled_prices")
+    return [dict(row) for table in tables for row in db.query(f"SELECT * FROM {table} ORDER BY id")]
 
 
 def _anthropic_cases():
@@ -112,3 +111,51 @@ def test_anthropic_renamed_required_column_fails_the_source_and_keeps_prices(
     body = fixture_body("anthropic", "current.md").read_text(encoding="utf-8")
     renamed = _rename_in_table(body, heading, title)
     _assert_drift_fails_and_keeps_prices(anthropic, body, renamed, title, tmp_path, catalog)
+
+
+# --- google: the paid column of every tier table, and the required rows ------------------
+
+GOOGLE_PAID = "Paid Tier, per 1M tokens in USD"
+GOOGLE = [
+    *(
+        pytest.param(heading, "column", GOOGLE_PAID, id=f"{heading}:{google.PAID_COLUMN_PREFIX}")
+        for heading in google.TIER_HEADINGS
+    ),
+    *(
+        pytest.param(heading, "row", label, id=f"{heading}:{label}")
+        for heading in ("Standard", "Priority")
+        for label, *_ in google.REQUIRED_ROWS.values()
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "kind", "title"), GOOGLE)
+def test_google_renamed_required_column_fails_the_source_and_keeps_prices(
+    heading: str, kind: str, title: str, tmp_path, catalog
+) -> None:
+    body = fixture_body("google", "models.md").read_text(encoding="utf-8")
+    if kind == "column":
+        renamed, named = _rename_in_table(body, heading, title), google.PAID_COLUMN_PREFIX
+    else:
+        renamed, named = _rename_row_label(body, heading, title), title
+    _assert_drift_fails_and_keeps_prices(google, body, renamed, named, tmp_path, catalog)
+
+
+# --- openai: every column of the tier tables ----------------------------------------------
+
+OPENAI = [
+    pytest.param(heading, title, id=f"{heading}:{title}")
+    for heading in ("Standard pricing data", "Flex pricing data", "Fast pricing data")
+    for title in (openai.MODEL_COLUMN, *openai.REQUIRED_COLUMNS, *openai.OPTIONAL_COLUMNS)
+]
+
+
+@pytest.mark.parametrize(("heading", "title"), OPENAI)
+def test_openai_renamed_column_fails_the_source_and_keeps_prices(
+    heading: str, title: str, tmp_path, catalog
+) -> None:
+    body = fixture_body("openai", "official.md").read_text(encoding="utf-8")
+    named = title if title in (openai.MODEL_COLUMN, *openai.REQUIRED_COLUMNS) else RENAMED
+    _assert_drift_fails_and_keeps_prices(
+        openai, body, _rename_in_table(body, heading, title), named, tmp_path, catalog
+    )

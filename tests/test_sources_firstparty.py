@@ -5,6 +5,7 @@ Their golden fixtures run in tests/test_golden_fixtures.py, with every other sou
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -188,8 +189,8 @@ def test_anthropic_model_cells(cell: str, names: list[str]) -> None:
 
 def test_openai_bad_cell_is_a_row_error() -> None:
     body = (
-        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
-        "| gpt-x | $1.00 | $2.00 |\n| gpt-y | $1.00 | soon |\n"
+        "### Standard pricing data\n\n| Model | Short context input | Short context cached input | Short context output |\n"
+        "| --- | --- | --- | --- |\n| gpt-x | $1.00 | - | $2.00 |\n| gpt-y | $1.00 | - | soon |\n"
     )
     parsed = openai.parse(URL, body.encode())
     assert [r.model for r in parsed.records] == ["gpt-x"]
@@ -198,8 +199,8 @@ def test_openai_bad_cell_is_a_row_error() -> None:
 
 def test_openai_row_without_any_price_is_skipped() -> None:
     body = (
-        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
-        "| gpt-x | $1.00 | $2.00 |\n| gpt-5.4-cyber | - | - |\n"
+        "### Standard pricing data\n\n| Model | Short context input | Short context cached input | Short context output |\n"
+        "| --- | --- | --- | --- |\n| gpt-x | $1.00 | - | $2.00 |\n| gpt-5.4-cyber | - | - | - |\n"
     )
     parsed = openai.parse(URL, body.encode())
     assert [r.model for r in parsed.records] == ["gpt-x"] and parsed.row_errors == []
@@ -263,7 +264,7 @@ def test_google_reads_sections_by_level_and_skips_unknown_sub_headings() -> None
     body = (
         "# Gemini Developer API pricing\n\n## Gemini Y\n\n### Standard\n\n"
         + table
-        + "### Priority\n\n"
+        + "### Provisioned throughput\n\n"
         + table
     )
     parsed = google.parse(URL, body.encode())
@@ -321,3 +322,118 @@ def test_footnote_marks_are_stripped_from_price_cells(cell: str, expected: Decim
     # <sup> is dropped by the table reader, as a page's cell reaches parse_price_cell.
     (table,) = _markdown.iter_tables(f"| a |\n| - |\n| {cell} |\n")
     assert _markdown.parse_price_cell(table.rows[0][0]) == expected
+
+
+_GOOGLE_HEAD = "| | Free Tier | Paid Tier, per 1M tokens in USD |\n| - | - | - |\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.",
+            [
+                google.PriceSegment(Decimal("0.75")),
+                google.PriceSegment(Decimal("1.50"), starting=date(2027, 1, 1)),
+            ],
+        ),
+        (
+            "$0.075 through December 31, 2026. $0.15 starting January 1, 2027. $0.50 / 1,000,000 tokens per hour "
+            "(storage price) through December 31, 2026. $1.00 / 1,000,000 tokens per hour (storage price) "
+            "starting January 1, 2027.",
+            [
+                google.PriceSegment(Decimal("0.075")),
+                google.PriceSegment(Decimal("0.15"), starting=date(2027, 1, 1)),
+            ],
+        ),
+        # The per-minute amount restates the token price: one price, audio.
+        ("$3.50 or $0.0053/min^*^ (audio)", [google.PriceSegment(Decimal("3.50"), modality="audio")]),
+        ("Not available^**^", []),
+        (
+            "$9.00 (text) $17.50 (video)^*^",
+            [google.PriceSegment(Decimal("9.00")), google.PriceSegment(Decimal("17.50"), modality="video")],
+        ),
+    ],
+)
+def test_google_2026_cells(cell: str, expected: list) -> None:
+    assert google.parse_paid_cell(cell) == expected
+
+
+def test_google_dated_cells_give_the_price_now_and_the_scheduled_one() -> None:
+    body = (
+        "## Gemini Z\n\n### Standard\n\n" + _GOOGLE_HEAD + "| Input price | Free of charge | "
+        "$0.75 through December 31, 2026. $1.50 starting January 1, 2027. |\n"
+        "| Output price (including thinking tokens) | Free of charge | $3.75 |\n\n"
+        "### Flex\n\n" + _GOOGLE_HEAD + "| Input price | - | $0.375 |\n| Output price | - | $1.875 |\n\n"
+        "### Priority\n\n" + _GOOGLE_HEAD + "| Input price | - | $1.35 |\n| Output price | - | $6.75 |\n"
+    )
+    parsed = google.parse(URL, body.encode())
+    assert parsed.row_errors == []
+    got = [(r.tier, r.effective_from, r.input, r.output) for r in parsed.records]
+    assert got == [
+        ("standard", None, Decimal("0.75"), Decimal("3.75")),
+        # The undated output price holds on from the announced day.
+        ("standard", date(2027, 1, 1), Decimal("1.50"), Decimal("3.75")),
+        ("flex", None, Decimal("0.375"), Decimal("1.875")),
+        ("priority", None, Decimal("1.35"), Decimal("6.75")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("Paid Tier, per 1M tokens in USD", "Paid plan, per 1M tokens in USD", "'Paid Tier'"),
+        ("| Input price |", "| Input cost |", "'Input price'"),
+        ("| Output price |", "| Output cost |", "'Output price'"),
+    ],
+)
+def test_google_renamed_required_column_or_row_is_a_layout_error(old: str, new: str, named: str) -> None:
+    table = _GOOGLE_HEAD + "| Input price | - | $0.10 |\n| Output price | - | $0.40 |\n\n"
+    body = (
+        "## Gemini A\n\n### Standard\n\n" + table + "## Gemini B\n\n### Batch\n\n" + table.replace(old, new)
+    )
+    with pytest.raises(SourceLayoutError, match=named) as info:
+        google.parse(URL, body.encode())
+    assert "Gemini B (batch)" in str(info.value)
+
+
+def test_google_embedding_tables_need_no_output_row() -> None:
+    body = (
+        "## Gemini Embedding 2\n\n### Standard\n\n"
+        + _GOOGLE_HEAD
+        + "| Text input price | Free of charge | $0.20 |\n"
+    )
+    (record,) = google.parse(URL, body.encode()).records
+    assert (record.model, record.input, record.output) == ("Gemini Embedding 2", Decimal("0.20"), None)
+
+
+_OPENAI_HEAD = (
+    "### Standard pricing data\n\n| Model | Short context input | Short context cached input | "
+    "Short context cache writes | Short context output |\n| --- | --- | --- | --- | --- |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "named"),
+    [
+        ("Short context input", "'Short context input'"),
+        ("Short context cached input", "'Short context cached input'"),
+        ("Short context output", "'Short context output'"),
+        # An optional column renamed is not dropped silently either.
+        ("Short context cache writes", "'Renamed column'"),
+    ],
+)
+def test_openai_renamed_column_is_a_layout_error_naming_it(old: str, named: str) -> None:
+    body = _OPENAI_HEAD.replace(old, "Renamed column") + "| gpt-x | $1.00 | $0.10 | $1.25 | $2.00 |\n"
+    with pytest.raises(SourceLayoutError, match=named):
+        openai.parse(URL, body.encode())
+
+
+def test_openai_flex_and_priority_are_tiers() -> None:
+    tables = "".join(
+        _OPENAI_HEAD.replace("Standard pricing data", heading) + "| gpt-x | $1.00 | $0.10 | - | $2.00 |\n\n"
+        for heading in openai.TIER_HEADINGS
+    )
+    tiers = [record.tier for record in openai.parse(URL, tables.encode()).records]
+    # "Priority pricing data" (before 2026-07-30) and "Fast pricing data" are one offer: the first kept.
+    assert tiers == ["standard", "batch", "flex", "priority"]
