@@ -77,12 +77,14 @@ class Recording:
 
 
 RECORDINGS = (
-    # anthropic/PROVENANCE.md: commit 86fa4f70 of thevibeworks/claude-code-docs, 2026-08-21.
-    Recording("anthropic", "anthropic/pricing_2026-08-21.md", "2026-08-21T00:00:00Z", MARKDOWN),
+    # anthropic/PROVENANCE.md: zrrbite/llm-price-watch's fixture of the page, whose data/anthropic.json
+    # with the same rows says "fetched": "2026-09-12T06:34:51Z".
+    Recording("anthropic", "anthropic/pricing_2026-09.md", "2026-09-12T06:34:51Z", MARKDOWN),
     # openai/PROVENANCE.md: "2026-08", content after 2026-07-30 (no day given: the 1st).
     Recording("openai", "openai/pricing_2026-08.md", "2026-08-01T00:00:00Z", MARKDOWN),
-    # google/PROVENANCE.md: added to vosarsen/ai_admin_v2 on 2025-11-21.
-    Recording("google", "google/pricing_2025-11-21.md", "2025-11-21T00:00:00Z", MARKDOWN),
+    # google/PROVENANCE.md: the 2026-08 export (yamenzak/OneApp's fixture); its Gemini 3.7 Flash cell
+    # was seen fetched on 2026-08-18 (anuran-roy/unified-llm-pricing), the day used here.
+    Recording("google", "google/pricing_2026-08.md", "2026-08-18T00:00:00Z", MARKDOWN),
     # deepseek/PROVENANCE.md: the trimmed live HTML, dated 2026-09-13 in its first line.
     Recording("deepseek", "deepseek/hermenics-2026-09-13_pricing.trimmed.html", "2026-09-13T00:00:00Z", HTML),
     # mistral/PROVENANCE.md: platform-docs-public HEAD 222f4ba9 (2026-08-21).

@@ -5,10 +5,16 @@ maps those names to catalog ids through the resolver (``pricewatch.scraper.catal
 Token prices are ``Decimal`` per million tokens in ``currency``; ``None`` means unknown or
 not offered, ``0`` means free. Prices per request, image, search or minute are
 ``UnitPrice`` entries, never token prices.
+
+A page may announce a price before it applies ("$1.50 starting January 1, 2027"): that
+record carries ``effective_from``, the day it starts, beside the record of the price in
+force now. The refresh stores it as a scheduled change (``pricewatch.scraper.scheduled``)
+and places it in the price history only once that day has come.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -113,6 +119,10 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     quantization: str | None = None
     context_length: int | None = Field(default=None, ge=0)
     info: ModelInfo | None = None
+    effective_from: date | None = Field(
+        default=None,
+        description="the day (UTC) the source says these prices start; None = in force when observed",
+    )
 
     @field_validator("model", "provider", "variant", "endpoint")
     @classmethod

@@ -25,6 +25,7 @@ from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
 from pricewatch.scraper.identity import merge_endpoints
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
+from pricewatch.scraper.scheduled import split_schedule
 from pricewatch.scraper.store import (
     Database,
     Observation,
@@ -41,6 +42,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
+from pricewatch.scraper.store.scheduled import apply_scheduled
 from pricewatch.scraper.store.writer import (
     add_providers,
     known_provider_ids,
@@ -58,6 +60,7 @@ __all__ = [
     "crawl_source",
     "observations_from_records",
     "refresh_sources",
+    "scheduled_observations",
 ]
 
 # A single price that moves by more than this factor in one step is quarantined.
@@ -143,37 +146,15 @@ def observations_from_records(
 
     Unmapped model names are kept as the source spelled them; an unmapped provider is
     stored under its slug (``provider_slug``), so every source's spelling is one provider.
+    Only what is in force at ``observed_at`` is observed (a price a page announces for a
+    later day is not: see ``scheduled_observations``); a dated price in force is observed
+    at ``observed_at`` and at the start of its day (``pricewatch.scraper.scheduled``).
     """
     resolved: list[tuple[Observation, str]] = []
     unmapped_models: set[str] = set()
     unmapped_providers: set[str] = set()
-    for record in records:
-        model_id = catalog.resolve_model(record.model)
-        variant = record.variant
-        snapshot = catalog.resolve_snapshot(record.model)
-        if snapshot is not None:
-            variant = f"{variant}|{snapshot[1]}" if variant else snapshot[1]
-        if model_id is None:
-            unmapped_models.add(record.model)
-            model_id = record.model
-        provider_id = catalog.resolve_provider(record.provider)
-        if provider_id is None:
-            unmapped_providers.add(record.provider)
-            provider_id = provider_slug(record.provider)
-        observation = Observation(
-            model_id=model_id,
-            provider_id=provider_id,
-            tier=record.tier,
-            min_prompt_tokens=record.min_prompt_tokens,
-            variant=variant,
-            observed_at=observed_at,
-            currency=record.currency,
-            prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
-            variable=record.variable,
-            unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
-            quantization=record.quantization,
-            context_length=record.context_length,
-        )
+    for record, at in split_schedule(records, observed_at).in_force:
+        observation = _observation(record, catalog, at, unmapped_models, unmapped_providers)
         resolved.append((observation, record.endpoint))
     return merge_endpoints(resolved), unmapped_models, unmapped_providers
 
@@ -190,6 +171,48 @@ def offer_owners_before(module: ModuleType) -> frozenset[str]:
     if getattr(module, "KIND", "") != "aggregator":
         return frozenset()
     return frozenset(m.NAME for m in all_sources() if getattr(m, "KIND", "") != "aggregator")
+
+
+def scheduled_observations(
+    records: Sequence[PriceRecord], catalog: Catalog, observed_at: str
+) -> list[Observation]:
+    """The prices a page announces for a day after ``observed_at``, each observed at the start of its day."""
+    ignored: set[str] = set()
+    return [
+        _observation(record, catalog, starts_at, ignored, ignored)
+        for record, starts_at in split_schedule(records, observed_at).scheduled
+    ]
+
+
+def _observation(
+    record: PriceRecord, catalog: Catalog, at: str, unmapped_models: set[str], unmapped_providers: set[str]
+) -> Observation:
+    model_id = catalog.resolve_model(record.model)
+    variant = record.variant
+    snapshot = catalog.resolve_snapshot(record.model)
+    if snapshot is not None:
+        variant = f"{variant}|{snapshot[1]}" if variant else snapshot[1]
+    if model_id is None:
+        unmapped_models.add(record.model)
+        model_id = record.model
+    provider_id = catalog.resolve_provider(record.provider)
+    if provider_id is None:
+        unmapped_providers.add(record.provider)
+        provider_id = provider_slug(record.provider)
+    return Observation(
+        model_id=model_id,
+        provider_id=provider_id,
+        tier=record.tier,
+        min_prompt_tokens=record.min_prompt_tokens,
+        variant=variant,
+        observed_at=at,
+        currency=record.currency,
+        prices=tuple(getattr(record, name) for name in PRICE_FIELDS),
+        variable=record.variable,
+        unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
+        quantization=record.quantization,
+        context_length=record.context_length,
+    )
 
 
 def _dedupe(observations: list[Observation]) -> tuple[list[Observation], int]:
@@ -346,6 +369,7 @@ def store_source_run(
             return outcome
         records = [r for p in pages if p.parsed for r in p.parsed.records]
         observations: list[Observation] = []
+        scheduled: dict[str, list[Observation]] = {}  # announced at -> prices for a later day
         all_unmapped_models: set[str] = set()
         all_unmapped_providers: set[str] = set()
         for page in pages:
@@ -356,6 +380,11 @@ def store_source_run(
             )
             page_obs, models, providers = observations_from_records(page.parsed.records, catalog, observed_at)
             observations.extend(page_obs)
+            # Every reading time gets an entry, empty or not: an offer observed without its
+            # pending change withdraws it.
+            scheduled.setdefault(observed_at, []).extend(
+                scheduled_observations(page.parsed.records, catalog, observed_at)
+            )
             all_unmapped_models |= models
             all_unmapped_providers |= providers
         observations, duplicates = _dedupe(observations)
@@ -415,6 +444,20 @@ def store_source_run(
             db, observations, origin=origin, run_id=run_id, source=name, yield_to=offer_owners_before(module)
         )
         changed += stats.prices_changed
+        announced_rows = sum(
+            apply_scheduled(
+                db,
+                page_scheduled,
+                announced_at=announced_at,
+                offers_seen=stats.offer_ids_seen,
+                origin=origin,
+                run_id=run_id,
+                source=name,
+            )
+            for announced_at, page_scheduled in scheduled.items()
+        )
+        if announced_rows:
+            outcome.messages.append(f"{announced_rows} scheduled price changes recorded")
         complete = not page_errors and not row_errors and not held
         if complete and module.LISTS_EVERYTHING:
             latest_seen = max(o.observed_at for o in observations)

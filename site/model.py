@@ -16,7 +16,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,7 +26,7 @@ from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, mar
 from pricewatch.money import decimal_to_text
 
 if TYPE_CHECKING:
-    from pricewatch.scraper.store.reader import StoreReader
+    from pricewatch.scraper.store.reader import ScheduledPrice, StoreReader
 
 __all__ = [
     "BLEND_WEIGHTS",
@@ -40,6 +40,7 @@ __all__ = [
     "model_fingerprint",
     "model_summary",
     "offer_label",
+    "pending_changes",
     "price_texts",
     "safe_url",
     "slugify",
@@ -173,6 +174,8 @@ class SiteData:
     embedded_date: str | None
     unit_prices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     catalog: Any = None
+    # model id -> announced price changes not yet in the history ("scheduled from DATE")
+    scheduled: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def provider_name(self, provider_id: str) -> str:
         """Display name of a provider (its id when unknown)."""
@@ -259,6 +262,8 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
     for unit_price in reader.current_unit_prices():
         unit_prices[unit_price.model].append(asdict(unit_price))
 
+    scheduled = pending_changes(reader.scheduled_prices(), by_model, providers)
+
     registered = list(SOURCE_NAMES)
     sources = []
     for row in source_status(reader, registered, now=now):
@@ -289,7 +294,52 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         embedded_date=reader.embedded_data_date(),
         unit_prices=dict(unit_prices),
         catalog=catalog,
+        scheduled=scheduled,
     )
+
+
+def pending_changes(
+    announced: Iterable[ScheduledPrice],
+    by_model: Mapping[str, list[PricePoint]],
+    providers: Mapping[str, Mapping[str, Any]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Announced changes the history does not hold yet, by model, as plain values for the model page.
+
+    A change has taken effect once the offer's history has a period starting on or after its
+    day (a refresh found it in force); until then it is shown as scheduled, even when its day
+    has passed without a refresh to confirm it.
+    """
+    latest: dict[tuple, str] = {}
+    for model_id, points in by_model.items():
+        for p in points:
+            key = (model_id, p.provider, p.tier, p.min_prompt_tokens, p.variant)
+            latest[key] = max(latest.get(key, ""), p.valid_from)
+    pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for change in announced:
+        key = (change.model, change.provider, change.tier, change.min_prompt_tokens, change.variant)
+        if latest.get(key, "") >= change.valid_from:
+            continue
+        name = providers.get(change.provider, {}).get("name") or change.provider
+        point = PricePoint(
+            model=change.model,
+            provider=change.provider,
+            tier=change.tier,
+            min_prompt_tokens=change.min_prompt_tokens,
+            variant=change.variant,
+            currency=change.currency,
+            valid_from=change.valid_from,
+            valid_to=None,
+        )
+        pending[change.model].append(
+            {
+                "label": offer_label(point, name),
+                "valid_from": change.valid_from,
+                "announced_at": change.announced_at,
+                "currency": change.currency,
+                **{f: None if v is None else decimal_to_text(v) for f, v in change.prices.items()},
+            }
+        )
+    return dict(pending)
 
 
 # ----------------------------------------------------------------------------- shaping
@@ -519,5 +569,6 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
         repr([(p, data.provider_name(p)) for p in providers]),
         repr(facts.makers if facts else ()),
         repr(data.unit_prices.get(model_id, [])),
+        repr(data.scheduled.get(model_id, [])),
     )
     return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()

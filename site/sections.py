@@ -254,6 +254,7 @@ def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec
         "chart": chart,
         "current": current,
         "unit_prices": units,
+        "scheduled": data.scheduled.get(model_id, []),
         "periods": periods,
         "periods_total": len(points),
         "periods_truncated": len(points) > len(periods),

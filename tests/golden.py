@@ -9,7 +9,7 @@ to). Its body is stored once, in one of two homes:
   variant layout); parsed at its file name beside the source's first start URL.
 
 ``<case>`` may hold folders (``endpoints/deepseek__deepseek-v3.2-20251201``). The expected JSON
-is a list of records: identity fields (the offer key and the currency) default to
+is a list of records: identity fields (the offer key, the currency, effective_from) default to
 PriceRecord's defaults when left out; ``model``, ``provider``, ``input`` and ``output`` are
 mandatory (a null price says "not offered"); every other field is compared only where the
 JSON names it (recipe-scrapers' MANDATORY/OPTIONAL split, tests/__init__.py there).
@@ -49,7 +49,7 @@ BODY_HOMES = (SNAPSHOT, FIXTURES)
 EXPECTED = ".expected.json"
 MANDATORY = ("model", "provider", *MANDATORY_PRICE_FIELDS)
 # Compared always, PriceRecord's default standing in when the JSON leaves one out.
-IDENTITY = ("model", "provider", "tier", "min_prompt_tokens", "variant", "currency")
+IDENTITY = ("model", "provider", "tier", "min_prompt_tokens", "variant", "currency", "effective_from")
 _FIELDS = set(PriceRecord.model_fields) - {"info"}
 
 
@@ -124,6 +124,8 @@ def _normal(name: str, value: Any) -> Any:
         return sorted((u["unit"], Decimal(u["amount"])) for u in value)
     if name == "list_prices":
         return sorted((u["field"], Decimal(u["amount"])) for u in value)
+    if name == "effective_from" and value is not None:
+        return str(value)  # a date parsed, or "YYYY-MM-DD" in the JSON
     return value
 
 

@@ -395,8 +395,8 @@ def test_litellm_backfill_resolves_names_and_lists_the_unmapped(tmp_path, db, ca
 def test_page_backfill_runs_the_source_parser_over_every_version(tmp_path, db, catalog):
     page = fixture_body("anthropic", "current.md").read_bytes()
     cheaper = page.replace(b"| Claude Haiku 4.5 ", b"| Claude Haiku 4.5 ", 1).replace(
-        b"| $1 / MTok         | $1.25 / MTok    | $2 / MTok       | $0.10 / MTok           | $5 / MTok     |",
-        b"| $0.80 / MTok      | $1 / MTok       | $1.60 / MTok    | $0.08 / MTok           | $4 / MTok     |",
+        b"| $1 / MTok         | $1.25 / MTok    | $2 / MTok       | $0.10 / MTok             | $5 / MTok     |",
+        b"| $0.80 / MTok      | $1 / MTok       | $1.60 / MTok    | $0.08 / MTok             | $4 / MTok     |",
         1,
     )
     assert cheaper != page

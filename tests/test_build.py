@@ -124,6 +124,9 @@ def test_a_database_of_embedded_data_only_says_so(replayed, tmp_path):
     newest = open_reader(db).embedded_data_date()
     html = (tmp_path / "out" / "index.html").read_text()
     assert f"Not refreshed yet: embedded data as of {newest}." in html
+    # The snapshot's Google page announces Gemini 3.7 Flash's 2027 prices: shown as scheduled.
+    page = (tmp_path / "out" / "models" / "google--gemini-3.7-flash.html").read_text()
+    assert 'scheduled from <time datetime="2027-01-01T00:00:00Z">2027-01-01</time>' in page
 
 
 def test_a_stale_source_gets_a_visible_warning(replayed, tmp_path):
@@ -305,7 +308,10 @@ def test_a_changed_price_re_renders_only_that_models_files(replayed, tmp_path):
     assert "feeds/models/moonshotai--kimi-k2.6.atom" in changed
     assert "models/deepseek--deepseek-v3.2.html" not in changed
     assert "models/deepseek--deepseek-v3.2.svg" not in changed
-    assert report.charts_rendered == 1
+    # The model's chart, and the ratio chart of the peer group Kimi K2.6 belongs to (mid-2026:
+    # its closed side, Gemini 3.1 Pro Preview, has a Google price in the snapshot).
+    assert "charts/ratio-mid-2026.svg" in changed
+    assert report.charts_rendered == 2
 
 
 # ----------------------------------------------------------------------------- sections degrade

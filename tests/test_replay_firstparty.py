@@ -108,7 +108,16 @@ def test_anthropic_prices_are_the_recordings(stored):
     )
     haiku_batch = _offer(db_path, "anthropic/claude-haiku-4.5", "anthropic", tier="batch")
     assert _prices(haiku_batch, "input", "output") == (Decimal("0.50"), Decimal("2.50"))
-    assert opus["valid_from"] == "2026-08-21T00:00:00Z" and opus["origin"] == "replay"
+    assert opus["valid_from"] == "2026-09-12T06:34:51Z" and opus["origin"] == "replay"
+    # The 2026-09 page's footnoted cache-read price ("$0.25 / MTok1") and reworded header.
+    fable = _offer(db_path, "anthropic/claude-fable-5.1", "anthropic")
+    assert _prices(fable, "input", "cache_read", "output") == (Decimal("10"), Decimal("0.25"), Decimal("50"))
+    [empty] = _query(
+        db_path,
+        "SELECT count(*) AS n FROM current_prices WHERE provider = 'anthropic' AND tier = 'standard' "
+        "AND min_prompt_tokens = 0 AND cache_read IS NULL",
+    )
+    assert empty["n"] == 0
 
 
 def test_openai_prices_are_the_recordings(stored):
@@ -127,10 +136,39 @@ def test_google_prices_are_the_recordings_with_the_long_context_tier(stored):
     db_path, _ = stored
     flash = _offer(db_path, "google/gemini-2.5-flash", "google")
     assert _prices(flash, "input", "output") == (Decimal("0.30"), Decimal("2.50"))
-    pro = _offer(db_path, "google/gemini-3-pro-preview", "google")
+    pro = _offer(db_path, "google/gemini-3.1-pro-preview", "google")
     assert _prices(pro, "input", "output") == (Decimal("2.00"), Decimal("12.00"))
-    pro_long = _offer(db_path, "google/gemini-3-pro-preview", "google", min_prompt_tokens=200000)
+    pro_long = _offer(db_path, "google/gemini-3.1-pro-preview", "google", min_prompt_tokens=200000)
     assert _prices(pro_long, "input", "output") == (Decimal("4.00"), Decimal("18.00"))
+    # Flex and Priority are tiers of their own.
+    flex = _offer(db_path, "google/gemini-3.5-flash", "google", tier="flex")
+    assert _prices(flex, "input", "output", "cache_read") == (
+        Decimal("0.75"),
+        Decimal("4.50"),
+        Decimal("0.08"),
+    )
+    priority = _offer(db_path, "google/gemini-3.5-flash", "google", tier="priority")
+    assert _prices(priority, "input", "output") == (Decimal("2.70"), Decimal("16.20"))
+
+
+def test_google_dated_cell_is_a_price_now_and_a_scheduled_change(stored):
+    db_path, _ = stored
+    flash = _offer(db_path, "google/gemini-3.7-flash", "google")
+    assert _prices(flash, "input", "output") == (Decimal("0.75"), Decimal("3.75"))
+    assert flash["valid_from"] == "2026-08-18T00:00:00Z"
+    scheduled = _query(
+        db_path,
+        "SELECT o.tier, s.valid_from, s.input, s.output, s.announced_at FROM scheduled_prices s "
+        "JOIN offers o ON o.id = s.offer_id WHERE o.model_id = 'google/gemini-3.7-flash' ORDER BY o.tier",
+    )
+    assert [(r["tier"], r["valid_from"], r["input"], r["output"]) for r in scheduled] == [
+        ("batch", "2027-01-01T00:00:00Z", "0.75", "3.75"),
+        ("flex", "2027-01-01T00:00:00Z", "0.75", "3.75"),
+        ("priority", "2027-01-01T00:00:00Z", "2.7", "13.5"),
+        ("standard", "2027-01-01T00:00:00Z", "1.5", "7.5"),
+    ]
+    # Never a price in force before its day.
+    assert _query(db_path, "SELECT * FROM prices WHERE valid_from >= '2027'") == []
 
 
 def test_the_other_first_party_prices_are_the_recordings(stored):

@@ -5,6 +5,7 @@ Their golden fixtures run in tests/test_golden_fixtures.py, with every other sou
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -188,8 +189,8 @@ def test_anthropic_model_cells(cell: str, names: list[str]) -> None:
 
 def test_openai_bad_cell_is_a_row_error() -> None:
     body = (
-        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
-        "| gpt-x | $1.00 | $2.00 |\n| gpt-y | $1.00 | soon |\n"
+        "### Standard pricing data\n\n| Model | Short context input | Short context cached input | Short context output |\n"
+        "| --- | --- | --- | --- |\n| gpt-x | $1.00 | - | $2.00 |\n| gpt-y | $1.00 | - | soon |\n"
     )
     parsed = openai.parse(URL, body.encode())
     assert [r.model for r in parsed.records] == ["gpt-x"]
@@ -198,8 +199,8 @@ def test_openai_bad_cell_is_a_row_error() -> None:
 
 def test_openai_row_without_any_price_is_skipped() -> None:
     body = (
-        "### Standard pricing data\n\n| Model | Short context input | Short context output |\n| --- | --- | --- |\n"
-        "| gpt-x | $1.00 | $2.00 |\n| gpt-5.4-cyber | - | - |\n"
+        "### Standard pricing data\n\n| Model | Short context input | Short context cached input | Short context output |\n"
+        "| --- | --- | --- | --- |\n| gpt-x | $1.00 | - | $2.00 |\n| gpt-5.4-cyber | - | - | - |\n"
     )
     parsed = openai.parse(URL, body.encode())
     assert [r.model for r in parsed.records] == ["gpt-x"] and parsed.row_errors == []
@@ -263,8 +264,176 @@ def test_google_reads_sections_by_level_and_skips_unknown_sub_headings() -> None
     body = (
         "# Gemini Developer API pricing\n\n## Gemini Y\n\n### Standard\n\n"
         + table
-        + "### Priority\n\n"
+        + "### Provisioned throughput\n\n"
         + table
     )
     parsed = google.parse(URL, body.encode())
     assert [(r.model, r.tier) for r in parsed.records] == [("Gemini Y", "standard")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # 2026-08-21
+        "| Model | Base Input Tokens | 5m Cache Writes | 1h Cache Writes | Cache Hits & Refreshes | Output Tokens |",
+        # 2026-09: lower case, "and" for "&"
+        "| Model | Base input tokens | 5m cache writes | 1h cache writes | Cache hits and refreshes | Output tokens |",
+        # spacing and footnote marks on a title
+        "| MODEL |  Base  input tokens | 5m cache writes | 1h cache writes | Cache hits and refreshes<sup>1</sup> | Output tokens^*^ |",
+    ],
+)
+def test_anthropic_header_wording_tolerates_case_spacing_and_footnotes(header: str) -> None:
+    body = (
+        f"## Model pricing\n\n{header}\n| --- | --- | --- | --- | --- | --- |\n"
+        "| Claude Fable 5.1 | $10 / MTok | $12.50 / MTok | $20 / MTok | $0.25 / MTok1 | $50 / MTok |\n"
+        "| Claude Opus 5.5 | $4 / MTok | $5 / MTok | $8 / MTok | $0.20 / MTok<sup>2</sup> | $20 / MTok |\n"
+    )
+    fable, opus = anthropic.parse(URL, body.encode()).records
+    assert (fable.input, fable.cache_write, fable.cache_write_1h, fable.cache_read, fable.output) == (
+        Decimal("10"),
+        Decimal("12.50"),
+        Decimal("20"),
+        Decimal("0.25"),
+        Decimal("50"),
+    )
+    # The footnote numbers are kept nowhere as a price.
+    assert (opus.cache_read, opus.output) == (Decimal("0.20"), Decimal("20"))
+
+
+def test_anthropic_reworded_column_is_a_layout_error_naming_it() -> None:
+    body = _ANTHROPIC_HEAD.replace("Cache Hits & Refreshes", "Cache reads") + (
+        "| Claude Opus 5 | $5 / MTok | $6.25 / MTok | $10 / MTok | $0.50 / MTok | $25 / MTok |\n"
+    )
+    with pytest.raises(SourceLayoutError, match="'Cache hits and refreshes'"):
+        anthropic.parse(URL, body.encode())
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("$0.25 / MTok1", Decimal("0.25")),
+        ("$2 / MTok<sup>3</sup>", Decimal("2")),
+        ("$1.50^*^", Decimal("1.50")),
+        ("Not available^**^", None),
+        ("$4.00*", Decimal("4.00")),
+    ],
+)
+def test_footnote_marks_are_stripped_from_price_cells(cell: str, expected: Decimal | None) -> None:
+    # <sup> is dropped by the table reader, as a page's cell reaches parse_price_cell.
+    (table,) = _markdown.iter_tables(f"| a |\n| - |\n| {cell} |\n")
+    assert _markdown.parse_price_cell(table.rows[0][0]) == expected
+
+
+_GOOGLE_HEAD = "| | Free Tier | Paid Tier, per 1M tokens in USD |\n| - | - | - |\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (
+            "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.",
+            [
+                google.PriceSegment(Decimal("0.75")),
+                google.PriceSegment(Decimal("1.50"), starting=date(2027, 1, 1)),
+            ],
+        ),
+        (
+            "$0.075 through December 31, 2026. $0.15 starting January 1, 2027. $0.50 / 1,000,000 tokens per hour "
+            "(storage price) through December 31, 2026. $1.00 / 1,000,000 tokens per hour (storage price) "
+            "starting January 1, 2027.",
+            [
+                google.PriceSegment(Decimal("0.075")),
+                google.PriceSegment(Decimal("0.15"), starting=date(2027, 1, 1)),
+            ],
+        ),
+        # The per-minute amount restates the token price: one price, audio.
+        ("$3.50 or $0.0053/min^*^ (audio)", [google.PriceSegment(Decimal("3.50"), modality="audio")]),
+        ("Not available^**^", []),
+        (
+            "$9.00 (text) $17.50 (video)^*^",
+            [google.PriceSegment(Decimal("9.00")), google.PriceSegment(Decimal("17.50"), modality="video")],
+        ),
+    ],
+)
+def test_google_2026_cells(cell: str, expected: list) -> None:
+    assert google.parse_paid_cell(cell) == expected
+
+
+def test_google_dated_cells_give_the_price_now_and_the_scheduled_one() -> None:
+    body = (
+        "## Gemini Z\n\n### Standard\n\n" + _GOOGLE_HEAD + "| Input price | Free of charge | "
+        "$0.75 through December 31, 2026. $1.50 starting January 1, 2027. |\n"
+        "| Output price (including thinking tokens) | Free of charge | $3.75 |\n\n"
+        "### Flex\n\n" + _GOOGLE_HEAD + "| Input price | - | $0.375 |\n| Output price | - | $1.875 |\n\n"
+        "### Priority\n\n" + _GOOGLE_HEAD + "| Input price | - | $1.35 |\n| Output price | - | $6.75 |\n"
+    )
+    parsed = google.parse(URL, body.encode())
+    assert parsed.row_errors == []
+    got = [(r.tier, r.effective_from, r.input, r.output) for r in parsed.records]
+    assert got == [
+        ("standard", None, Decimal("0.75"), Decimal("3.75")),
+        # The undated output price holds on from the announced day.
+        ("standard", date(2027, 1, 1), Decimal("1.50"), Decimal("3.75")),
+        ("flex", None, Decimal("0.375"), Decimal("1.875")),
+        ("priority", None, Decimal("1.35"), Decimal("6.75")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("Paid Tier, per 1M tokens in USD", "Paid plan, per 1M tokens in USD", "'Paid Tier'"),
+        ("| Input price |", "| Input cost |", "'Input price'"),
+        ("| Output price |", "| Output cost |", "'Output price'"),
+    ],
+)
+def test_google_renamed_required_column_or_row_is_a_layout_error(old: str, new: str, named: str) -> None:
+    table = _GOOGLE_HEAD + "| Input price | - | $0.10 |\n| Output price | - | $0.40 |\n\n"
+    body = (
+        "## Gemini A\n\n### Standard\n\n" + table + "## Gemini B\n\n### Batch\n\n" + table.replace(old, new)
+    )
+    with pytest.raises(SourceLayoutError, match=named) as info:
+        google.parse(URL, body.encode())
+    assert "Gemini B (batch)" in str(info.value)
+
+
+def test_google_embedding_tables_need_no_output_row() -> None:
+    body = (
+        "## Gemini Embedding 2\n\n### Standard\n\n"
+        + _GOOGLE_HEAD
+        + "| Text input price | Free of charge | $0.20 |\n"
+    )
+    (record,) = google.parse(URL, body.encode()).records
+    assert (record.model, record.input, record.output) == ("Gemini Embedding 2", Decimal("0.20"), None)
+
+
+_OPENAI_HEAD = (
+    "### Standard pricing data\n\n| Model | Short context input | Short context cached input | "
+    "Short context cache writes | Short context output |\n| --- | --- | --- | --- | --- |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "named"),
+    [
+        ("Short context input", "'Short context input'"),
+        ("Short context cached input", "'Short context cached input'"),
+        ("Short context output", "'Short context output'"),
+        # An optional column renamed is not dropped silently either.
+        ("Short context cache writes", "'Renamed column'"),
+    ],
+)
+def test_openai_renamed_column_is_a_layout_error_naming_it(old: str, named: str) -> None:
+    body = _OPENAI_HEAD.replace(old, "Renamed column") + "| gpt-x | $1.00 | $0.10 | $1.25 | $2.00 |\n"
+    with pytest.raises(SourceLayoutError, match=named):
+        openai.parse(URL, body.encode())
+
+
+def test_openai_flex_and_priority_are_tiers() -> None:
+    tables = "".join(
+        _OPENAI_HEAD.replace("Standard pricing data", heading) + "| gpt-x | $1.00 | $0.10 | - | $2.00 |\n\n"
+        for heading in openai.TIER_HEADINGS
+    )
+    tiers = [record.tier for record in openai.parse(URL, tables.encode()).records]
+    # "Priority pricing data" (before 2026-07-30) and "Fast pricing data" are one offer: the first kept.
+    assert tiers == ["standard", "batch", "flex", "priority"]

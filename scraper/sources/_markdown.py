@@ -9,7 +9,7 @@ worked examples).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,10 +23,13 @@ __all__ = [
     "Table",
     "cell_key",
     "decode_body",
+    "header_key",
     "is_not_a_price",
     "iter_tables",
     "merge_group_header",
+    "missing_columns",
     "parse_price_cell",
+    "strip_footnote_marks",
 ]
 
 # Cells that say "no price here" rather than giving one; compared after cell_key().
@@ -44,6 +47,14 @@ _PRICE_RE = re.compile(
 )
 # Units that mean "per million tokens" (compared after cell_key()).
 _PER_MTOK_UNITS = frozenset({"mtok", "1m tokens", "1m", "m tokens", "million tokens", "1,000,000 tokens"})
+
+# Footnote marks a page glues to a cell or a column title: a Pandoc-style superscript
+# ("^*^", "^**^" after unescaping, "^1^") and trailing asterisks or daggers. A
+# ``<sup>N</sup>`` never reaches the text (``_inline_text`` drops what a <sup> holds).
+_SUPERSCRIPT_RE = re.compile(r"\^[^^\s]{1,6}\^")
+_TRAILING_MARKS_RE = re.compile(r"[*†‡]+$")
+# A footnote number glued to a price's unit: "$0.25 / MTok1" (Anthropic, 2026-09).
+_UNIT_FOOTNOTE_RE = re.compile(r"(?i)(?<=mtok)\d{1,2}$|(?<=tokens)\d{1,2}$")
 
 _FRONT_MATTER_RE = re.compile(r"\A---\r?\n.*?\r?\n---\r?\n", re.DOTALL)
 
@@ -80,10 +91,46 @@ def cell_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def header_key(text: str) -> str:
+    """A column title or heading folded for matching: ``cell_key`` of it without footnote
+    marks, with "&" read as "and" ("Cache Hits & Refreshes" = "Cache hits and refreshes").
+
+    Case, spacing and footnote marks are presentation; any other change of wording is a
+    renamed column, which the parsers report instead of guessing.
+    """
+    text = strip_footnote_marks(text).replace("&", " and ")
+    return cell_key(text)
+
+
+def strip_footnote_marks(text: str) -> str:
+    """``text`` without footnote marks (``^*^``, ``^1^``, trailing ``*``/``†``): kept nowhere as a price."""
+    text = _SUPERSCRIPT_RE.sub("", text)
+    return _TRAILING_MARKS_RE.sub("", text.strip()).strip()
+
+
+def missing_columns(header: tuple[str, ...], required: Iterable[str]) -> list[str]:
+    """The ``required`` column titles that ``header`` lacks (compared by ``header_key``)."""
+    present = {header_key(cell) for cell in header}
+    return [title for title in required if header_key(title) not in present]
+
+
 def _inline_text(token: Token) -> str:
-    """Plain text of an inline token: link text kept, code spans kept, <br> as a space."""
+    """Plain text of an inline token: link text kept, code spans kept, <br> as a space.
+
+    What a ``<sup>`` holds is a footnote mark ("$0.25 / MTok<sup>1</sup>") and is dropped.
+    """
     parts: list[str] = []
+    in_sup = False
     for child in token.children or []:
+        if child.type == "html_inline" and child.content.strip().lower().startswith("<sup"):
+            in_sup = True
+            continue
+        if child.type == "html_inline" and child.content.strip().lower().startswith("</sup"):
+            in_sup = False
+            parts.append(" ")
+            continue
+        if in_sup:
+            continue
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -195,9 +242,11 @@ def is_not_a_price(cell: str) -> bool:
 def parse_price_cell(cell: str) -> Decimal | None:
     """A "$5 / MTok"-style cell as USD per million tokens; None when it says there is no price.
 
-    "Free" is zero. Anything else that is not a non-negative amount per million tokens
-    raises PriceCellError, so a layout change shows up as a row error, never as a zero.
+    "Free" is zero. Footnote marks are dropped first ("$0.25 / MTok1", "$2.00^*^"). Anything
+    else that is not a non-negative amount per million tokens raises PriceCellError, so a
+    layout change shows up as a row error, never as a zero.
     """
+    cell = _UNIT_FOOTNOTE_RE.sub("", strip_footnote_marks(cell))
     key = cell_key(cell)
     if key in _NOT_A_PRICE:
         return None

@@ -20,13 +20,27 @@ from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, make_record
 from pricewatch.scraper.sources._markdown import (
     Table,
-    cell_key,
     decode_body,
+    header_key,
     iter_tables,
+    missing_columns,
     parse_price_cell,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "KIND", "LISTS_EVERYTHING", "NAME", "PROVIDER", "parse", "start_urls"]
+__all__ = [
+    "BATCH_COLUMNS",
+    "DEFAULT_BASE_URL",
+    "FAST_COLUMNS",
+    "KIND",
+    "LISTS_EVERYTHING",
+    "MODEL_COLUMN",
+    "NAME",
+    "PROVIDER",
+    "REQUIRED_HEADINGS",
+    "STANDARD_COLUMNS",
+    "parse",
+    "start_urls",
+]
 
 NAME = "anthropic"
 KIND = "first-party"
@@ -36,26 +50,34 @@ LISTS_EVERYTHING = False
 PROVIDER = "Anthropic"
 PAGE_PATH = "/docs/en/about-claude/pricing.md"
 
-# Page regions, by the exact text of the heading each table sits under.
-# "## Model pricing": Model | Base Input Tokens | 5m Cache Writes | 1h Cache Writes |
-#   Cache Hits & Refreshes | Output Tokens. Required: without it the page is not one we know.
+# What the parser requires of the page, stated once. Titles and headings are matched by
+# ``header_key``: case, spacing, footnote marks and "&" for "and" may vary (the 2026-08 page
+# says "Cache Hits & Refreshes", the 2026-09 one "Cache hits and refreshes"); any other
+# rewording is a renamed column, and a missing or renamed required column fails the source
+# with SourceLayoutError naming it (stored prices stay), never a price silently left empty.
+#
+# Page regions, by the text of the heading each table sits under.
+# "## Model pricing": required; without it the page is not one we know.
 MODEL_PRICING_HEADING = "Model pricing"
-# "### Batch processing": Model | Batch input | Batch output.
+# "### Batch processing": expected; when it is missing the standard prices are still stored
+#   and the run is partial, with a row error naming the heading.
 BATCH_HEADING = "Batch processing"
 # "### Long context pricing": a "≤ 200k input tokens<br />Input | ... | > 200k input tokens<br />Output"
 #   table in 2026-03; prose only (no premium) from 2026-08 on, so it is optional.
 LONG_CONTEXT_HEADING = "Long context pricing"
 # "### Fast mode pricing": Model | Input | Output (2026-08), or Input | Output with the model
-#   named in the sentence before the table ("Currently supported on Opus 4.6:", 2026-03).
+#   named in the sentence before the table ("Currently supported on Opus 4.6:", 2026-03). Optional.
 FAST_MODE_HEADING = "Fast mode pricing"
+REQUIRED_HEADINGS = (MODEL_PRICING_HEADING,)
 
+# Required columns of each table: every one must be present (title -> price field).
 MODEL_COLUMN = "Model"
 STANDARD_COLUMNS = {
-    "Base Input Tokens": "input",
-    "5m Cache Writes": "cache_write",
-    "1h Cache Writes": "cache_write_1h",
-    "Cache Hits & Refreshes": "cache_read",
-    "Output Tokens": "output",
+    "Base input tokens": "input",
+    "5m cache writes": "cache_write",
+    "1h cache writes": "cache_write_1h",
+    "Cache hits and refreshes": "cache_read",
+    "Output tokens": "output",
 }
 BATCH_COLUMNS = {"Batch input": "input", "Batch output": "output"}
 FAST_COLUMNS = {"Input": "input", "Output": "output"}
@@ -93,14 +115,22 @@ def _model_names(cell: str) -> list[str]:
 
 
 def _column_map(table: Table, wanted: dict[str, str]) -> dict[int, str]:
-    """Header index -> price field, for the columns in ``wanted`` (matched case-insensitively)."""
-    keys = {cell_key(label): field for label, field in wanted.items()}
-    return {index: keys[cell_key(cell)] for index, cell in enumerate(table.header) if cell_key(cell) in keys}
+    """Header index -> price field, for the columns in ``wanted`` (matched by ``header_key``)."""
+    keys = {header_key(label): field for label, field in wanted.items()}
+    return {
+        index: keys[header_key(cell)] for index, cell in enumerate(table.header) if header_key(cell) in keys
+    }
+
+
+def _model_index(table: Table) -> int | None:
+    return next(
+        (i for i, cell in enumerate(table.header) if header_key(cell) == header_key(MODEL_COLUMN)), None
+    )
 
 
 def _first_table(tables: list[Table], heading: str) -> Table | None:
     for table in tables:
-        if cell_key(table.heading) == cell_key(heading):
+        if header_key(table.heading) == header_key(heading):
             return table
     return None
 
@@ -142,21 +172,16 @@ class _Collector:
 
 
 def _read_model_table(table: Table, collector: _Collector, wanted: dict[str, str], **offer: object) -> None:
-    """One record per model row of a Model | price... table."""
+    """One record per model row of a Model | price... table; every column of ``wanted`` is required."""
     where = f"table under '{table.heading}'"
-    columns = _column_map(table, wanted)
-    model_index = next(
-        (i for i, cell in enumerate(table.header) if cell_key(cell) == cell_key(MODEL_COLUMN)), None
-    )
-    missing = [
-        label
-        for label, field in wanted.items()
-        if field in ("input", "output") and field not in columns.values()
-    ]
+    model_index = _model_index(table)
+    missing = missing_columns(table.header, [MODEL_COLUMN, *wanted])
     if model_index is None or missing:
+        titles = ", ".join(f"'{title}'" for title in missing)
         raise SourceLayoutError(
-            f"{where} lacks the column(s) {', '.join([MODEL_COLUMN] if model_index is None else missing)}"
+            f"{where} lacks the required column(s) {titles} (header: {list(table.header)!r})"
         )
+    columns = _column_map(table, wanted)
     for row in table.rows:
         names = _model_names(row[model_index]) if model_index < len(row) else []
         if not names:
@@ -172,9 +197,7 @@ def _read_model_table(table: Table, collector: _Collector, wanted: dict[str, str
 def _read_long_context(table: Table, collector: _Collector) -> None:
     """Records for the "> 200k input tokens" columns (the "≤" ones repeat the standard table)."""
     where = f"table under '{table.heading}'"
-    model_index = next(
-        (i for i, cell in enumerate(table.header) if cell_key(cell) == cell_key(MODEL_COLUMN)), 0
-    )
+    model_index = _model_index(table) or 0
     above: dict[int, dict[int, str]] = {}
     for index, cell in enumerate(table.header):
         match = _LONG_HEADER_RE.match(" ".join(cell.split()))
@@ -198,7 +221,7 @@ def _read_long_context(table: Table, collector: _Collector) -> None:
 
 def _read_fast_mode(table: Table, collector: _Collector) -> None:
     """Fast mode records; an older layout names the one model in the sentence before the table."""
-    if any(cell_key(cell) == cell_key(MODEL_COLUMN) for cell in table.header):
+    if _model_index(table) is not None:
         _read_model_table(table, collector, FAST_COLUMNS, tier="priority", variant=FAST_VARIANT)
         return
     where = f"table under '{table.heading}'"
@@ -207,6 +230,12 @@ def _read_fast_mode(table: Table, collector: _Collector) -> None:
         collector.row_errors.append(f"{where}: no Model column and the text before it names no model")
         return
     name = f"Claude {match.group('name')}"
+    missing = missing_columns(table.header, FAST_COLUMNS)
+    if missing:
+        titles = ", ".join(f"'{title}'" for title in missing)
+        raise SourceLayoutError(
+            f"{where} lacks the required column(s) {titles} (header: {list(table.header)!r})"
+        )
     columns = _column_map(table, FAST_COLUMNS)
     for row in table.rows:
         values = collector.prices(where, name, row, columns)

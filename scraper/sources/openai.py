@@ -22,12 +22,25 @@ from pricewatch.scraper.sources._markdown import (
     Table,
     cell_key,
     decode_body,
+    header_key,
     iter_tables,
     merge_group_header,
     parse_price_cell,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "KIND", "LISTS_EVERYTHING", "NAME", "PROVIDER", "parse", "start_urls"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "KIND",
+    "LISTS_EVERYTHING",
+    "MODEL_COLUMN",
+    "NAME",
+    "OPTIONAL_COLUMNS",
+    "PROVIDER",
+    "REQUIRED_COLUMNS",
+    "TIER_HEADINGS",
+    "parse",
+    "start_urls",
+]
 
 NAME = "openai"
 KIND = "first-party"
@@ -62,7 +75,20 @@ RENDERED_TIER_LABELS = {
     "Fast mode": "priority",
     "Fast": "priority",
 }
+# Columns of every tier table, stated once (titles compared case- and space-insensitively;
+# "Input" without a context reads as "Short context input"). Each required column must be
+# there; a column that is neither required nor optional is a renamed one: the source fails
+# with SourceLayoutError naming it, and stored prices stay (never a price left empty).
 MODEL_COLUMN = "Model"
+REQUIRED_COLUMNS = ("Short context input", "Short context cached input", "Short context output")
+# The 2026-06 rendering has no cache-write columns; one-context tables no long ones.
+OPTIONAL_COLUMNS = (
+    "Short context cache writes",
+    "Long context input",
+    "Long context cached input",
+    "Long context cache writes",
+    "Long context output",
+)
 # The short/long boundary when a row does not state one. The page states it on some rows
 # ("gpt-5.5 (<272K context length)") and applies it to the rest; a boundary found on the
 # page wins over this default.
@@ -72,6 +98,8 @@ LONG_CONTEXT_DEFAULT_TOKENS = 272_000
 _COLUMN_RE = re.compile(
     r"^(?:(?P<context>short|long) context\s+)?(?P<field>input|cached input|cache writes?|output)$"
 )
+# The field each of REQUIRED_COLUMNS gives.
+_REQUIRED_FIELDS = ("input", "cache_read", "output")
 _FIELDS = {
     "input": "input",
     "cached input": "cache_read",
@@ -107,21 +135,34 @@ def _tier_tables(tables: list[Table]) -> list[tuple[str, Table]]:
 
 def _columns(table: Table) -> tuple[int, dict[int, tuple[bool, str]]]:
     """The model column's index and {index: (is_long_context, field)}; SourceLayoutError if unusable."""
+    where = f"the table under '{table.heading}'"
     model_index = None
     columns: dict[int, tuple[bool, str]] = {}
+    unexpected: list[str] = []
     for index, cell in enumerate(table.header):
-        key = cell_key(cell)
-        if key == cell_key(MODEL_COLUMN):
+        key = header_key(cell)
+        if key == header_key(MODEL_COLUMN):
             model_index = index
             continue
         match = _COLUMN_RE.match(key)
-        if match:
-            columns[index] = (match.group("context") == "long", _FIELDS[match.group("field")])
+        if match is None:
+            unexpected.append(cell)
+            continue
+        columns[index] = (match.group("context") == "long", _FIELDS[match.group("field")])
     short_fields = {field for is_long, field in columns.values() if not is_long}
-    if model_index is None or not {"input", "output"} <= short_fields:
-        raise SourceLayoutError(
-            f"the table under '{table.heading}' has unexpected columns {list(table.header)!r}"
-        )
+    missing = [MODEL_COLUMN] if model_index is None else []
+    missing += [
+        title
+        for title, field in zip(REQUIRED_COLUMNS, _REQUIRED_FIELDS, strict=True)
+        if field not in short_fields
+    ]
+    found = f"; header: {list(table.header)!r}"
+    if missing:
+        titles = ", ".join(f"'{title}'" for title in missing)
+        raise SourceLayoutError(f"{where} lacks the required column(s) {titles}{found}")
+    if unexpected or model_index is None:
+        titles = ", ".join(f"'{title}'" for title in unexpected)
+        raise SourceLayoutError(f"{where} has the unexpected column(s) {titles} (renamed?){found}")
     return model_index, columns
 
 

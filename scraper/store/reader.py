@@ -29,6 +29,7 @@ __all__ = [
     "CurrentPrice",
     "PricePeriod",
     "RunSummary",
+    "ScheduledPrice",
     "SqliteStoreReader",
     "StoreReader",
     "StoredModel",
@@ -76,6 +77,22 @@ class CurrentPrice:
     origin: str
     currency: str
     valid_from: str
+    last_seen: str
+    prices: Mapping[str, Decimal | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPrice:
+    """A price change a source announced for a later day and still announces (not withdrawn)."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    currency: str
+    valid_from: str  # the day it starts, midnight UTC
+    announced_at: str
     last_seen: str
     prices: Mapping[str, Decimal | None]
 
@@ -137,6 +154,10 @@ class StoreReader(Protocol):
 
     def current_prices(self) -> list[CurrentPrice]:
         """Every offer's current prices, with the source that reported the offer."""
+        ...
+
+    def scheduled_prices(self) -> list[ScheduledPrice]:
+        """Announced price changes not withdrawn, by start day (whether or not the day has come)."""
         ...
 
     def current_price_rows(self) -> list[dict[str, Any]]:
@@ -322,6 +343,25 @@ class SqliteStoreReader:
                 currency=row["currency"],
                 valid_from=row["valid_from"],
                 last_seen=row["last_seen"],
+                prices={name: _decimal(row[name]) for name in PRICE_FIELDS},
+            )
+            for row in self._rows(sql)
+        ]
+
+    def scheduled_prices(self) -> list[ScheduledPrice]:
+        # A database opened read-only before issue 14's migration has no scheduled changes.
+        if not self._has_table("scheduled_prices"):
+            return []
+        fields = ", ".join(f"s.{name}" for name in PRICE_FIELDS)
+        sql = (
+            "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+            f"s.currency, s.valid_from, s.announced_at, s.last_seen, {fields} FROM scheduled_prices s "
+            "JOIN offers o ON o.id = s.offer_id WHERE s.withdrawn_at IS NULL "
+            "ORDER BY s.valid_from, o.model_id, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
+        )
+        return [
+            ScheduledPrice(
+                **{k: row[k] for k in row if k not in PRICE_FIELDS},
                 prices={name: _decimal(row[name]) for name in PRICE_FIELDS},
             )
             for row in self._rows(sql)

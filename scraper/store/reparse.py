@@ -184,6 +184,7 @@ class Sighting:
     offer_id: int
     last_seen: str
     values: tuple
+    valid_from: str = ""  # the span's start: another source's earlier sighting may have set it
 
 
 _VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
@@ -199,7 +200,7 @@ def own_sightings(db: Database, source: str, offer_ids: set[int]) -> list[Sighti
     where, params = _own_spans_where(source)
     marks = ",".join("?" * len(offer_ids))
     return [
-        Sighting(r["offer_id"], r["last_seen"], tuple(r[c] for c in _VALUE_COLUMNS))
+        Sighting(r["offer_id"], r["last_seen"], tuple(r[c] for c in _VALUE_COLUMNS), r["valid_from"])
         for r in db.query(
             f"SELECT * FROM prices WHERE offer_id IN ({marks}) AND {where}", [*sorted(offer_ids), *params]
         )
@@ -207,7 +208,13 @@ def own_sightings(db: Database, source: str, offer_ids: set[int]) -> list[Sighti
 
 
 def restore_sightings(db: Database, sightings: Iterable[Sighting]) -> None:
-    """Move ``last_seen`` of each rebuilt span that holds a sighting's values at its time up to it."""
+    """Put back what other sources saw of the rebuilt spans: their last sightings and their starts.
+
+    ``last_seen`` of each rebuilt span that holds a sighting's values at its time moves up to
+    it. A span another source opened earlier at the same values (OpenRouter's endpoint of a
+    maker's model, seen before the maker's page was read) starts at that earlier time again,
+    as long as nothing else covers the gap: the rebuild re-reads only this source's bodies.
+    """
     for sighting in sightings:
         for row in db.query(
             "SELECT * FROM prices WHERE offer_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
@@ -216,6 +223,22 @@ def restore_sightings(db: Database, sightings: Iterable[Sighting]) -> None:
         ):
             if tuple(row[c] for c in _VALUE_COLUMNS) == sighting.values:
                 db.execute("UPDATE prices SET last_seen = ? WHERE id = ?", [sighting.last_seen, row["id"]])
+        if not sighting.valid_from:
+            continue
+        for row in db.query(
+            "SELECT * FROM prices WHERE offer_id = ? AND valid_from > ? AND valid_from <= ? "
+            "ORDER BY valid_from LIMIT 1",
+            [sighting.offer_id, sighting.valid_from, sighting.last_seen],
+        ):
+            if tuple(row[c] for c in _VALUE_COLUMNS) != sighting.values:
+                continue
+            gap_covered = db.execute(
+                "SELECT 1 FROM prices WHERE offer_id = ? AND id != ? AND valid_from < ? "
+                "AND (valid_to IS NULL OR valid_to > ?) LIMIT 1",
+                [sighting.offer_id, row["id"], row["valid_from"], sighting.valid_from],
+            ).fetchone()
+            if gap_covered is None:
+                db.execute("UPDATE prices SET valid_from = ? WHERE id = ?", [sighting.valid_from, row["id"]])
 
 
 def delete_own_spans(db: Database, source: str, offer_ids: set[int]) -> None:

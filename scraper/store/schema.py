@@ -295,6 +295,32 @@ def m_identity_one_offer_per_host(db: Database) -> None:
     one_identity_per_host(db, owners)
 
 
+@migrations()
+def m_pages_ag_scheduled_prices(db: Database) -> None:
+    # Issue 14: prices a source announces for a later day ("$1.50 starting January 1, 2027"),
+    # kept apart from the `prices` timelines until that day (scraper/store/scheduled.py).
+    # One row per offer and start day; `withdrawn_at` is set when the source stops announcing it.
+    columns: dict[str, Any] = {
+        "id": int,
+        "offer_id": int,
+        "valid_from": str,
+        "currency": str,
+    }
+    columns.update({name: str for name in PRICE_FIELDS})
+    columns.update(
+        {
+            "variable": int,
+            "announced_at": str,
+            "last_seen": str,
+            "withdrawn_at": str,
+            "origin": str,
+            "run_id": int,
+        }
+    )
+    db.table("scheduled_prices").create(columns, pk="id", foreign_keys=[("offer_id", "offers", "id")])
+    db.table("scheduled_prices").create_index(["offer_id", "valid_from"], unique=True)
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
