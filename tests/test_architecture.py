@@ -50,6 +50,7 @@ PROJECT_TABLES = (
     "current_prices",
     "current_prices_usd",
     "price_changes",
+    "price_history",
     "models",
     "providers",
     "raw_responses",

@@ -238,6 +238,7 @@ class SqliteStoreReader:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._tables: set[str] | None = None
+        self._numeric_views: bool | None = None
 
     # -- plumbing
 
@@ -305,7 +306,7 @@ class SqliteStoreReader:
         ]
 
     def current_prices(self) -> list[CurrentPrice]:
-        fields = ", ".join(f"c.{name}" for name in PRICE_FIELDS)
+        fields = ", ".join(f"c.{name}{self._text_suffix()} AS {name}" for name in PRICE_FIELDS)
         sql = (
             f"SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, o.source, c.origin, c.currency, "
             f"c.valid_from, c.last_seen, {fields} FROM current_prices c JOIN offers o ON o.id = c.offer_id"
@@ -328,9 +329,26 @@ class SqliteStoreReader:
         ]
 
     def current_price_rows(self) -> list[dict[str, Any]]:
-        return self._rows(
+        rows = self._rows(
             "SELECT * FROM current_prices ORDER BY model, provider, tier, min_prompt_tokens, variant"
         )
+        if self._text_suffix():
+            # Prices as the exact decimal text under their own names (the view's REAL
+            # columns are for sorting in SQL; a download must be exact).
+            for row in rows:
+                for name in PRICE_FIELDS:
+                    row[name] = row.pop(f"{name}_text")
+        return rows
+
+    def _text_suffix(self) -> str:
+        """``"_text"`` when the views give each price as REAL beside its exact ``<field>_text``.
+
+        A database opened read-only before that migration has the old views: prices as text.
+        """
+        if self._numeric_views is None:
+            names = {row[1] for row in self._conn.execute("PRAGMA table_info(current_prices)")}
+            self._numeric_views = "input_text" in names
+        return "_text" if self._numeric_views else ""
 
     def current_unit_prices(self) -> list[UnitPriceNow]:
         if not self._has_table("unit_prices"):

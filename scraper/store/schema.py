@@ -1,7 +1,7 @@
 """The schema: sqlite-utils ``Migrations("pricewatch")``, one decorated function per step, and the views.
 
 Prices are exact: canonical decimal TEXT per million tokens (see ``pricewatch.money``),
-never REAL; views CAST where they sort or compare. ``open_database`` is the writers' way
+never REAL; the views give each price as REAL beside its exact text (``views.py``). ``open_database`` is the writers' way
 in (WAL, busy timeout, every migration applied); the read-only commands open the file
 through ``store.reader`` instead, without sqlite-utils.
 """
@@ -293,6 +293,16 @@ def m_identity_one_offer_per_host(db: Database) -> None:
 
     owners = frozenset(m.NAME for m in all_sources() if getattr(m, "KIND", "") != "aggregator")
     one_identity_per_host(db, owners)
+
+
+@migrations()
+def m_changes_numeric_price_views(db: Database) -> None:
+    # Issue 13 ("SQL that sorts"): every view gives each price as REAL (`input`, sorts and
+    # compares numerically) beside its exact stored text (`input_text`), and the
+    # `price_history` view lists every period (scraper/store/views.py).
+    from pricewatch.scraper.store.views import create_price_views
+
+    create_price_views(db)
 
 
 def open_database(path: Path | str) -> Database:
