@@ -73,7 +73,7 @@ def test_price_history_gives_one_offers_whole_history_in_one_select(db_path):
 
 def test_a_database_made_before_the_numeric_views_is_read_and_carried_forward(db_path):
     old = Database(db_path)
-    migrations.apply(old, stop_before="m_changes_numeric_price_views")
+    migrations.apply(old, stop_before="m_changes_price_views")
     with old.atomic():
         apply_observations(
             old,

@@ -480,7 +480,7 @@ def price_steps_of_run(db: Database, run_id: int) -> list[dict[str, Any]]:
     return list(
         db.query(
             f"SELECT pc.model, pc.provider, pc.tier, pc.min_prompt_tokens, pc.variant, pc.changed_at, {pairs} "
-            "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE p.run_id = ? "
+            "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE pc.kind = 'change' AND p.run_id = ? "
             "ORDER BY pc.changed_at, pc.model, pc.provider",
             [run_id],
         )

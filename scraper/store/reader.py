@@ -43,8 +43,10 @@ class PricePeriod(NamedTuple):
 
     ``prices`` are Decimals per million tokens in the order of ``PRICE_FIELDS`` (None: not
     given); ``confidence`` and ``source_url`` are a curated row's citation, when there is
-    one. A named tuple, not a dataclass: the site reads every period of the history, and
-    a tuple is built from the cursor's row several times faster.
+    one. ``source`` is the source of the run that opened the period, ``event`` a curated
+    row's event (launch / price-change / observed). A named tuple, not a dataclass: the
+    site reads every period of the history, and a tuple is built from the cursor's row
+    several times faster.
     """
 
     model: str
@@ -61,6 +63,8 @@ class PricePeriod(NamedTuple):
     source_url: str | None
     variable: bool
     prices: tuple[Decimal | None, ...]
+    source: str | None = None
+    event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,9 +283,12 @@ class SqliteStoreReader:
             "source_url": "cs.source_url" if cited else "NULL",
         }
         join = "LEFT JOIN curated_sources cs ON cs.offer_id = p.offer_id AND cs.valid_from = p.valid_from"
+        event = "cs.event" if cited else "NULL"
         sql = (
-            f"SELECT {', '.join(columns.values())}, p.variable, {', '.join(f'p.{name}' for name in PRICE_FIELDS)} "
-            f"FROM prices p JOIN offers o ON o.id = p.offer_id {join if cited else ''} ORDER BY p.valid_from, p.id"
+            f"SELECT {', '.join(columns.values())}, p.variable, r.source, {event}, "
+            f"{', '.join(f'p.{name}' for name in PRICE_FIELDS)} "
+            f"FROM prices p JOIN offers o ON o.id = p.offer_id LEFT JOIN runs r ON r.id = p.run_id "
+            f"{join if cited else ''} ORDER BY p.valid_from, p.id"
         )
         fixed = len(columns)
         # Built from the row tuple directly: no dict per row (the site reads the whole history).
@@ -300,7 +307,9 @@ class SqliteStoreReader:
                 row[10],
                 row[11],
                 bool(row[fixed]),
-                tuple([None if text is None else Decimal(text) for text in row[fixed + 1 :]]),
+                tuple([None if text is None else Decimal(text) for text in row[fixed + 3 :]]),
+                row[fixed + 1],
+                row[fixed + 2],
             )
             for row in self._conn.execute(sql)
         ]

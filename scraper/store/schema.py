@@ -296,12 +296,15 @@ def m_identity_one_offer_per_host(db: Database) -> None:
 
 
 @migrations()
-def m_changes_numeric_price_views(db: Database) -> None:
-    # Issue 13 ("SQL that sorts"): every view gives each price as REAL (`input`, sorts and
-    # compares numerically) beside its exact stored text (`input_text`), and the
-    # `price_history` view lists every period (scraper/store/views.py).
+def m_changes_price_views(db: Database) -> None:
+    # Issue 13 ("SQL that sorts", "Changes are changes"): every view gives each price as
+    # REAL (`input`: sorts and compares numerically) beside its exact stored text
+    # (`input_text`); the `price_history` view lists every period; `price_changes` lists
+    # changes, new offers and ended offers (scraper/store/views.py). The index serves the
+    # events' "period before" lookups (offer, end).
     from pricewatch.scraper.store.views import create_price_views
 
+    db.table("prices").create_index(["offer_id", "valid_to"], if_not_exists=True)
     create_price_views(db)
 
 

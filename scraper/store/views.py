@@ -14,7 +14,8 @@ A TEXT column compares as text, though (``'8' > '75'``, and ``input > 10`` compa
 
 ``price_history`` is the base: one row per price period with its offer, origin, source and
 citation. ``current_prices`` is its open periods. ``price_changes`` lists what happened to
-an offer (see ``price_events`` in ``scraper/store/events.py`` for its rules).
+offers: price changes, new offers and ended offers, by the rules of
+``pricewatch.analysis.changes`` (which the site uses; a test holds the two equal).
 
 Views are derived: a migration that changes one calls ``create_price_views`` again, which
 replaces them all, in dependency order.
@@ -50,7 +51,7 @@ def _price_history_sql() -> str:
                o.variant, o.quantization, p.valid_from, p.valid_to,
                p.last_seen AS last_confirmed, r.source AS confirmed_by, p.origin, r.source,
                p.currency, {numeric}, p.variable, p.closed_reason, {text},
-               cs.confidence, cs.source_url, p.last_seen, o.id AS offer_id, p.id AS price_id
+               cs.confidence, cs.source_url, cs.event, p.last_seen, o.id AS offer_id, p.id AS price_id
         FROM prices p
         JOIN offers o ON o.id = p.offer_id
         LEFT JOIN runs r ON r.id = p.run_id
@@ -99,18 +100,124 @@ def _current_prices_usd_sql() -> str:
     """
 
 
-def _price_changes_sql() -> str:
-    old_new = ", ".join(f"prev.{f} AS old_{f}, p.{f} AS new_{f}" for f in PRICE_FIELDS)
-    old_new_text = ", ".join(
-        f"prev.{f}_text AS old_{f}_text, p.{f}_text AS new_{f}_text" for f in PRICE_FIELDS
+def _priced(alias: str) -> str:
+    """SQL: the period has a token price (periods without one are never events)."""
+    return f"coalesce({', '.join(f'{alias}.{f}' for f in PRICE_FIELDS)}) IS NOT NULL"
+
+
+def _known(alias: str, field: str) -> str:
+    """SQL: the period says something about the field (a curated row that leaves it empty does not)."""
+    return f"({alias}.{field} IS NOT NULL OR {alias}.origin != 'curated')"
+
+
+def _same_prices(a: str, b: str) -> str:
+    """SQL of ``analysis.changes.same_prices``: same currency, equal in every field both know."""
+    fields = " AND ".join(
+        f"(NOT ({_known(a, f)} AND {_known(b, f)}) OR {a}.{f} IS {b}.{f})" for f in PRICE_FIELDS
     )
-    return f"""
-        SELECT p.model, p.provider, p.tier, p.min_prompt_tokens, p.variant,
-               p.valid_from AS changed_at, {old_new}, prev.currency AS old_currency,
-               p.currency AS new_currency, p.origin, p.offer_id, p.price_id, {old_new_text}
-        FROM price_history p
-        JOIN price_history prev ON prev.offer_id = p.offer_id AND prev.valid_to = p.valid_from
+    return f"({a}.currency = {b}.currency AND {fields})"
+
+
+def _changed_fields(before: str, after: str) -> str:
+    """SQL of ``analysis.changes.changed_fields``, as a comma-separated list of field names."""
+    parts = " || ".join(
+        f"CASE WHEN {_known(before, f)} AND {_known(after, f)} AND coalesce({before}.{f}, {after}.{f}) IS NOT NULL "
+        f"AND ({before}.{f} IS NOT {after}.{f} OR {before}.currency != {after}.currency) THEN '{f},' ELSE '' END"
+        for f in PRICE_FIELDS
+    )
+    return f"rtrim({parts}, ',')"
+
+
+def _priced_fields(alias: str) -> str:
+    parts = " || ".join(f"CASE WHEN {alias}.{f} IS NOT NULL THEN '{f},' ELSE '' END" for f in PRICE_FIELDS)
+    return f"rtrim({parts}, ',')"
+
+
+def _market_sibling(alias: str, of: str) -> str:
+    """SQL: the offer ``alias`` (an ``offers`` row) sells what offer ``of`` sells, in any variant."""
+    return (
+        f"{alias}.model_id = {of}.model_id AND {alias}.provider_id = {of}.provider_id "
+        f"AND {alias}.tier = {of}.tier AND {alias}.min_prompt_tokens = {of}.min_prompt_tokens"
+    )
+
+
+def _event_columns(kind: str, at: str, fields: str, old: str | None, new: str | None) -> str:
+    """The select list of one kind of event; the side a "new" or "ended" event lacks is NULL."""
+
+    def side(alias: str | None, column: str, real: bool = False) -> str:
+        if alias is None:
+            return "NULL"
+        return f"CAST({alias}.{column} AS REAL)" if real else f"{alias}.{column}"
+
+    this = new or old
+    prices = ", ".join(
+        f"{side(old, f, True)} AS old_{f}, {side(new, f, True)} AS new_{f}" for f in PRICE_FIELDS
+    )
+    texts = ", ".join(f"{side(old, f)} AS old_{f}_text, {side(new, f)} AS new_{f}_text" for f in PRICE_FIELDS)
+    return (
+        "o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+        f"{kind} AS kind, {at} AS changed_at, {fields} AS changed_fields, {prices}, "
+        f"{side(old, 'currency')} AS old_currency, {side(new, 'currency')} AS new_currency, "
+        f"{this}.origin, o.id AS offer_id, {this}.id AS price_id, {texts}"
+    )
+
+
+def _price_changes_sql() -> str:
+    """The rules of ``pricewatch.analysis.changes`` (its docstring explains them), in SQL.
+
+    Written on the tables, not on ``price_history``: the correlated lookups then use the
+    indexes on ``prices(offer_id, valid_from)``, ``prices(offer_id, valid_to)`` and the
+    offer key.
     """
+    change = f"""
+        SELECT {_event_columns("'change'", "new.valid_from", _changed_fields("old", "new"), "old", "new")}
+        FROM prices new
+        JOIN offers o ON o.id = new.offer_id
+        JOIN prices old ON old.offer_id = new.offer_id AND old.valid_to = new.valid_from
+        WHERE {_priced("new")} AND {_priced("old")} AND {_changed_fields("old", "new")} != ''
+    """
+    new_offer = f"""
+        SELECT {_event_columns("'new'", "new.valid_from", _priced_fields("new"), None, "new")}
+        FROM prices new
+        JOIN offers o ON o.id = new.offer_id
+        LEFT JOIN runs r ON r.id = new.run_id
+        LEFT JOIN curated_sources cs ON cs.offer_id = new.offer_id AND cs.valid_from = new.valid_from
+        WHERE {_priced("new")}
+          AND NOT EXISTS (
+              SELECT 1 FROM prices b
+              WHERE b.offer_id = new.offer_id AND b.valid_to = new.valid_from AND {_priced("b")})
+          AND NOT EXISTS (
+              SELECT 1 FROM offers so JOIN prices e ON e.offer_id = so.id
+              WHERE {_market_sibling("so", "o")} AND e.valid_from < new.valid_from
+                AND {_priced("e")} AND {_same_prices("e", "new")})
+          AND CASE WHEN new.origin = 'curated' THEN coalesce(cs.event = 'launch', 0)
+                   ELSE coalesce((SELECT f.first_at FROM first_observations f WHERE f.source = r.source)
+                                 < new.valid_from, 0) END
+    """
+    ended = f"""
+        SELECT {_event_columns("'ended'", "old.valid_to", _priced_fields("old"), "old", None)}
+        FROM prices old
+        JOIN offers o ON o.id = old.offer_id
+        WHERE old.valid_to IS NOT NULL AND {_priced("old")}
+          AND NOT EXISTS (
+              SELECT 1 FROM prices n
+              WHERE n.offer_id = old.offer_id AND n.valid_from = old.valid_to AND {_priced("n")})
+          AND NOT EXISTS (
+              SELECT 1 FROM offers so JOIN prices s ON s.offer_id = so.id
+              WHERE {_market_sibling("so", "o")} AND so.id != o.id
+                AND s.valid_from <= old.valid_to AND (s.valid_to IS NULL OR s.valid_to > old.valid_to)
+                AND {_priced("s")} AND {_same_prices("s", "old")})
+    """
+    # Where each source's coverage begins (computed once, not per row).
+    first = f"""
+        first_observations AS MATERIALIZED (
+            SELECT r.source, min(p.valid_from) AS first_at
+            FROM prices p JOIN runs r ON r.id = p.run_id
+            WHERE p.origin IN ('live', 'replay', 'backfill') AND {_priced("p")}
+            GROUP BY r.source
+        )
+    """
+    return f"WITH {first} {change} UNION ALL {new_offer} UNION ALL {ended}"
 
 
 def create_price_views(db: Database) -> None:
