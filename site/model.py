@@ -175,6 +175,8 @@ class SiteData:
     catalog: Any = None
     #: Source -> where its coverage begins (``analysis.changes.first_observations``), once per build.
     first_observations: dict[str, str] | None = None
+    #: (model, provider, tier, min_prompt_tokens, variant, valid_from) -> the corrections of that period.
+    corrections: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
 
     def provider_name(self, provider_id: str) -> str:
         """Display name of a provider (its id when unknown)."""
@@ -276,6 +278,18 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
                 info["urls"] = []
         sources.append(info)
     live = reader.live_ok_run_count()
+    corrections: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for fix in reader.applied_corrections():
+        key = (fix.model, fix.provider, fix.tier, fix.min_prompt_tokens, fix.variant, fix.valid_from)
+        corrections[key].append(
+            {
+                "field": fix.field,
+                "stored": fix.stored,
+                "corrected": fix.corrected,
+                "reason": fix.reason,
+                "source_url": safe_url(fix.source_url),
+            }
+        )
 
     return SiteData(
         now=now,
@@ -291,6 +305,7 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         embedded_date=reader.embedded_data_date(),
         unit_prices=dict(unit_prices),
         catalog=catalog,
+        corrections=dict(corrections),
     )
 
 
@@ -317,8 +332,13 @@ def point_dict(point: PricePoint, data: SiteData) -> dict[str, Any]:
         "source_url": safe_url(point.source_url),
         "variable": point.variable,
         "blended": dec_text(blended(point.input, point.output)),
+        "corrections": data.corrections.get(_period_key(point), []),
         **values,
     }
+
+
+def _period_key(point: PricePoint) -> tuple:
+    return (point.model, point.provider, point.tier, point.min_prompt_tokens, point.variant, point.valid_from)
 
 
 def _base_offers(points: Iterable[PricePoint], at: str) -> list[PricePoint]:
@@ -487,6 +507,7 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
             p.source,
             p.event,
             price_texts(p),
+            data.corrections.get(_period_key(p)),
         )
         for p in points
     ]

@@ -58,6 +58,8 @@ PROJECT_TABLES = (
     "disagreements",
     "fx_rates",
     "curated_sources",
+    "corrections",
+    "price_corrections",
     "unmapped_names",
     "raw_archives",
     "raw_archive_members",

@@ -26,6 +26,8 @@ from pricewatch.errors import QueryError, StoreError
 from pricewatch.fields import PRICE_FIELDS
 
 __all__ = [
+    "CORRECTION_NOTE_SQL",
+    "AppliedCorrection",
     "CurrentPrice",
     "PricePeriod",
     "RunSummary",
@@ -36,6 +38,32 @@ __all__ = [
     "UnitPriceNow",
     "open_reader",
 ]
+
+
+#: SQL of a period's correction note ("input stored 150, corrected to 0.1: why (url)"; several
+#: joined by "; "), for the period whose id is ``{price_id}``. The price_history view uses it too.
+CORRECTION_NOTE_SQL = (
+    "SELECT group_concat(pc.field || ' stored ' || coalesce(pc.stored, 'none') || ', corrected to ' "
+    "|| coalesce(pc.corrected, 'none') || ': ' || c.reason || ' (' || c.source_url || ')', '; ') "
+    "FROM price_corrections pc JOIN corrections c ON c.id = pc.correction_id WHERE pc.price_id = {price_id}"
+)
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A stored price a cited correction replaced: the period, the field, both values, why."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    valid_from: str
+    field: str
+    stored: str | None
+    corrected: str | None
+    reason: str
+    source_url: str
 
 
 class PricePeriod(NamedTuple):
@@ -149,6 +177,10 @@ class StoreReader(Protocol):
 
     def current_unit_prices(self) -> list[UnitPriceNow]:
         """Every current non-token price, by provider and unit."""
+        ...
+
+    def applied_corrections(self) -> list[AppliedCorrection]:
+        """Every stored price a correction replaced, by period ([] before the corrections migration)."""
         ...
 
     def price_history(
@@ -359,6 +391,20 @@ class SqliteStoreReader:
             self._numeric_views = "input_text" in names
         return "_text" if self._numeric_views else ""
 
+    def applied_corrections(self) -> list[AppliedCorrection]:
+        if not self._has_table("price_corrections"):
+            return []
+        return [
+            AppliedCorrection(**row)
+            for row in self._rows(
+                "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+                "p.valid_from, pc.field, pc.stored, pc.corrected, c.reason, c.source_url "
+                "FROM price_corrections pc JOIN corrections c ON c.id = pc.correction_id "
+                "JOIN prices p ON p.id = pc.price_id JOIN offers o ON o.id = p.offer_id "
+                "ORDER BY p.valid_from, o.model_id, o.provider_id, pc.field"
+            )
+        ]
+
     def current_unit_prices(self) -> list[UnitPriceNow]:
         if not self._has_table("unit_prices"):
             return []
@@ -396,9 +442,15 @@ class SqliteStoreReader:
             )
         else:
             cited, join = "NULL AS confidence, NULL AS source_url", ""
+        # A corrected period says so: what was stored, what is right, why and where from.
+        correction = (
+            f"({CORRECTION_NOTE_SQL.format(price_id='p.id')}) AS correction"
+            if self._has_table("price_corrections")
+            else "NULL AS correction"
+        )
         sql = (
             f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
-            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen "
+            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen, {correction} "
             f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
             f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
         )

@@ -296,6 +296,35 @@ def m_identity_one_offer_per_host(db: Database) -> None:
 
 
 @migrations()
+def m_changes_corrections(db: Database) -> None:
+    # Issue 13 ("Corrections"): data/corrections.csv as loaded, and which stored period
+    # fields each correction changed, with what was stored (scraper/store/corrections.py).
+    db.table("corrections").create(
+        {
+            "id": str,
+            "line": int,
+            "model": str,
+            "provider": str,
+            "tier": str,
+            "min_prompt_tokens": int,
+            "variant": str,
+            "valid_from": str,
+            "valid_until": str,
+            "field": str,
+            "stored": str,
+            "corrected": str,
+            "reason": str,
+            "source_url": str,
+        },
+        pk="id",
+    )
+    db.table("price_corrections").create(
+        {"price_id": int, "field": str, "stored": str, "corrected": str, "correction_id": str},
+        pk=("price_id", "field"),
+    )
+
+
+@migrations()
 def m_changes_price_views(db: Database) -> None:
     # Issue 13 ("SQL that sorts", "Changes are changes"): every view gives each price as
     # REAL (`input`: sorts and compares numerically) beside its exact stored text

@@ -26,6 +26,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from pricewatch.fields import PRICE_FIELDS
+from pricewatch.scraper.store.reader import CORRECTION_NOTE_SQL
 
 __all__ = ["create_price_views", "numeric_and_text"]
 
@@ -51,7 +52,9 @@ def _price_history_sql() -> str:
                o.variant, o.quantization, p.valid_from, p.valid_to,
                p.last_seen AS last_confirmed, r.source AS confirmed_by, p.origin, r.source,
                p.currency, {numeric}, p.variable, p.closed_reason, {text},
-               cs.confidence, cs.source_url, cs.event, p.last_seen, o.id AS offer_id, p.id AS price_id
+               cs.confidence, cs.source_url, cs.event,
+               ({CORRECTION_NOTE_SQL.format(price_id="p.id")}) AS correction,
+               p.last_seen, o.id AS offer_id, p.id AS price_id
         FROM prices p
         JOIN offers o ON o.id = p.offer_id
         LEFT JOIN runs r ON r.id = p.run_id
