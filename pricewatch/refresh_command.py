@@ -203,6 +203,10 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
         f"curated: {load.rows} rows, {load.stats.price_rows_added} price rows added, "
         f"{len(load.disagreements)} disagreements with measured history"
     )
+    if load.corrections is not None:
+        lines.append(
+            f"corrections: {load.corrections.rows} loaded, {load.corrections.corrected} stored prices corrected"
+        )
     # (b) the recorded snapshot: measured prices, which outrank curated ones.
     snapshot = embedded_snapshot_dir()
     outcomes = run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=snapshot)
