@@ -290,7 +290,6 @@ def test_a_changed_price_re_renders_only_that_models_files(replayed, tmp_path):
             {
                 "model": "moonshotai/kimi-k2.6",
                 "provider": "deepinfra",
-                "variant": "deepinfra/fp4",
                 "at": "2026-11-01T00:00:00Z",
                 "input": "0.6",
                 "output": "3",

@@ -89,7 +89,12 @@ def test_current_prices_are_the_recordings_exact_prices(stored):
         stored, "SELECT * FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' AND provider = 'deepinfra'"
     )
     # The endpoint tag `deepinfra/fp4` is not part of the offer; its quantization is an attribute.
-    assert (deepinfra["input_text"], deepinfra["output_text"], deepinfra["variant"], deepinfra["quantization"]) == (
+    assert (
+        deepinfra["input_text"],
+        deepinfra["output_text"],
+        deepinfra["variant"],
+        deepinfra["quantization"],
+    ) == (
         "0.75",
         "3.5",
         "",
