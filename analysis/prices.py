@@ -83,6 +83,10 @@ class PricePoint:
     confidence: str | None = None
     source_url: str | None = None
     variable: bool = False
+    #: The source whose observation opened the period ("curated" for curated rows).
+    source: str | None = None
+    #: A curated row's event: launch, price-change or observed (None for measured prices).
+    event: str | None = None
 
     def in_force(self, at: str) -> bool:
         """True when this price applied at ``at`` (half-open interval)."""

@@ -160,9 +160,19 @@ def record(directory: Path, sources: tuple[str, ...]) -> None:
 def query(sql: str, db_path: Path, fmt: str) -> None:
     """Run read-only SQL against the database (opened with mode=ro).
 
+    Start with the views: current_prices (what is in force), price_history (every
+    price period: model, provider, tier, variant, valid_from/valid_to, last_confirmed,
+    origin) and price_changes. In the views every price is a number per million tokens
+    (input, output, cache_read, ...: REAL, so ORDER BY and comparisons are numeric, no
+    CAST needed) beside its exact stored decimal text (input_text, output_text, ...):
+    select the *_text columns where the exact figure matters. The prices table itself
+    stores only the exact text.
+
     \b
     Example:
         pricewatch query "select model, provider, input, output from current_prices limit 10"
+        pricewatch query "select model, input from current_prices order by input desc limit 5"
+        pricewatch query "select valid_from, valid_to, input_text, origin from price_history where model = 'moonshotai/kimi-k2.6'"
     """
     from pricewatch.scraper.store.reader import open_reader
 

@@ -50,6 +50,8 @@ def price_point(period: PricePeriod) -> PricePoint:
         confidence=period.confidence,
         source_url=period.source_url,
         variable=period.variable,
+        source=period.source,
+        event=period.event,
         **dict(zip(PRICE_FIELDS, period.prices, strict=True)),
     )
 

@@ -193,11 +193,20 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     catalog = load_catalog(default_catalog_path())
     lines = []
     # (a) the dated list prices of 2023 to now: the history before scraping began.
-    load = run_load_curated(db_path, catalog, shipped_data_dir() / "curated_prices.csv")
+    load = run_load_curated(
+        db_path,
+        catalog,
+        shipped_data_dir() / "curated_prices.csv",
+        corrections_path=shipped_data_dir() / "corrections.csv",
+    )
     lines.append(
         f"curated: {load.rows} rows, {load.stats.price_rows_added} price rows added, "
         f"{len(load.disagreements)} disagreements with measured history"
     )
+    if load.corrections is not None:
+        lines.append(
+            f"corrections: {load.corrections.rows} loaded, {load.corrections.corrected} stored prices corrected"
+        )
     # (b) the recorded snapshot: measured prices, which outrank curated ones.
     snapshot = embedded_snapshot_dir()
     outcomes = run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=snapshot)

@@ -284,6 +284,7 @@ class CuratedLoad:
     low_confidence: int
     moves: list[LargeMove] = field(default_factory=list)
     disagreements: list[dict[str, Any]] = field(default_factory=list)
+    corrections: Any = None  # a scraper.corrections.CorrectionsLoad when a corrections file was loaded
 
 
 def load_curated(
@@ -345,16 +346,25 @@ def run_load_curated(
     catalog: Catalog,
     csv_path: Path,
     *,
+    corrections_path: Path | None = None,
     wait: bool = True,
     on_wait: Callable[[Path], None] | None = None,
 ) -> CuratedLoad:
-    """Open the database under the writer lock and load the curated file into it."""
+    """Open the database under the writer lock and load the curated file into it, then the
+    corrections file (``corrections_path``, when given and present)."""
+    from pricewatch.scraper.corrections import load_corrections, read_corrections
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
 
     rows = read_curated(csv_path, catalog)  # a bad file fails before waiting for the lock
+    fixes = None
+    if corrections_path is not None and corrections_path.exists():
+        fixes = read_corrections(corrections_path, catalog)
     with writer_lock(db_path, wait=wait, on_wait=on_wait):
         db = open_database(db_path)
         abandon_running_runs(db)
         sync_catalog(db, catalog)
-        return load_curated(db, catalog, csv_path, rows)
+        load = load_curated(db, catalog, csv_path, rows)
+        if corrections_path is not None and fixes is not None:
+            load.corrections = load_corrections(db, catalog, corrections_path, fixes)
+        return load

@@ -39,6 +39,7 @@ from pricewatch.scraper.refresh import (
     offer_owners_before,
 )
 from pricewatch.scraper.store import Database, Observation, apply_observations, load_raw_body, record_unmapped
+from pricewatch.scraper.store.corrections import sync_corrections
 from pricewatch.scraper.store.reparse import (
     REPARSED_ORIGINS,
     delete_own_spans,
@@ -182,6 +183,7 @@ def reparse_source(db: Database, module: ModuleType, catalog: Catalog) -> Repars
             for offer_id, (_, _, delisted_at) in before.items():
                 if delisted_at is not None:
                     restore_offer_delisting(db, offer_id, delisted_at)
+            sync_corrections(db)  # the rebuilt spans hold what was observed, corrections aside
             after = timelines(db, offer_ids | _offers_of(db, module.NAME, readings))
             changed = [i for i in after if after[i] != before.get(i, ((), (), None))]
             if not changed:

@@ -257,6 +257,10 @@ def _salt(site_dir: Path, base_url: str | None) -> str:
     code_dir = Path(__file__).resolve().parent
     files = sorted((site_dir / "templates").rglob("*")) + sorted((site_dir / "static").rglob("*"))
     files += sorted(code_dir.glob("*.py"))
+    # The change log's rules shape the feeds and the changes page.
+    from pricewatch.analysis import changes
+
+    files.append(Path(changes.__file__))
     for path in files:
         if path.is_file():
             digest.update(path.name.encode())
@@ -527,7 +531,7 @@ def _render_pages(
     site_page("claims.html", "claims.html", {"claims": sections["claims"], "tools": sections["tools"]})
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
-    files = _downloads(tree, reader, data)
+    files = _downloads(tree, reader, data, changes)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
 
 
@@ -636,45 +640,39 @@ _CHANGE_COLUMNS = (
     "old_currency",
     "new_currency",
     "origin",
+    "kind",
+    "changed_fields",
 )
 
 
-def _price_change_rows(points: Iterable[Any]) -> list[dict[str, Any]]:
+def _price_change_rows(changes: Iterable[Any]) -> list[dict[str, Any]]:
     """The rows of the ``price_changes`` view (without its internal ids), newest first.
 
-    Built from the periods already in memory: a period that starts where its offer's
-    previous one ended is a change. (The view's self-join took a second on the benchmark
-    database; this takes a tenth of that.)
+    Built from the events already computed for the pages (``change_log``, the same rules
+    as the view): a change, a new offer or an ended offer; prices as exact text.
     """
-    from pricewatch.site.model import price_texts
-
-    by_offer: dict[tuple, list[Any]] = {}
-    for p in points:
-        by_offer.setdefault((p.model, p.provider, p.tier, p.min_prompt_tokens, p.variant), []).append(p)
     rows = []
-    for periods in by_offer.values():
-        ends = {p.valid_to: p for p in periods if p.valid_to is not None}
-        for p in periods:
-            prev = ends.get(p.valid_from)
-            if prev is None:
-                continue
-            row = {
-                "model": p.model,
-                "provider": p.provider,
-                "tier": p.tier,
-                "min_prompt_tokens": p.min_prompt_tokens,
-                "variant": p.variant,
-                "changed_at": p.valid_from,
-                "old_currency": prev.currency,
-                "new_currency": p.currency,
-                "origin": p.origin,
-            }
-            for name, old, new in zip(PRICE_FIELDS, price_texts(prev), price_texts(p), strict=True):
-                row[f"old_{name}"] = old
-                row[f"new_{name}"] = new
-            rows.append(row)
-    rows.sort(key=lambda r: (r["model"], r["provider"]))
-    rows.sort(key=lambda r: r["changed_at"], reverse=True)
+    for change in changes:
+        p = change.point
+        before = change.old
+        after = change.new
+        row = {
+            "model": p.model,
+            "provider": p.provider,
+            "tier": p.tier,
+            "min_prompt_tokens": p.min_prompt_tokens,
+            "variant": p.variant,
+            "changed_at": change.at,
+            "old_currency": (change.previous or p).currency if change.kind != "new" else None,
+            "new_currency": p.currency if change.kind != "ended" else None,
+            "origin": p.origin,
+            "kind": change.kind,
+            "changed_fields": ",".join(change.changed),
+        }
+        for name in PRICE_FIELDS:
+            row[f"old_{name}"] = before.get(name)
+            row[f"new_{name}"] = after.get(name)
+        rows.append(row)
     return rows
 
 
@@ -700,7 +698,7 @@ def _size(path: Path) -> str:
     return ""  # pragma: no cover
 
 
-def _downloads(tree: _Tree, reader: StoreReader, data: Any) -> list[dict[str, str]]:
+def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) -> list[dict[str, str]]:
     """The database copy, current prices (CSV, JSON) and price changes (CSV); rewritten every build."""
     reader.backup_to(tree.path("downloads/pricewatch.db"))
     tree.hashes.setdefault("downloads/pricewatch.db", "")
@@ -723,12 +721,12 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any) -> list[dict[str, st
     }
     tree.write("downloads/current-prices.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
-    tree.write("downloads/price-changes.csv", _csv(_price_change_rows(data.points), _CHANGE_COLUMNS))
+    tree.write("downloads/price-changes.csv", _csv(_price_change_rows(changes), _CHANGE_COLUMNS))
 
     about = {
         "downloads/pricewatch.db": "the whole SQLite database: every price period, run, fetch and source name",
         "downloads/current-prices.csv": "one row per offer with its prices in force now (the current_prices view)",
         "downloads/current-prices.json": "the same as JSON, with the column list and the unit",
-        "downloads/price-changes.csv": "one row per price change, old and new value of every field (the price_changes view)",
+        "downloads/price-changes.csv": "one row per event (kind: a price change, a new offer, an ended offer), old and new value of every field (the price_changes view)",
     }
     return [{"path": path, "about": text, "size": _size(tree.path(path))} for path, text in about.items()]

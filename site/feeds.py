@@ -24,9 +24,10 @@ def change_summary(change: Mapping[str, Any]) -> str:
     """One line saying what changed: ``input $5 -> $4 (-20.0%); output $25 -> $20 (-20.0%)``."""
     if change["kind"] == "new":
         new = change["new"]
-        return f"listed at input {dollars(new.get('input'))}, output {dollars(new.get('output'))} per million tokens"
+        return f"new offer at input {dollars(new.get('input'))}, output {dollars(new.get('output'))} per million tokens"
     if change["kind"] == "ended":
-        return "no longer listed"
+        old = change["old"]
+        return f"offer ended (it was input {dollars(old.get('input'))}, output {dollars(old.get('output'))})"
     parts = []
     for item in change["fields"]:
         pct = f" ({item['pct']})" if item["pct"] else ""

@@ -176,6 +176,10 @@ class SiteData:
     catalog: Any = None
     # model id -> announced price changes not yet in the history ("scheduled from DATE")
     scheduled: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Source -> where its coverage begins (``analysis.changes.first_observations``), once per build.
+    first_observations: dict[str, str] | None = None
+    #: (model, provider, tier, min_prompt_tokens, variant, valid_from) -> the corrections of that period.
+    corrections: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
 
     def provider_name(self, provider_id: str) -> str:
         """Display name of a provider (its id when unknown)."""
@@ -279,6 +283,18 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
                 info["urls"] = []
         sources.append(info)
     live = reader.live_ok_run_count()
+    corrections: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for fix in reader.applied_corrections():
+        key = (fix.model, fix.provider, fix.tier, fix.min_prompt_tokens, fix.variant, fix.valid_from)
+        corrections[key].append(
+            {
+                "field": fix.field,
+                "stored": fix.stored,
+                "corrected": fix.corrected,
+                "reason": fix.reason,
+                "source_url": safe_url(fix.source_url),
+            }
+        )
 
     return SiteData(
         now=now,
@@ -295,6 +311,7 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         unit_prices=dict(unit_prices),
         catalog=catalog,
         scheduled=scheduled,
+        corrections=dict(corrections),
     )
 
 
@@ -365,8 +382,13 @@ def point_dict(point: PricePoint, data: SiteData) -> dict[str, Any]:
         "source_url": safe_url(point.source_url),
         "variable": point.variable,
         "blended": dec_text(blended(point.input, point.output)),
+        "corrections": data.corrections.get(_period_key(point), []),
         **values,
     }
+
+
+def _period_key(point: PricePoint) -> tuple:
+    return (point.model, point.provider, point.tier, point.min_prompt_tokens, point.variant, point.valid_from)
 
 
 def _base_offers(points: Iterable[PricePoint], at: str) -> list[PricePoint]:
@@ -418,16 +440,18 @@ def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Change:
-    """One event in an offer's history: a first price ("new"), a change, or the end of a listing.
+    """One event in an offer's history: a new offer, a change, or an ended offer.
 
     It holds the price periods themselves (``point`` and the one before, ``previous``); the
-    values for pages and feeds are computed only for the events that are shown.
+    values for pages and feeds are computed only for the events that are shown. Which
+    events there are is ``pricewatch.analysis.changes.price_events``'s decision.
     """
 
     at: str
     kind: str  # "new", "change" or "ended"
     point: PricePoint
     previous: PricePoint | None = None
+    changed: tuple[str, ...] = ()
 
     @property
     def model(self) -> str:
@@ -435,13 +459,13 @@ class Change:
 
     @property
     def old(self) -> dict[str, str | None]:
-        """The prices before (empty for a new listing)."""
+        """The prices before (empty for a new offer)."""
         before = self.point if self.kind == "ended" else self.previous
         return {} if before is None else dict(zip(PRICE_FIELDS, price_texts(before), strict=True))
 
     @property
     def new(self) -> dict[str, str | None]:
-        """The prices after (empty when the listing ended)."""
+        """The prices after (empty when the offer ended)."""
         return {} if self.kind == "ended" else dict(zip(PRICE_FIELDS, price_texts(self.point), strict=True))
 
     @property
@@ -454,13 +478,15 @@ class Change:
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
     def fields(self) -> list[dict[str, Any]]:
-        """Per price field: old, new and the change in percent (only the fields that differ)."""
+        """Per changed price field: old, new and the change in percent.
+
+        Only the fields the event found changed: a field a curated row does not record is
+        unknown, so it never reads as removed (``$0.15 -> —``) or added.
+        """
         old, new = self.old, self.new
         rows = []
-        for name in PRICE_FIELDS:
+        for name in self.changed if self.kind == "change" else ():
             before, after = old.get(name), new.get(name)
-            if before == after:
-                continue
             pct = None
             if before is not None and after is not None and Decimal(before) != 0:
                 pct = f"{(Decimal(after) - Decimal(before)) / Decimal(before) * 100:+.1f}%"
@@ -468,48 +494,11 @@ class Change:
         return rows
 
 
-def _same_prices(a: PricePoint, b: PricePoint) -> bool:
-    return a.currency == b.currency and all(a.value(name) == b.value(name) for name in PRICE_FIELDS)
-
-
 def change_log(points: Iterable[PricePoint]) -> list[Change]:
-    """Every event of every offer in ``points``, newest first.
+    """Every event of every offer in ``points``, newest first (``analysis.changes.price_events``)."""
+    from pricewatch.analysis.changes import price_events
 
-    A period that starts where its offer's previous one ended is a change; the first period
-    of an offer (or one after a gap) is "new"; a period that ends with nothing after it is
-    "ended" at its ``valid_to``.
-    """
-    by_offer: dict[tuple, list[PricePoint]] = defaultdict(list)
-    for point in points:
-        by_offer[(point.model, point.provider, point.tier, point.min_prompt_tokens, point.variant)].append(
-            point
-        )
-    events: list[Change] = []
-    for periods in by_offer.values():
-        periods.sort(key=lambda p: p.valid_from)
-        previous: PricePoint | None = None
-        for period in periods:
-            contiguous = previous is not None and previous.valid_to == period.valid_from
-            if not contiguous:
-                events.append(Change(period.valid_from, "new", period))
-            elif not _same_prices(previous, period):  # type: ignore[arg-type]
-                events.append(Change(period.valid_from, "change", period, previous))
-            previous = period
-        last = periods[-1]
-        if last.valid_to is not None:
-            events.append(Change(last.valid_to, "ended", last))
-    events.sort(
-        key=lambda e: (
-            e.at,
-            e.point.model,
-            e.point.provider,
-            e.point.tier,
-            e.point.min_prompt_tokens,
-            e.point.variant,
-        ),
-        reverse=True,
-    )
-    return events
+    return [Change(e.at, e.kind, e.point, e.previous, e.fields) for e in price_events(points)]
 
 
 def change_dict(change: Change, data: SiteData) -> dict[str, Any]:
@@ -540,8 +529,15 @@ def change_dict(change: Change, data: SiteData) -> dict[str, Any]:
 
 def model_fingerprint(model_id: str, data: SiteData) -> str:
     """A cheap hash of everything a model's page, chart and feed show: its facts, its price
-    periods, the names of its providers and its unit prices. Unchanged -> reuse its files."""
+    periods, the names of its providers and its unit prices, and where the coverage of the
+    sources of its periods begins (a change log's "new offer" depends on it). Unchanged ->
+    reuse its files."""
     points = data.by_model.get(model_id, [])
+    if data.first_observations is None:
+        from pricewatch.analysis.changes import first_observations
+
+        data.first_observations = first_observations(data.points)
+    coverage = sorted({(p.source, data.first_observations.get(p.source or "")) for p in points}, key=repr)
     providers = sorted({p.provider for p in points})
     facts = data.facts.get(model_id)
     periods = [
@@ -558,7 +554,10 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
             p.quantization,
             p.confidence,
             p.source_url,
+            p.source,
+            p.event,
             price_texts(p),
+            data.corrections.get(_period_key(p)),
         )
         for p in points
     ]
@@ -570,5 +569,6 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
         repr(facts.makers if facts else ()),
         repr(data.unit_prices.get(model_id, [])),
         repr(data.scheduled.get(model_id, [])),
+        repr(coverage),
     )
     return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()

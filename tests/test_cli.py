@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import pytest
 from click.testing import CliRunner
 from conftest import REPO_ROOT
@@ -60,14 +63,30 @@ def test_query_error_is_one_line(tmp_path):
 
 def test_query_formats(tmp_path):
     db = _demo_db(tmp_path)
-    sql = "select model, input from current_prices where model = 'moonshotai/kimi-k2.6' and provider = 'openrouter'"
+    sql = (
+        "select model, input, input_text from current_prices "
+        "where model = 'moonshotai/kimi-k2.6' and provider = 'openrouter'"
+    )
     assert CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "csv", sql]).output == (
-        "model,input\nmoonshotai/kimi-k2.6,0.5415\n"
+        "model,input,input_text\nmoonshotai/kimi-k2.6,0.5415,0.5415\n"
     )
-    assert (
-        '"input": "0.5415"'
-        in CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", sql]).output
-    )
+    output = CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", sql]).output
+    assert '"input": 0.5415' in output and '"input_text": "0.5415"' in output
+
+
+def test_query_sorts_and_compares_prices_as_numbers(tmp_path):
+    """Issue 13: `order by input` and `where input > 10` are numeric, no CAST needed."""
+    db = _demo_db(tmp_path)
+    sql = "select model, input from current_prices order by input desc limit 5"
+    rows = json.loads(CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", sql]).output)
+    inputs = [row["input"] for row in rows]
+    texts = "select input_text from current_prices where input_text is not null"
+    every = json.loads(CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", texts]).output)
+    exact = sorted((Decimal(row["input_text"]) for row in every), reverse=True)
+    assert [Decimal(str(value)) for value in inputs] == exact[:5]
+    over = "select count(*) as n from current_prices where input > 10"
+    [count] = json.loads(CliRunner().invoke(cli, ["query", "--db", str(db), "--format", "json", over]).output)
+    assert count["n"] == sum(1 for value in exact if value > 10) > 0
 
 
 def test_refresh_with_no_wait_exits_5_while_another_writer_holds_the_lock(tmp_path):

@@ -51,8 +51,15 @@ def test_metadata_has_title_licence_source_and_the_canned_queries():
         assert metadata[key], key
     assert "per million tokens" in metadata["description_html"] and "UTC" in metadata["description_html"]
     queries = _metadata()["queries"]
-    assert set(queries) >= {"price_history", "biggest_price_cuts_this_year", "cheapest_open_weight_hosts"}
-    assert ":model" in queries["price_history"]["sql"]
+    assert set(queries) >= {
+        "model_price_history",
+        "biggest_price_cuts_this_year",
+        "cheapest_open_weight_hosts",
+    }
+    assert ":model" in queries["model_price_history"]["sql"]
+    # A canned query named like a view would hide the view at its URL.
+    assert "price_history" not in queries
+    assert "CAST" not in json.dumps(queries)  # the views' prices are numbers already
 
 
 def test_canned_queries_run_in_sqlite(tmp_path):
@@ -62,9 +69,10 @@ def test_canned_queries_run_in_sqlite(tmp_path):
     ).exit_code in (0, 1)
     db = open_database(db_path)
     queries = _metadata()["queries"]
-    history = list(db.query(queries["price_history"]["sql"], {"model": "moonshotai/kimi-k2.6"}))
-    assert {"provider": "openrouter", "input": "0.5415"}.items() <= history[0].items() or any(
-        r["provider"] == "openrouter" and r["input"] == "0.5415" for r in history
+    history = list(db.query(queries["model_price_history"]["sql"], {"model": "Kimi K2.6"}))
+    assert any(
+        r["provider"] == "openrouter" and r["input_text"] == "0.5415" and r["input"] == 0.5415
+        for r in history
     )
     cheapest = {r["model"]: r for r in db.query(queries["cheapest_open_weight_hosts"]["sql"])}
     assert (
@@ -145,7 +153,21 @@ def test_datasette_serves_a_canned_query_as_json_and_stops_with_its_port(tmp_pat
         )
         assert response.status_code == 200, response.text
         rows = response.json()
-        assert any(r["provider"] == "openrouter" and r["input"] == "0.5415" for r in rows)
+        assert any(r["provider"] == "openrouter" and r["input_text"] == "0.5415" for r in rows)
+        # The view sorts its prices as numbers: 10 after 8, not before.
+        ranked = httpx.get(
+            f"{base}/pricewatch/current_prices.json",
+            params={"_sort_desc": "input", "_shape": "array", "_size": "20", "input__notblank": "1"},
+            timeout=10,
+        ).json()
+        inputs = [r["input"] for r in ranked]
+        assert inputs == sorted(inputs, reverse=True), inputs
+        named = httpx.get(
+            f"{base}/pricewatch/model_price_history.json",
+            params={"model": "Kimi K2.6", "_shape": "array"},
+            timeout=10,
+        ).json()
+        assert any(r["input_text"] == "0.5415" for r in named)
         assert all(r["valid_from"].endswith("Z") for r in rows)
         page = httpx.get(f"{base}/pricewatch/prices", timeout=10).text
         assert "Change-only price history" in page

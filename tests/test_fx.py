@@ -94,13 +94,20 @@ def test_the_usd_view_converts_with_the_latest_rate_and_says_so(tmp_path):
         apply_observations(db, observations, origin="replay", run_id=None, source=None)
     rows = {r["model"]: r for r in db.query("SELECT * FROM current_prices_usd")}
     kimi = rows["moonshotai/kimi-k2"]
-    assert (kimi["input"], kimi["output"], kimi["published_currency"]) == ("0.56", "2.24", "CNY")
+    assert (kimi["input_text"], kimi["output_text"], kimi["published_currency"]) == ("0.56", "2.24", "CNY")
+    assert (kimi["input"], kimi["output"]) == (0.56, 2.24)  # REAL beside the exact text
     assert (kimi["converted"], kimi["fx_rate"], kimi["fx_date"]) == (1, "0.14", "2025-06-01")
     opus = rows["anthropic/claude-opus-4.6"]
-    assert (opus["input"], opus["output"], opus["converted"], opus["fx_rate"]) == ("5", "25", 0, None)
+    assert (opus["input_text"], opus["output_text"], opus["converted"], opus["fx_rate"]) == (
+        "5",
+        "25",
+        0,
+        None,
+    )
     # No rate for the currency: no USD figure, and nothing claims a conversion.
     unknown = rows["some/model"]
-    assert (unknown["input"], unknown["converted"], unknown["published_currency"]) == (None, 0, "GBP")
+    assert (unknown["input"], unknown["input_text"], unknown["converted"]) == (None, None, 0)
+    assert unknown["published_currency"] == "GBP"
 
 
 def test_refresh_loads_the_rates_and_the_demo_converts_mistrals_eur(tmp_path):

@@ -164,7 +164,8 @@ def test_a_promotional_price_is_stored_as_charged_and_named_in_the_summary(db_pa
     assert outcome.status == "ok"
     assert any("promotional prices stored as charged" in m and "MiniMax-M3" in m for m in outcome.messages)
     [m3] = open_database(db_path).query(
-        "SELECT input, output, cache_read FROM current_prices WHERE model = 'minimax/minimax-m3'"
+        "SELECT input_text AS input, output_text AS output, cache_read_text AS cache_read FROM current_prices "
+        "WHERE model = 'minimax/minimax-m3'"
         " AND tier = 'standard' AND min_prompt_tokens = 0"
     )
     assert {k: Decimal(v) for k, v in m3.items()} == {

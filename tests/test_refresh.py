@@ -54,7 +54,7 @@ def _current(db_path: Path, model: str, provider: str = "openrouter") -> tuple[s
     db = open_database(db_path)
     rows = list(
         db.query(
-            "SELECT input, output FROM current_prices WHERE model = ? AND provider = ? AND tier = 'standard'",
+            "SELECT input_text AS input, output_text AS output FROM current_prices WHERE model = ? AND provider = ? AND tier = 'standard'",
             [model, provider],
         )
     )
@@ -91,7 +91,8 @@ def test_price_change_closes_old_row_and_opens_new_one_for_that_model_only(db_pa
     assert _current(db_path, "deepseek/deepseek-v3.2") == ("0.28", "0.42")
     db = open_database(db_path)
     [change] = list(db.query("SELECT * FROM price_changes WHERE provider = 'openrouter'"))
-    assert (change["old_input"], change["new_input"]) == ("0.26", "0.28")
+    assert (change["old_input_text"], change["new_input_text"]) == ("0.26", "0.28")
+    assert (change["old_input"], change["new_input"]) == (0.26, 0.28)  # REAL: sorts and compares
     assert _count(db_path, "SELECT count(*) FROM prices WHERE valid_to IS NOT NULL") == 2
 
 

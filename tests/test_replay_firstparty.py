@@ -83,7 +83,7 @@ def _offer(db_path: Path, model: str, provider: str, tier: str = "standard", min
 
 
 def _prices(row: dict, *fields: str) -> tuple[Decimal | None, ...]:
-    return tuple(None if row[f] is None else Decimal(row[f]) for f in fields)
+    return tuple(None if row[f"{f}_text"] is None else Decimal(row[f"{f}_text"]) for f in fields)
 
 
 def test_the_replay_refreshes_every_first_party_source(stored):

@@ -73,23 +73,28 @@ def test_current_prices_are_the_recordings_exact_prices(stored):
         "AND provider = 'openrouter' AND tier = 'standard'",
     )
     assert (
-        opus["input"],
-        opus["output"],
-        opus["cache_read"],
-        opus["cache_write"],
-        opus["cache_write_1h"],
+        opus["input_text"],
+        opus["output_text"],
+        opus["cache_read_text"],
+        opus["cache_write_text"],
+        opus["cache_write_1h_text"],
     ) == ("5", "25", "0.5", "6.25", "10")
     [kimi] = _query(
         stored,
         "SELECT * FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' "
         "AND provider = 'openrouter' AND tier = 'standard'",
     )
-    assert (kimi["input"], kimi["output"], kimi["cache_read"]) == ("0.5415", "2.28", "0.0912")
+    assert (kimi["input_text"], kimi["output_text"], kimi["cache_read_text"]) == ("0.5415", "2.28", "0.0912")
     [deepinfra] = _query(
         stored, "SELECT * FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' AND provider = 'deepinfra'"
     )
     # The endpoint tag `deepinfra/fp4` is not part of the offer; its quantization is an attribute.
-    assert (deepinfra["input"], deepinfra["output"], deepinfra["variant"], deepinfra["quantization"]) == (
+    assert (
+        deepinfra["input_text"],
+        deepinfra["output_text"],
+        deepinfra["variant"],
+        deepinfra["quantization"],
+    ) == (
         "0.75",
         "3.5",
         "",
@@ -100,7 +105,7 @@ def test_current_prices_are_the_recordings_exact_prices(stored):
         "SELECT * FROM current_prices WHERE model = 'openrouter/auto' AND provider = 'openrouter' "
         "AND variant = ''",
     )
-    assert auto["variable"] == 1 and auto["input"] is None
+    assert auto["variable"] == 1 and auto["input_text"] is None
 
 
 def test_identical_second_replay_adds_no_price_rows(replays, tmp_path):
@@ -133,10 +138,10 @@ def test_changed_price_adds_rows_for_that_models_offers_only(replays, tmp_path):
     assert {row["model"] for row in closed} == {"moonshotai/kimi-k2.6"}
     [kimi] = _query(
         db_path,
-        "SELECT input, output FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' "
+        "SELECT input_text, output_text FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' "
         "AND provider = 'openrouter' AND tier = 'standard'",
     )
-    assert (kimi["input"], kimi["output"]) == ("1.083", "4.56")
+    assert (kimi["input_text"], kimi["output_text"]) == ("1.083", "4.56")
 
 
 def test_replay_with_most_endpoints_missing_is_partial_and_stores_list_prices(replays, tmp_path):
@@ -146,7 +151,7 @@ def test_replay_with_most_endpoints_missing_is_partial_and_stores_list_prices(re
     assert "partial" in result.output
     [opus] = _query(
         db_path,
-        "SELECT input, output FROM current_prices WHERE model = 'anthropic/claude-opus-4.8' "
+        "SELECT input_text, output_text FROM current_prices WHERE model = 'anthropic/claude-opus-4.8' "
         "AND provider = 'openrouter' AND tier = 'standard'",
     )
-    assert (opus["input"], opus["output"]) == ("5", "25")
+    assert (opus["input_text"], opus["output_text"]) == ("5", "25")

@@ -80,15 +80,33 @@ def curated_summary_lines(load) -> list[str]:
     default=None,
     help="Curated prices CSV (default: the shipped data/curated_prices.csv).",
 )
+@click.option(
+    "--corrections",
+    "corrections_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Corrections CSV (default: the shipped data/corrections.csv).",
+)
 @no_wait_option
 @handle_errors
-def load_curated(db_path: Path, catalog_path: Path | None, csv_path: Path | None, no_wait: bool) -> None:
-    """Load the curated dated list prices (2023 to now) into the database.
+def load_curated(
+    db_path: Path,
+    catalog_path: Path | None,
+    csv_path: Path | None,
+    corrections_path: Path | None,
+    no_wait: bool,
+) -> None:
+    """Load the curated dated list prices (2023 to now) and the corrections into the database.
 
     Every row is validated first (a bad row is an error naming its line). Rows are
     written at their date (midnight UTC) with origin `curated`, in one transaction;
     loading twice adds nothing. Measured history outranks curated rows: conflicts are
     listed, as are moves above 10x between consecutive rows of one offer.
+
+    A correction (data/corrections.csv) overrides a wrong stored price, measured or
+    curated, for one offer, field and time range, with its reason and citation; the
+    history shows what was stored and what is right. The file replaces the stored
+    corrections: a row taken out is undone.
 
     \b
     Example:
@@ -96,17 +114,21 @@ def load_curated(db_path: Path, catalog_path: Path | None, csv_path: Path | None
         pricewatch load-curated --file my_prices.csv --db /tmp/prices.db
     """
     from pricewatch.paths import shipped_data_dir
+    from pricewatch.scraper.corrections import corrections_summary
     from pricewatch.scraper.curated import run_load_curated
 
     load = run_load_curated(
         db_path,
         load_catalog(catalog_path),
         csv_path or shipped_data_dir() / "curated_prices.csv",
+        corrections_path=corrections_path or shipped_data_dir() / "corrections.csv",
         wait=not no_wait,
         on_wait=echo_wait,
     )
     for line in curated_summary_lines(load):
         click.echo(line)
+    if load.corrections is not None:
+        click.echo(corrections_summary(load.corrections))
 
 
 def register(cli: click.Group) -> None:

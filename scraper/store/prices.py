@@ -431,7 +431,14 @@ def latest_prices(
     """The current price row of each offer key that has one (for the sanity guard)."""
     wanted = set(keys)
     result: dict[tuple, dict[str, Any]] = {}
-    for row in db.query("SELECT * FROM current_prices"):
+    # The stored rows, not the current_prices view: the guard compares exact decimal text.
+    fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    sql = (
+        "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+        f"o.quantization, {fields}, p.variable, p.currency, p.origin, p.valid_from, p.last_seen, "
+        "o.id AS offer_id FROM prices p JOIN offers o ON o.id = p.offer_id WHERE p.valid_to IS NULL"
+    )
+    for row in db.query(sql):
         key = (row["model"], row["provider"], row["tier"], row["min_prompt_tokens"], row["variant"])
         if key in wanted:
             result[key] = row
@@ -467,11 +474,13 @@ def close_offers(db: Database, keys: set[tuple], at: str) -> int:
 
 def price_steps_of_run(db: Database, run_id: int) -> list[dict[str, Any]]:
     """Every price change a run's rows made (a ``price_changes`` row: old_* and new_* of each field)."""
-    pairs = ", ".join(f"pc.old_{name}, pc.new_{name}" for name in PRICE_FIELDS)
+    pairs = ", ".join(
+        f"pc.old_{name}_text AS old_{name}, pc.new_{name}_text AS new_{name}" for name in PRICE_FIELDS
+    )
     return list(
         db.query(
             f"SELECT pc.model, pc.provider, pc.tier, pc.min_prompt_tokens, pc.variant, pc.changed_at, {pairs} "
-            "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE p.run_id = ? "
+            "FROM price_changes pc JOIN prices p ON p.id = pc.price_id WHERE pc.kind = 'change' AND p.run_id = ? "
             "ORDER BY pc.changed_at, pc.model, pc.provider",
             [run_id],
         )

@@ -26,6 +26,8 @@ from pricewatch.errors import QueryError, StoreError
 from pricewatch.fields import PRICE_FIELDS
 
 __all__ = [
+    "CORRECTION_NOTE_SQL",
+    "AppliedCorrection",
     "CurrentPrice",
     "PricePeriod",
     "RunSummary",
@@ -39,13 +41,41 @@ __all__ = [
 ]
 
 
+#: SQL of a period's correction note ("input stored 150, corrected to 0.1: why (url)"; several
+#: joined by "; "), for the period whose id is ``{price_id}``. The price_history view uses it too.
+CORRECTION_NOTE_SQL = (
+    "SELECT group_concat(pc.field || ' stored ' || coalesce(pc.stored, 'none') || ', corrected to ' "
+    "|| coalesce(pc.corrected, 'none') || ': ' || c.reason || ' (' || c.source_url || ')', '; ') "
+    "FROM price_corrections pc JOIN corrections c ON c.id = pc.correction_id WHERE pc.price_id = {price_id}"
+)
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A stored price a cited correction replaced: the period, the field, both values, why."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    valid_from: str
+    field: str
+    stored: str | None
+    corrected: str | None
+    reason: str
+    source_url: str
+
+
 class PricePeriod(NamedTuple):
     """One period of one offer's token prices (a ``prices`` row joined to its offer).
 
     ``prices`` are Decimals per million tokens in the order of ``PRICE_FIELDS`` (None: not
     given); ``confidence`` and ``source_url`` are a curated row's citation, when there is
-    one. A named tuple, not a dataclass: the site reads every period of the history, and
-    a tuple is built from the cursor's row several times faster.
+    one. ``source`` is the source of the run that opened the period, ``event`` a curated
+    row's event (launch / price-change / observed). A named tuple, not a dataclass: the
+    site reads every period of the history, and a tuple is built from the cursor's row
+    several times faster.
     """
 
     model: str
@@ -62,6 +92,8 @@ class PricePeriod(NamedTuple):
     source_url: str | None
     variable: bool
     prices: tuple[Decimal | None, ...]
+    source: str | None = None
+    event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +200,10 @@ class StoreReader(Protocol):
         """Every current non-token price, by provider and unit."""
         ...
 
+    def applied_corrections(self) -> list[AppliedCorrection]:
+        """Every stored price a correction replaced, by period ([] before the corrections migration)."""
+        ...
+
     def price_history(
         self, model_id: str, *, provider_id: str | None = None, tier: str | None = None
     ) -> list[dict[str, Any]]:
@@ -259,6 +295,7 @@ class SqliteStoreReader:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._tables: set[str] | None = None
+        self._numeric_views: bool | None = None
 
     # -- plumbing
 
@@ -299,9 +336,12 @@ class SqliteStoreReader:
             "source_url": "cs.source_url" if cited else "NULL",
         }
         join = "LEFT JOIN curated_sources cs ON cs.offer_id = p.offer_id AND cs.valid_from = p.valid_from"
+        event = "cs.event" if cited else "NULL"
         sql = (
-            f"SELECT {', '.join(columns.values())}, p.variable, {', '.join(f'p.{name}' for name in PRICE_FIELDS)} "
-            f"FROM prices p JOIN offers o ON o.id = p.offer_id {join if cited else ''} ORDER BY p.valid_from, p.id"
+            f"SELECT {', '.join(columns.values())}, p.variable, r.source, {event}, "
+            f"{', '.join(f'p.{name}' for name in PRICE_FIELDS)} "
+            f"FROM prices p JOIN offers o ON o.id = p.offer_id LEFT JOIN runs r ON r.id = p.run_id "
+            f"{join if cited else ''} ORDER BY p.valid_from, p.id"
         )
         fixed = len(columns)
         # Built from the row tuple directly: no dict per row (the site reads the whole history).
@@ -320,13 +360,15 @@ class SqliteStoreReader:
                 row[10],
                 row[11],
                 bool(row[fixed]),
-                tuple([None if text is None else Decimal(text) for text in row[fixed + 1 :]]),
+                tuple([None if text is None else Decimal(text) for text in row[fixed + 3 :]]),
+                row[fixed + 1],
+                row[fixed + 2],
             )
             for row in self._conn.execute(sql)
         ]
 
     def current_prices(self) -> list[CurrentPrice]:
-        fields = ", ".join(f"c.{name}" for name in PRICE_FIELDS)
+        fields = ", ".join(f"c.{name}{self._text_suffix()} AS {name}" for name in PRICE_FIELDS)
         sql = (
             f"SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, o.source, c.origin, c.currency, "
             f"c.valid_from, c.last_seen, {fields} FROM current_prices c JOIN offers o ON o.id = c.offer_id"
@@ -368,9 +410,40 @@ class SqliteStoreReader:
         ]
 
     def current_price_rows(self) -> list[dict[str, Any]]:
-        return self._rows(
+        rows = self._rows(
             "SELECT * FROM current_prices ORDER BY model, provider, tier, min_prompt_tokens, variant"
         )
+        if self._text_suffix():
+            # Prices as the exact decimal text under their own names (the view's REAL
+            # columns are for sorting in SQL; a download must be exact).
+            for row in rows:
+                for name in PRICE_FIELDS:
+                    row[name] = row.pop(f"{name}_text")
+        return rows
+
+    def _text_suffix(self) -> str:
+        """``"_text"`` when the views give each price as REAL beside its exact ``<field>_text``.
+
+        A database opened read-only before that migration has the old views: prices as text.
+        """
+        if self._numeric_views is None:
+            names = {row[1] for row in self._conn.execute("PRAGMA table_info(current_prices)")}
+            self._numeric_views = "input_text" in names
+        return "_text" if self._numeric_views else ""
+
+    def applied_corrections(self) -> list[AppliedCorrection]:
+        if not self._has_table("price_corrections"):
+            return []
+        return [
+            AppliedCorrection(**row)
+            for row in self._rows(
+                "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+                "p.valid_from, pc.field, pc.stored, pc.corrected, c.reason, c.source_url "
+                "FROM price_corrections pc JOIN corrections c ON c.id = pc.correction_id "
+                "JOIN prices p ON p.id = pc.price_id JOIN offers o ON o.id = p.offer_id "
+                "ORDER BY p.valid_from, o.model_id, o.provider_id, pc.field"
+            )
+        ]
 
     def current_unit_prices(self) -> list[UnitPriceNow]:
         if not self._has_table("unit_prices"):
@@ -409,9 +482,15 @@ class SqliteStoreReader:
             )
         else:
             cited, join = "NULL AS confidence, NULL AS source_url", ""
+        # A corrected period says so: what was stored, what is right, why and where from.
+        correction = (
+            f"({CORRECTION_NOTE_SQL.format(price_id='p.id')}) AS correction"
+            if self._has_table("price_corrections")
+            else "NULL AS correction"
+        )
         sql = (
             f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
-            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen "
+            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen, {correction} "
             f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
             f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
         )

@@ -67,6 +67,11 @@ def finish_run(
             "error": error,
         },
     )
+    if status in ("ok", "partial"):
+        # A run may have written a period a cited correction says is wrong: correct it.
+        from pricewatch.scraper.store.corrections import sync_corrections
+
+        sync_corrections(db)
 
 
 def abandon_running_runs(db: Database) -> int:

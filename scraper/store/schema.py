@@ -1,7 +1,7 @@
 """The schema: sqlite-utils ``Migrations("pricewatch")``, one decorated function per step, and the views.
 
 Prices are exact: canonical decimal TEXT per million tokens (see ``pricewatch.money``),
-never REAL; views CAST where they sort or compare. ``open_database`` is the writers' way
+never REAL; the views give each price as REAL beside its exact text (``views.py``). ``open_database`` is the writers' way
 in (WAL, busy timeout, every migration applied); the read-only commands open the file
 through ``store.reader`` instead, without sqlite-utils.
 """
@@ -319,6 +319,48 @@ def m_pages_ag_scheduled_prices(db: Database) -> None:
     )
     db.table("scheduled_prices").create(columns, pk="id", foreign_keys=[("offer_id", "offers", "id")])
     db.table("scheduled_prices").create_index(["offer_id", "valid_from"], unique=True)
+
+
+@migrations()
+def m_changes_corrections(db: Database) -> None:
+    # Issue 13 ("Corrections"): data/corrections.csv as loaded, and which stored period
+    # fields each correction changed, with what was stored (scraper/store/corrections.py).
+    db.table("corrections").create(
+        {
+            "id": str,
+            "line": int,
+            "model": str,
+            "provider": str,
+            "tier": str,
+            "min_prompt_tokens": int,
+            "variant": str,
+            "valid_from": str,
+            "valid_until": str,
+            "field": str,
+            "stored": str,
+            "corrected": str,
+            "reason": str,
+            "source_url": str,
+        },
+        pk="id",
+    )
+    db.table("price_corrections").create(
+        {"price_id": int, "field": str, "stored": str, "corrected": str, "correction_id": str},
+        pk=("price_id", "field"),
+    )
+
+
+@migrations()
+def m_changes_price_views(db: Database) -> None:
+    # Issue 13 ("SQL that sorts", "Changes are changes"): every view gives each price as
+    # REAL (`input`: sorts and compares numerically) beside its exact stored text
+    # (`input_text`); the `price_history` view lists every period; `price_changes` lists
+    # changes, new offers and ended offers (scraper/store/views.py). The index serves the
+    # events' "period before" lookups (offer, end).
+    from pricewatch.scraper.store.views import create_price_views
+
+    db.table("prices").create_index(["offer_id", "valid_to"], if_not_exists=True)
+    create_price_views(db)
 
 
 def open_database(path: Path | str) -> Database:

@@ -1,0 +1,233 @@
+"""The views over the price tables, defined once: ``price_history``, ``current_prices``,
+``current_prices_usd`` and ``price_changes``.
+
+``prices`` stores every price as exact canonical decimal TEXT, and that stays the truth.
+A TEXT column compares as text, though (``'8' > '75'``, and ``input > 10`` compares with
+``'10'``), so every view gives each price twice:
+
+- ``input`` (and every other price field): REAL, to sort, compare and do arithmetic with
+  in SQL and in Datasette without a CAST. A double holds every price we store to its
+  15 significant digits, but sums and products of REALs are floating point.
+- ``input_text``: the exact decimal text as stored, for anything that must be exact
+  (downloads, money arithmetic in Python with ``Decimal``, equality with a published
+  figure).
+
+``price_history`` is the base: one row per price period with its offer, origin, source and
+citation. ``current_prices`` is its open periods. ``price_changes`` lists what happened to
+offers: price changes, new offers and ended offers, by the rules of
+``pricewatch.analysis.changes`` (which the site uses; a test holds the two equal).
+
+Views are derived: a migration that changes one calls ``create_price_views`` again, which
+replaces them all, in dependency order.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from pricewatch.fields import PRICE_FIELDS
+from pricewatch.scraper.store.reader import CORRECTION_NOTE_SQL
+
+__all__ = ["create_price_views", "numeric_and_text"]
+
+VIEWS = ("price_history", "current_prices", "current_prices_usd", "price_changes")
+
+
+def numeric_and_text(expressions: dict[str, str], prefix: str = "") -> tuple[str, str]:
+    """Select-list parts for the price fields: ``CAST(x AS REAL) AS input`` ... and ``x AS input_text`` ...
+
+    ``expressions`` maps each field to the SQL expression of its exact text.
+    """
+    numeric = ", ".join(f"CAST({expressions[f]} AS REAL) AS {prefix}{f}" for f in PRICE_FIELDS)
+    text = ", ".join(f"{expressions[f]} AS {prefix}{f}_text" for f in PRICE_FIELDS)
+    return numeric, text
+
+
+def _price_history_sql() -> str:
+    numeric, text = numeric_and_text({f: f"p.{f}" for f in PRICE_FIELDS})
+    # last_confirmed / confirmed_by: for now the period's latest observation and the source
+    # of the run that opened it; the "last confirmation" rule (issue 13, part 1) fills them.
+    return f"""
+        SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens,
+               o.variant, o.quantization, p.valid_from, p.valid_to,
+               p.last_seen AS last_confirmed, r.source AS confirmed_by, p.origin, r.source,
+               p.currency, {numeric}, p.variable, p.closed_reason, {text},
+               cs.confidence, cs.source_url, cs.event,
+               ({CORRECTION_NOTE_SQL.format(price_id="p.id")}) AS correction,
+               p.last_seen, o.id AS offer_id, p.id AS price_id
+        FROM prices p
+        JOIN offers o ON o.id = p.offer_id
+        LEFT JOIN runs r ON r.id = p.run_id
+        LEFT JOIN curated_sources cs
+               ON p.origin = 'curated' AND cs.offer_id = p.offer_id AND cs.valid_from = p.valid_from
+    """
+
+
+def _current_prices_sql() -> str:
+    numbers = ", ".join(PRICE_FIELDS)
+    texts = ", ".join(f"{f}_text" for f in PRICE_FIELDS)
+    return f"""
+        SELECT model, provider, tier, min_prompt_tokens, variant, quantization, {numbers},
+               variable, currency, origin, valid_from, last_seen, offer_id, {texts}
+        FROM price_history
+        WHERE valid_to IS NULL
+    """
+
+
+def _current_prices_usd_sql() -> str:
+    # Decimal text in, decimal text out: SQLite multiplies REALs, so a converted price is
+    # rounded to 6 decimals and printed without an exponent (USD prices pass unchanged).
+    converted = {
+        f: (
+            f"(CASE WHEN c.currency = 'USD' THEN c.{f}_text "
+            f"WHEN c.{f}_text IS NULL OR r.usd_per_unit IS NULL THEN NULL "
+            f"ELSE rtrim(rtrim(printf('%.6f', CAST(c.{f}_text AS REAL) * CAST(r.usd_per_unit AS REAL)), '0'), '.') "
+            "END)"
+        )
+        for f in PRICE_FIELDS
+    }
+    numeric, text = numeric_and_text(converted)
+    return f"""
+        WITH latest AS (
+            SELECT f.currency, f.usd_per_unit, f.date FROM fx_rates f
+            WHERE f.date = (SELECT max(g.date) FROM fx_rates g WHERE g.currency = f.currency)
+        )
+        SELECT c.model, c.provider, c.tier, c.min_prompt_tokens, c.variant, c.quantization,
+               {numeric},
+               c.variable, c.currency AS published_currency,
+               CASE WHEN c.currency != 'USD' AND r.usd_per_unit IS NOT NULL THEN 1 ELSE 0 END AS converted,
+               r.usd_per_unit AS fx_rate, r.date AS fx_date,
+               c.origin, c.valid_from, c.last_seen, c.offer_id, {text}
+        FROM current_prices c
+        LEFT JOIN latest r ON r.currency = c.currency AND c.currency != 'USD'
+    """
+
+
+def _priced(alias: str) -> str:
+    """SQL: the period has a token price (periods without one are never events)."""
+    return f"coalesce({', '.join(f'{alias}.{f}' for f in PRICE_FIELDS)}) IS NOT NULL"
+
+
+def _known(alias: str, field: str) -> str:
+    """SQL: the period says something about the field (a curated row that leaves it empty does not)."""
+    return f"({alias}.{field} IS NOT NULL OR {alias}.origin != 'curated')"
+
+
+def _same_prices(a: str, b: str) -> str:
+    """SQL of ``analysis.changes.same_prices``: same currency, equal in every field both know."""
+    fields = " AND ".join(
+        f"(NOT ({_known(a, f)} AND {_known(b, f)}) OR {a}.{f} IS {b}.{f})" for f in PRICE_FIELDS
+    )
+    return f"({a}.currency = {b}.currency AND {fields})"
+
+
+def _changed_fields(before: str, after: str) -> str:
+    """SQL of ``analysis.changes.changed_fields``, as a comma-separated list of field names."""
+    parts = " || ".join(
+        f"CASE WHEN {_known(before, f)} AND {_known(after, f)} AND coalesce({before}.{f}, {after}.{f}) IS NOT NULL "
+        f"AND ({before}.{f} IS NOT {after}.{f} OR {before}.currency != {after}.currency) THEN '{f},' ELSE '' END"
+        for f in PRICE_FIELDS
+    )
+    return f"rtrim({parts}, ',')"
+
+
+def _priced_fields(alias: str) -> str:
+    parts = " || ".join(f"CASE WHEN {alias}.{f} IS NOT NULL THEN '{f},' ELSE '' END" for f in PRICE_FIELDS)
+    return f"rtrim({parts}, ',')"
+
+
+def _market_sibling(alias: str, of: str) -> str:
+    """SQL: the offer ``alias`` (an ``offers`` row) sells what offer ``of`` sells, in any variant."""
+    return (
+        f"{alias}.model_id = {of}.model_id AND {alias}.provider_id = {of}.provider_id "
+        f"AND {alias}.tier = {of}.tier AND {alias}.min_prompt_tokens = {of}.min_prompt_tokens"
+    )
+
+
+def _event_columns(kind: str, at: str, fields: str, old: str | None, new: str | None) -> str:
+    """The select list of one kind of event; the side a "new" or "ended" event lacks is NULL."""
+
+    def side(alias: str | None, column: str, real: bool = False) -> str:
+        if alias is None:
+            return "NULL"
+        return f"CAST({alias}.{column} AS REAL)" if real else f"{alias}.{column}"
+
+    this = new or old
+    prices = ", ".join(
+        f"{side(old, f, True)} AS old_{f}, {side(new, f, True)} AS new_{f}" for f in PRICE_FIELDS
+    )
+    texts = ", ".join(f"{side(old, f)} AS old_{f}_text, {side(new, f)} AS new_{f}_text" for f in PRICE_FIELDS)
+    return (
+        "o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+        f"{kind} AS kind, {at} AS changed_at, {fields} AS changed_fields, {prices}, "
+        f"{side(old, 'currency')} AS old_currency, {side(new, 'currency')} AS new_currency, "
+        f"{this}.origin, o.id AS offer_id, {this}.id AS price_id, {texts}"
+    )
+
+
+def _price_changes_sql() -> str:
+    """The rules of ``pricewatch.analysis.changes`` (its docstring explains them), in SQL.
+
+    Written on the tables, not on ``price_history``: the correlated lookups then use the
+    indexes on ``prices(offer_id, valid_from)``, ``prices(offer_id, valid_to)`` and the
+    offer key.
+    """
+    change = f"""
+        SELECT {_event_columns("'change'", "new.valid_from", _changed_fields("old", "new"), "old", "new")}
+        FROM prices new
+        JOIN offers o ON o.id = new.offer_id
+        JOIN prices old ON old.offer_id = new.offer_id AND old.valid_to = new.valid_from
+        WHERE {_priced("new")} AND {_priced("old")} AND {_changed_fields("old", "new")} != ''
+    """
+    new_offer = f"""
+        SELECT {_event_columns("'new'", "new.valid_from", _priced_fields("new"), None, "new")}
+        FROM prices new
+        JOIN offers o ON o.id = new.offer_id
+        LEFT JOIN runs r ON r.id = new.run_id
+        LEFT JOIN curated_sources cs ON cs.offer_id = new.offer_id AND cs.valid_from = new.valid_from
+        WHERE {_priced("new")}
+          AND NOT EXISTS (
+              SELECT 1 FROM prices b
+              WHERE b.offer_id = new.offer_id AND b.valid_to = new.valid_from AND {_priced("b")})
+          AND NOT EXISTS (
+              SELECT 1 FROM offers so JOIN prices e ON e.offer_id = so.id
+              WHERE {_market_sibling("so", "o")} AND e.valid_from < new.valid_from
+                AND {_priced("e")} AND {_same_prices("e", "new")})
+          AND CASE WHEN new.origin = 'curated' THEN coalesce(cs.event = 'launch', 0)
+                   ELSE coalesce((SELECT f.first_at FROM first_observations f WHERE f.source = r.source)
+                                 < new.valid_from, 0) END
+    """
+    ended = f"""
+        SELECT {_event_columns("'ended'", "old.valid_to", _priced_fields("old"), "old", None)}
+        FROM prices old
+        JOIN offers o ON o.id = old.offer_id
+        WHERE old.valid_to IS NOT NULL AND {_priced("old")}
+          AND NOT EXISTS (
+              SELECT 1 FROM prices n
+              WHERE n.offer_id = old.offer_id AND n.valid_from = old.valid_to AND {_priced("n")})
+          AND NOT EXISTS (
+              SELECT 1 FROM offers so JOIN prices s ON s.offer_id = so.id
+              WHERE {_market_sibling("so", "o")} AND so.id != o.id
+                AND s.valid_from <= old.valid_to AND (s.valid_to IS NULL OR s.valid_to > old.valid_to)
+                AND {_priced("s")} AND {_same_prices("s", "old")})
+    """
+    # Where each source's coverage begins (computed once, not per row).
+    first = f"""
+        first_observations AS MATERIALIZED (
+            SELECT r.source, min(p.valid_from) AS first_at
+            FROM prices p JOIN runs r ON r.id = p.run_id
+            WHERE p.origin IN ('live', 'replay', 'backfill') AND {_priced("p")}
+            GROUP BY r.source
+        )
+    """
+    return f"WITH {first} {change} UNION ALL {new_offer} UNION ALL {ended}"
+
+
+def create_price_views(db: Database) -> None:
+    """(Re)create every price view from the definitions above."""
+    for name in reversed(VIEWS):  # dependants first
+        db.execute(f"DROP VIEW IF EXISTS {name}")
+    db.create_view("price_history", _price_history_sql())
+    db.create_view("current_prices", _current_prices_sql())
+    db.create_view("current_prices_usd", _current_prices_usd_sql())
+    db.create_view("price_changes", _price_changes_sql())
