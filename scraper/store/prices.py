@@ -85,7 +85,14 @@ def _write_spans(
 ) -> int:
     """Write the difference between two versions of one timeline; returns rows inserted."""
     old = {s.id: s for s in before if s.id is not None}
+    # A span rewritten from its start (a richer report merged into it) keeps the run that
+    # opened it: the source that saw it first, so "where a source's coverage begins" and
+    # a later reparse of the merging source both stay true.
+    opened_by: dict[str, int | None] = {}
     for span_id in removed:
+        found = db.execute(f"SELECT valid_from, run_id FROM {table} WHERE id = ?", [span_id]).fetchone()
+        if found is not None:
+            opened_by[found[0]] = found[1]
         db.execute(f"DELETE FROM {table} WHERE id = ?", [span_id])
     inserted = 0
     for span in after:
@@ -98,9 +105,13 @@ def _write_spans(
             **_as_columns(value_columns, span.values),
         }
         if span.id is None:
-            db.table(table).insert({**fixed, **row, "run_id": run_id})
+            db.table(table).insert({**fixed, **row, "run_id": opened_by.get(span.valid_from, run_id)})
             inserted += 1
         elif old.get(span.id) != span:
+            previous = old.get(span.id)
+            if previous is not None and span.valid_from < previous.valid_from:
+                # An earlier sighting moved the span's start back: that run opened it.
+                row["run_id"] = run_id
             db.table(table).update(span.id, row)
     return inserted
 
