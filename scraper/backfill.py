@@ -57,6 +57,7 @@ from pricewatch.scraper.store.writer import (
     known_model_ids,
     known_provider_ids,
 )
+from pricewatch.scraper.timeline import THIRD_PARTY
 
 __all__ = [
     "BATCH_COMMITS",
@@ -105,6 +106,9 @@ class BackfillTarget:
     source: str  # offers it creates are this source's (`openrouter`, `anthropic`, `litellm`)
     url: str  # the URL the file is a copy of (fetches.url)
     parse: Callable[[bytes], Parsed]
+    # The origin of the prices it stores: `backfill` for a maker's page or OpenRouter's own
+    # API, `third-party` for a price database (its rank is below every other source's).
+    origin: str = ORIGIN
     lists_everything: bool = False  # a version lists everything sold: what disappears is delisted
     name_candidates: Callable[[str, str], list[str]] | None = None
     # Bodies made of independent entries (a models list, a price map) are cut into them:
@@ -175,6 +179,7 @@ def litellm_target() -> BackfillTarget:
         source=litellm_prices.NAME,
         url=litellm_prices.UPSTREAM_URL,
         parse=litellm_prices.parse,
+        origin=THIRD_PARTY,
         name_candidates=litellm_prices.name_candidates,
         split=split,
         parse_entry=lambda item: litellm_prices.parse_entry(*item),
@@ -487,7 +492,7 @@ class _Backfill:
             if self.batch:
                 self._ensure_names(self.batch)
                 stats = apply_observations(
-                    db, self.batch, origin=ORIGIN, run_id=self.run_id, source=self.target.source
+                    db, self.batch, origin=self.target.origin, run_id=self.run_id, source=self.target.source
                 )
                 summary.observations += len(self.batch)
                 summary.price_rows_added += stats.price_rows_added

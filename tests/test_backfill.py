@@ -387,6 +387,38 @@ def test_litellm_backfill_resolves_names_and_lists_the_unmapped(tmp_path, db, ca
     assert summary.unmapped_providers == {"acme_cloud": 2}
     [run] = db.query("SELECT source, origin FROM runs")
     assert (run["source"], run["origin"]) == ("backfill:litellm", "backfill")
+    # A price database's prices are third-party: the lowest rank.
+    assert {p["origin"] for p in _prices(db, "anthropic/claude-3-opus", "anthropic")} == {"third-party"}
+
+
+def test_litellm_backfill_never_overrides_a_makers_price(tmp_path, db, catalog):
+    from pricewatch.scraper.store import Observation, apply_observations
+
+    maker = Observation(
+        "anthropic/claude-3-opus",
+        "anthropic",
+        "standard",
+        0,
+        "",
+        T1,
+        prices=(Decimal(15), Decimal(75), *[None] * 4),
+    )
+    with db.atomic():
+        apply_observations(db, [maker], origin="backfill", run_id=None, source="anthropic")
+    typo = json.loads(json.dumps(LITELLM_V1))
+    typo["claude-3-opus-20240229"]["input_cost_per_token"] = 1.5e-03
+    path = litellm_prices.DEFAULT_FILE
+    repo = make_repo(tmp_path / "repo", path, [(T2, json.dumps(typo).encode())])
+    backfill(db, catalog, repo, path, litellm_target())
+    [opus] = _prices(db, "anthropic/claude-3-opus", "anthropic")
+    assert (opus["valid_from"], opus["last_seen"], opus["input"], opus["origin"]) == (
+        T1,
+        T1,
+        "15",
+        "backfill",
+    )
+    [disagreement] = db.query("SELECT observed_origin, stored_origin FROM disagreements")
+    assert disagreement == {"observed_origin": "third-party", "stored_origin": "backfill"}
 
 
 # ----------------------------------------------------------------------------- page
