@@ -32,6 +32,7 @@ __all__ = [
     "Statistic",
     "as_index",
     "as_time",
+    "is_paid",
     "market_price",
     "offers_at",
     "price_at",
@@ -290,6 +291,11 @@ def retail_price(
     return None
 
 
+def is_paid(point: PricePoint) -> bool:
+    """True unless the input or output price is $0 (a free offer, in whatever tier it was stored)."""
+    return point.input != 0 and point.output != 0
+
+
 def _blend_order(point: PricePoint) -> tuple[Decimal, str, str]:
     """The 3:1 blended price, then provider and variant: the cheapest offer first."""
     assert point.input is not None and point.output is not None  # market_price keeps priced offers only
@@ -321,6 +327,9 @@ def market_price(
     if statistic not in ("cheapest", "median"):
         candidates = [p for p in candidates if p.provider == statistic]
     candidates = [p for p in candidates if p.input is not None and p.output is not None]
+    if tier != "free":
+        # A $0 price is a free tier only when the source says so: never the cheapest paid price.
+        candidates = [p for p in candidates if is_paid(p)]
     if not candidates:
         return None
     if statistic == "median":

@@ -38,7 +38,7 @@ from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, Sou
 from pricewatch.scraper import gitlog
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.parsing import Parsed
-from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
+from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord, without_unnamed_free_prices
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR, observations_from_records
 from pricewatch.scraper.store import (
     Database,
@@ -286,6 +286,8 @@ class BackfillSummary:
     delisted: int = 0
     row_errors: int = 0
     duplicates: int = 0
+    # Offers (model @ provider tier) whose $0 prices were not stored: no free tier named.
+    zero_prices: set[str] = field(default_factory=set)
     unmapped_models: dict[str, int] = field(default_factory=dict)  # name -> versions it appeared in
     unmapped_providers: dict[str, int] = field(default_factory=dict)
     large_moves: list[LargeMove] = field(default_factory=list)
@@ -316,6 +318,7 @@ class _Parsed:
     # Models whose offers may be missing because of a row error (their absence is not a
     # delisting); None when a row error could hide any model.
     uncertain: frozenset[str] | None = frozenset()
+    zero_prices: frozenset[str] = frozenset()  # offers whose $0 prices were dropped
 
 
 def _value_key(o: Observation) -> tuple:
@@ -381,7 +384,15 @@ class _Backfill:
         ``whole_entry``: ``parsed`` is one entry of a split body, so a row error can only
         hide offers of the models it lists.
         """
-        records = list(parsed.records)
+        records = []
+        zeros = set()
+        for record in parsed.records:
+            # A $0 price is a free tier only when the source names one (tier `free`).
+            paid, dropped = without_unnamed_free_prices(record)
+            if dropped:
+                zeros.add(f"{record.model} @ {record.provider} {record.tier}")
+            if paid is not None:
+                records.append(paid)
         if self.target.name_candidates is not None:
             records = [self._resolve_name(r) for r in records]
         observations, unmapped_models, unmapped_providers = observations_from_records(
@@ -394,7 +405,15 @@ class _Backfill:
         uncertain: frozenset[str] | None = frozenset()
         if parsed.row_errors:
             uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
-        return _Parsed(templates, unmapped_models, unmapped_providers, len(parsed.row_errors), 0, uncertain)
+        return _Parsed(
+            templates,
+            unmapped_models,
+            unmapped_providers,
+            len(parsed.row_errors),
+            0,
+            uncertain,
+            frozenset(zeros),
+        )
 
     @staticmethod
     def _combine(parts: Sequence[_Parsed]) -> _Parsed:
@@ -414,6 +433,7 @@ class _Backfill:
             None
             if any(p.uncertain is None for p in parts)
             else frozenset().union(*(p.uncertain for p in parts if p.uncertain)),
+            frozenset().union(*(p.zero_prices for p in parts if p.zero_prices)),
         )
 
     def _resolve_name(self, record: PriceRecord) -> PriceRecord:
@@ -432,6 +452,7 @@ class _Backfill:
         summary.read += 1
         summary.row_errors += parsed.row_errors
         summary.duplicates += parsed.duplicates
+        summary.zero_prices |= parsed.zero_prices
         summary.first_at = summary.first_at or at
         summary.last_at = at
         for kind, names in (("model", parsed.unmapped_models), ("provider", parsed.unmapped_providers)):
@@ -693,6 +714,7 @@ def summary_rows(summary: BackfillSummary) -> list[dict[str, Any]]:
             "offers_changed": len(summary.offers_changed),
             "delisted": summary.delisted,
             "large_moves": len(summary.large_moves),
+            "zero_prices": len(summary.zero_prices),
             "unmapped": summary.unmapped,
             "seconds": f"{summary.seconds:.2f}",
         }

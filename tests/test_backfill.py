@@ -517,3 +517,31 @@ def test_real_anthropic_page_history_dates_its_price_list(tmp_path, catalog):
         "2",
         "10",
     )
+
+
+def test_a_zero_price_is_stored_only_in_a_free_tier_the_source_names(tmp_path, db, catalog):
+    from pricewatch.scraper.records import make_record, without_unnamed_free_prices
+
+    kept, dropped = without_unnamed_free_prices(
+        make_record(model="m", provider="p", input=0, output=0, tier="free")
+    )
+    assert kept is not None and kept.input == 0 and not dropped
+    kept, dropped = without_unnamed_free_prices(
+        make_record(model="m", provider="p", input=1, output=2, cache_read=0)
+    )
+    assert kept is not None and (kept.input, kept.cache_read, dropped) == (1, None, True)
+    assert without_unnamed_free_prices(make_record(model="m", provider="p", input=0, output=0)) == (
+        None,
+        True,
+    )
+
+    doc = json.loads(json.dumps(LITELLM_V1))
+    doc["deepinfra/meta-llama/Llama-3.3-70B-Instruct"].update(
+        input_cost_per_token=0.0, output_cost_per_token=0.0
+    )
+    path = litellm_prices.DEFAULT_FILE
+    repo = make_repo(tmp_path / "repo", path, [(T1, json.dumps(doc).encode())])
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    assert _prices(db, "meta-llama/llama-3.3-70b-instruct", "deepinfra") == []
+    assert summary.zero_prices == {"meta-llama/Llama-3.3-70B-Instruct @ deepinfra standard"}
+    assert _count(db, "prices") > 0

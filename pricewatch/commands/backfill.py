@@ -38,6 +38,9 @@ def backfill() -> None:
     second run skips the commits already read. Names go through the catalog (unmapped
     ones are stored under their own name and listed); moves above 10x are reported,
     not quarantined; a version that fails to parse is counted and the rest carry on.
+    A $0 price outside a free tier is not stored (listed instead). LiteLLM's prices are
+    third-party: they never change what a maker's page, a host or a curated row says,
+    and fill only the time before those begin.
 
     \b
     Example:
@@ -65,6 +68,13 @@ def summary_lines(summary) -> list[str]:
         + (f"; duplicate offers ignored: {summary.duplicates}" if summary.duplicates else ""),
         f"  seconds: {summary.seconds:.2f}",
     ]
+    if summary.zero_prices:
+        zeros = sorted(summary.zero_prices)
+        more = f", ... and {len(zeros) - LISTED} more" if len(zeros) > LISTED else ""
+        lines.append(
+            f"  $0 prices not stored (a zero is a free tier only when the source names one): "
+            f"{len(zeros)} offers: {', '.join(zeros[:LISTED])}{more}"
+        )
     for failure in summary.failures[:LISTED]:
         lines.append(f"  failed: {failure.commit[:10]} {failure.committed_at}: {failure.error}")
     if summary.failed > LISTED:

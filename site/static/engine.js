@@ -290,6 +290,8 @@
       candidates = candidates.filter(function (p) { return p.provider === statistic; });
     }
     candidates = candidates.filter(function (p) { return p.input !== null && p.output !== null; });
+    // A $0 price is a free tier only when the source says so: never the cheapest paid price (prices.is_paid).
+    candidates = candidates.filter(function (p) { return !p.input.isZero() && !p.output.isZero(); });
     if (!candidates.length) return null;
     if (statistic === "median") {
       var med = function (field) {
