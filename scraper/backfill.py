@@ -19,8 +19,11 @@ Each commit's time (UTC) is the observation time. The loop is a batch job:
 - one transaction per ``BATCH_COMMITS`` versions, each with the ``fetches`` rows of the
   versions it stored (repository, commit, path; the body is referenced, not copied), so
   an interrupted run resumes where it stopped and a second run adds nothing;
-- large moves are reported, not quarantined (this is history, not news); a version that
-  fails to parse is counted and reported, and the others carry on.
+- a price that jumps more than 10x against the offer's previous value and comes back
+  within ``TYPO_RETURN_DAYS`` is a suspected typo: held in ``quarantine`` with the reason,
+  never stored as history (``pricewatch quarantine`` lists, accepts or rejects it); other
+  large moves are stored and reported (this is history, not news); a version that fails to
+  parse is counted and reported, and the others carry on.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from types import ModuleType
 from typing import Any
 
 from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, SourceLayoutError
+from pricewatch.money import decimal_to_text
 from pricewatch.scraper import gitlog
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.parsing import Parsed
@@ -56,14 +60,17 @@ from pricewatch.scraper.store.writer import (
     add_uncatalogued_models,
     known_model_ids,
     known_provider_ids,
+    quarantine_observations,
 )
 from pricewatch.scraper.timeline import THIRD_PARTY
 
 __all__ = [
     "BATCH_COMMITS",
     "KINDS",
+    "TYPO_RETURN_DAYS",
     "BackfillSummary",
     "BackfillTarget",
+    "SuspectedTypo",
     "backfill",
     "find_litellm_file",
     "find_openrouter_file",
@@ -81,6 +88,8 @@ ORIGIN = "backfill"
 BATCH_COMMITS = 100
 # How many failures the summary lists one by one.
 MAX_LISTED_FAILURES = 10
+# A jump of more than PRICE_JUMP_FACTOR that comes back within this many days is a typo.
+TYPO_RETURN_DAYS = 7
 
 
 # The fields of a /api/v1/models entry that the openrouter parser reads (see _parse_list,
@@ -257,6 +266,47 @@ class LargeMove:
         return max(new / old, old / new)
 
 
+@dataclass(frozen=True)
+class SuspectedTypo:
+    """A backfilled price held in quarantine: it jumped and came back within days."""
+
+    offer: str
+    at: str
+    returned_at: str
+    reason: str
+
+
+@dataclass
+class _Suspect:
+    """An offer's jump, kept aside until the offer's next value says whether it was a typo."""
+
+    template: Observation
+    values: tuple
+    at: str
+    last_at: str
+    jumps: list[str]
+
+
+def _jumps(old: tuple, new: tuple) -> list[str]:
+    """'field old -> new (Nx)' for every price that moved more than PRICE_JUMP_FACTOR between two values."""
+    if old[0] != new[0]:  # another currency: not comparable
+        return []
+    moves = []
+    for name, before, after in zip(PRICE_FIELDS, old[1], new[1], strict=True):
+        if before is None or after is None or before <= 0 or after <= 0:
+            continue
+        factor = max(after / before, before / after)
+        if factor > PRICE_JUMP_FACTOR:
+            moves.append(f"{name} {decimal_to_text(before)} -> {decimal_to_text(after)} ({factor:.0f}x)")
+    return moves
+
+
+def _days(start: str, end: str) -> float:
+    from pricewatch.scraper.store import parse_time
+
+    return (parse_time(end) - parse_time(start)).total_seconds() / 86400
+
+
 @dataclass
 class VersionFailure:
     """A version that could not be parsed (counted, reported, not fatal)."""
@@ -291,6 +341,7 @@ class BackfillSummary:
     unmapped_models: dict[str, int] = field(default_factory=dict)  # name -> versions it appeared in
     unmapped_providers: dict[str, int] = field(default_factory=dict)
     large_moves: list[LargeMove] = field(default_factory=list)
+    held: list[SuspectedTypo] = field(default_factory=list)  # suspected typos, in quarantine
     first_at: str | None = None
     last_at: str | None = None
     seconds: float = 0.0
@@ -344,6 +395,8 @@ class _Backfill:
         self.interned: dict[tuple, tuple[tuple, tuple, Observation]] = {}
         self.last_values: dict[tuple, tuple] = {}
         self.pending: dict[tuple, tuple[Observation, str]] = {}  # last unchanged sighting, not yet sent
+        self.suspects: dict[tuple, _Suspect] = {}  # jumps waiting for the offer's next value
+        self.batch_held: list[tuple[Observation, str]] = []  # suspected typos for quarantine
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
         self.batch: list[Observation] = []
         self.batch_fetches: list[gitlog.FileVersion] = []
@@ -474,10 +527,26 @@ class _Backfill:
                 if gone:
                     self._delist(gone, at)
                 self.listed = keys | kept
+        for key in [k for k, s in self.suspects.items() if _days(s.at, at) > TYPO_RETURN_DAYS]:
+            self._store_suspect(key)  # the jump lasted: it is history
         for key, values, template in parsed.templates:
+            suspect = self.suspects.get(key)
+            if suspect is not None:
+                if suspect.values is values:
+                    suspect.last_at = at
+                    continue
+                if not _jumps(self.last_values[key], values):
+                    self._hold(key, suspect, at)  # back near the value before the jump
+                else:
+                    self._store_suspect(key)
             # Interned: unchanged values are the very same tuple.
-            if self.last_values.get(key) is values:
+            previous = self.last_values.get(key)
+            if previous is values:
                 self.pending[key] = (template, at)
+                continue
+            jumps = _jumps(previous, values) if previous is not None else []
+            if jumps:
+                self.suspects[key] = _Suspect(template, values, at, at, jumps)
                 continue
             held = self.pending.pop(key, None)
             if held is not None:
@@ -489,9 +558,40 @@ class _Backfill:
         if len(self.batch_fetches) >= BATCH_COMMITS:
             self.flush()
 
+    def _store_suspect(self, key: tuple) -> None:
+        """A jump that did not come back in time: stored as seen (a large move, reported)."""
+        suspect = self.suspects.pop(key)
+        held = self.pending.pop(key, None)
+        if held is not None:
+            self.batch.append(replace(held[0], observed_at=held[1]))
+        self.batch.append(replace(suspect.template, observed_at=suspect.at))
+        if suspect.last_at > suspect.at:
+            self.pending[key] = (suspect.template, suspect.last_at)
+        self.last_values[key] = suspect.values
+
+    def _hold(self, key: tuple, suspect: _Suspect, returned_at: str) -> None:
+        """A jump that came back within days: a suspected typo, kept in quarantine, not stored."""
+        del self.suspects[key]
+        offer = " ".join(str(part) for part in key)
+        days = _days(suspect.at, returned_at)
+        reason = (
+            f"suspected typo: {', '.join(suspect.jumps)} at {suspect.at}, back at {returned_at} "
+            f"({days:.1f} days later; more than {PRICE_JUMP_FACTOR}x and back within {TYPO_RETURN_DAYS} days)"
+        )
+        self.batch_held.append((replace(suspect.template, observed_at=suspect.at), reason))
+        self.summary.held.append(SuspectedTypo(offer, suspect.at, returned_at, reason))
+
+    def finish(self) -> None:
+        """The history ends: jumps still waiting are stored as seen (nothing says they were typos)."""
+        for key in list(self.suspects):
+            self._store_suspect(key)
+        self.flush()
+
     def _delist(self, gone: set[tuple], at: str) -> None:
         """Close the offers a complete listing no longer shows, after storing what came before."""
         for key in gone:
+            if key in self.suspects:
+                self._store_suspect(key)
             held = self.pending.pop(key, None)
             if held is not None:
                 self.batch.append(replace(held[0], observed_at=held[1]))
@@ -520,6 +620,10 @@ class _Backfill:
                 summary.offers_changed |= stats.offers_changed
             if delist is not None:
                 summary.delisted += close_offers(db, delist[0], delist[1])
+            if self.batch_held:
+                quarantine_observations(
+                    db, self.run_id, self.target.run_source, self.batch_held, origin=self.target.origin
+                )
             for version in self.batch_fetches:
                 save_raw_response(
                     db,
@@ -539,6 +643,7 @@ class _Backfill:
             for (kind, seen_at), names in by_time.items():
                 record_unmapped(db, self.target.run_source, kind, names, seen_at)
         self.batch = []
+        self.batch_held = []
         self.batch_fetches = []
         self.batch_unmapped = {}
 
@@ -631,7 +736,7 @@ def backfill(
                 state.add_version(version, state.parsed[version.blob])
             if on_version is not None:
                 on_version()
-        state.flush()
+        state.finish()
         summary.large_moves = _large_moves(db, run_id)
         status = "partial" if summary.failures else "ok"
         with db.atomic():
@@ -715,6 +820,7 @@ def summary_rows(summary: BackfillSummary) -> list[dict[str, Any]]:
             "delisted": summary.delisted,
             "large_moves": len(summary.large_moves),
             "zero_prices": len(summary.zero_prices),
+            "held": len(summary.held),
             "unmapped": summary.unmapped,
             "seconds": f"{summary.seconds:.2f}",
         }

@@ -375,6 +375,14 @@ def m_ranks_third_party_origin(db: Database) -> None:
         )
 
 
+@migrations()
+def m_ranks_quarantine_origin(db: Database) -> None:
+    # A held observation remembers the origin it gets when accepted: a backfill's suspected
+    # typo is not the accepting command's own observation. Existing rows take their run's.
+    db.table("quarantine").add_column("origin", str)
+    db.execute("UPDATE quarantine SET origin = (SELECT origin FROM runs WHERE runs.id = quarantine.run_id)")
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
