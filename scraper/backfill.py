@@ -53,7 +53,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
-from pricewatch.scraper.store.prices import close_offers, price_steps_of_run
+from pricewatch.scraper.store.prices import close_offers, price_in_force, price_steps_of_run
 from pricewatch.scraper.store.raw import ingested_commits
 from pricewatch.scraper.store.writer import (
     add_providers,
@@ -285,6 +285,7 @@ class _Suspect:
     at: str
     last_at: str
     jumps: list[str]
+    before: tuple  # the neighbour it jumped from: the offer's previous value, or the stored price then
 
 
 def _jumps(old: tuple, new: tuple) -> list[str]:
@@ -535,7 +536,7 @@ class _Backfill:
                 if suspect.values is values:
                     suspect.last_at = at
                     continue
-                if not _jumps(self.last_values[key], values):
+                if not _jumps(suspect.before, values):
                     self._hold(key, suspect, at)  # back near the value before the jump
                 else:
                     self._store_suspect(key)
@@ -544,9 +545,13 @@ class _Backfill:
             if previous is values:
                 self.pending[key] = (template, at)
                 continue
-            jumps = _jumps(previous, values) if previous is not None else []
+            # The neighbour before: this history's previous value, else (a first sighting) the
+            # stored price in force then, whichever source said it.
+            before = previous if previous is not None else self._stored_neighbour(key, at)
+            jumps = _jumps(before, values) if before is not None else []
             if jumps:
-                self.suspects[key] = _Suspect(template, values, at, at, jumps)
+                assert before is not None
+                self.suspects[key] = _Suspect(template, values, at, at, jumps, before)
                 continue
             held = self.pending.pop(key, None)
             if held is not None:
@@ -557,6 +562,16 @@ class _Backfill:
         self.batch_fetches.append(version)
         if len(self.batch_fetches) >= BATCH_COMMITS:
             self.flush()
+
+    def _stored_neighbour(self, key: tuple, at: str) -> tuple | None:
+        """The stored price of the offer in force at ``at``, in the form ``_jumps`` compares."""
+        if self.known_models is not None and key[0] not in self.known_models:
+            return None  # an offer of a model the store has never seen has no price there
+        found = price_in_force(self.db, key, at)
+        if found is None:
+            return None
+        currency, texts = found
+        return (currency, tuple(None if t is None else Decimal(t) for t in texts))
 
     def _store_suspect(self, key: tuple) -> None:
         """A jump that did not come back in time: stored as seen (a large move, reported)."""

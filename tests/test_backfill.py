@@ -624,3 +624,33 @@ def test_a_value_off_both_neighbours_for_a_day_is_a_typo_even_between_two_prices
     rows = _prices(db, "google/gemini-2.5-flash", "google")
     assert [(p["valid_from"][:10], p["input"]) for p in rows] == [("2025-02-01", "10"), ("2025-02-03", "20")]
     assert [h.at[:10] for h in summary.held] == ["2025-02-02"]
+
+
+def test_a_first_sighting_is_judged_against_the_stored_price_of_its_time(tmp_path, db, catalog):
+    from pricewatch.scraper.store import Observation, apply_observations
+
+    maker = Observation(
+        "google/gemini-2.5-flash",
+        "google",
+        "standard",
+        0,
+        "",
+        "2025-01-01T00:00:00Z",
+        prices=(Decimal("0.1"), Decimal("0.4"), *[None] * 4),
+    )
+    with db.atomic():
+        apply_observations(db, [maker], origin="curated", run_id=None, source=None)
+    path = litellm_prices.DEFAULT_FILE
+    versions = _flash_versions(
+        ("2025-02-06T04:59:39Z", 1.5e-04, 6e-04), ("2025-02-07T05:07:13Z", 1e-07, 4e-07)
+    )
+    repo = make_repo(tmp_path / "repo", path, versions)
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    [typo] = summary.held
+    assert "input 0.1 -> 150 (1500x)" in typo.reason
+    [flash] = _prices(db, "google/gemini-2.5-flash", "google")
+    assert (flash["valid_from"], flash["input"], flash["origin"]) == (
+        "2025-01-01T00:00:00Z",
+        "0.1",
+        "curated",
+    )

@@ -18,7 +18,14 @@ from pricewatch.money import decimal_to_text
 from pricewatch.scraper.store.observations import ApplyStats, Observation
 from pricewatch.scraper.timeline import MEASURED_ORIGINS, THIRD_PARTY, Span, place, rank, reports_agree
 
-__all__ = ["apply_observations", "close_offers", "delist_missing", "latest_prices", "price_steps_of_run"]
+__all__ = [
+    "apply_observations",
+    "close_offers",
+    "delist_missing",
+    "latest_prices",
+    "price_in_force",
+    "price_steps_of_run",
+]
 
 _PRICE_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
 
@@ -495,3 +502,15 @@ def price_steps_of_run(db: Database, run_id: int) -> list[dict[str, Any]]:
             [run_id],
         )
     )
+
+
+def price_in_force(db: Database, key: tuple, at: str) -> tuple[str, tuple[str | None, ...]] | None:
+    """(currency, price texts) of the stored price of offer ``key`` in force at ``at``, any origin; None if none."""
+    fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    row = db.execute(
+        f"SELECT p.currency, {fields} FROM prices p JOIN offers o ON o.id = p.offer_id "
+        "WHERE o.model_id = ? AND o.provider_id = ? AND o.tier = ? AND o.min_prompt_tokens = ? AND o.variant = ? "
+        "AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to > ?) ORDER BY p.valid_from DESC LIMIT 1",
+        [*key, at, at],
+    ).fetchone()
+    return None if row is None else (row[0], tuple(row[1:]))
