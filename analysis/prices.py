@@ -255,13 +255,18 @@ def offers_at(
     ]
 
 
+# The store's ranks of origins (scraper/timeline.py), best first: measured, curated, third-party.
+_ORIGIN_ORDER = {"curated": 1, "third-party": 2}
+
+
 def _preferred(points: Sequence[PricePoint]) -> PricePoint | None:
-    """One offer among a provider's variants: the plain one ('' variant) first, then measured, then newest."""
+    """One offer among a provider's variants: the plain one ('' variant) first, then by origin rank, then newest."""
     if not points:
         return None
-    # Two stable sorts: newest first, then plain before variants and measured before curated.
+    # Two stable sorts: newest first, then plain before variants and measured before curated
+    # before a third-party database's figure.
     newest_first = sorted(points, key=lambda p: p.valid_from, reverse=True)
-    return sorted(newest_first, key=lambda p: (p.variant != "", p.origin == "curated"))[0]
+    return sorted(newest_first, key=lambda p: (p.variant != "", _ORIGIN_ORDER.get(p.origin, 0)))[0]
 
 
 def price_at(

@@ -69,6 +69,8 @@ def test_the_quarantine_command_lists_rejects_and_wants_a_target(held_db, db_pat
     listed = runner.invoke(cli, ["quarantine", "list", "--db", str(db_path)])
     assert listed.exit_code == 0, listed.output
     assert "price moved more than 10x" in listed.output and T2 in listed.output
+    held_status = runner.invoke(cli, ["status", "--db", str(db_path)])
+    assert "Quarantine (1 pending" in held_status.output and "price moved more than 10x" in held_status.output
     bare = runner.invoke(cli, ["quarantine", "accept", "--db", str(db_path)])
     assert bare.exit_code == 2 and "ids, --source NAME, or --all" in bare.output
     rejected = runner.invoke(cli, ["quarantine", "reject", "--all", "--db", str(db_path)])

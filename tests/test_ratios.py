@@ -192,3 +192,13 @@ def test_a_zero_price_is_never_the_cheapest_paid_price_but_a_free_tier_is_free()
     free = dataclasses.replace(zero, tier="free")
     found = market_price([*points, free], OPEN_B, AT, tier="free")
     assert (found.input, found.output, found.offers[0].provider) == (D(0), D(0), "azure_ai")
+
+
+def test_among_a_providers_variants_a_third_party_figure_comes_last():
+    from pricewatch.analysis.prices import price_at
+
+    curated = dataclasses.replace(pp(OPEN_C, "alibaba", "2026-01-01", None, "1", "2"), variant="2026-01")
+    third = dataclasses.replace(
+        curated, variant="dashscope", origin="third-party", valid_from="2026-02-01T00:00:00Z"
+    )
+    assert price_at([third, curated], OPEN_C, "alibaba", "2026-02-15T00:00:00Z").origin == "curated"

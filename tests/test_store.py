@@ -165,3 +165,16 @@ def test_the_rank_migration_relabels_litellm_backfills_as_third_party():
         "third-party",
         "backfill",
     ]
+
+
+def test_the_quarantine_origin_migration_gives_held_rows_their_runs_origin():
+    from sqlite_utils import Database
+
+    from pricewatch.scraper.store import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m_ranks_quarantine_origin")
+    db.execute("INSERT INTO runs (id, source, origin) VALUES (7, 'openrouter', 'replay')")
+    db.execute("INSERT INTO quarantine (id, run_id, source, status) VALUES (1, 7, 'openrouter', 'pending')")
+    migrations.apply(db)
+    assert [r["origin"] for r in db.query("SELECT origin FROM quarantine")] == ["replay"]

@@ -264,9 +264,10 @@
 
   function preferred(points) {
     if (!points.length) return null;
-    // Two stable sorts: newest first, then plain before variants and measured before curated.
+    // Two stable sorts: newest first, then plain before variants and measured before curated
+    // before third-party (prices._preferred).
     var newest = points.slice().sort(function (a, b) { return a.valid_from < b.valid_from ? 1 : a.valid_from > b.valid_from ? -1 : 0; });
-    var key = function (p) { return (p.variant !== "" ? 2 : 0) + (p.origin === "curated" ? 1 : 0); };
+    var key = function (p) { return (p.variant !== "" ? 3 : 0) + (p.origin === "curated" ? 1 : p.origin === "third-party" ? 2 : 0); };
     return newest.sort(function (a, b) { return key(a) - key(b); })[0];
   }
 
