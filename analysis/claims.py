@@ -1048,6 +1048,8 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
                 figure(found.value, "$") + " per million tokens",
             )
             work.prices.extend(_trend_point_prices(label, found, facts))
+        if first.value <= 0 or last.value <= 0:  # cheapest_at never returns one; a guard, not a path
+            raise _Missing(f"a non-zero price at the start and the end (found ${first.value}, ${last.value})")
         fold = first.value / last.value
         work.step(
             "fall over the period",

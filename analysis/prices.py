@@ -32,6 +32,7 @@ __all__ = [
     "Statistic",
     "as_index",
     "as_time",
+    "is_paid",
     "market_price",
     "offers_at",
     "price_at",
@@ -254,13 +255,18 @@ def offers_at(
     ]
 
 
+# The store's ranks of origins (scraper/timeline.py), best first: measured, curated, third-party.
+_ORIGIN_ORDER = {"curated": 1, "third-party": 2}
+
+
 def _preferred(points: Sequence[PricePoint]) -> PricePoint | None:
-    """One offer among a provider's variants: the plain one ('' variant) first, then measured, then newest."""
+    """One offer among a provider's variants: the plain one ('' variant) first, then by origin rank, then newest."""
     if not points:
         return None
-    # Two stable sorts: newest first, then plain before variants and measured before curated.
+    # Two stable sorts: newest first, then plain before variants and measured before curated
+    # before a third-party database's figure.
     newest_first = sorted(points, key=lambda p: p.valid_from, reverse=True)
-    return sorted(newest_first, key=lambda p: (p.variant != "", p.origin == "curated"))[0]
+    return sorted(newest_first, key=lambda p: (p.variant != "", _ORIGIN_ORDER.get(p.origin, 0)))[0]
 
 
 def price_at(
@@ -288,6 +294,11 @@ def retail_price(
         if found is not None:
             return found
     return None
+
+
+def is_paid(point: PricePoint) -> bool:
+    """True unless the input or output price is $0 (a free offer, in whatever tier it was stored)."""
+    return point.input != 0 and point.output != 0
 
 
 def _blend_order(point: PricePoint) -> tuple[Decimal, str, str]:
@@ -321,6 +332,9 @@ def market_price(
     if statistic not in ("cheapest", "median"):
         candidates = [p for p in candidates if p.provider == statistic]
     candidates = [p for p in candidates if p.input is not None and p.output is not None]
+    if tier != "free":
+        # A $0 price is a free tier only when the source says so: never the cheapest paid price.
+        candidates = [p for p in candidates if is_paid(p)]
     if not candidates:
         return None
     if statistic == "median":

@@ -534,7 +534,8 @@ def _price_of(
         weights=weights,
     )
     value = found.value(price) if found is not None else None
-    if found is None or value is None:
+    # A $0 price has no logarithm and no fold: it is not a point of a price trend.
+    if found is None or value is None or value <= 0:
         return None
     return value, found
 

@@ -65,6 +65,11 @@ def source_base_urls(names: list[str], environ: dict[str, str] | None = None) ->
 )
 @no_wait_option
 @click.option("--accept-changes", is_flag=True, help="Apply quarantined changes and skip the sanity guard.")
+@click.option(
+    "--reject-changes",
+    is_flag=True,
+    help="Drop the quarantined changes of the sources refreshed (never stored), then refresh with the guard on.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @format_option
 @handle_errors
@@ -75,6 +80,7 @@ def refresh(
     replay: Path | None,
     no_wait: bool,
     accept_changes: bool,
+    reject_changes: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
@@ -91,6 +97,8 @@ def refresh(
     """
     from pricewatch.refresh_command import run_refresh
 
+    if accept_changes and reject_changes:
+        raise click.UsageError("--accept-changes and --reject-changes exclude each other")
     outcomes = run_refresh(
         db_path=db_path,
         catalog=load_catalog(catalog_path),
@@ -98,6 +106,7 @@ def refresh(
         replay_dir=replay,
         wait=not no_wait,
         accept_changes=accept_changes,
+        reject_changes=reject_changes,
         base_urls=source_base_urls(list(sources) or _all_source_names()),
         show_progress=not quiet and sys.stderr.isatty(),
         on_wait=echo_wait,
@@ -286,7 +295,10 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
         reader.close()
     click.echo(render_rows(rows, fmt=fmt), nl=False)
     if held and fmt == "table":
-        click.echo(f"\nQuarantine ({len(held)} pending; apply with `pricewatch refresh --accept-changes`):")
+        click.echo(
+            f"\nQuarantine ({len(held)} pending; `pricewatch quarantine accept|reject ID...`, "
+            "or `pricewatch refresh --accept-changes|--reject-changes`):"
+        )
         click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)
     if check and any(r["problem"] for r in rows):
         raise ExitWith(EXIT_FAILED)

@@ -26,6 +26,7 @@ def run_refresh(
     replay_dir: Path | None = None,
     wait: bool = True,
     accept_changes: bool = False,
+    reject_changes: bool = False,
     base_urls: dict[str, str] | None = None,
     show_progress: bool = False,
     on_wait: Callable[[Path], None] | None = None,
@@ -35,6 +36,7 @@ def run_refresh(
 ) -> list[SourceOutcome]:
     """Refresh the named sources (all when empty) under the writer lock; returns their outcomes.
 
+    ``reject_changes`` drops the pending quarantine of those sources first (never stored).
     ``cancel`` (the scheduler's stop event) stops the refresh once set: a wait for the lock
     ends, and fetching is cancelled at its next await. A source's store step has no await,
     so it is never cut in half; runs left `running` are marked abandoned before the lock is
@@ -59,6 +61,12 @@ def run_refresh(
         db = open_database(db_path)
         abandon_running_runs(db)
         sync_catalog(db, catalog)
+        if reject_changes:
+            from pricewatch.scraper.quarantine import reject_held
+            from pricewatch.scraper.store import now_text
+
+            # The held changes of these sources are dropped; this refresh is guarded as usual.
+            reject_held(db, now_text(), sources=[m.NAME for m in modules])
         # The dated currency rates behind the current_prices_usd view (unchanged: no write).
         load_fx_rates(db, read_fx_rates(shipped_data_dir() / "fx_rates.csv"))
         settings = settings or FetchSettings()

@@ -19,8 +19,11 @@ Each commit's time (UTC) is the observation time. The loop is a batch job:
 - one transaction per ``BATCH_COMMITS`` versions, each with the ``fetches`` rows of the
   versions it stored (repository, commit, path; the body is referenced, not copied), so
   an interrupted run resumes where it stopped and a second run adds nothing;
-- large moves are reported, not quarantined (this is history, not news); a version that
-  fails to parse is counted and reported, and the others carry on.
+- a price that jumps more than 10x against the offer's previous value and comes back
+  within ``TYPO_RETURN_DAYS`` is a suspected typo: held in ``quarantine`` with the reason,
+  never stored as history (``pricewatch quarantine`` lists, accepts or rejects it); other
+  large moves are stored and reported (this is history, not news); a version that fails to
+  parse is counted and reported, and the others carry on.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ from types import ModuleType
 from typing import Any
 
 from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, SourceLayoutError
+from pricewatch.money import decimal_to_text
 from pricewatch.scraper import gitlog
 from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.parsing import Parsed
-from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
+from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord, without_unnamed_free_prices
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR, observations_from_records
 from pricewatch.scraper.store import (
     Database,
@@ -49,20 +53,24 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
-from pricewatch.scraper.store.prices import close_offers, price_steps_of_run
+from pricewatch.scraper.store.prices import close_offers, price_in_force, price_steps_of_run
 from pricewatch.scraper.store.raw import ingested_commits
 from pricewatch.scraper.store.writer import (
     add_providers,
     add_uncatalogued_models,
     known_model_ids,
     known_provider_ids,
+    quarantine_observations,
 )
+from pricewatch.scraper.timeline import THIRD_PARTY
 
 __all__ = [
     "BATCH_COMMITS",
     "KINDS",
+    "TYPO_RETURN_DAYS",
     "BackfillSummary",
     "BackfillTarget",
+    "SuspectedTypo",
     "backfill",
     "find_litellm_file",
     "find_openrouter_file",
@@ -80,6 +88,8 @@ ORIGIN = "backfill"
 BATCH_COMMITS = 100
 # How many failures the summary lists one by one.
 MAX_LISTED_FAILURES = 10
+# A jump of more than PRICE_JUMP_FACTOR that comes back within this many days is a typo.
+TYPO_RETURN_DAYS = 7
 
 
 # The fields of a /api/v1/models entry that the openrouter parser reads (see _parse_list,
@@ -105,6 +115,9 @@ class BackfillTarget:
     source: str  # offers it creates are this source's (`openrouter`, `anthropic`, `litellm`)
     url: str  # the URL the file is a copy of (fetches.url)
     parse: Callable[[bytes], Parsed]
+    # The origin of the prices it stores: `backfill` for a maker's page or OpenRouter's own
+    # API, `third-party` for a price database (its rank is below every other source's).
+    origin: str = ORIGIN
     lists_everything: bool = False  # a version lists everything sold: what disappears is delisted
     name_candidates: Callable[[str, str], list[str]] | None = None
     # Bodies made of independent entries (a models list, a price map) are cut into them:
@@ -175,6 +188,7 @@ def litellm_target() -> BackfillTarget:
         source=litellm_prices.NAME,
         url=litellm_prices.UPSTREAM_URL,
         parse=litellm_prices.parse,
+        origin=THIRD_PARTY,
         name_candidates=litellm_prices.name_candidates,
         split=split,
         parse_entry=lambda item: litellm_prices.parse_entry(*item),
@@ -252,6 +266,48 @@ class LargeMove:
         return max(new / old, old / new)
 
 
+@dataclass(frozen=True)
+class SuspectedTypo:
+    """A backfilled price held in quarantine: it jumped and came back within days."""
+
+    offer: str
+    at: str
+    returned_at: str
+    reason: str
+
+
+@dataclass
+class _Suspect:
+    """An offer's jump, kept aside until the offer's next value says whether it was a typo."""
+
+    template: Observation
+    values: tuple
+    at: str
+    last_at: str
+    jumps: list[str]
+    before: tuple  # the neighbour it jumped from: the offer's previous value, or the stored price then
+
+
+def _jumps(old: tuple, new: tuple) -> list[str]:
+    """'field old -> new (Nx)' for every price that moved more than PRICE_JUMP_FACTOR between two values."""
+    if old[0] != new[0]:  # another currency: not comparable
+        return []
+    moves = []
+    for name, before, after in zip(PRICE_FIELDS, old[1], new[1], strict=True):
+        if before is None or after is None or before <= 0 or after <= 0:
+            continue
+        factor = max(after / before, before / after)
+        if factor > PRICE_JUMP_FACTOR:
+            moves.append(f"{name} {decimal_to_text(before)} -> {decimal_to_text(after)} ({factor:.0f}x)")
+    return moves
+
+
+def _days(start: str, end: str) -> float:
+    from pricewatch.scraper.store import parse_time
+
+    return (parse_time(end) - parse_time(start)).total_seconds() / 86400
+
+
 @dataclass
 class VersionFailure:
     """A version that could not be parsed (counted, reported, not fatal)."""
@@ -281,9 +337,12 @@ class BackfillSummary:
     delisted: int = 0
     row_errors: int = 0
     duplicates: int = 0
+    # Offers (model @ provider tier) whose $0 prices were not stored: no free tier named.
+    zero_prices: set[str] = field(default_factory=set)
     unmapped_models: dict[str, int] = field(default_factory=dict)  # name -> versions it appeared in
     unmapped_providers: dict[str, int] = field(default_factory=dict)
     large_moves: list[LargeMove] = field(default_factory=list)
+    held: list[SuspectedTypo] = field(default_factory=list)  # suspected typos, in quarantine
     first_at: str | None = None
     last_at: str | None = None
     seconds: float = 0.0
@@ -311,6 +370,7 @@ class _Parsed:
     # Models whose offers may be missing because of a row error (their absence is not a
     # delisting); None when a row error could hide any model.
     uncertain: frozenset[str] | None = frozenset()
+    zero_prices: frozenset[str] = frozenset()  # offers whose $0 prices were dropped
 
 
 def _value_key(o: Observation) -> tuple:
@@ -336,6 +396,8 @@ class _Backfill:
         self.interned: dict[tuple, tuple[tuple, tuple, Observation]] = {}
         self.last_values: dict[tuple, tuple] = {}
         self.pending: dict[tuple, tuple[Observation, str]] = {}  # last unchanged sighting, not yet sent
+        self.suspects: dict[tuple, _Suspect] = {}  # jumps waiting for the offer's next value
+        self.batch_held: list[tuple[Observation, str]] = []  # suspected typos for quarantine
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
         self.batch: list[Observation] = []
         self.batch_fetches: list[gitlog.FileVersion] = []
@@ -376,7 +438,15 @@ class _Backfill:
         ``whole_entry``: ``parsed`` is one entry of a split body, so a row error can only
         hide offers of the models it lists.
         """
-        records = list(parsed.records)
+        records = []
+        zeros = set()
+        for record in parsed.records:
+            # A $0 price is a free tier only when the source names one (tier `free`).
+            paid, dropped = without_unnamed_free_prices(record)
+            if dropped:
+                zeros.add(f"{record.model} @ {record.provider} {record.tier}")
+            if paid is not None:
+                records.append(paid)
         if self.target.name_candidates is not None:
             records = [self._resolve_name(r) for r in records]
         observations, unmapped_models, unmapped_providers = observations_from_records(
@@ -389,7 +459,15 @@ class _Backfill:
         uncertain: frozenset[str] | None = frozenset()
         if parsed.row_errors:
             uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
-        return _Parsed(templates, unmapped_models, unmapped_providers, len(parsed.row_errors), 0, uncertain)
+        return _Parsed(
+            templates,
+            unmapped_models,
+            unmapped_providers,
+            len(parsed.row_errors),
+            0,
+            uncertain,
+            frozenset(zeros),
+        )
 
     @staticmethod
     def _combine(parts: Sequence[_Parsed]) -> _Parsed:
@@ -409,6 +487,7 @@ class _Backfill:
             None
             if any(p.uncertain is None for p in parts)
             else frozenset().union(*(p.uncertain for p in parts if p.uncertain)),
+            frozenset().union(*(p.zero_prices for p in parts if p.zero_prices)),
         )
 
     def _resolve_name(self, record: PriceRecord) -> PriceRecord:
@@ -427,6 +506,7 @@ class _Backfill:
         summary.read += 1
         summary.row_errors += parsed.row_errors
         summary.duplicates += parsed.duplicates
+        summary.zero_prices |= parsed.zero_prices
         summary.first_at = summary.first_at or at
         summary.last_at = at
         for kind, names in (("model", parsed.unmapped_models), ("provider", parsed.unmapped_providers)):
@@ -448,10 +528,30 @@ class _Backfill:
                 if gone:
                     self._delist(gone, at)
                 self.listed = keys | kept
+        for key in [k for k, s in self.suspects.items() if _days(s.at, at) > TYPO_RETURN_DAYS]:
+            self._store_suspect(key)  # the jump lasted: it is history
         for key, values, template in parsed.templates:
+            suspect = self.suspects.get(key)
+            if suspect is not None:
+                if suspect.values is values:
+                    suspect.last_at = at
+                    continue
+                if not _jumps(suspect.before, values):
+                    self._hold(key, suspect, at)  # back near the value before the jump
+                else:
+                    self._store_suspect(key)
             # Interned: unchanged values are the very same tuple.
-            if self.last_values.get(key) is values:
+            previous = self.last_values.get(key)
+            if previous is values:
                 self.pending[key] = (template, at)
+                continue
+            # The neighbour before: this history's previous value, else (a first sighting) the
+            # stored price in force then, whichever source said it.
+            before = previous if previous is not None else self._stored_neighbour(key, at)
+            jumps = _jumps(before, values) if before is not None else []
+            if jumps:
+                assert before is not None
+                self.suspects[key] = _Suspect(template, values, at, at, jumps, before)
                 continue
             held = self.pending.pop(key, None)
             if held is not None:
@@ -463,9 +563,50 @@ class _Backfill:
         if len(self.batch_fetches) >= BATCH_COMMITS:
             self.flush()
 
+    def _stored_neighbour(self, key: tuple, at: str) -> tuple | None:
+        """The stored price of the offer in force at ``at``, in the form ``_jumps`` compares."""
+        if self.known_models is not None and key[0] not in self.known_models:
+            return None  # an offer of a model the store has never seen has no price there
+        found = price_in_force(self.db, key, at)
+        if found is None:
+            return None
+        currency, texts = found
+        return (currency, tuple(None if t is None else Decimal(t) for t in texts))
+
+    def _store_suspect(self, key: tuple) -> None:
+        """A jump that did not come back in time: stored as seen (a large move, reported)."""
+        suspect = self.suspects.pop(key)
+        held = self.pending.pop(key, None)
+        if held is not None:
+            self.batch.append(replace(held[0], observed_at=held[1]))
+        self.batch.append(replace(suspect.template, observed_at=suspect.at))
+        if suspect.last_at > suspect.at:
+            self.pending[key] = (suspect.template, suspect.last_at)
+        self.last_values[key] = suspect.values
+
+    def _hold(self, key: tuple, suspect: _Suspect, returned_at: str) -> None:
+        """A jump that came back within days: a suspected typo, kept in quarantine, not stored."""
+        del self.suspects[key]
+        offer = " ".join(str(part) for part in key)
+        days = _days(suspect.at, returned_at)
+        reason = (
+            f"suspected typo: {', '.join(suspect.jumps)} at {suspect.at}, back at {returned_at} "
+            f"({days:.1f} days later; more than {PRICE_JUMP_FACTOR}x and back within {TYPO_RETURN_DAYS} days)"
+        )
+        self.batch_held.append((replace(suspect.template, observed_at=suspect.at), reason))
+        self.summary.held.append(SuspectedTypo(offer, suspect.at, returned_at, reason))
+
+    def finish(self) -> None:
+        """The history ends: jumps still waiting are stored as seen (nothing says they were typos)."""
+        for key in list(self.suspects):
+            self._store_suspect(key)
+        self.flush()
+
     def _delist(self, gone: set[tuple], at: str) -> None:
         """Close the offers a complete listing no longer shows, after storing what came before."""
         for key in gone:
+            if key in self.suspects:
+                self._store_suspect(key)
             held = self.pending.pop(key, None)
             if held is not None:
                 self.batch.append(replace(held[0], observed_at=held[1]))
@@ -487,13 +628,17 @@ class _Backfill:
             if self.batch:
                 self._ensure_names(self.batch)
                 stats = apply_observations(
-                    db, self.batch, origin=ORIGIN, run_id=self.run_id, source=self.target.source
+                    db, self.batch, origin=self.target.origin, run_id=self.run_id, source=self.target.source
                 )
                 summary.observations += len(self.batch)
                 summary.price_rows_added += stats.price_rows_added
                 summary.offers_changed |= stats.offers_changed
             if delist is not None:
                 summary.delisted += close_offers(db, delist[0], delist[1])
+            if self.batch_held:
+                quarantine_observations(
+                    db, self.run_id, self.target.run_source, self.batch_held, origin=self.target.origin
+                )
             for version in self.batch_fetches:
                 save_raw_response(
                     db,
@@ -513,6 +658,7 @@ class _Backfill:
             for (kind, seen_at), names in by_time.items():
                 record_unmapped(db, self.target.run_source, kind, names, seen_at)
         self.batch = []
+        self.batch_held = []
         self.batch_fetches = []
         self.batch_unmapped = {}
 
@@ -605,7 +751,7 @@ def backfill(
                 state.add_version(version, state.parsed[version.blob])
             if on_version is not None:
                 on_version()
-        state.flush()
+        state.finish()
         summary.large_moves = _large_moves(db, run_id)
         status = "partial" if summary.failures else "ok"
         with db.atomic():
@@ -688,6 +834,8 @@ def summary_rows(summary: BackfillSummary) -> list[dict[str, Any]]:
             "offers_changed": len(summary.offers_changed),
             "delisted": summary.delisted,
             "large_moves": len(summary.large_moves),
+            "zero_prices": len(summary.zero_prices),
+            "held": len(summary.held),
             "unmapped": summary.unmapped,
             "seconds": f"{summary.seconds:.2f}",
         }

@@ -33,6 +33,7 @@ __all__ = [
     "UnitPrice",
     "make_record",
     "render_validation_error",
+    "without_unnamed_free_prices",
 ]
 
 # The offer-tier vocabulary shared by every source, the store and the analysis.
@@ -169,3 +170,22 @@ def make_record(**fields: object) -> PriceRecord:
         if model:
             lines = [f"{model}: {line}" for line in lines]
         raise RecordInvalid(lines) from None
+
+
+def without_unnamed_free_prices(record: PriceRecord) -> tuple[PriceRecord | None, bool]:
+    """The record with every $0 token price made unknown unless its tier is ``free``.
+
+    A zero is a free tier only when the source says so (its tier is ``free``); a price
+    database's ``0`` is as often a placeholder ("not priced yet") as a promotion, and it
+    must never become the cheapest paid price. Returns (the record, or None when nothing
+    priced is left; whether a zero was dropped).
+    """
+    if record.tier == "free" or record.variable:
+        return record, False
+    zeros = {name: None for name in PRICE_FIELDS if getattr(record, name) == 0}
+    if not zeros:
+        return record, False
+    kept = record.model_copy(update=zeros)
+    if all(getattr(kept, name) is None for name in PRICE_FIELDS) and not kept.unit_prices:
+        return None, True
+    return kept, True

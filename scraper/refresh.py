@@ -413,7 +413,7 @@ def store_source_run(
             changed += _accept_quarantine(db, name, run_id, origin, now, offer_owners_before(module))
         elif previous and previous["models_seen"] and models_seen < previous["models_seen"] * MIN_MODEL_SHARE:
             quarantine_observations(
-                db, run_id, name, [(o, "whole run held: too few models") for o in observations]
+                db, run_id, name, [(o, "whole run held: too few models") for o in observations], origin=origin
             )
             outcome.status = "failed"
             outcome.quarantined = len(observations)
@@ -436,7 +436,7 @@ def store_source_run(
         if not accept_changes and origin in ("live", "replay"):
             observations, held = guard_jumps(db, observations)
             if held:
-                quarantine_observations(db, run_id, name, held)
+                quarantine_observations(db, run_id, name, held, origin=origin)
                 outcome.quarantined = len(held)
         _model_metadata(db, records, catalog, name)
         _providers(db, observations, name)

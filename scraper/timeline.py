@@ -12,8 +12,14 @@ then B arrives dated 2), the span is split at 2 and A resumes at its last sighti
 A's first part keeps ``last_seen`` = its start. Date order would give the same spans
 unless A was also seen between 2 and 3, which the store cannot know.
 
-Measured observations (live, replay, backfill) outrank curated ones: a curated value
-that contradicts a measured span is reported as a disagreement and not written.
+Sources have a rank (``rank``): measured observations (live, replay, backfill of a page or
+of OpenRouter's API) outrank curated ones, and curated ones outrank a third-party price
+database's (origin ``third-party``: LiteLLM, models.dev...). A curated value that contradicts
+a measured span is reported as a disagreement and not written. A third-party value goes
+further down: it never changes a span of a higher rank in any way (no split, no new
+``last_seen``, no merge) and is placed only before the first span of a higher rank (it
+fills the time the makers' pages, hosts and curated rows do not cover); a higher-ranked
+observation supersedes the third-party spans from its time on.
 """
 
 from __future__ import annotations
@@ -21,9 +27,20 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-__all__ = ["MEASURED_ORIGINS", "Disagreement", "Placement", "Span", "place", "reports_agree"]
+__all__ = [
+    "MEASURED_ORIGINS",
+    "THIRD_PARTY",
+    "Disagreement",
+    "Placement",
+    "Span",
+    "place",
+    "rank",
+    "reports_agree",
+]
 
 MEASURED_ORIGINS = frozenset({"live", "replay", "backfill"})
+# The origin of a price that a third-party price database (LiteLLM, models.dev) recorded.
+THIRD_PARTY = "third-party"
 
 
 @dataclass(frozen=True)
@@ -60,8 +77,15 @@ class Placement:
     removed_ids: list[int] = field(default_factory=list)
 
 
-def _rank(origin: str) -> int:
-    return 1 if origin in MEASURED_ORIGINS else 0
+def rank(origin: str) -> int:
+    """How much an origin's word counts: measured 2 > curated 1 > third-party 0."""
+    if origin in MEASURED_ORIGINS:
+        return 2
+    return 0 if origin == THIRD_PARTY else 1
+
+
+def _third(origin: str) -> bool:
+    return origin == THIRD_PARTY
 
 
 def _covers(span: Span, at: str) -> bool:
@@ -75,6 +99,47 @@ def place(spans: list[Span], at: str, values: Hashable, origin: str) -> Placemen
     strings of one fixed format, so they compare as text.
     """
     spans = list(spans)
+    if _third(origin):
+        dominated = _dominated(spans, at, values, origin)
+        if dominated is not None:
+            return dominated
+    elif any(_third(s.origin) and (s.valid_to is None or s.valid_to > at) for s in spans):
+        kept, removed = _supersede(spans, at)
+        placement = _place(kept, at, values, origin)
+        placement.removed_ids[:0] = removed
+        placement.changed = True
+        return placement
+    return _place(spans, at, values, origin)
+
+
+def _dominated(spans: list[Span], at: str, values: Hashable, origin: str) -> Placement | None:
+    """A third-party observation at or after the first higher-ranked span: never stored."""
+    starts = [s.valid_from for s in spans if rank(s.origin) > rank(origin)]
+    if not starts or min(starts) > at:
+        return None
+    covering = next((s for s in spans if _covers(s, at)), None)
+    if covering is not None and not _third(covering.origin) and covering.values != values:
+        return Placement(spans, disagreements=[_disagree(at, values, origin, covering)])
+    return Placement(spans)
+
+
+def _supersede(spans: list[Span], at: str) -> tuple[list[Span], list[int]]:
+    """Third-party spans cut at ``at`` and removed after it: a higher-ranked source speaks from here on."""
+    kept: list[Span] = []
+    removed: list[int] = []
+    for span in spans:
+        if not _third(span.origin) or (span.valid_to is not None and span.valid_to <= at):
+            kept.append(span)
+        elif span.valid_from >= at:
+            if span.id is not None:
+                removed.append(span.id)
+        else:
+            last_seen = span.last_seen if span.last_seen < at else span.valid_from
+            kept.append(replace(span, valid_to=at, last_seen=last_seen, closed_reason="changed"))
+    return kept, removed
+
+
+def _place(spans: list[Span], at: str, values: Hashable, origin: str) -> Placement:
     index = next((i for i, span in enumerate(spans) if _covers(span, at)), None)
     if index is None:
         return _place_outside(spans, at, values, origin)
@@ -83,14 +148,14 @@ def place(spans: list[Span], at: str, values: Hashable, origin: str) -> Placemen
         if at > span.last_seen:
             spans[index] = replace(span, last_seen=at)
         return Placement(spans)
-    observed_outranked = _rank(origin) < _rank(span.origin)
+    observed_outranked = rank(origin) < rank(span.origin)
     if observed_outranked:
         return Placement(spans, disagreements=[_disagree(at, values, origin, span)])
-    disagreements = [_disagree(at, values, origin, span)] if _rank(origin) > _rank(span.origin) else []
+    disagreements = [_disagree(at, values, origin, span)] if rank(origin) > rank(span.origin) else []
     if at == span.valid_from:
         # Two observations of one instant disagree: the higher rank wins; between equals,
         # a fixed order of the values keeps the result independent of arrival order.
-        if _rank(origin) == _rank(span.origin) and repr(values) < repr(span.values):
+        if rank(origin) == rank(span.origin) and repr(values) < repr(span.values):
             return Placement(spans)
         spans[index] = replace(span, values=values, origin=origin)
         return _normalised(spans, disagreements)
@@ -117,7 +182,11 @@ def place(spans: list[Span], at: str, values: Hashable, origin: str) -> Placemen
 def _place_outside(spans: list[Span], at: str, values: Hashable, origin: str) -> Placement:
     """An observation before the first span, in a gap (after a delisting), or after the last."""
     following = next((i for i, span in enumerate(spans) if span.valid_from > at), None)
-    if following is not None and spans[following].values == values:
+    if (
+        following is not None
+        and spans[following].values == values
+        and _joinable(spans[following].origin, origin)
+    ):
         nxt = spans[following]
         spans[following] = replace(nxt, valid_from=at, last_seen=max(nxt.last_seen, at))
         return _normalised(spans)
@@ -134,7 +203,12 @@ def _normalised(spans: list[Span], disagreements: list[Disagreement] | None = No
     removed: list[int] = []
     for span in spans:
         previous = merged[-1] if merged else None
-        if previous is not None and previous.values == span.values and previous.valid_to == span.valid_from:
+        if (
+            previous is not None
+            and previous.values == span.values
+            and previous.valid_to == span.valid_from
+            and _joinable(previous.origin, span.origin)
+        ):
             keep, drop = (previous, span) if previous.id is not None or span.id is None else (span, previous)
             merged[-1] = replace(
                 keep,
@@ -142,13 +216,18 @@ def _normalised(spans: list[Span], disagreements: list[Disagreement] | None = No
                 valid_to=span.valid_to,
                 last_seen=max(previous.last_seen, span.last_seen),
                 closed_reason=span.closed_reason,
-                origin=previous.origin if _rank(previous.origin) >= _rank(span.origin) else span.origin,
+                origin=previous.origin if rank(previous.origin) >= rank(span.origin) else span.origin,
             )
             if drop.id is not None:
                 removed.append(drop.id)
         else:
             merged.append(span)
     return Placement(merged, changed=True, disagreements=disagreements or [], removed_ids=removed)
+
+
+def _joinable(a: str, b: str) -> bool:
+    """Two spans of equal values join unless one is third-party and the other not (each keeps its origin)."""
+    return _third(a) == _third(b)
 
 
 def _disagree(at: str, values: Hashable, origin: str, span: Span) -> Disagreement:

@@ -453,7 +453,8 @@ def _render_everything(
     sections = site_sections.analysis_sections(data)
     for name, section in sections.items():
         if not section.get("available"):
-            report.unavailable[name] = section.get("reason", "")
+            detail = section.get("detail")
+            report.unavailable[name] = section.get("reason", "") + (f" [{detail}]" if detail else "")
         for path, spec in section.get("charts", []):
             if tree.needs(path, spec.as_key()):
                 chart_jobs.append((path, spec))

@@ -63,7 +63,14 @@ def _guarded(what: str, module: str, compute: Callable[[], dict[str, Any]]) -> d
         missing = getattr(error, "name", None) or module
         return _unavailable(what, f"the {what} ({missing}) is not part of this installation yet.")
     except Exception as error:  # an analysis bug must not take the whole site down
-        return _unavailable(what, f"the {what} failed on this data: {type(error).__name__}: {error}")
+        # The page says what is missing, never the exception's text; the build's report
+        # (its terminal output) carries the details for whoever runs it.
+        section = _unavailable(
+            what,
+            f"the {what} could not be computed on this data (an error in pricewatch; the build's output names it).",
+        )
+        section["detail"] = f"{type(error).__name__}: {error}"
+        return section
     section.setdefault("available", True)
     section.setdefault("charts", [])
     section.setdefault("reason", "")

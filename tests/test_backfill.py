@@ -387,6 +387,38 @@ def test_litellm_backfill_resolves_names_and_lists_the_unmapped(tmp_path, db, ca
     assert summary.unmapped_providers == {"acme_cloud": 2}
     [run] = db.query("SELECT source, origin FROM runs")
     assert (run["source"], run["origin"]) == ("backfill:litellm", "backfill")
+    # A price database's prices are third-party: the lowest rank.
+    assert {p["origin"] for p in _prices(db, "anthropic/claude-3-opus", "anthropic")} == {"third-party"}
+
+
+def test_litellm_backfill_never_overrides_a_makers_price(tmp_path, db, catalog):
+    from pricewatch.scraper.store import Observation, apply_observations
+
+    maker = Observation(
+        "anthropic/claude-3-opus",
+        "anthropic",
+        "standard",
+        0,
+        "",
+        T1,
+        prices=(Decimal(15), Decimal(75), *[None] * 4),
+    )
+    with db.atomic():
+        apply_observations(db, [maker], origin="backfill", run_id=None, source="anthropic")
+    typo = json.loads(json.dumps(LITELLM_V1))
+    typo["claude-3-opus-20240229"]["input_cost_per_token"] = 1.5e-03
+    path = litellm_prices.DEFAULT_FILE
+    repo = make_repo(tmp_path / "repo", path, [(T2, json.dumps(typo).encode())])
+    backfill(db, catalog, repo, path, litellm_target())
+    [opus] = _prices(db, "anthropic/claude-3-opus", "anthropic")
+    assert (opus["valid_from"], opus["last_seen"], opus["input"], opus["origin"]) == (
+        T1,
+        T1,
+        "15",
+        "backfill",
+    )
+    [disagreement] = db.query("SELECT observed_origin, stored_origin FROM disagreements")
+    assert disagreement == {"observed_origin": "third-party", "stored_origin": "backfill"}
 
 
 # ----------------------------------------------------------------------------- page
@@ -484,4 +516,141 @@ def test_real_anthropic_page_history_dates_its_price_list(tmp_path, catalog):
         "2026-08-11T16:45:28Z",
         "2",
         "10",
+    )
+
+
+def test_a_zero_price_is_stored_only_in_a_free_tier_the_source_names(tmp_path, db, catalog):
+    from pricewatch.scraper.records import make_record, without_unnamed_free_prices
+
+    kept, dropped = without_unnamed_free_prices(
+        make_record(model="m", provider="p", input=0, output=0, tier="free")
+    )
+    assert kept is not None and kept.input == 0 and not dropped
+    kept, dropped = without_unnamed_free_prices(
+        make_record(model="m", provider="p", input=1, output=2, cache_read=0)
+    )
+    assert kept is not None and (kept.input, kept.cache_read, dropped) == (1, None, True)
+    assert without_unnamed_free_prices(make_record(model="m", provider="p", input=0, output=0)) == (
+        None,
+        True,
+    )
+
+    doc = json.loads(json.dumps(LITELLM_V1))
+    doc["deepinfra/meta-llama/Llama-3.3-70B-Instruct"].update(
+        input_cost_per_token=0.0, output_cost_per_token=0.0
+    )
+    path = litellm_prices.DEFAULT_FILE
+    repo = make_repo(tmp_path / "repo", path, [(T1, json.dumps(doc).encode())])
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    assert _prices(db, "meta-llama/llama-3.3-70b-instruct", "deepinfra") == []
+    assert summary.zero_prices == {"meta-llama/Llama-3.3-70B-Instruct @ deepinfra standard"}
+    assert _count(db, "prices") > 0
+
+
+# ----------------------------------------------------------------------------- suspected typos
+
+
+def _flash_versions(*prices: tuple[str, float, float]) -> list[tuple[str, bytes]]:
+    versions = []
+    for when, input_price, output_price in prices:
+        doc = json.loads(json.dumps(LITELLM_V1))
+        doc["gemini/gemini-2.5-flash"].update(
+            input_cost_per_token=input_price, output_cost_per_token=output_price
+        )
+        doc["gemini/gemini-2.5-flash"]["updated"] = when  # metadata: every version is a new blob
+        versions.append((when, json.dumps(doc).encode()))
+    return versions
+
+
+def test_a_jump_that_comes_back_within_days_is_held_as_a_suspected_typo(tmp_path, db, catalog):
+    path = litellm_prices.DEFAULT_FILE
+    versions = _flash_versions(
+        ("2025-02-05T04:00:00Z", 1e-07, 4e-07),
+        ("2025-02-06T04:59:39Z", 1.5e-04, 6e-04),  # LiteLLM's gemini-2.0-flash typo: $150/$600
+        ("2025-02-06T12:00:00Z", 1.5e-04, 6e-04),
+        ("2025-02-07T05:07:13Z", 1e-07, 4e-07),
+    )
+    repo = make_repo(tmp_path / "repo", path, versions)
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    [flash] = _prices(db, "google/gemini-2.5-flash", "google")
+    assert (flash["valid_from"], flash["last_seen"], flash["input"], flash["output"]) == (
+        "2025-02-05T04:00:00Z",
+        "2025-02-07T05:07:13Z",
+        "0.1",
+        "0.4",
+    )
+    [typo] = summary.held
+    assert typo.at == "2025-02-06T04:59:39Z" and typo.returned_at == "2025-02-07T05:07:13Z"
+    assert "input 0.1 -> 150 (1500x)" in typo.reason and "output 0.4 -> 600 (1500x)" in typo.reason
+    assert not summary.large_moves
+    [held] = db.query("SELECT source, origin, observed_at, offer, reason, status FROM quarantine")
+    assert (held["source"], held["origin"], held["status"]) == ("backfill:litellm", "third-party", "pending")
+    assert held["reason"].startswith("suspected typo: ")
+    assert held["offer"] == "google/gemini-2.5-flash google standard 0 "
+
+
+def test_a_jump_that_lasts_is_history_and_one_at_the_end_is_kept(tmp_path, db, catalog):
+    path = litellm_prices.DEFAULT_FILE
+    versions = _flash_versions(
+        ("2025-02-01T00:00:00Z", 1e-07, 4e-07),
+        ("2025-02-02T00:00:00Z", 1e-05, 4e-05),  # 100x, still there 10 days later: history
+        ("2025-02-12T00:00:00Z", 1e-05, 4e-05),
+        ("2025-02-13T00:00:00Z", 1e-07, 4e-07),
+        ("2025-02-21T00:00:00Z", 1e-07, 4e-07),
+        ("2025-02-22T00:00:00Z", 1e-04, 4e-04),  # 1000x in the last version: nothing says it was a typo
+    )
+    repo = make_repo(tmp_path / "repo", path, versions)
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    rows = _prices(db, "google/gemini-2.5-flash", "google")
+    assert [(p["valid_from"][:10], p["last_seen"][:10], p["input"]) for p in rows] == [
+        ("2025-02-01", "2025-02-01", "0.1"),
+        ("2025-02-02", "2025-02-12", "10"),
+        ("2025-02-13", "2025-02-21", "0.1"),
+        ("2025-02-22", "2025-02-22", "100"),
+    ]
+    assert summary.held == [] and len(summary.large_moves) == 6
+    assert _count(db, "quarantine") == 0
+
+
+def test_a_value_off_both_neighbours_for_a_day_is_a_typo_even_between_two_prices(tmp_path, db, catalog):
+    path = litellm_prices.DEFAULT_FILE
+    versions = _flash_versions(
+        ("2025-02-01T00:00:00Z", 1e-05, 4e-05),
+        ("2025-02-02T00:00:00Z", 1e-08, 4e-08),  # 1000x under both neighbours, for a day
+        ("2025-02-03T00:00:00Z", 2e-05, 8e-05),
+    )
+    repo = make_repo(tmp_path / "repo", path, versions)
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    rows = _prices(db, "google/gemini-2.5-flash", "google")
+    assert [(p["valid_from"][:10], p["input"]) for p in rows] == [("2025-02-01", "10"), ("2025-02-03", "20")]
+    assert [h.at[:10] for h in summary.held] == ["2025-02-02"]
+
+
+def test_a_first_sighting_is_judged_against_the_stored_price_of_its_time(tmp_path, db, catalog):
+    from pricewatch.scraper.store import Observation, apply_observations
+
+    maker = Observation(
+        "google/gemini-2.5-flash",
+        "google",
+        "standard",
+        0,
+        "",
+        "2025-01-01T00:00:00Z",
+        prices=(Decimal("0.1"), Decimal("0.4"), *[None] * 4),
+    )
+    with db.atomic():
+        apply_observations(db, [maker], origin="curated", run_id=None, source=None)
+    path = litellm_prices.DEFAULT_FILE
+    versions = _flash_versions(
+        ("2025-02-06T04:59:39Z", 1.5e-04, 6e-04), ("2025-02-07T05:07:13Z", 1e-07, 4e-07)
+    )
+    repo = make_repo(tmp_path / "repo", path, versions)
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    [typo] = summary.held
+    assert "input 0.1 -> 150 (1500x)" in typo.reason
+    [flash] = _prices(db, "google/gemini-2.5-flash", "google")
+    assert (flash["valid_from"], flash["input"], flash["origin"]) == (
+        "2025-01-01T00:00:00Z",
+        "0.1",
+        "curated",
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 
-from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.analysis.prices import ModelFacts, PricePoint, market_price
 from pricewatch.analysis.ratios import (
     PeerGroup,
     change_times,
@@ -178,3 +179,26 @@ def test_pair_ratio_series_skips_times_without_both_prices():
     series = pair_ratio_series(POINTS, FACTS, CLOSED, OPEN_B, "2026-01-01", "2026-04-01")
     assert [r.numerator.at[:10] for r in series] == ["2026-02-01", "2026-03-01"]
     assert [r.input for r in series] == [D(25), D(20)]
+
+
+def test_a_zero_price_is_never_the_cheapest_paid_price_but_a_free_tier_is_free():
+    zero = pp(OPEN_B, "azure_ai", "2026-01-01", None, "0", "0")  # a price database's placeholder
+    half = pp(OPEN_B, "cheaphost", "2026-01-01", None, "0", "0.5")
+    points = [*POINTS, zero, half]
+    market = model_price(points, FACTS, OPEN_B, AT, basis="market")
+    assert (market.input, market.output, market.points[0].provider) == (D("0.2"), D("0.6"), "deepinfra")
+    median = model_price(points, FACTS, OPEN_B, AT, basis="market", statistic="median")
+    assert (median.input, median.output) == (D("0.3"), D("0.8"))
+    free = dataclasses.replace(zero, tier="free")
+    found = market_price([*points, free], OPEN_B, AT, tier="free")
+    assert (found.input, found.output, found.offers[0].provider) == (D(0), D(0), "azure_ai")
+
+
+def test_among_a_providers_variants_a_third_party_figure_comes_last():
+    from pricewatch.analysis.prices import price_at
+
+    curated = dataclasses.replace(pp(OPEN_C, "alibaba", "2026-01-01", None, "1", "2"), variant="2026-01")
+    third = dataclasses.replace(
+        curated, variant="dashscope", origin="third-party", valid_from="2026-02-01T00:00:00Z"
+    )
+    assert price_at([third, curated], OPEN_C, "alibaba", "2026-02-15T00:00:00Z").origin == "curated"

@@ -222,6 +222,21 @@ def test_sanity_guard_holds_a_tenfold_move_and_applies_the_rest(db_path, catalog
     assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 0
 
 
+def test_reject_changes_drops_what_the_guard_held(db_path, catalog):
+    _refresh(db_path, catalog, _router(TRUE_PRICES))
+    time.sleep(1.1)
+    jumped = dict(TRUE_PRICES, **{"moonshotai/kimi-k2.6": ("0.000006", "0.00000228")})
+    [held] = _refresh(db_path, catalog, _router(jumped))
+    assert held.quarantined == 2
+    # The next fetch sees the normal price again; the held glitch is dropped, never history.
+    [rejected] = _refresh(db_path, catalog, _router(TRUE_PRICES), reject_changes=True)
+    assert rejected.status == "ok"
+    assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'rejected'") == 2
+    assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 0
+    assert _count(db_path, "SELECT count(*) FROM prices WHERE input = '6'") == 0
+    assert _current(db_path, "moonshotai/kimi-k2.6") == ("0.5415", "2.28")
+
+
 def test_sanity_guard_fails_a_source_that_lost_most_models(db_path, catalog):
     many = {f"test/model-{i}": ("0.000001", "0.000002") for i in range(10)}
     _refresh(db_path, catalog, _router(many))

@@ -85,3 +85,96 @@ def test_curated_row_contradicting_measured_history_is_listed_not_written():
     assert [r["input"] for r in db.query("SELECT input FROM prices")] == ["5"]
     [disagreement] = list(db.query("SELECT observed_origin, stored_origin FROM disagreements"))
     assert disagreement == {"observed_origin": "curated", "stored_origin": "backfill"}
+
+
+def test_third_party_prices_never_override_a_makers_and_fill_only_before_it():
+    db = _memory_db()
+    with db.atomic():
+        apply_observations(db, [_observation(Decimal(5))], origin="replay", run_id=None, source="maker")
+        early = _observation(Decimal(4), "2025-12-01T00:00:00Z")
+        typo = _observation(Decimal(500), "2026-01-15T00:00:00Z")
+        same = _observation(Decimal(5), "2026-03-01T00:00:00Z")
+        stats = apply_observations(
+            db, [early, typo, same], origin="third-party", run_id=None, source="litellm"
+        )
+    assert stats.disagreements == 1
+    rows = list(
+        db.query("SELECT valid_from, valid_to, last_seen, input, origin FROM prices ORDER BY valid_from")
+    )
+    assert rows == [
+        {
+            "valid_from": "2025-12-01T00:00:00Z",
+            "valid_to": "2026-01-01T00:00:00Z",
+            "last_seen": "2025-12-01T00:00:00Z",
+            "input": "4",
+            "origin": "third-party",
+        },
+        # The maker's row is untouched: no split, no last_seen from the third party.
+        {
+            "valid_from": "2026-01-01T00:00:00Z",
+            "valid_to": None,
+            "last_seen": "2026-01-01T00:00:00Z",
+            "input": "5",
+            "origin": "replay",
+        },
+    ]
+    [offer] = list(db.query("SELECT source FROM offers"))
+    assert offer["source"] == "maker"
+
+
+def test_a_maker_observation_supersedes_a_third_party_timeline_from_its_time_on():
+    db = _memory_db()
+    with db.atomic():
+        apply_observations(
+            db,
+            [
+                _observation(Decimal(v), at)
+                for v, at in ((4, "2025-12-01T00:00:00Z"), (9, "2026-02-01T00:00:00Z"))
+            ],
+            origin="third-party",
+            run_id=None,
+            source="litellm",
+        )
+        apply_observations(db, [_observation(Decimal(5))], origin="live", run_id=None, source="maker")
+    rows = list(db.query("SELECT valid_from, valid_to, input, origin FROM prices ORDER BY valid_from"))
+    assert [
+        (r["valid_from"][:10], r["valid_to"] and r["valid_to"][:10], r["input"], r["origin"]) for r in rows
+    ] == [
+        ("2025-12-01", "2026-01-01", "4", "third-party"),
+        ("2026-01-01", None, "5", "live"),
+    ]
+
+
+def test_the_rank_migration_relabels_litellm_backfills_as_third_party():
+    from sqlite_utils import Database
+
+    from pricewatch.scraper.store import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m_ranks_third_party_origin")
+    db.execute("INSERT INTO runs (id, source, origin) VALUES (1, 'backfill:litellm', 'backfill')")
+    db.execute("INSERT INTO runs (id, source, origin) VALUES (2, 'backfill:openrouter-git', 'backfill')")
+    for price_id, run_id in ((1, 1), (2, 2)):
+        db.execute(
+            "INSERT INTO prices (id, offer_id, valid_from, last_seen, run_id, origin, currency, input) "
+            "VALUES (?, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?, 'backfill', 'USD', '1')",
+            [price_id, run_id],
+        )
+    migrations.apply(db)
+    assert [r["origin"] for r in db.query("SELECT origin FROM prices ORDER BY id")] == [
+        "third-party",
+        "backfill",
+    ]
+
+
+def test_the_quarantine_origin_migration_gives_held_rows_their_runs_origin():
+    from sqlite_utils import Database
+
+    from pricewatch.scraper.store import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m_ranks_quarantine_origin")
+    db.execute("INSERT INTO runs (id, source, origin) VALUES (7, 'openrouter', 'replay')")
+    db.execute("INSERT INTO quarantine (id, run_id, source, status) VALUES (1, 7, 'openrouter', 'pending')")
+    migrations.apply(db)
+    assert [r["origin"] for r in db.query("SELECT origin FROM quarantine")] == ["replay"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +87,94 @@ def test_curated_history_before_measured_extends_it_back():
     spans = place(spans, _stamp(10), "x", "curated").spans
     spans = place(spans, _stamp(5), "old", "curated").spans
     assert [(s.valid_from, s.values) for s in spans] == [(_stamp(5), "old"), (_stamp(10), "x")]
+
+
+# ----------------------------------------------------------------------------- third-party rank
+
+
+def _spans(spans: list[Span]) -> list[tuple]:
+    return [(s.valid_from, s.valid_to, s.values, s.origin) for s in spans]
+
+
+def test_third_party_never_changes_a_makers_span():
+    # LiteLLM's typo dated inside the maker's span: a disagreement, nothing stored.
+    spans = place([], _stamp(1), "0.1/0.4", "replay").spans
+    placement = place(spans, _stamp(5), "150/600", "third-party")
+    assert not placement.changed
+    assert placement.spans == spans
+    [disagreement] = placement.disagreements
+    assert (disagreement.observed_origin, disagreement.stored_origin) == ("third-party", "replay")
+
+
+def test_third_party_does_not_confirm_or_reopen_a_higher_ranked_offer():
+    spans = place([], _stamp(1), "a", "curated").spans
+    # The same value later: no new last_seen (the curated row's confirmation is not LiteLLM's).
+    assert place(spans, _stamp(9), "a", "third-party").spans == spans
+    # After a delisting, a third-party database that still lists the offer does not reopen it.
+    closed = [replace(spans[0], valid_to=_stamp(5), closed_reason="delisted")]
+    assert place(closed, _stamp(9), "b", "third-party").spans == closed
+
+
+def test_third_party_fills_before_the_first_higher_ranked_span_without_joining_it():
+    spans = place([], _stamp(100), "x", "live").spans
+    spans = place(spans, _stamp(10), "x", "third-party").spans
+    spans = place(spans, _stamp(5), "old", "third-party").spans
+    assert _spans(spans) == [
+        (_stamp(5), _stamp(10), "old", "third-party"),
+        (_stamp(10), _stamp(100), "x", "third-party"),
+        (_stamp(100), None, "x", "live"),
+    ]
+
+
+def test_a_higher_ranked_observation_supersedes_third_party_spans_from_its_time_on():
+    spans: list[Span] = []
+    for at, values in ((1, "a"), (20, "typo"), (30, "b")):
+        spans = place(spans, _stamp(at), values, "third-party").spans
+    spans = [replace(s, id=i) for i, s in enumerate(spans, start=1)]
+    placement = place(spans, _stamp(10), "maker", "curated")
+    assert _spans(placement.spans) == [
+        (_stamp(1), _stamp(10), "a", "third-party"),
+        (_stamp(10), None, "maker", "curated"),
+    ]
+    assert sorted(placement.removed_ids) == [2, 3]
+
+
+@st.composite
+def ranked_sequences(draw):
+    """Observations of live and third-party values at distinct times; a value never comes back."""
+    blocks = draw(
+        st.lists(
+            st.tuples(st.integers(min_value=1, max_value=3), st.sampled_from(["live", "third-party"])),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    times = draw(
+        st.lists(
+            st.integers(min_value=0, max_value=3000),
+            min_size=sum(b[0] for b in blocks),
+            max_size=sum(b[0] for b in blocks),
+            unique=True,
+        ).map(sorted)
+    )
+    observations, cursor = [], 0
+    for value_index, (size, origin) in enumerate(blocks):
+        for _ in range(size):
+            observations.append((_stamp(times[cursor]), f"v{value_index}", origin))
+            cursor += 1
+    return observations
+
+
+@given(ranked_sequences(), st.randoms())
+@settings(max_examples=300)
+def test_third_party_history_is_the_same_whatever_the_arrival_order(observations, random):
+    def apply(sequence):
+        spans: list[Span] = []
+        for at, values, origin in sequence:
+            spans = place(spans, at, values, origin).spans
+        return [(s.valid_from, s.valid_to, s.values, s.origin) for s in spans]
+
+    expected = apply(observations)
+    shuffled = list(observations)
+    random.shuffle(shuffled)
+    assert apply(shuffled) == expected

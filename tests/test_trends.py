@@ -320,3 +320,18 @@ def test_points_resting_on_low_confidence_prices_are_flagged():
     assert trend.flags[-1] == (
         "2 of 3 points rest on low-confidence (unverified) curated prices: 2024-06-01 meta/open, 2025-01-01 meta/open"
     )
+
+
+def test_a_zero_price_is_no_trend_point_and_no_division():
+    # A third-party $0 for an open model: not the cheapest paid price, so the records stand.
+    zero = pp(OPEN, "azure_ai", "2024-09-01", None, "0", "0")
+    trend = cheapest_at_threshold([*POINTS, zero], FACTS, "s", 65, date(2025, 6, 1))
+    assert [(p.at[:10], p.value) for p in trend.records] == [
+        ("2024-01-01", D(15)),
+        ("2024-06-01", D(1)),
+        ("2025-01-01", D("0.5")),
+    ]
+    # Even a maker's own $0 (a closed model priced at its maker) is not a point.
+    free_big = pp(BIG, "openai", "2025-03-01", None, "0", "0")
+    found = cheapest_at([*POINTS[:1], free_big], FACTS, "s", 65, "2025-04-01")
+    assert found is None

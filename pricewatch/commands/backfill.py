@@ -36,8 +36,13 @@ def backfill() -> None:
 
     Each commit's time is the observation time; only changes become price rows; a
     second run skips the commits already read. Names go through the catalog (unmapped
-    ones are stored under their own name and listed); moves above 10x are reported,
-    not quarantined; a version that fails to parse is counted and the rest carry on.
+    ones are stored under their own name and listed); a move above 10x that comes back
+    within 7 days is a suspected typo, held in quarantine (`pricewatch quarantine`), other
+    moves above 10x are stored and reported; a version that fails to parse is counted
+    and the rest carry on.
+    A $0 price outside a free tier is not stored (listed instead). LiteLLM's prices are
+    third-party: they never change what a maker's page, a host or a curated row says,
+    and fill only the time before those begin.
 
     \b
     Example:
@@ -65,6 +70,13 @@ def summary_lines(summary) -> list[str]:
         + (f"; duplicate offers ignored: {summary.duplicates}" if summary.duplicates else ""),
         f"  seconds: {summary.seconds:.2f}",
     ]
+    if summary.zero_prices:
+        zeros = sorted(summary.zero_prices)
+        more = f", ... and {len(zeros) - LISTED} more" if len(zeros) > LISTED else ""
+        lines.append(
+            f"  $0 prices not stored (a zero is a free tier only when the source names one): "
+            f"{len(zeros)} offers: {', '.join(zeros[:LISTED])}{more}"
+        )
     for failure in summary.failures[:LISTED]:
         lines.append(f"  failed: {failure.commit[:10]} {failure.committed_at}: {failure.error}")
     if summary.failed > LISTED:
@@ -75,6 +87,15 @@ def summary_lines(summary) -> list[str]:
             shown = ", ".join(f"{name} ({count})" for name, count in top)
             more = f", ... and {len(names) - LISTED} more" if len(names) > LISTED else ""
             lines.append(f"  unmapped {kind} (versions seen): {shown}{more}")
+    if summary.held:
+        lines.append(
+            f"  suspected typos held in quarantine, not stored ({len(summary.held)}; "
+            "`pricewatch quarantine list`, then accept or reject):"
+        )
+        rows = [{"at": h.at, "offer": h.offer, "reason": h.reason} for h in summary.held[:LISTED]]
+        lines.extend("    " + line for line in render_rows(rows).rstrip("\n").splitlines())
+        if len(summary.held) > LISTED:
+            lines.append(f"    ... and {len(summary.held) - LISTED} more")
     if summary.large_moves:
         lines.append(f"  large moves (more than 10x in one step, stored as seen): {len(summary.large_moves)}")
         rows = [

@@ -16,9 +16,16 @@ from sqlite_utils import Database
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import decimal_to_text
 from pricewatch.scraper.store.observations import ApplyStats, Observation
-from pricewatch.scraper.timeline import MEASURED_ORIGINS, Span, place, reports_agree
+from pricewatch.scraper.timeline import MEASURED_ORIGINS, THIRD_PARTY, Span, place, rank, reports_agree
 
-__all__ = ["apply_observations", "close_offers", "delist_missing", "latest_prices", "price_steps_of_run"]
+__all__ = [
+    "apply_observations",
+    "close_offers",
+    "delist_missing",
+    "latest_prices",
+    "price_in_force",
+    "price_steps_of_run",
+]
 
 _PRICE_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
 
@@ -163,7 +170,9 @@ def apply_observations(
         if current is not None and current["valid_to"] is None and at > current["last_seen"]:
             values = _as_reported(values, current, origin, run_sources(run_id), run_sources)
         offer = offers[observation.offer_key]
-        if (
+        # A third-party database's word changes nothing about an offer it did not create
+        # (it could reopen what a maker's page delisted).
+        if origin != THIRD_PARTY and (
             (observation.quantization and observation.quantization != offer["quantization"])
             or (observation.context_length and observation.context_length != offer["context_length"])
             or offer["delisted_at"] is not None
@@ -180,13 +189,21 @@ def apply_observations(
         # backfilled history names the source only of the offers it creates.
         if (
             source is not None
-            and origin not in ("curated", "backfill")
+            and origin not in ("curated", "backfill", THIRD_PARTY)
             and offer["source"] != source
             and offer["source"] not in yield_to
         ):
             db.execute("UPDATE offers SET source = ? WHERE id = ?", [source, offer_id])
             offer["source"] = source
-        fast = current is not None and current["valid_to"] is None and at > current["last_seen"]
+        # The fast paths stay within one side of the third-party line: a third-party value
+        # never touches a higher-ranked span, and a higher-ranked one supersedes third-party
+        # spans through ``timeline.place``.
+        fast = (
+            current is not None
+            and current["valid_to"] is None
+            and at > current["last_seen"]
+            and (origin == THIRD_PARTY) == (current["origin"] == THIRD_PARTY)
+        )
         if (
             fast
             and current is not None
@@ -207,7 +224,7 @@ def apply_observations(
         elif fast and tuple(current[c] for c in _PRICE_VALUE_COLUMNS) == values:
             current["last_seen"] = at
             bump_last_seen[current["id"]] = at
-        elif fast and (origin in MEASURED_ORIGINS or current["origin"] not in MEASURED_ORIGINS):
+        elif fast and rank(origin) >= rank(current["origin"]):
             # The closed row keeps its last sighting: a pending last_seen bump is written here.
             db.execute(
                 "UPDATE prices SET valid_to = ?, closed_reason = 'changed', last_seen = ? WHERE id = ?",
@@ -496,3 +513,15 @@ def price_steps_of_run(db: Database, run_id: int) -> list[dict[str, Any]]:
             [run_id],
         )
     )
+
+
+def price_in_force(db: Database, key: tuple, at: str) -> tuple[str, tuple[str | None, ...]] | None:
+    """(currency, price texts) of the stored price of offer ``key`` in force at ``at``, any origin; None if none."""
+    fields = ", ".join(f"p.{name}" for name in PRICE_FIELDS)
+    row = db.execute(
+        f"SELECT p.currency, {fields} FROM prices p JOIN offers o ON o.id = p.offer_id "
+        "WHERE o.model_id = ? AND o.provider_id = ? AND o.tier = ? AND o.min_prompt_tokens = ? AND o.variant = ? "
+        "AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to > ?) ORDER BY p.valid_from DESC LIMIT 1",
+        [*key, at, at],
+    ).fetchone()
+    return None if row is None else (row[0], tuple(row[1:]))

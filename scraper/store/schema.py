@@ -363,6 +363,26 @@ def m_changes_price_views(db: Database) -> None:
     create_price_views(db)
 
 
+@migrations()
+def m_ranks_third_party_origin(db: Database) -> None:
+    # Prices a third-party price database recorded (LiteLLM's map, backfilled before
+    # sources had ranks) say so: origin `third-party`, the lowest rank (scraper/timeline.py).
+    # Their rows stay where they are; a backfill run after this places new ones by rank.
+    for table in ("prices", "unit_prices"):
+        db.execute(
+            f"UPDATE {table} SET origin = 'third-party' WHERE origin = 'backfill' "
+            "AND run_id IN (SELECT id FROM runs WHERE source = 'backfill:litellm')"
+        )
+
+
+@migrations()
+def m_ranks_quarantine_origin(db: Database) -> None:
+    # A held observation remembers the origin it gets when accepted: a backfill's suspected
+    # typo is not the accepting command's own observation. Existing rows take their run's.
+    db.table("quarantine").add_column("origin", str)
+    db.execute("UPDATE quarantine SET origin = (SELECT origin FROM runs WHERE runs.id = quarantine.run_id)")
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)

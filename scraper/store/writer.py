@@ -7,6 +7,7 @@ function here runs inside its caller's transaction unless it says otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -16,12 +17,15 @@ from pricewatch.scraper.store.observations import Observation, observation_from_
 
 __all__ = [
     "MODEL_METADATA_COLUMNS",
+    "HeldObservation",
     "add_providers",
     "add_uncatalogued_models",
     "curated_disagreements",
+    "held_observations",
     "known_model_ids",
     "known_provider_ids",
     "mark_quarantine_applied",
+    "mark_quarantine_rejected",
     "pending_quarantine",
     "quarantine_observations",
     "record_unmapped",
@@ -125,13 +129,22 @@ def save_model_metadata(db: Database, rows: Mapping[str, Mapping[str, Any]]) -> 
 
 
 def quarantine_observations(
-    db: Database, run_id: int, source: str, held: Sequence[tuple[Observation, str]]
+    db: Database,
+    run_id: int,
+    source: str,
+    held: Sequence[tuple[Observation, str]],
+    *,
+    origin: str | None = None,
 ) -> None:
-    """Keep observations aside, each with its reason, until `refresh --accept-changes`."""
+    """Keep observations aside, each with its reason, until accepted or rejected.
+
+    ``origin`` is the origin they get when accepted (a backfill's `third-party`, ...).
+    """
     db.table("quarantine").insert_all(
         {
             "run_id": run_id,
             "source": source,
+            "origin": origin,
             "observed_at": o.observed_at,
             "offer": " ".join(str(part) for part in o.offer_key),
             "observation": observation_to_json(o),
@@ -159,6 +172,60 @@ def mark_quarantine_applied(db: Database, ids: Iterable[int], decided_at: str) -
         "UPDATE quarantine SET status = 'applied', decided_at = ? WHERE id = ?",
         [(decided_at, i) for i in ids],
     )
+
+
+@dataclass(frozen=True)
+class HeldObservation:
+    """A pending ``quarantine`` row: what was held, why, and the origin it gets when accepted."""
+
+    id: int
+    run_id: int | None
+    source: str
+    origin: str
+    offer: str
+    reason: str
+    observation: Observation
+
+
+def held_observations(
+    db: Database, *, ids: Sequence[int] = (), sources: Sequence[str] = ()
+) -> list[HeldObservation]:
+    """Pending held observations (all, or these ids, or these sources'), oldest first."""
+    where: list[str] = ["q.status = 'pending'"]
+    params: list[Any] = []
+    if ids:
+        where.append(f"q.id IN ({', '.join('?' * len(ids))})")
+        params.extend(ids)
+    if sources:
+        where.append(f"q.source IN ({', '.join('?' * len(sources))})")
+        params.extend(sources)
+    rows = db.query(
+        "SELECT q.id, q.run_id, q.source, coalesce(q.origin, r.origin, 'live') AS origin, q.offer, q.reason, "
+        "q.observation FROM quarantine q LEFT JOIN runs r ON r.id = q.run_id "
+        f"WHERE {' AND '.join(where)} ORDER BY q.observed_at, q.id",
+        params,
+    )
+    return [
+        HeldObservation(
+            r["id"],
+            r["run_id"],
+            r["source"],
+            r["origin"],
+            r["offer"],
+            r["reason"],
+            observation_from_json(r["observation"]),
+        )
+        for r in rows
+    ]
+
+
+def mark_quarantine_rejected(db: Database, ids: Iterable[int], decided_at: str) -> int:
+    """Drop these held observations: they are never stored. Returns how many were pending."""
+    cursor = db.conn.executemany(
+        "UPDATE quarantine SET status = 'rejected', decided_at = ? WHERE id = ? AND status = 'pending'",
+        [(decided_at, i) for i in ids],
+    )
+    return cursor.rowcount
 
 
 # ----------------------------------------------------------------------------- curated citations

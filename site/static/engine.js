@@ -264,9 +264,10 @@
 
   function preferred(points) {
     if (!points.length) return null;
-    // Two stable sorts: newest first, then plain before variants and measured before curated.
+    // Two stable sorts: newest first, then plain before variants and measured before curated
+    // before third-party (prices._preferred).
     var newest = points.slice().sort(function (a, b) { return a.valid_from < b.valid_from ? 1 : a.valid_from > b.valid_from ? -1 : 0; });
-    var key = function (p) { return (p.variant !== "" ? 2 : 0) + (p.origin === "curated" ? 1 : 0); };
+    var key = function (p) { return (p.variant !== "" ? 3 : 0) + (p.origin === "curated" ? 1 : p.origin === "third-party" ? 2 : 0); };
     return newest.sort(function (a, b) { return key(a) - key(b); })[0];
   }
 
@@ -290,6 +291,8 @@
       candidates = candidates.filter(function (p) { return p.provider === statistic; });
     }
     candidates = candidates.filter(function (p) { return p.input !== null && p.output !== null; });
+    // A $0 price is a free tier only when the source says so: never the cheapest paid price (prices.is_paid).
+    candidates = candidates.filter(function (p) { return !p.input.isZero() && !p.output.isZero(); });
     if (!candidates.length) return null;
     if (statistic === "median") {
       var med = function (field) {
