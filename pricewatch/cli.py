@@ -255,11 +255,12 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
 @format_option
 @handle_errors
 def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Path, fmt: str) -> None:
-    """Per source: last ok run and its age, last error, quarantine, staleness.
+    """Per source: last ok run, when its data was observed and how old it is, last error, quarantine, staleness.
 
-    A source is stale when its last ok run is older than three times its interval in the
-    schedule (data/schedule.toml, or --config); --check then exits 1, as it does when a
-    source's last run failed.
+    Ages are observation ages (data_as_of: a replay's recorded time, a backfill's newest
+    commit), not when a run happened. A source is stale when its data is older than three
+    times its interval in the schedule (data/schedule.toml, or --config); --check then
+    exits 1, as it does when a source's last run failed.
 
     \b
     Example:

@@ -64,10 +64,13 @@ def source_status(
     now: datetime | None = None,
     intervals: Mapping[str, timedelta] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per source (registered or seen in `runs`): last ok run, its age, last status and error.
+    """One row per source (registered or seen in `runs`): last ok run, its data's age, last status and error.
 
-    A source is ``stale`` when its last ok run finished more than three times its
-    interval ago; ``intervals`` (source -> timedelta) default to data/schedule.toml's.
+    Ages are observation ages: ``data_as_of`` is when the last ok run's data was observed
+    (a replay's recorded time, a backfill's newest commit, the newest curated row), and
+    ``age`` runs from it to ``now``, so a database built from old recordings says so. A
+    source is ``stale`` when that age is over three times its interval; ``intervals``
+    (source -> timedelta) default to data/schedule.toml's.
     """
     from pricewatch.scraper.schedule_config import STALE_FACTOR, format_duration
 
@@ -87,6 +90,7 @@ def source_status(
                     "source": source,
                     "origin": "",
                     "last_ok": "never",
+                    "data_as_of": "",
                     "age": "",
                     "last_status": "",
                     "last_error": "",
@@ -102,14 +106,15 @@ def source_status(
         if last.status in ("failed", "partial", "abandoned"):
             problem = f"last run {last.status}"
         last_ok = ok_run.finished_at if ok_run else None
+        observed = (ok_run.observed_at or ok_run.finished_at) if ok_run else None
         if ok_run is None:
             problem = problem or "no ok run yet"
         interval = intervals.get(source)
-        last_ok_at = last_ok and datetime.fromisoformat(last_ok.replace("Z", "+00:00"))
-        stale = bool(last_ok_at and interval and now - last_ok_at > STALE_FACTOR * interval)
+        observed_at = observed and datetime.fromisoformat(observed.replace("Z", "+00:00"))
+        stale = bool(observed_at and interval and now - observed_at > STALE_FACTOR * interval)
         if stale and interval is not None:
             note = (
-                f"stale: last ok run {_age(last_ok, now)} ago, "
+                f"stale: data as of {observed}, {_age(observed, now)} old, "
                 f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
             )
             problem = f"{problem}; {note}" if problem else note
@@ -118,7 +123,8 @@ def source_status(
                 "source": source,
                 "origin": last.origin,
                 "last_ok": last_ok if ok_run else "never",
-                "age": _age(last_ok, now) if ok_run else "",
+                "data_as_of": observed or "",
+                "age": _age(observed, now) if ok_run else "",
                 "last_status": last.status,
                 "last_error": last.error or "",
                 "quarantined": pending,

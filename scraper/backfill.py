@@ -764,6 +764,8 @@ def backfill(
                 prices_changed=len(summary.offers_changed),
                 errors=summary.failed,
                 error=_failure_text(summary) if summary.failures else None,
+                # The data is as of the newest commit of the file, not of this run.
+                observed_at=versions[-1].committed_at,
             )
     except BaseException as error:  # the run row must say why, whatever went wrong
         with db.atomic():

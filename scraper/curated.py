@@ -307,6 +307,8 @@ def load_curated(
                 records_seen=len(rows),
                 models_seen=len({row.model for row in rows}),
                 prices_changed=stats.prices_changed,
+                # Curated data is as of its newest row, not of the load.
+                observed_at=max((o.observed_at for o in observations), default=None),
             )
     except Exception as error:  # the run row must say why, whatever went wrong
         with db.atomic():

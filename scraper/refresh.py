@@ -365,7 +365,7 @@ def store_source_run(
                 error.source = name
             outcome.status = "failed"
             outcome.error = str(error)
-            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error)
+            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error, observed_at=run_time)
             return outcome
         records = [r for p in pages if p.parsed for r in p.parsed.records]
         observations: list[Observation] = []
@@ -405,8 +405,10 @@ def store_source_run(
             problems = [p.removesuffix(LAYOUT_SUFFIX) for p in page_errors + row_errors]
             first = f" ({len(problems)} problems; first: {problems[0]})" if problems else ""
             outcome.error = f"{name}: no prices found{first}{LAYOUT_SUFFIX}"
-            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error)
+            finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error, observed_at=run_time)
             return outcome
+        # The run's observation time: its newest page's (a replay's recorded time, else now).
+        observed_at = max(o.observed_at for o in observations)
         previous = last_ok_run(db, name)
         changed = 0
         if accept_changes:
@@ -430,6 +432,7 @@ def store_source_run(
                 models_seen=models_seen,
                 errors=outcome.errors + 1,
                 error=outcome.error,
+                observed_at=observed_at,
             )
             return outcome
         held: list[tuple[Observation, str]] = []
@@ -487,6 +490,7 @@ def store_source_run(
             prices_changed=changed,
             errors=outcome.errors,
             error=outcome.error,
+            observed_at=observed_at,
         )
     return outcome
 

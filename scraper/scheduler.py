@@ -51,8 +51,10 @@ class JobResult:
 
 
 def last_run_times(db_path: Path) -> dict[str, datetime]:
-    """The start of each source's latest finished run (ok, partial or failed), read-only.
+    """The observation time of each source's newest finished run (ok, partial or failed), read-only.
 
+    A source is due by the age of its data: a database built from recordings months old
+    (a replay, ``pricewatch demo``) is due at once, not an interval after the replay ran.
     Abandoned and running runs do not count: a source whose last run was killed is due again.
     """
     from pricewatch.scraper.store.reader import open_reader
@@ -62,7 +64,7 @@ def last_run_times(db_path: Path) -> dict[str, datetime]:
         return {}
     reader = open_reader(db_path)
     try:
-        return {source: parse_time(at) for source, at in reader.last_finished_run_starts().items()}
+        return {source: parse_time(at) for source, at in reader.last_observation_times().items()}
     finally:
         reader.close()
 

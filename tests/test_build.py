@@ -148,7 +148,8 @@ def test_a_stale_source_gets_a_visible_warning(replayed, tmp_path):
 
     with sqlite3.connect(db) as conn:  # every run finished two months before the build
         conn.execute(
-            "UPDATE runs SET started_at = '2026-09-01T00:00:00Z', finished_at = '2026-09-01T00:01:00Z'"
+            "UPDATE runs SET started_at = '2026-09-01T00:00:00Z', finished_at = '2026-09-01T00:01:00Z', "
+            "observed_at = '2026-09-01T00:00:00Z'"
         )
     build_site(db, tmp_path / "out", now=NOW, workers=1)
     html = (tmp_path / "out" / "index.html").read_text()

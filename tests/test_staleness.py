@@ -44,7 +44,10 @@ def test_a_source_older_than_three_intervals_is_stale(db_path):
     _write_runs(db_path, {"openrouter": timedelta(hours=3, minutes=1)}, NOW)
     rows = {r["source"]: r for r in source_status(open_reader(db_path), ["openrouter"], now=NOW)}
     assert rows["openrouter"]["stale"] is True
-    assert rows["openrouter"]["problem"] == "stale: last ok run 3h ago, over 3x its 1h interval"
+    assert (
+        rows["openrouter"]["problem"]
+        == "stale: data as of 2026-09-01T08:59:00Z, 3h old, over 3x its 1h interval"
+    )
 
 
 def test_a_source_within_three_intervals_is_not_stale(db_path):
@@ -66,7 +69,9 @@ def test_a_failing_stale_source_names_both_problems(db_path):
     _write_runs(db_path, {"openrouter": timedelta(days=2)}, NOW)
     _write_runs(db_path, {"openrouter": timedelta(hours=1)}, NOW, status="failed")
     row = source_status(open_reader(db_path), ["openrouter"], now=NOW)[0]
-    assert row["problem"] == "last run failed; stale: last ok run 2d ago, over 3x its 1h interval"
+    assert row["problem"] == (
+        "last run failed; stale: data as of 2026-08-30T12:00:00Z, 2d old, over 3x its 1h interval"
+    )
 
 
 def test_status_check_exits_1_on_a_stale_source(db_path):

@@ -145,6 +145,8 @@ def apply_observations(
     stats = ApplyStats(observations=len(observations))
     if not observations:
         return stats
+    # Who confirms what this batch sees: the source by name (curated data is "curated").
+    seen_by = source or origin
     offers = _offer_rows(db, observations, source)
     offer_ids = {key: row["id"] for key, row in offers.items()}
     ids = sorted(set(offer_ids.values()))
@@ -160,7 +162,7 @@ def apply_observations(
             chunk,
         ):
             latest[row["offer_id"]] = row
-    bump_last_seen: dict[int, str] = {}
+    bump_last_seen: dict[int, tuple[str, str]] = {}
     run_sources = _RunSources(db)
     for observation in sorted(observations, key=lambda o: o.observed_at):
         offer_id = offer_ids[observation.offer_key]
@@ -217,21 +219,23 @@ def apply_observations(
             continue
         if current is None:
             # A new offer: its first price opens its timeline.
-            row = _insert_price(db, offer_id, at, values, origin, run_id)
+            row = _insert_price(db, offer_id, at, values, origin, run_id, seen_by)
             latest[offer_id] = row
             stats.price_rows_added += 1
             stats.offers_changed.add(offer_id)
         elif fast and tuple(current[c] for c in _PRICE_VALUE_COLUMNS) == values:
             current["last_seen"] = at
-            bump_last_seen[current["id"]] = at
+            current["last_seen_by"] = seen_by
+            bump_last_seen[current["id"]] = (at, seen_by)
         elif fast and rank(origin) >= rank(current["origin"]):
             # The closed row keeps its last sighting: a pending last_seen bump is written here.
             db.execute(
-                "UPDATE prices SET valid_to = ?, closed_reason = 'changed', last_seen = ? WHERE id = ?",
-                [at, current["last_seen"], current["id"]],
+                "UPDATE prices SET valid_to = ?, closed_reason = 'changed', last_seen = ?, last_seen_by = ? "
+                "WHERE id = ?",
+                [at, current["last_seen"], current.get("last_seen_by"), current["id"]],
             )
             bump_last_seen.pop(current["id"], None)
-            latest[offer_id] = _insert_price(db, offer_id, at, values, origin, run_id)
+            latest[offer_id] = _insert_price(db, offer_id, at, values, origin, run_id, seen_by)
             stats.price_rows_added += 1
             stats.offers_changed.add(offer_id)
             if current["origin"] not in MEASURED_ORIGINS and origin in MEASURED_ORIGINS:
@@ -263,6 +267,11 @@ def apply_observations(
                 run_id,
             )
             stats.price_rows_added += added
+            # Whichever row now ends its sightings at this observation was confirmed by this source.
+            db.execute(
+                "UPDATE prices SET last_seen_by = ? WHERE offer_id = ? AND last_seen = ?",
+                [seen_by, offer_id, at],
+            )
             if placement.changed:
                 stats.offers_changed.add(offer_id)
             for disagreement in placement.disagreements:
@@ -342,25 +351,26 @@ def _outranked_by_owner(
 
 
 _INSERT_PRICE_SQL = (
-    "INSERT INTO prices (offer_id, valid_from, valid_to, last_seen, run_id, origin, closed_reason, "
+    "INSERT INTO prices (offer_id, valid_from, valid_to, last_seen, last_seen_by, run_id, origin, closed_reason, "
     + ", ".join(_PRICE_VALUE_COLUMNS)
-    + ") VALUES (?, ?, NULL, ?, ?, ?, NULL, "
+    + ") VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, "
     + ", ".join("?" * len(_PRICE_VALUE_COLUMNS))
     + ")"
 )
 
 
 def _insert_price(
-    db: Database, offer_id: int, at: str, values: tuple, origin: str, run_id: int | None
+    db: Database, offer_id: int, at: str, values: tuple, origin: str, run_id: int | None, seen_by: str
 ) -> dict[str, Any]:
     """Open a new current price row (plain SQL: sqlite-utils' insert inspects the table per call)."""
-    cursor = db.execute(_INSERT_PRICE_SQL, [offer_id, at, at, run_id, origin, *values])
+    cursor = db.execute(_INSERT_PRICE_SQL, [offer_id, at, at, seen_by, run_id, origin, *values])
     return {
         "id": cursor.lastrowid,
         "offer_id": offer_id,
         "valid_from": at,
         "valid_to": None,
         "last_seen": at,
+        "last_seen_by": seen_by,
         "run_id": run_id,
         "origin": origin,
         "closed_reason": None,
@@ -368,10 +378,11 @@ def _insert_price(
     }
 
 
-def _flush_last_seen(db: Database, bumps: dict[int, str]) -> None:
+def _flush_last_seen(db: Database, bumps: dict[int, tuple[str, str]]) -> None:
     if bumps:
         db.conn.executemany(
-            "UPDATE prices SET last_seen = ? WHERE id = ?", [(at, pid) for pid, at in bumps.items()]
+            "UPDATE prices SET last_seen = ?, last_seen_by = ? WHERE id = ?",
+            [(at, by, pid) for pid, (at, by) in bumps.items()],
         )
         bumps.clear()
 

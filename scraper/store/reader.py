@@ -175,6 +175,7 @@ class RunSummary:
     started_at: str
     finished_at: str | None
     error: str | None
+    observed_at: str | None = None  # when the run's data was observed (a replay's recorded time)
 
 
 class StoreReader(Protocol):
@@ -234,8 +235,12 @@ class StoreReader(Protocol):
         """The source's latest run (by id) that finished ok."""
         ...
 
-    def last_finished_run_starts(self) -> dict[str, str]:
-        """Source -> start of its latest ok, partial or failed run ({} before the first migration)."""
+    def last_observation_times(self) -> dict[str, str]:
+        """Source -> observation time of its newest ok, partial or failed run ({} before the first migration).
+
+        A replay or backfill run is observed when its data was recorded, not when it ran; an
+        older database without ``runs.observed_at`` gives each run's start.
+        """
         ...
 
     def live_ok_run_count(self) -> int:
@@ -286,6 +291,7 @@ def _run(row: Mapping[str, Any] | None) -> RunSummary | None:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         error=row["error"],
+        observed_at=row.get("observed_at") or row["finished_at"],
     )
 
 
@@ -296,6 +302,7 @@ class SqliteStoreReader:
         self._conn = conn
         self._tables: set[str] | None = None
         self._numeric_views: bool | None = None
+        self._columns: dict[str, set[str]] = {}
 
     # -- plumbing
 
@@ -315,6 +322,12 @@ class SqliteStoreReader:
                 r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
         return name in self._tables
+
+    def _has_column(self, table: str, column: str) -> bool:
+        # A database opened read-only may predate the migration that added a column.
+        if table not in self._columns:
+            self._columns[table] = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+        return column in self._columns[table]
 
     # -- prices
 
@@ -540,14 +553,15 @@ class SqliteStoreReader:
             )
         )
 
-    def last_finished_run_starts(self) -> dict[str, str]:
+    def last_observation_times(self) -> dict[str, str]:
         if not self._has_table("runs"):  # a file not yet migrated: nothing ran
             return {}
+        at = "coalesce(observed_at, started_at)" if self._has_column("runs", "observed_at") else "started_at"
         rows = self._rows(
-            "SELECT source, max(started_at) AS started_at FROM runs "
+            f"SELECT source, max({at}) AS observed_at FROM runs "
             "WHERE status IN ('ok', 'partial', 'failed') GROUP BY source"
         )
-        return {r["source"]: r["started_at"] for r in rows if r["started_at"]}
+        return {r["source"]: r["observed_at"] for r in rows if r["observed_at"]}
 
     def live_ok_run_count(self) -> int:
         row = self._one("SELECT count(*) AS n FROM runs WHERE origin = 'live' AND status = 'ok'")

@@ -51,14 +51,22 @@ def finish_run(
     prices_changed: int = 0,
     errors: int = 0,
     error: str | None = None,
+    observed_at: str | None = None,
 ) -> None:
-    """Close a run with its status and counts (inside the caller's transaction, if any)."""
+    """Close a run with its status and counts (inside the caller's transaction, if any).
+
+    ``observed_at`` is when the run's data was observed: a replay's recorded time, a
+    backfill's newest commit, the newest curated row; a live run (and a failure) is
+    observed when it ran, the default. Sources are aged by it, never by when a replay ran.
+    """
     if status not in RUN_STATUSES:
         raise StoreError(f"unknown run status {status!r}")
+    finished = now_text()
     db.table("runs").update(
         run_id,
         {
-            "finished_at": now_text(),
+            "finished_at": finished,
+            "observed_at": observed_at or finished,
             "status": status,
             "records_seen": records_seen,
             "models_seen": models_seen,

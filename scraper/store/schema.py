@@ -383,6 +383,32 @@ def m_ranks_quarantine_origin(db: Database) -> None:
     db.execute("UPDATE quarantine SET origin = (SELECT origin FROM runs WHERE runs.id = quarantine.run_id)")
 
 
+@migrations()
+def m_confirm_last_confirmation(db: Database) -> None:
+    # How we know each price: ``prices.last_seen`` is its last confirmation (the observation
+    # time of the last source that saw these values) and ``last_seen_by`` names that source;
+    # ``runs.observed_at`` is the observation time of a run's data (a replay's recorded time,
+    # a backfill's newest commit, the newest row of the curated file), which `status`, the
+    # site and the scheduler age sources by. An existing database is carried forward with
+    # the best the old rows tell: the run that wrote a row, the fetches or prices of a run.
+    db.table("prices").add_column("last_seen_by", str)
+    db.execute(
+        "UPDATE prices SET last_seen_by = coalesce((SELECT r.source FROM runs r WHERE r.id = prices.run_id), "
+        "CASE WHEN origin = 'curated' THEN 'curated' END)"
+    )
+    db.table("runs").add_column("observed_at", str)
+    db.execute(
+        "UPDATE runs SET observed_at = coalesce("
+        "(SELECT max(f.fetched_at) FROM fetches f WHERE f.run_id = runs.id), "
+        "(SELECT max(p.last_seen) FROM prices p WHERE p.run_id = runs.id), started_at) "
+        "WHERE status != 'running'"
+    )
+    # The views name the confirming source (``confirmed_by``) once the column exists.
+    from pricewatch.scraper.store.views import create_price_views
+
+    create_price_views(db)
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)

@@ -43,14 +43,15 @@ def numeric_and_text(expressions: dict[str, str], prefix: str = "") -> tuple[str
     return numeric, text
 
 
-def _price_history_sql() -> str:
+def _price_history_sql(seen_by: bool = True) -> str:
     numeric, text = numeric_and_text({f: f"p.{f}" for f in PRICE_FIELDS})
-    # last_confirmed / confirmed_by: for now the period's latest observation and the source
-    # of the run that opened it; the "last confirmation" rule (issue 13, part 1) fills them.
+    # last_confirmed / confirmed_by: the period's latest observation and the source that
+    # made it (prices.last_seen_by); before that column existed, the run that opened it.
+    confirmed_by = "coalesce(p.last_seen_by, r.source)" if seen_by else "r.source"
     return f"""
         SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens,
                o.variant, o.quantization, p.valid_from, p.valid_to,
-               p.last_seen AS last_confirmed, r.source AS confirmed_by, p.origin, r.source,
+               p.last_seen AS last_confirmed, {confirmed_by} AS confirmed_by, p.origin, r.source,
                p.currency, {numeric}, p.variable, p.closed_reason, {text},
                cs.confidence, cs.source_url, cs.event,
                ({CORRECTION_NOTE_SQL.format(price_id="p.id")}) AS correction,
@@ -68,7 +69,7 @@ def _current_prices_sql() -> str:
     texts = ", ".join(f"{f}_text" for f in PRICE_FIELDS)
     return f"""
         SELECT model, provider, tier, min_prompt_tokens, variant, quantization, {numbers},
-               variable, currency, origin, valid_from, last_seen, offer_id, {texts}
+               variable, currency, origin, valid_from, last_seen, offer_id, {texts}, confirmed_by
         FROM price_history
         WHERE valid_to IS NULL
     """
@@ -227,7 +228,9 @@ def create_price_views(db: Database) -> None:
     """(Re)create every price view from the definitions above."""
     for name in reversed(VIEWS):  # dependants first
         db.execute(f"DROP VIEW IF EXISTS {name}")
-    db.create_view("price_history", _price_history_sql())
+    # A database migrated step by step meets this before prices.last_seen_by exists.
+    seen_by = "last_seen_by" in db["prices"].columns_dict
+    db.create_view("price_history", _price_history_sql(seen_by))
     db.create_view("current_prices", _current_prices_sql())
     db.create_view("current_prices_usd", _current_prices_usd_sql())
     db.create_view("price_changes", _price_changes_sql())
