@@ -370,6 +370,11 @@ class PriceUsed(Record):
     confidence: str | None = None
     source_url: str | None = None
     chosen_by: str = ""  # how this offer was chosen (retail, cheapest of N hosts...)
+    last_confirmed: str | None = None  # when a source last saw this price
+    confirmed_by: str | None = None  # which source
+    # Set when no source has confirmed the price within the curated window: the verdict
+    # still rests on it, flagged "unconfirmed since" this date.
+    unconfirmed_since: str | None = None
 
 
 @record
@@ -409,6 +414,8 @@ class Verdict(Record):
     direction: Direction | None = None
     held_from: str | None = None  # start of the last run of times when the claim held
     held_until: str | None = None  # end (exclusive) of that run, when it ended
+    # The oldest last confirmation of an unconfirmed price the verdict rests on (see PriceUsed).
+    unconfirmed_since: str | None = None
     missing: list[str] = spec(factory=list)
     prices: list[PriceUsed] = spec(factory=list)
     steps: list[Step] = spec(factory=list)
@@ -501,6 +508,7 @@ class _Sheet:
     points: tuple[PricePoint, ...]
     chosen_by: str
     where: str  # "at Anthropic", "cheapest host (DeepInfra)"
+    unconfirmed: tuple[PricePoint, ...] = ()  # points past their confirmation window, as stored
 
 
 def _name(facts: Mapping[str, ModelFacts], model: str) -> str:
@@ -508,8 +516,89 @@ def _name(facts: Mapping[str, ModelFacts], model: str) -> str:
     return fact.name if fact else model
 
 
-def _sheet(ref: PriceRef, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str) -> _Sheet:
-    """The price sheet a reference names at ``at``, or _Missing naming what is not there."""
+def _sheet(
+    ref: PriceRef,
+    points: Sequence[PricePoint],
+    facts: Mapping[str, ModelFacts],
+    at: str,
+    *,
+    maker_first: bool = False,
+) -> _Sheet:
+    """The price sheet a reference names at ``at``, or _Missing naming what is not there.
+
+    Current prices first. When none is, a price past its confirmation window is used
+    instead, and the sheet says so (the verdict keeps it, flagged "unconfirmed since").
+    ``maker_first`` (a price claim): an "auto" reference means the maker's own price while
+    the maker sells the model; one whose maker price ended is not judged on a host's.
+    """
+    try:
+        return _current_sheet(ref, points, facts, at, maker_first)
+    except _Missing as missing:
+        stale = {id(p): p for p in points if p.model == ref.model and p.unconfirmed_at(at)}
+        if not stale:
+            raise
+        lenient = [replace(p, unconfirmed_after=None) if id(p) in stale else p for p in points]
+        originals = {
+            id(copy): stale[id(p)] for p, copy in zip(points, lenient, strict=True) if id(p) in stale
+        }
+        try:
+            sheet = _current_sheet(ref, lenient, facts, at, maker_first)
+        except _Missing:
+            raise missing from None
+        flagged = tuple(originals[id(p)] for p in sheet.points if id(p) in originals)
+        return replace(sheet, unconfirmed=flagged)
+
+
+def _maker_ended(points: Sequence[PricePoint], fact: ModelFacts | None, at: str) -> PricePoint | None:
+    """The maker's last base price of the model when it ended by ``at`` and no maker price is in force."""
+    if fact is None:
+        return None
+    mine = [p for p in points if p.model == fact.id and p.provider in fact.makers]
+    if any(p.in_force(at) for p in mine):
+        return None
+    ended = [
+        p
+        for p in mine
+        if p.tier == "standard" and p.min_prompt_tokens == 0 and p.valid_to is not None and p.valid_to <= at
+    ]
+    return max(ended, key=lambda p: (p.valid_to or "", p.valid_from)) if ended else None
+
+
+_END_WORDS = {
+    "retired": "retired by its maker",
+    "delisted": "no longer listed on its maker's page",
+    "changed": "replaced",
+}
+
+
+def _ended_text(
+    points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], last: PricePoint, at: str
+) -> str:
+    """Why a maker price ended, and who sells the model at ``at`` instead (what replaced it)."""
+    name = _name(facts, last.model)
+    why = _END_WORDS.get(last.ended or "", "ended")
+    text = (
+        f"{name} is no longer sold by {last.provider}: its price there ended on {_day(last.valid_to)} ({why})"
+    )
+    hosts = sorted(
+        (
+            p
+            for p in offers_at(points, last.model, at)
+            if p.provider not in ("openrouter", last.provider)
+            and p.input is not None
+            and p.output is not None
+        ),
+        key=lambda p: (p.provider, p.variant),
+    )
+    if not hosts:
+        return f"{text}; no host sells it on {_day(at)}"
+    sold = ", ".join(f"{p.provider} ({figure(p.input, '$')} / {figure(p.output, '$')})" for p in hosts)
+    return f"{text}; sold on {_day(at)} by {sold}"
+
+
+def _current_sheet(
+    ref: PriceRef, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str, maker_first: bool
+) -> _Sheet:
     fact = facts.get(ref.model)
     name = _name(facts, ref.model)
     if ref.provider is not None:
@@ -526,12 +615,27 @@ def _sheet(ref: PriceRef, points: Sequence[PricePoint], facts: Mapping[str, Mode
             except MissingPriceError:
                 continue
             return _Sheet(prices, prices.points, f"retail: the maker's own price ({maker})", f"at {maker}")
+        last = _maker_ended(points, fact, at)
+        ended = _ended_text(points, facts, last, at) if last is not None else None
         if statistic == "retail":
-            raise _Missing(f"no retail (maker's own) price for {name} in force on {_day(at)}")
+            raise _Missing(ended or f"no retail (maker's own) price for {name} in force on {_day(at)}")
+        if maker_first and (
+            ended
+            or any(
+                p.in_force(at)
+                for p in points
+                if p.provider in (fact.makers if fact else ()) and p.model == ref.model
+            )
+        ):
+            # The maker's price ended (stale at the maker), or it is only unconfirmed (then
+            # the unconfirmed retail price is the claim's reading, flagged): not a host's.
+            raise _Missing(ended or f"only an unconfirmed retail price for {name} on {_day(at)}")
         statistic = "cheapest"  # "auto" as analysis.ratios' basis: retail, else the market
+    else:
+        ended = None
     market = market_price(points, ref.model, at, statistic=statistic)
     if market is None:
-        raise _Missing(f"no host price for {name} in force on {_day(at)}")
+        raise _Missing(ended or f"no host price for {name} in force on {_day(at)}")
     if statistic == "cheapest":
         best = market.offers[0]
         sheet = TokenPrices.from_point(best)
@@ -557,6 +661,9 @@ def _sheet(ref: PriceRef, points: Sequence[PricePoint], facts: Mapping[str, Mode
 
 
 def _used(role: str, sheet: _Sheet, facts: Mapping[str, ModelFacts]) -> list[PriceUsed]:
+    unconfirmed = {
+        (p.provider, p.tier, p.min_prompt_tokens, p.variant, p.valid_from) for p in sheet.unconfirmed
+    }
     return [
         PriceUsed(
             role=role,
@@ -577,6 +684,11 @@ def _used(role: str, sheet: _Sheet, facts: Mapping[str, ModelFacts]) -> list[Pri
             confidence=p.confidence,
             source_url=p.source_url,
             chosen_by=sheet.chosen_by,
+            last_confirmed=p.last_confirmed,
+            confirmed_by=p.confirmed_by,
+            unconfirmed_since=_day(p.unconfirmed_since)
+            if (p.provider, p.tier, p.min_prompt_tokens, p.variant, p.valid_from) in unconfirmed
+            else None,
         )
         for p in sheet.points
         if p.min_prompt_tokens == 0 and p.tier == "standard"
@@ -614,7 +726,7 @@ def _price_value(
 
 
 def _eval_price(claim: PriceClaim, points, facts, at, work: _Work) -> None:
-    sheet = _sheet(claim.ref, points, facts, at)
+    sheet = _sheet(claim.ref, points, facts, at, maker_first=True)
     work.prices.extend(_used("the model", sheet, facts))
     name = _name(facts, claim.model)
     fields = [(f, getattr(claim, f)) for f in ("input", "output", "cache_read", "cache_write")]
@@ -1206,6 +1318,9 @@ def _judge(claim: Claim, points: Sequence[PricePoint], facts: Mapping[str, Model
         comparisons=work.comparisons,
         factor=factor,
         direction=direction,
+        unconfirmed_since=min(
+            (u.unconfirmed_since for u in work.prices if u.unconfirmed_since), default=None
+        ),
         missing=work.missing,
         prices=work.prices,
         steps=work.steps,
@@ -1414,6 +1529,11 @@ def explain(verdict: Verdict, indent: str = "  ") -> list[str]:
     lines = [f"{head}: {verdict.summary}"]
     if verdict.verdict == "holds" and verdict.held_from:
         lines.append(f"{indent}holds since {_day(verdict.held_from)} (as of {_day(verdict.at)})")
+    if verdict.unconfirmed_since:
+        lines.append(
+            f"{indent}UNCONFIRMED since {verdict.unconfirmed_since}: no source has seen the price it rests on "
+            "since then (a curated price past its confirmation window)"
+        )
     for price in verdict.prices:
         values = ", ".join(
             f"{name.replace('_', ' ')} {figure(getattr(price, name), '$')}"
@@ -1422,6 +1542,12 @@ def explain(verdict: Verdict, indent: str = "  ") -> list[str]:
         )
         until = f" to {_day(price.valid_to)}" if price.valid_to else ""
         how = price.origin + (f", {price.confidence} confidence" if price.confidence else "")
+        if price.last_confirmed:
+            how += f", last confirmed {_day(price.last_confirmed)}" + (
+                f" by {price.confirmed_by}" if price.confirmed_by else ""
+            )
+        if price.unconfirmed_since:
+            how += f", unconfirmed since {price.unconfirmed_since}"
         source = f" {price.source_url}" if price.source_url else ""
         lines.append(
             f"{indent}price {price.role}: {price.model_name} at {price.provider}: {values} per million tokens, "

@@ -88,10 +88,30 @@ class PricePoint:
     source: str | None = None
     #: A curated row's event: launch, price-change or observed (None for measured prices).
     event: str | None = None
+    # How we know it: the observation time of the last source that saw this price, and which.
+    last_confirmed: str | None = None
+    confirmed_by: str | None = None
+    ended: str | None = None  # why valid_to: "changed", "delisted" or "retired"
+    # From this time on no source has confirmed it for longer than the curated window
+    # (analysis.lifecycle): not current, though still the latest knowledge of the offer.
+    unconfirmed_after: str | None = None
 
     def in_force(self, at: str) -> bool:
         """True when this price applied at ``at`` (half-open interval)."""
         return self.valid_from <= at and (self.valid_to is None or at < self.valid_to)
+
+    def unconfirmed_at(self, at: str) -> bool:
+        """True when, at ``at``, this price is past its confirmation window ("unconfirmed since")."""
+        return self.unconfirmed_after is not None and at >= self.unconfirmed_after
+
+    def current_at(self, at: str) -> bool:
+        """In force at ``at`` and confirmed recently enough to count as current."""
+        return self.in_force(at) and not self.unconfirmed_at(at)
+
+    @property
+    def unconfirmed_since(self) -> str:
+        """The last confirmation an unconfirmed price rests on (its own date when never re-seen)."""
+        return self.last_confirmed or self.valid_from
 
     def value(self, field: str) -> Decimal | None:
         """A price field by name, per million tokens."""
@@ -159,6 +179,8 @@ class ModelFacts:
     def score_names(self) -> set[str]:
         """Every score name any version of the model has."""
         return {*(self.scores or {}), *(n for v in self.versions for n in v.scores)}
+
+    retired: str | None = None  # YYYY-MM-DD: the maker stopped serving it (a cited catalog date)
 
 
 @dataclass(frozen=True)
@@ -239,8 +261,13 @@ def offers_at(
     tier: str = "standard",
     min_prompt_tokens: int = 0,
     currency: str | None = "USD",
+    include_unconfirmed: bool = False,
 ) -> list[PricePoint]:
-    """Every offer's price in force at ``at`` for a model (optionally one provider)."""
+    """Every offer's price current at ``at`` for a model (optionally one provider).
+
+    A price past its confirmation window is left out unless ``include_unconfirmed`` (a
+    check may still rest on it, flagged).
+    """
     candidates = points.in_force(model, at) if isinstance(points, PriceIndex) else points
     return [
         p
@@ -252,6 +279,7 @@ def offers_at(
         and (currency is None or p.currency == currency)
         and not p.variable
         and p.in_force(at)
+        and (include_unconfirmed or not p.unconfirmed_at(at))
     ]
 
 

@@ -9,9 +9,11 @@ site build call it. It holds no SQL: it asks a ``StoreReader``.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from pricewatch.scraper.store.reader import PricePeriod, StoreReader
 
 __all__ = [
+    "curated_window_days",
     "load_model_facts",
     "load_peer_groups",
     "load_price_points",
@@ -52,13 +55,42 @@ def price_point(period: PricePeriod) -> PricePoint:
         variable=period.variable,
         source=period.source,
         event=period.event,
-        **dict(zip(PRICE_FIELDS, period.prices, strict=True)),
+        last_confirmed=period.last_seen,
+        confirmed_by=period.last_seen_by,
+        ended=period.closed_reason,
+        **_price_fields(period.prices),
     )
 
 
-def load_price_points(reader: StoreReader) -> list[PricePoint]:
-    """Every price period of every offer, oldest first (curated confidence and citation when known)."""
-    return [price_point(period) for period in reader.price_periods()]
+def _price_fields(prices: tuple[Decimal | None, ...]) -> dict[str, Any]:
+    """The price fields of a period by name (keyword arguments of ``PricePoint``)."""
+    return dict(zip(PRICE_FIELDS, prices, strict=True))
+
+
+def curated_window_days(environ: Mapping[str, str] | None = None) -> int:
+    """How long a curated price stays current after its last confirmation: 120 days, or
+    PRICEWATCH_CURATED_WINDOW_DAYS."""
+    from pricewatch.analysis.lifecycle import CURATED_WINDOW_DAYS
+
+    text = (os.environ if environ is None else environ).get("PRICEWATCH_CURATED_WINDOW_DAYS", "").strip()
+    if not text:
+        return CURATED_WINDOW_DAYS
+    if not text.isdigit() or int(text) < 1:
+        raise StoreError(f"PRICEWATCH_CURATED_WINDOW_DAYS must be a whole number of days, not {text!r}")
+    return int(text)
+
+
+def load_price_points(
+    reader: StoreReader, facts: Mapping[str, ModelFacts] | None = None, *, window_days: int | None = None
+) -> list[PricePoint]:
+    """Every price period of every offer, oldest first (curated confidence and citation when known),
+    settled by the current rule (``analysis.lifecycle``): ended at retirement (``facts``), and
+    curated prices marked where their confirmation window runs out."""
+    from pricewatch.analysis.lifecycle import settle_points
+
+    points = [price_point(period) for period in reader.price_periods()]
+    days = curated_window_days() if window_days is None else window_days
+    return settle_points(points, facts or {}, window_days=days)
 
 
 def load_model_facts(catalog: Catalog) -> dict[str, ModelFacts]:
@@ -80,6 +112,7 @@ def load_model_facts(catalog: Catalog) -> dict[str, ModelFacts]:
             makers=tuple(catalog.makers_of(model.id)),
             scores=newest_scores(versions),
             versions=versions,
+            retired=model.retired.on.isoformat() if model.retired else None,
         )
     if problems:
         raise ScoreDataError(Path("catalog"), problems)

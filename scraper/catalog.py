@@ -28,6 +28,7 @@ __all__ = [
     "Catalog",
     "CatalogModel",
     "CatalogProvider",
+    "LifecycleDate",
     "load_catalog",
     "normalise_name",
     "provider_slug",
@@ -54,6 +55,16 @@ def normalise_name(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class LifecycleDate:
+    """A cited date in a model's life: when its maker deprecated or retired it."""
+
+    on: date
+    source: str
+    evidence: str
+    confidence: str = "medium"
+
+
+@dataclass(frozen=True)
 class CatalogModel:
     """One model of the catalog."""
 
@@ -66,6 +77,8 @@ class CatalogModel:
     released: date | None = None
     total_params_b: float | None = None
     active_params_b: float | None = None
+    deprecated: LifecycleDate | None = None
+    retired: LifecycleDate | None = None  # the maker stopped serving it on its own API
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -183,7 +196,25 @@ _MODEL_KEYS = {
     "released",
     "total_params_b",
     "active_params_b",
+    "deprecated",
+    "retired",
 }
+
+
+def _lifecycle(value: Any, what: str) -> LifecycleDate | None:
+    """A cited ``{ on, source, evidence[, confidence] }`` table; a date without a citation is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(value.get(k) for k in ("on", "source", "evidence")):
+        raise ValueError(f"{what} needs on (a date), source and evidence")
+    on = _as_date(value["on"])
+    assert on is not None
+    return LifecycleDate(
+        on=on,
+        source=value["source"],
+        evidence=value["evidence"],
+        confidence=value.get("confidence", "medium"),
+    )
 
 
 def parse_catalog(document: dict[str, Any]) -> Catalog:
@@ -213,6 +244,8 @@ def parse_catalog(document: dict[str, Any]) -> Catalog:
                 released=_as_date(entry.get("released")),
                 total_params_b=entry.get("total_params_b"),
                 active_params_b=entry.get("active_params_b"),
+                deprecated=_lifecycle(entry.get("deprecated"), "deprecated"),
+                retired=_lifecycle(entry.get("retired"), "retired"),
                 extra={k: v for k, v in entry.items() if k not in _MODEL_KEYS},
             )
         except (AttributeError, TypeError, ValueError) as error:

@@ -42,6 +42,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
+from pricewatch.scraper.store.prices import close_models_missing
 from pricewatch.scraper.store.scheduled import apply_scheduled
 from pricewatch.scraper.store.writer import (
     add_providers,
@@ -469,6 +470,17 @@ def store_source_run(
             changed += delisted
             if delisted:
                 outcome.messages.append(f"{delisted} offers delisted")
+        maker = getattr(module, "CLOSES_MISSING_MODELS_OF", None)
+        if complete and maker and not all_unmapped_models:
+            # A maker's page that lists every model it sells: a model it no longer lists has
+            # ended there, at this observation (curated history included). A page with a
+            # name the catalog does not map might list a model under it: nothing closes.
+            listed = {o.model_id for o in observations if o.provider_id == maker}
+            if listed:
+                ended = close_models_missing(db, maker, listed, observed_at)
+                changed += ended
+                if ended:
+                    outcome.messages.append(f"{ended} offers of {maker} no longer listed: ended")
         outcome.changed = changed
         outcome.errors += len(held)
         if not complete:

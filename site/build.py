@@ -391,7 +391,7 @@ def _build_locked(
                 tmp, previous, _read_manifest(out_dir) if previous else {}, _salt(site_dir, base_url)
             )
             _render_everything(tree, data, reader, site_dir, report, base_url, workers)
-            tree.write_manifest(data.now_text)
+            tree.write_manifest(data.built_text)
             report.rendered, report.reused = tree.rendered, tree.reused
             report.files = len(tree.hashes)
             _swap(tmp, out_dir)
@@ -492,13 +492,14 @@ def _render_pages(
 
     def render(relative: str, template: str, context: dict[str, Any]) -> None:
         report.pages.append(relative)
-        full = {"root": _root(relative), "page": relative, **context}
+        # Every page says what its "current" means: the data's newest observation.
+        full = {"root": _root(relative), "page": relative, "as_of": data.now_text, **context}
         tree.write(relative, env.get_template(template).render(**full))
 
     def site_page(relative: str, template: str, context: dict[str, Any]) -> None:
         # Site-wide pages show the build time: rendered on every build.
         tree.always(relative)
-        render(relative, template, {"built_at": data.now_text, **context})
+        render(relative, template, {"built_at": data.built_text, **context})
 
     for model_id in model_ids:
         relative = f"models/{data.slugs[model_id]}.html"
@@ -507,7 +508,17 @@ def _render_pages(
         else:
             report.pages.append(relative)
 
-    site_page("compare.html", "compare.html", {"rows": [model_summary(m, data) for m in model_ids]})
+    summaries = [model_summary(m, data) for m in model_ids]
+    # Current prices only: a model whose prices all ended (retired, no longer listed) or are
+    # past their confirmation window is listed apart, never among current prices.
+    site_page(
+        "compare.html",
+        "compare.html",
+        {
+            "rows": [r for r in summaries if r["reference"] is not None],
+            "no_current": [r for r in summaries if r["reference"] is None],
+        },
+    )
     site_page(
         "index.html",
         "index.html",
@@ -715,7 +726,7 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) 
     ]
     tree.write("downloads/current-prices.csv", _csv(current, _CURRENT_COLUMNS))
     document = {
-        "generated_at": data.now_text,
+        "generated_at": data.built_text,
         "unit": "USD per million tokens unless `currency` says otherwise; prices are exact decimal text",
         "columns": list(_CURRENT_COLUMNS),
         "prices": [{c: row.get(c) for c in _CURRENT_COLUMNS} for row in current],

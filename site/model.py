@@ -162,6 +162,8 @@ class SiteData:
     """Everything the pages are made from, read once per build."""
 
     now: datetime
+    # The "as of" of every current price, ratio and table: the data's newest observation
+    # (never after the build), so a database of old recordings says so.
     now_text: str
     points: list[PricePoint]
     by_model: dict[str, list[PricePoint]]
@@ -180,6 +182,11 @@ class SiteData:
     first_observations: dict[str, str] | None = None
     #: (model, provider, tier, min_prompt_tokens, variant, valid_from) -> the corrections of that period.
     corrections: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
+    built_text: str = ""  # when the site was built (UTC)
+
+    def source_row(self, source: str | None) -> dict[str, Any] | None:
+        """A source's freshness row (data as of, age, stale), when it has one."""
+        return next((row for row in self.sources if row["source"] == source), None)
 
     def provider_name(self, provider_id: str) -> str:
         """Display name of a provider (its id when unknown)."""
@@ -200,12 +207,12 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
     from pricewatch.queries import source_status
     from pricewatch.scraper.sources import SOURCE_NAMES, get_source
 
-    points = load_price_points(reader)
+    facts = load_model_facts(catalog)
+    points = load_price_points(reader, facts)
     by_model: dict[str, list[PricePoint]] = defaultdict(list)
     for point in points:
         by_model[point.model].append(point)
 
-    facts = load_model_facts(catalog)
     models: dict[str, dict[str, Any]] = {}
     for stored in reader.models():
         models[stored.id] = {
@@ -296,9 +303,12 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
             }
         )
 
+    built = _time_text(now)
+    newest = reader.newest_observation()
     return SiteData(
         now=now,
-        now_text=_time_text(now),
+        now_text=min(built, newest) if newest else built,
+        built_text=built,
         points=points,
         by_model=dict(by_model),
         facts=facts,
@@ -381,6 +391,13 @@ def point_dict(point: PricePoint, data: SiteData) -> dict[str, Any]:
         "unverified": point.confidence == "low",
         "source_url": safe_url(point.source_url),
         "variable": point.variable,
+        # How we know it: the last confirmation (when and by which source), and whether it
+        # is past its confirmation window at the site's "as of", or its source is stale.
+        "ended": point.ended,
+        "last_confirmed": point.last_confirmed or point.valid_from,
+        "confirmed_by": point.confirmed_by or point.origin,
+        "unconfirmed_since": point.unconfirmed_since[:10] if point.unconfirmed_at(data.now_text) else None,
+        "source_stale": bool((data.source_row(point.confirmed_by) or {}).get("stale")),
         "blended": dec_text(blended(point.input, point.output)),
         "corrections": data.corrections.get(_period_key(point), []),
         **values,
@@ -395,7 +412,7 @@ def _base_offers(points: Iterable[PricePoint], at: str) -> list[PricePoint]:
     return [
         p
         for p in points
-        if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD" and p.in_force(at)
+        if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD" and p.current_at(at)
     ]
 
 
@@ -423,7 +440,7 @@ def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
         if anywhere is not None:
             reference, basis = anywhere.offers[0], "aggregator"
     cheapest = host.offers[0] if host is not None else None
-    current = [p for p in points if p.valid_to is None or p.in_force(at)]
+    current = [p for p in points if p.current_at(at)]
     return {
         "id": model_id,
         "name": info["name"],
@@ -558,6 +575,10 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
             p.event,
             price_texts(p),
             data.corrections.get(_period_key(p)),
+            p.last_confirmed,
+            p.confirmed_by,
+            p.ended,
+            p.unconfirmed_after,
         )
         for p in points
     ]
@@ -570,5 +591,8 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
         repr(data.unit_prices.get(model_id, [])),
         repr(data.scheduled.get(model_id, [])),
         repr(coverage),
+        # What is current (and flagged) depends on the "as of" and on which sources are stale.
+        data.now_text,
+        repr(sorted(row["source"] for row in data.sources if row.get("stale"))),
     )
     return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()

@@ -212,12 +212,15 @@ def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec
     slug = data.slugs[model_id]
     points = data.by_model.get(model_id, [])
     makers = set(data.facts[model_id].makers) if model_id in data.facts else set()
-    current = []
+    current: list[dict[str, Any]] = []
+    unconfirmed: list[dict[str, Any]] = []
     for point in points:
-        if point.valid_to is None:
+        if point.in_force(data.now_text):
             row = point_dict(point, data)
             row["is_maker"] = point.provider in makers
-            current.append(row)
+            # Past its confirmation window: shown apart, marked, never as a current price.
+            (unconfirmed if row["unconfirmed_since"] else current).append(row)
+    unconfirmed.sort(key=lambda r: (r["provider_name"].lower(), r["tier"], r["min_prompt_tokens"]))
     current.sort(
         key=lambda r: (
             r["tier"] != "standard",
@@ -260,6 +263,7 @@ def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec
         "slug": slug,
         "chart": chart,
         "current": current,
+        "unconfirmed": unconfirmed,
         "unit_prices": units,
         "scheduled": data.scheduled.get(model_id, []),
         "periods": periods,

@@ -34,6 +34,10 @@ POINT_COLUMNS = (
     "quantization",
     "confidence",
     "source_url",
+    "last_confirmed",  # how we know it: when a source last saw the price, and which
+    "confirmed_by",
+    "ended",  # why it ended: changed, delisted, retired
+    "unconfirmed_after",  # from then on past its confirmation window (analysis.lifecycle)
 )
 
 
@@ -126,6 +130,10 @@ def tools_data(data: SiteData) -> dict[str, Any]:
                 p.quantization,
                 p.confidence,
                 safe_url(p.source_url),
+                p.last_confirmed,
+                p.confirmed_by,
+                p.ended,
+                p.unconfirmed_after,
             ]
         )
     models = []
@@ -155,7 +163,7 @@ def tools_data(data: SiteData) -> dict[str, Any]:
                 and p.min_prompt_tokens == 0
                 and p.currency == "USD"
                 and not p.variable
-                and p.in_force(data.now_text)
+                and p.current_at(data.now_text)
                 and p.input is not None
                 and p.output is not None
             ):

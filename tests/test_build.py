@@ -294,7 +294,10 @@ def test_a_changed_price_re_renders_only_that_models_files(replayed, tmp_path):
             {
                 "model": "moonshotai/kimi-k2.6",
                 "provider": "deepinfra",
-                "at": "2026-11-01T00:00:00Z",
+                # Not after the newest observation (DeepSeek's, 2026-09-13): the site's "as of"
+                # stays, so only this model's files change. A newer observation moves the
+                # "as of" said on every page, and every page is rendered again.
+                "at": "2026-09-01T00:00:00Z",
                 "input": "0.6",
                 "output": "3",
             }

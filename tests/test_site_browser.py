@@ -268,7 +268,8 @@ def test_the_calculator_gives_the_python_numbers(visit_file, site, db, tmp_path)
     page = visit_file.page
     page.goto(site.as_uri() + "/claims.html#calculator")
     page.wait_for_selector("#calc-result[data-monthly]")
-    page.select_option("#calc-model", "anthropic/claude-opus-4.6")
+    # A measured price: a curated one past its confirmation window is not in the menu.
+    page.select_option("#calc-model", "anthropic/claude-opus-4.8")
     page.select_option("#calc-provider", "anthropic")
     page.fill("#calc-tokens", "150M")
     page.fill("#calc-input-share", "90")
@@ -278,10 +279,10 @@ def test_the_calculator_gives_the_python_numbers(visit_file, site, db, tmp_path)
     result = page.locator("#calc-result")
     profile = dict(tokens_per_day=150_000_000, input_share="0.9", cache_hit="0.8", cache_write_share="0.05")
     expected_input = _python_monthly(
-        db, "anthropic/claude-opus-4.6", "anthropic", cache_reading="input", **profile
+        db, "anthropic/claude-opus-4.8", "anthropic", cache_reading="input", **profile
     )
     expected_all = _python_monthly(
-        db, "anthropic/claude-opus-4.6", "anthropic", cache_reading="all", **profile
+        db, "anthropic/claude-opus-4.8", "anthropic", cache_reading="all", **profile
     )
     assert Decimal(result.get_attribute("data-monthly")) == expected_input
     assert Decimal(result.get_attribute("data-other-monthly")) == expected_all
@@ -292,7 +293,7 @@ def test_the_calculator_gives_the_python_numbers(visit_file, site, db, tmp_path)
     assert "cannot be cache reads when only 90% are input" in result.inner_text()
     assert Decimal(result.get_attribute("data-other-monthly")) == _python_monthly(
         db,
-        "anthropic/claude-opus-4.6",
+        "anthropic/claude-opus-4.8",
         "anthropic",
         cache_reading="input",
         **{**profile, "cache_hit": "0.95"},
@@ -331,7 +332,12 @@ def test_the_claim_box_gives_the_cli_verdict(visit_file, site, db, text, tmp_pat
     from pricewatch.cli import cli
 
     validator = _schema_validator()
-    result = CliRunner().invoke(cli, ["check", text, "--json", "--as-of", NOW_TEXT, "--db", str(db)])
+    # The page checks as of the site's "as of": the data's newest observation.
+    from pricewatch.scraper.store.reader import open_reader
+
+    as_of = open_reader(db).newest_observation()
+    assert as_of is not None
+    result = CliRunner().invoke(cli, ["check", text, "--json", "--as-of", as_of, "--db", str(db)])
     assert result.exit_code in (0, 1, 3), result.output
     cli_report = json.loads(result.output)
     page = visit_file.page

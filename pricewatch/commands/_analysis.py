@@ -57,11 +57,12 @@ def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
 
     catalog = load_catalog(catalog_path)
     reader = open_reader(db_path)
+    facts = load_model_facts(catalog)
     try:
-        points = load_price_points(reader)
+        points = load_price_points(reader, facts)
     finally:
         reader.close()
-    return AnalysisInputs(points=points, facts=load_model_facts(catalog), catalog=catalog)
+    return AnalysisInputs(points=points, facts=facts, catalog=catalog)
 
 
 class DateType(click.ParamType):

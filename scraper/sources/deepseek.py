@@ -30,6 +30,7 @@ from pricewatch.scraper.records import PriceRecord, make_record
 from pricewatch.scraper.sources._tables import decode_body, parse_amount
 
 __all__ = [
+    "CLOSES_MISSING_MODELS_OF",
     "DEFAULT_BASE_URL",
     "KIND",
     "LISTS_EVERYTHING",
@@ -41,8 +42,15 @@ __all__ = [
 NAME = "deepseek"
 KIND = "first-party"
 DEFAULT_BASE_URL = "https://api-docs.deepseek.com"
-# The page lists only DeepSeek's current models; a model missing from it is not delisted.
+# The page lists only DeepSeek's current models, not every offer this source ever stored
+# (LISTS_EVERYTHING closes a source's own offers missing from a listing). But it is the
+# whole of what DeepSeek sells on its API (two API names, each serving one version), so a
+# DeepSeek model missing from a complete page is no longer sold by DeepSeek: its offers at
+# "deepseek" end at that observation, whoever recorded them (the curated V3.2 rows ended
+# with the 2026 pages that list only V4). Other makers' pages list retired models or are
+# recorded as excerpts, so only this one closes.
 LISTS_EVERYTHING = False
+CLOSES_MISSING_MODELS_OF = "deepseek"
 
 PROVIDER = "DeepSeek"
 CURRENCY = "USD"

@@ -20,6 +20,7 @@ from pricewatch.scraper.timeline import MEASURED_ORIGINS, THIRD_PARTY, Span, pla
 
 __all__ = [
     "apply_observations",
+    "close_models_missing",
     "close_offers",
     "delist_missing",
     "latest_prices",
@@ -462,6 +463,33 @@ def delist_missing(db: Database, source: str, seen_offer_ids: set[int], at: str)
         )
         db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row["offer_id"]])
     return len(gone)
+
+
+def close_models_missing(db: Database, provider_id: str, seen_model_ids: set[str], at: str) -> int:
+    """Close every open price of ``provider_id`` for a model not in ``seen_model_ids`` (delisted at ``at``).
+
+    For a maker's page that lists every model it sells (``CLOSES_MISSING_MODELS_OF``): a
+    model it no longer lists is no longer sold there, whichever source recorded its price
+    (curated history included). Rows first seen at or after ``at`` stay open. Returns the
+    offers closed.
+    """
+    rows = list(
+        db.query(
+            "SELECT p.id, p.offer_id, o.model_id FROM prices p JOIN offers o ON o.id = p.offer_id "
+            "WHERE o.provider_id = ? AND p.valid_to IS NULL AND p.valid_from < ? AND p.last_seen < ?",
+            [provider_id, at, at],
+        )
+    )
+    gone = [r for r in rows if r["model_id"] not in seen_model_ids]
+    for row in gone:
+        db.execute("UPDATE prices SET valid_to = ?, closed_reason = 'delisted' WHERE id = ?", [at, row["id"]])
+        db.execute(
+            "UPDATE unit_prices SET valid_to = ?, closed_reason = 'delisted' "
+            "WHERE offer_id = ? AND valid_to IS NULL AND valid_from < ?",
+            [at, row["offer_id"], at],
+        )
+        db.execute("UPDATE offers SET delisted_at = ? WHERE id = ?", [at, row["offer_id"]])
+    return len({r["offer_id"] for r in gone})
 
 
 def latest_prices(

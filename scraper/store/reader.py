@@ -94,6 +94,9 @@ class PricePeriod(NamedTuple):
     prices: tuple[Decimal | None, ...]
     source: str | None = None
     event: str | None = None
+    last_seen: str | None = None  # the last confirmation: when a source last saw these values
+    last_seen_by: str | None = None  # which source
+    closed_reason: str | None = None  # why valid_to: changed, delisted, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +266,10 @@ class StoreReader(Protocol):
         """The newest day of curated or replayed data (YYYY-MM-DD), for a database never refreshed live."""
         ...
 
+    def newest_observation(self) -> str | None:
+        """The newest observation time of any price (its last confirmation), or None without prices."""
+        ...
+
     def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
         """A user's own read-only SQL (`pricewatch query`): its columns and rows; QueryError when it fails."""
         ...
@@ -350,13 +357,15 @@ class SqliteStoreReader:
         }
         join = "LEFT JOIN curated_sources cs ON cs.offer_id = p.offer_id AND cs.valid_from = p.valid_from"
         event = "cs.event" if cited else "NULL"
+        seen_by = "p.last_seen_by" if self._has_column("prices", "last_seen_by") else "NULL"
         sql = (
             f"SELECT {', '.join(columns.values())}, p.variable, r.source, {event}, "
-            f"{', '.join(f'p.{name}' for name in PRICE_FIELDS)} "
+            f"{', '.join(f'p.{name}' for name in PRICE_FIELDS)}, p.last_seen, {seen_by}, p.closed_reason "
             f"FROM prices p JOIN offers o ON o.id = p.offer_id LEFT JOIN runs r ON r.id = p.run_id "
             f"{join if cited else ''} ORDER BY p.valid_from, p.id"
         )
         fixed = len(columns)
+        end = fixed + 3 + len(PRICE_FIELDS)
         # Built from the row tuple directly: no dict per row (the site reads the whole history).
         return [
             PricePeriod(
@@ -373,9 +382,12 @@ class SqliteStoreReader:
                 row[10],
                 row[11],
                 bool(row[fixed]),
-                tuple([None if text is None else Decimal(text) for text in row[fixed + 3 :]]),
+                tuple([None if text is None else Decimal(text) for text in row[fixed + 3 : end]]),
                 row[fixed + 1],
                 row[fixed + 2],
+                row[end],
+                row[end + 1],
+                row[end + 2],
             )
             for row in self._conn.execute(sql)
         ]
@@ -508,6 +520,10 @@ class SqliteStoreReader:
             f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
         )
         return self._rows(sql, params)
+
+    def newest_observation(self) -> str | None:
+        row = self._one("SELECT max(last_seen) AS newest FROM prices")
+        return row["newest"] if row else None
 
     def embedded_data_date(self) -> str | None:
         row = self._one("SELECT max(valid_from) AS newest FROM prices WHERE origin IN ('curated', 'replay')")

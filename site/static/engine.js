@@ -229,7 +229,11 @@
         variable: !!row[idx.variable],
         quantization: row[idx.quantization],
         confidence: row[idx.confidence],
-        source_url: row[idx.source_url]
+        source_url: row[idx.source_url],
+        last_confirmed: row[idx.last_confirmed],
+        confirmed_by: row[idx.confirmed_by],
+        ended: row[idx.ended],
+        unconfirmed_after: row[idx.unconfirmed_after]
       };
       VOCAB.price_fields.forEach(function (f) { p[f] = D(row[idx[f]]); });
       return p;
@@ -248,6 +252,8 @@
 
   // ------------------------------------------------------------------ prices (analysis/prices.py)
   function inForce(p, at) { return p.valid_from <= at && (p.valid_to === null || at < p.valid_to); }
+  // Past its confirmation window at `at` (PricePoint.unconfirmed_at).
+  function unconfirmedAt(p, at) { return p.unconfirmed_after !== null && p.unconfirmed_after !== undefined && at >= p.unconfirmed_after; }
 
   function offersAt(points, model, at, opts) {
     opts = opts || {};
@@ -258,7 +264,8 @@
     return points.filter(function (p) {
       return p.model === model && p.tier === tier && p.min_prompt_tokens === mpt &&
         (provider === null || p.provider === provider) &&
-        (currency === null || p.currency === currency) && !p.variable && inForce(p, at);
+        (currency === null || p.currency === currency) && !p.variable && inForce(p, at) &&
+        (opts.include_unconfirmed || !unconfirmedAt(p, at));
     });
   }
 
@@ -581,7 +588,61 @@
     return a.model === b.model && (a.provider || null) === (b.provider || null) && (a.statistic || "auto") === (b.statistic || "auto");
   }
 
-  function sheetFor(ref, points, facts, at) {
+  // Current prices first; else a price past its confirmation window, flagged (claims._sheet).
+  function sheetFor(ref, points, facts, at, makerFirst) {
+    try {
+      return currentSheet(ref, points, facts, at, makerFirst);
+    } catch (e) {
+      if (!(e instanceof Missing)) throw e;
+      var any = points.some(function (p) { return p.model === ref.model && unconfirmedAt(p, at); });
+      if (!any) throw e;
+      var originals = new Map();
+      var lenient = points.map(function (p) {
+        if (p.model !== ref.model || !unconfirmedAt(p, at)) return p;
+        var copy = Object.assign({}, p, { unconfirmed_after: null });
+        originals.set(copy, p);
+        return copy;
+      });
+      var sheet;
+      try {
+        sheet = currentSheet(ref, lenient, facts, at, makerFirst);
+      } catch (e2) {
+        if (e2 instanceof Missing) throw e;
+        throw e2;
+      }
+      sheet.unconfirmed = sheet.points.filter(function (p) { return originals.has(p); }).map(function (p) { return originals.get(p); });
+      return sheet;
+    }
+  }
+
+  // The maker's last base price of the model when it ended by `at` and no maker price is in force.
+  function makerEnded(points, fact, at) {
+    if (!fact) return null;
+    var mine = points.filter(function (p) { return p.model === fact.id && fact.makers.indexOf(p.provider) >= 0; });
+    if (mine.some(function (p) { return inForce(p, at); })) return null;
+    var best = null;
+    mine.forEach(function (p) {
+      if (p.tier !== "standard" || p.min_prompt_tokens !== 0 || p.valid_to === null || p.valid_to > at) return;
+      if (best === null || p.valid_to > best.valid_to || (p.valid_to === best.valid_to && p.valid_from > best.valid_from)) best = p;
+    });
+    return best;
+  }
+
+  var END_WORDS = { retired: "retired by its maker", delisted: "no longer listed on its maker's page", changed: "replaced" };
+
+  function endedText(points, facts, last, at) {
+    var text = name(facts, last.model) + " is no longer sold by " + last.provider + ": its price there ended on " + day(last.valid_to) +
+      " (" + (END_WORDS[last.ended] || "ended") + ")";
+    var hosts = offersAt(points, last.model, at).filter(function (p) {
+      return p.provider !== "openrouter" && p.provider !== last.provider && p.input !== null && p.output !== null;
+    }).sort(function (a, b) { return strCmp(a.provider, b.provider) || strCmp(a.variant, b.variant); });
+    if (!hosts.length) return text + "; no host sells it on " + day(at);
+    return text + "; sold on " + day(at) + " by " + hosts.map(function (p) {
+      return p.provider + " (" + fmt(p.input, "$") + " / " + fmt(p.output, "$") + ")";
+    }).join(", ");
+  }
+
+  function currentSheet(ref, points, facts, at, makerFirst) {
     var fact = facts[ref.model];
     var nm = name(facts, ref.model);
     var prices;
@@ -606,11 +667,16 @@
         }
         return { prices: prices, points: pricePoints(prices), chosen_by: "retail: the maker's own price (" + makers[i] + ")", where: "at " + makers[i] };
       }
-      if (statistic === "retail") throw new Missing("no retail (maker's own) price for " + nm + " in force on " + day(at));
+      var last = makerEnded(points, fact, at);
+      var ended = last !== null ? endedText(points, facts, last, at) : null;
+      if (statistic === "retail") throw new Missing(ended || "no retail (maker's own) price for " + nm + " in force on " + day(at));
+      if (makerFirst && (ended || points.some(function (p) { return p.model === ref.model && makers.indexOf(p.provider) >= 0 && inForce(p, at); }))) {
+        throw new Missing(ended || "only an unconfirmed retail price for " + nm + " on " + day(at));
+      }
       statistic = "cheapest"; // "auto" as analysis.ratios' basis: retail, else the market
     }
     var market = marketPrice(points, ref.model, at, statistic);
-    if (!market) throw new Missing("no host price for " + nm + " in force on " + day(at));
+    if (!market) throw new Missing(ended || "no host price for " + nm + " in force on " + day(at));
     if (statistic === "cheapest") {
       var best = market.offers[0];
       var considered = {};
@@ -637,11 +703,16 @@
   function txt(v) { return v === null || v === undefined ? null : Dec.of(v).text(); }
 
   function used(role, sheet, facts) {
+    var flagged = {};
+    (sheet.unconfirmed || []).forEach(function (p) { flagged[[p.provider, p.tier, p.min_prompt_tokens, p.variant, p.valid_from].join("\u0000")] = true; });
     return sheet.points.filter(function (p) { return p.min_prompt_tokens === 0 && p.tier === "standard"; }).map(function (p) {
+      var key = [p.provider, p.tier, p.min_prompt_tokens, p.variant, p.valid_from].join("\u0000");
       return { role: role, model: p.model, model_name: name(facts, p.model), provider: p.provider, tier: p.tier,
         min_prompt_tokens: p.min_prompt_tokens, variant: p.variant, input: txt(p.input), output: txt(p.output),
         cache_read: txt(p.cache_read), cache_write: txt(p.cache_write), currency: p.currency, valid_from: p.valid_from,
-        valid_to: p.valid_to, origin: p.origin, confidence: p.confidence, source_url: p.source_url, chosen_by: sheet.chosen_by };
+        valid_to: p.valid_to, origin: p.origin, confidence: p.confidence, source_url: p.source_url, chosen_by: sheet.chosen_by,
+        last_confirmed: p.last_confirmed, confirmed_by: p.confirmed_by,
+        unconfirmed_since: flagged[key] ? day(p.last_confirmed || p.valid_from) : null };
     });
   }
 
@@ -664,7 +735,7 @@
   }
 
   function evalPrice(claim, points, facts, at, work) {
-    var sheet = sheetFor(refOf(claim), points, facts, at);
+    var sheet = sheetFor(refOf(claim), points, facts, at, true);
     work.prices = work.prices.concat(used("the model", sheet, facts));
     var nm = name(facts, claim.model);
     var fields = ["input", "output", "cache_read", "cache_write"].filter(function (f) { return claim[f] !== null && claim[f] !== undefined; });
@@ -901,8 +972,10 @@
       verdict = "off"; factor = worst.factor; direction = worst.direction;
       summary = direction + " " + fmt(factor, "x") + ": " + work.summary;
     }
+    var since = null;
+    work.prices.forEach(function (u) { if (u.unconfirmed_since && (since === null || u.unconfirmed_since < since)) since = u.unconfirmed_since; });
     return { verdict: verdict, kind: claim.kind, at: at, summary: summary, claim: claim, comparisons: work.comparisons,
-      factor: factor, direction: direction, held_from: null, held_until: null, missing: work.missing,
+      factor: factor, direction: direction, held_from: null, held_until: null, unconfirmed_since: since, missing: work.missing,
       prices: work.prices, steps: work.steps, assumptions: work.assumptions };
   }
 
@@ -980,7 +1053,7 @@
           factor: c.factor.toString(), direction: c.direction, decisive: c.decisive };
       }),
       factor: v.factor === null ? null : v.factor.toString(), direction: v.direction,
-      held_from: v.held_from, held_until: v.held_until, missing: v.missing, prices: v.prices, steps: v.steps, assumptions: v.assumptions
+      held_from: v.held_from, held_until: v.held_until, unconfirmed_since: v.unconfirmed_since, missing: v.missing, prices: v.prices, steps: v.steps, assumptions: v.assumptions
     };
   }
 

@@ -1,0 +1,202 @@
+"""Prices end: retirement, the curated confirmation window, a maker's page that no longer lists a model."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pricewatch.analysis.claims import PriceClaim, evaluate
+from pricewatch.analysis.lifecycle import settle_points, window_end
+from pricewatch.analysis.prices import ModelFacts, PricePoint, market_price, offers_at
+from pricewatch.cli import cli
+from pricewatch.inputs import curated_window_days
+from pricewatch.refresh_command import run_demo
+
+FACTS = {
+    "a/old": ModelFacts(
+        id="a/old", name="Old", creator="a", open_weights=True, makers=("a",), retired="2025-07-21"
+    ),
+    "a/new": ModelFacts(id="a/new", name="New", creator="a", open_weights=False, makers=("a",)),
+}
+
+
+def _point(model="a/old", provider="a", valid_from="2024-01-01T00:00:00Z", **kw) -> PricePoint:
+    values = {"input": Decimal(8), "output": Decimal(24), "origin": "curated", "valid_to": None}
+    values.update(kw)
+    return PricePoint(model=model, provider=provider, tier="standard", min_prompt_tokens=0, variant="",
+                      currency="USD", valid_from=valid_from, **values)  # fmt: skip
+
+
+def test_retirement_ends_the_makers_offer_and_hosts_no_source_saw_since():
+    maker = _point()
+    host_seen_before = _point(provider="h1", last_confirmed="2025-01-01T00:00:00Z", origin="replay")
+    host_seen_after = _point(provider="h2", last_confirmed="2026-01-01T00:00:00Z", origin="replay")
+    maker_after = _point(valid_from="2025-08-01T00:00:00Z", origin="replay")
+    settled = settle_points([maker, host_seen_before, host_seen_after, maker_after], FACTS)
+    assert [(p.provider, p.valid_to, p.ended) for p in settled] == [
+        ("a", "2025-07-21T00:00:00Z", "retired"),
+        ("h1", "2025-07-21T00:00:00Z", "retired"),
+        ("h2", None, None),  # a host still sells what its maker retired: a source saw it since
+    ]
+
+
+def test_a_curated_price_is_current_only_within_its_window():
+    open_row = _point(model="a/new")
+    [settled] = settle_points([open_row], FACTS, window_days=120)
+    assert settled.unconfirmed_after == window_end("2024-01-01T00:00:00Z", 120) == "2024-04-30T00:00:00Z"
+    assert settled.current_at("2024-04-29T23:59:59Z") and not settled.current_at("2024-04-30T00:00:00Z")
+    assert settled.in_force("2026-01-01T00:00:00Z")  # still the latest knowledge, not current
+    # A later confirmation by any source restarts the window.
+    [seen] = settle_points([_point(model="a/new", last_confirmed="2026-01-01T00:00:00Z")], FACTS)
+    assert seen.current_at("2026-03-01T00:00:00Z")
+    # A period ended by a recorded change was in force until then: no window.
+    [changed] = settle_points(
+        [_point(model="a/new", valid_to="2025-06-01T00:00:00Z", ended="changed")], FACTS
+    )
+    assert changed.unconfirmed_after is None
+    # Measured prices are current while their source lists them (the store closes them).
+    [measured] = settle_points([_point(model="a/new", origin="live")], FACTS)
+    assert measured.unconfirmed_after is None
+
+
+def test_unconfirmed_prices_are_left_out_of_current_offers_and_the_cheapest_host():
+    at = "2026-01-01T00:00:00Z"
+    stale_cheap = _point(model="a/new", provider="h1", input=Decimal(1), output=Decimal(2))
+    fresh = _point(model="a/new", provider="h2", last_confirmed="2025-12-01T00:00:00Z")
+    points = settle_points([stale_cheap, fresh], FACTS)
+    assert [p.provider for p in offers_at(points, "a/new", at)] == ["h2"]
+    assert [p.provider for p in offers_at(points, "a/new", at, include_unconfirmed=True)] == ["h1", "h2"]
+    market = market_price(points, "a/new", at)
+    assert market is not None and market.offers[0].provider == "h2"
+
+
+def test_a_check_on_an_unconfirmed_price_keeps_its_verdict_with_the_flag():
+    points = settle_points([_point(model="a/new", input=Decimal(5), output=Decimal(25))], FACTS)
+    claim = PriceClaim(text="New costs $5/$25", model="a/new", input=Decimal(5), output=Decimal(25))
+    verdict = evaluate(claim, points, FACTS, "2026-12-01")
+    assert verdict.verdict == "holds"
+    assert verdict.unconfirmed_since == "2024-01-01"
+    assert verdict.prices[0].unconfirmed_since == "2024-01-01"
+    assert json.loads(verdict.to_json())["unconfirmed_since"] == "2024-01-01"
+
+
+def test_a_check_on_a_retired_models_price_is_stale_with_the_dates():
+    points = settle_points([_point()], FACTS)
+    claim = PriceClaim(text="Old costs $8/$24", model="a/old", input=Decimal(8), output=Decimal(24))
+    verdict = evaluate(claim, points, FACTS, "2026-12-01")
+    assert verdict.verdict == "stale"
+    assert (verdict.held_from, verdict.held_until) == ("2024-01-01T00:00:00Z", "2025-07-21T00:00:00Z")
+    assert (
+        "Old is no longer sold by a: its price there ended on 2025-07-21 (retired by its maker)"
+        in verdict.summary
+    )
+
+
+def test_the_window_is_one_setting():
+    assert curated_window_days({}) == 120
+    assert curated_window_days({"PRICEWATCH_CURATED_WINDOW_DAYS": "30"}) == 30
+    with pytest.raises(Exception, match="whole number of days"):
+        curated_window_days({"PRICEWATCH_CURATED_WINDOW_DAYS": "soon"})
+
+
+# ----------------------------------------------------------------------------- on `make demo`
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "pricewatch.db"
+    run_demo(path, None)
+    return path
+
+
+def _check(db: Path, text: str, *args: str):
+    return CliRunner().invoke(cli, ["check", text, "--db", str(db), "--as-of", "2026-12-01", *args])
+
+
+def test_claude_2_is_stale_with_its_dates(demo_db):
+    result = _check(demo_db, "Claude 2 costs $8/$24 per million tokens")
+    assert result.exit_code == 1, result.output
+    assert "STALE: held from 2023-07-11 to 2025-07-21" in result.output
+    assert "retired by its maker" in result.output
+
+
+def test_deepseek_v3_2_is_stale_at_deepseek_and_names_the_hosts_selling_it_now(demo_db):
+    result = _check(demo_db, "DeepSeek V3.2 costs $0.28/$0.42 per million tokens", "--json")
+    assert result.exit_code == 1, result.output
+    [verdict] = json.loads(result.output)["results"]
+    assert verdict["verdict"] == "stale"
+    assert (verdict["held_from"], verdict["held_until"]) == ("2025-12-01T00:00:00Z", "2026-04-24T00:00:00Z")
+    assert "no longer sold by deepseek" in verdict["summary"]
+    assert "sold on 2026-12-01 by" in verdict["summary"] and "deepinfra ($0.26 / $0.38)" in verdict["summary"]
+
+
+def test_deepseeks_page_ends_the_models_it_no_longer_lists(demo_db):
+    with closing(sqlite3.connect(demo_db)) as conn:
+        open_at_deepseek = {
+            r[0] for r in conn.execute("SELECT model FROM current_prices WHERE provider = 'deepseek'")
+        }
+        ended = conn.execute(
+            "SELECT p.valid_to, p.closed_reason FROM prices p JOIN offers o ON o.id = p.offer_id "
+            "WHERE o.model_id = 'deepseek/deepseek-v3.2' AND o.provider_id = 'deepseek'"
+        ).fetchall()
+    assert open_at_deepseek == {"deepseek/deepseek-v4.1-flash", "deepseek/deepseek-v4-pro-0813"}
+    assert ended == [("2026-09-13T00:00:00Z", "delisted")]
+
+
+def test_a_curated_price_past_its_window_is_flagged_in_text_and_json(demo_db):
+    text = "Claude Opus 4.5 costs $5/$25 per million tokens"
+    result = _check(demo_db, text)
+    assert result.exit_code == 0, result.output
+    assert "UNCONFIRMED since 2025-11-24" in result.output
+    [verdict] = json.loads(_check(demo_db, text, "--json").output)["results"]
+    assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2025-11-24"
+
+
+# ----------------------------------------------------------------------------- the site
+
+
+@pytest.fixture(scope="module")
+def demo_site(demo_db, tmp_path_factory) -> Path:
+    from datetime import UTC, datetime
+
+    from pricewatch.site.build import build_site
+
+    out = tmp_path_factory.mktemp("site") / "public"
+    build_site(demo_db, out, now=datetime(2026, 12, 5, tzinfo=UTC), workers=1)
+    return out
+
+
+def test_every_page_says_its_current_is_the_newest_observation(demo_site):
+    for page in ("index.html", "compare.html", "models/anthropic--claude-2.html"):
+        html = (demo_site / page).read_text()
+        assert 'Current prices as of <time datetime="2026-09-13T00:00:00Z">' in html, page
+
+
+def test_the_compare_page_lists_no_retired_model_among_current_prices(demo_site):
+    import re
+
+    html = (demo_site / "compare.html").read_text()
+    table = html.split('<table class="sortable" id="compare">', 1)[1].split("</table>", 1)[0]
+    listed = set(re.findall(r'<a href="models/([^"]+)\.html">', table))
+    retired = {"anthropic--claude-2", "anthropic--claude-2.1", "anthropic--claude-instant-1.2",
+               "anthropic--claude-3-sonnet", "anthropic--claude-3-opus", "anthropic--claude-3.5-sonnet"}  # fmt: skip
+    assert listed and not listed & retired
+    rows = re.findall(r"<tr data-weights.*?</tr>", table, re.S)
+    # Every current price says when a source last confirmed it, and which.
+    assert rows and all(
+        re.search(r"confirmed <time datetime=\"[^\"]+\">[0-9-]+</time> by \w", r) for r in rows
+    )
+    assert 'href="models/anthropic--claude-2.html"' in html.split('id="no-current"', 1)[1]
+
+
+def test_a_model_page_shows_last_confirmation_and_marks_unconfirmed_prices(demo_site):
+    html = (demo_site / "models" / "anthropic--claude-opus-4.8.html").read_text()
+    assert "confirmed <time" in html and " by anthropic" in html
+    opus_45 = (demo_site / "models" / "anthropic--claude-opus-4.5.html").read_text()
+    assert "unconfirmed since 2025-11-24" in opus_45
