@@ -132,17 +132,17 @@ def test_a_replayed_run_is_observed_when_it_was_recorded_not_when_it_ran(demo_db
     times = last_run_times(demo_db)
     assert times["openrouter"] == datetime(2026, 8, 22, 18, 35, 39, tzinfo=UTC)
     assert times["deepseek"] == datetime(2026, 9, 13, tzinfo=UTC)
-    assert times["google"] == datetime(2025, 11, 21, tzinfo=UTC)
+    assert times["google"] == datetime(2026, 8, 18, tzinfo=UTC)
     # The curated file is as of its newest row.
     assert times["curated"] < datetime(2026, 9, 13, tzinfo=UTC)
 
 
 def test_status_ages_sources_by_observation_time(demo_db):
     rows = {r["source"]: r for r in source_status(open_reader(demo_db), ["openrouter", "google"], now=NOW)}
-    assert rows["google"]["data_as_of"] == "2025-11-21T00:00:00Z"
-    assert rows["google"]["age"] == "375d" and rows["google"]["stale"] is True
+    assert rows["google"]["data_as_of"] == "2026-08-18T00:00:00Z"
+    assert rows["google"]["age"] == "105d" and rows["google"]["stale"] is True
     assert rows["openrouter"]["age"] == "100d"
-    assert "stale: data as of 2025-11-21T00:00:00Z, 375d old" in rows["google"]["problem"]
+    assert "stale: data as of 2026-08-18T00:00:00Z, 105d old" in rows["google"]["problem"]
 
 
 def test_every_stored_price_names_the_source_that_last_confirmed_it(demo_db):

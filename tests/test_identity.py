@@ -365,7 +365,10 @@ def test_on_the_demo_kimi_k26_and_opus_48_list_each_host_once(tmp_path, catalog)
     )
 
     def hosts(model_id: str) -> list[tuple[str, str, str | None, str | None]]:
-        rows = model_page(model_id, data)[0]["current"]
+        # Current and last-known-but-unconfirmed offers (a curated price past its
+        # confirmation window is shown apart from the current ones): each host once in all.
+        context = model_page(model_id, data)[0]
+        rows = context["current"] + context["unconfirmed"]
         return sorted(
             (r["provider"], r["variant"], r["input"], r["output"])
             for r in rows

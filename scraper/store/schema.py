@@ -283,6 +283,37 @@ def m005_raw_archives(db: Database) -> None:
 
 
 @migrations()
+def m_confirm_last_confirmation(db: Database) -> None:
+    # Registered before the migrations that rebuild offers with the store's own writers
+    # (m_identity_*), which record the confirming source; a database that applied those
+    # already gets this one after them, which is the same.
+    # How we know each price: ``prices.last_seen`` is its last confirmation (the observation
+    # time of the last source that saw these values) and ``last_seen_by`` names that source;
+    # ``runs.observed_at`` is the observation time of a run's data (a replay's recorded time,
+    # a backfill's newest commit, the newest row of the curated file), which `status`, the
+    # site and the scheduler age sources by. An existing database is carried forward with
+    # the best the old rows tell: the run that wrote a row, the fetches or prices of a run.
+    db.table("prices").add_column("last_seen_by", str)
+    db.execute(
+        "UPDATE prices SET last_seen_by = coalesce((SELECT r.source FROM runs r WHERE r.id = prices.run_id), "
+        "CASE WHEN origin = 'curated' THEN 'curated' END)"
+    )
+    db.table("runs").add_column("observed_at", str)
+    db.execute(
+        "UPDATE runs SET observed_at = coalesce("
+        "(SELECT max(f.fetched_at) FROM fetches f WHERE f.run_id = runs.id), "
+        "(SELECT max(p.last_seen) FROM prices p WHERE p.run_id = runs.id), started_at) "
+        "WHERE status != 'running'"
+    )
+    # The views name the confirming source (``confirmed_by``) once the column exists; a new
+    # database gets them from the later migration that creates the numeric views.
+    if "price_history" in db.view_names():
+        from pricewatch.scraper.store.views import create_price_views
+
+        create_price_views(db)
+
+
+@migrations()
 def m_identity_one_offer_per_host(db: Database) -> None:
     # Issue 13, point 3: an endpoint's tag is no longer part of its offer (endpoints of one
     # host at one price are one offer, merged with the curated or first-party offer of that
@@ -381,32 +412,6 @@ def m_ranks_quarantine_origin(db: Database) -> None:
     # typo is not the accepting command's own observation. Existing rows take their run's.
     db.table("quarantine").add_column("origin", str)
     db.execute("UPDATE quarantine SET origin = (SELECT origin FROM runs WHERE runs.id = quarantine.run_id)")
-
-
-@migrations()
-def m_confirm_last_confirmation(db: Database) -> None:
-    # How we know each price: ``prices.last_seen`` is its last confirmation (the observation
-    # time of the last source that saw these values) and ``last_seen_by`` names that source;
-    # ``runs.observed_at`` is the observation time of a run's data (a replay's recorded time,
-    # a backfill's newest commit, the newest row of the curated file), which `status`, the
-    # site and the scheduler age sources by. An existing database is carried forward with
-    # the best the old rows tell: the run that wrote a row, the fetches or prices of a run.
-    db.table("prices").add_column("last_seen_by", str)
-    db.execute(
-        "UPDATE prices SET last_seen_by = coalesce((SELECT r.source FROM runs r WHERE r.id = prices.run_id), "
-        "CASE WHEN origin = 'curated' THEN 'curated' END)"
-    )
-    db.table("runs").add_column("observed_at", str)
-    db.execute(
-        "UPDATE runs SET observed_at = coalesce("
-        "(SELECT max(f.fetched_at) FROM fetches f WHERE f.run_id = runs.id), "
-        "(SELECT max(p.last_seen) FROM prices p WHERE p.run_id = runs.id), started_at) "
-        "WHERE status != 'running'"
-    )
-    # The views name the confirming source (``confirmed_by``) once the column exists.
-    from pricewatch.scraper.store.views import create_price_views
-
-    create_price_views(db)
 
 
 def open_database(path: Path | str) -> Database:
