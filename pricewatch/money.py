@@ -19,6 +19,7 @@ from typing import Any
 
 __all__ = [
     "DOUBLE_DIGITS",
+    "SHORT_DIGITS",
     "TOKENS_PER_MILLION",
     "cents",
     "decimal_from_text",
@@ -42,6 +43,8 @@ TOKENS_PER_MILLION = Decimal(1_000_000)
 # Significant decimal digits a binary double always holds. A price string with more was
 # printed from a double (OpenRouter's "0.0000009499999999999999" is 0.95 / 1e6 in floats).
 DOUBLE_DIGITS = 15
+# A float rendering (more than DOUBLE_DIGITS) is read as its rounding to this many digits.
+SHORT_DIGITS = 10
 
 
 def decimal_from_text(value: str | int | float | Decimal) -> Decimal:
@@ -81,16 +84,24 @@ def per_token_from_per_million(per_million: Decimal) -> Decimal:
 
 
 def without_float_noise(value: Decimal) -> Decimal:
-    """``value`` rounded to 15 significant digits when it has more (a printed binary float).
+    """The short decimal a printed binary float stands for (the rule issue 14 documents).
 
-    "0.0000009499999999999999" -> 0.00000095 and "0.00000008333333333333334" ->
-    0.0000000833333333333333; no price a person set has 16 significant digits.
+    A value with more than ``DOUBLE_DIGITS`` (15) significant digits, more than a double
+    holds, was printed from a float; it is read as its rounding to ``SHORT_DIGITS`` (10)
+    significant digits: "0.0000009499999999999999" (OpenRouter's rendering of 0.95 per
+    million tokens) -> 0.00000095, "0.00000008333333333333334" -> 0.00000008333333333.
+    Anything with 15 digits or fewer is kept as sent. Only the parsed figure changes; the
+    raw body keeps what the source sent.
     """
-    if not value.is_finite() or value.is_zero() or len(value.normalize().as_tuple().digits) <= DOUBLE_DIGITS:
+    if not value.is_finite() or value.is_zero():
         return value
-    return value.quantize(
-        Decimal(1).scaleb(value.adjusted() - DOUBLE_DIGITS + 1), ROUND_HALF_EVEN
-    ).normalize()
+    if len(value.normalize().as_tuple().digits) <= DOUBLE_DIGITS:
+        return value
+    return _significant(value, SHORT_DIGITS)
+
+
+def _significant(value: Decimal, digits: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), ROUND_HALF_EVEN).normalize()
 
 
 # ----------------------------------------------------------------------------- exact forms
