@@ -18,20 +18,20 @@ Every row is validated before anything is written; a bad row is an error naming 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from pricewatch.errors import CuratedDataError
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import decimal_to_text
 from pricewatch.scraper.catalog import Catalog
-from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier, render_validation_error
+from pricewatch.scraper.csvdata import read_validated_rows
+from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier
 
 __all__ = [
     "COLUMNS",
@@ -143,47 +143,16 @@ def read_corrections(path: Path, catalog: Catalog) -> list[CorrectionRow]:
     A name the catalog does not map stays as written: a wrong observation may be stored
     under a source's own name.
     """
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as error:
-        raise CuratedDataError(path, [f"cannot read the file ({error.strerror})"]) from None
-    problems: list[str] = []
-    rows: list[CorrectionRow] = []
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [c for c in header if c not in COLUMNS]
-        if missing or extra:
-            detail = "; ".join(
-                part
-                for part in (
-                    f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(extra)}" if extra else "",
-                )
-                if part
-            )
-            raise CuratedDataError(path, [f"line 1: {detail}"])
-        start = 2
-        for raw in reader:
-            line = start
-            start = reader.line_num + 1
-            if None in raw or any(value is None for value in raw.values()):
-                problems.append(f"line {line}: expected {len(COLUMNS)} fields")
-                continue
-            try:
-                row = CorrectionRow.model_validate({"line": line, **raw})
-            except ValidationError as error:
-                problems.extend(f"line {line}: {message}" for message in render_validation_error(error))
-                continue
-            rows.append(
-                row.model_copy(
-                    update={
-                        "model": catalog.resolve_model(row.model) or row.model,
-                        "provider": catalog.resolve_provider(row.provider) or row.provider,
-                    }
-                )
-            )
+    rows, problems = read_validated_rows(path, COLUMNS, CorrectionRow, CuratedDataError)
+    rows = [
+        row.model_copy(
+            update={
+                "model": catalog.resolve_model(row.model) or row.model,
+                "provider": catalog.resolve_provider(row.provider) or row.provider,
+            }
+        )
+        for row in rows
+    ]
     if problems:
         raise CuratedDataError(path, problems)
     return rows

@@ -12,7 +12,6 @@ never a zero; an id the catalog does not know is an error listing it.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -22,12 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from pricewatch.errors import CuratedDataError
 from pricewatch.fields import PRICE_FIELDS, usd_per_mtok_column
 from pricewatch.scraper.catalog import Catalog
-from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier, render_validation_error
+from pricewatch.scraper.csvdata import read_validated_rows
+from pricewatch.scraper.records import MAX_PRICE_PER_MTOK, Tier
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR
 from pricewatch.scraper.store import (
     ApplyStats,
@@ -151,45 +151,20 @@ class CuratedRow(BaseModel, frozen=True, extra="forbid"):
 
 def read_curated(path: Path, catalog: Catalog) -> list[CuratedRow]:
     """Every row of the file, validated and with catalog ids; CuratedDataError lists all problems."""
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as error:
-        raise CuratedDataError(path, [f"cannot read the file ({error.strerror})"]) from None
-    problems: list[str] = []
+    validated, problems = read_validated_rows(path, COLUMNS, CuratedRow, CuratedDataError)
     rows: list[CuratedRow] = []
     unknown_models: set[str] = set()
     unknown_providers: set[str] = set()
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [c for c in header if c not in COLUMNS]
-        if missing or extra:
-            detail = (f"missing column(s) {', '.join(missing)}" if missing else "") + (
-                f"{'; ' if missing else ''}unknown column(s) {', '.join(extra)}" if extra else ""
-            )
-            raise CuratedDataError(path, [f"line 1: {detail}"])
-        start = 2
-        for raw in reader:
-            line = start
-            start = reader.line_num + 1
-            if None in raw or any(value is None for value in raw.values()):
-                problems.append(f"line {line}: expected {len(COLUMNS)} fields")
-                continue
-            try:
-                row = CuratedRow.model_validate({"line": line, **raw})
-            except ValidationError as error:
-                problems.extend(f"line {line}: {message}" for message in render_validation_error(error))
-                continue
-            model_id = catalog.resolve_model(row.model)
-            provider_id = catalog.resolve_provider(row.provider)
-            if model_id is None:
-                unknown_models.add(row.model)
-            if provider_id is None:
-                unknown_providers.add(row.provider)
-            if model_id is None or provider_id is None:
-                continue
-            rows.append(row.model_copy(update={"model": model_id, "provider": provider_id}))
+    for row in validated:
+        model_id = catalog.resolve_model(row.model)
+        provider_id = catalog.resolve_provider(row.provider)
+        if model_id is None:
+            unknown_models.add(row.model)
+        if provider_id is None:
+            unknown_providers.add(row.provider)
+        if model_id is None or provider_id is None:
+            continue
+        rows.append(row.model_copy(update={"model": model_id, "provider": provider_id}))
     if unknown_models:
         problems.append(f"model ids not in the catalog: {', '.join(sorted(unknown_models))}")
     if unknown_providers:
