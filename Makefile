@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean history
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml setup.py
 
 demo: $(STAMP)
 	$(BIN)/pricewatch demo
+
+# Rebuild data/history (the real history `demo` loads) from the recordings and the git
+# bundles of public price histories in SAMPLES (tools/build_history.py says what is read).
+SAMPLES ?= ../shared/samples
+history: $(STAMP)
+	$(BIN)/python tools/build_history.py $(SAMPLES) --out data/history
 
 # The static checks read the package through a link tree of its installed layout
 # (tools/linktree.py): the layer contracts (import-linter), then the type checker.

@@ -54,6 +54,7 @@ __all__ = [
     "LAYOUT_CHANGED",
     "AnalysisError",
     "BackfillError",
+    "ShippedHistoryError",
     "BuildError",
     "ClaimError",
     "ConfigError",
@@ -303,6 +304,12 @@ class GitError(PricewatchError):
 
 class BackfillError(PricewatchError):
     """A backfill that cannot start: no such file in the repository, an unknown source..."""
+
+    exit_code = EXIT_USAGE
+
+
+class ShippedHistoryError(PricewatchError):
+    """A shipped history (data/history) that cannot be loaded as it is, or not into this database."""
 
     exit_code = EXIT_USAGE
 

@@ -191,16 +191,43 @@ def embedded_snapshot_dir() -> Path:
     return shipped_data_dir() / "snapshot"
 
 
+def embedded_history_dir() -> Path:
+    """The real history that ships in data/history (built by `make history`)."""
+    return shipped_data_dir() / "history"
+
+
 def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
-    """The main job on embedded data: load the curated history, replay the shipped snapshot,
-    then (with ``site_dir``) build the static site from the result."""
+    """The main job on embedded data: load the shipped real history and the curated prices,
+    then (with ``site_dir``) build the static site from the result.
+
+    The real history (data/history: the measured and third-party prices derived from public
+    git histories and recordings, with their citations) loads into a new database once; the
+    curated history is then loaded on top through the usual ranks. Without a shipped history
+    (a checkout that removed it), the small recorded snapshot in data/snapshot is replayed.
+    """
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
     from pricewatch.scraper.curated import run_load_curated
+    from pricewatch.scraper.history_files import run_load_history
 
     catalog = load_catalog(default_catalog_path())
     lines = []
-    # (a) the dated list prices of 2023 to now: the history before scraping began.
+    history = embedded_history_dir()
+    if (history / "prices.jsonl.gz").exists():
+        # (a) the measured and third-party history derived from the real public histories.
+        loaded = run_load_history(db_path, history)
+        if loaded.already_loaded:
+            lines.append(f"history: already loaded from {history}")
+        else:
+            lines.append(
+                f"history: {loaded.price_rows} price periods of {loaded.rows.get('offers', 0)} offers "
+                f"from {loaded.rows.get('runs', 0)} source runs loaded from {history}"
+            )
+        outcomes = []
+    else:
+        # (a') no shipped history: the recorded snapshot, replayed below.
+        outcomes = None
+    # (b) the dated list prices of 2023 to now: the history before scraping began.
     load = run_load_curated(
         db_path,
         catalog,
@@ -215,9 +242,10 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
         lines.append(
             f"corrections: {load.corrections.rows} loaded, {load.corrections.corrected} stored prices corrected"
         )
-    # (b) the recorded snapshot: measured prices, which outrank curated ones.
-    snapshot = embedded_snapshot_dir()
-    outcomes = run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=snapshot)
+    if outcomes is None:
+        outcomes = run_refresh(
+            db_path=db_path, catalog=catalog, source_names=[], replay_dir=embedded_snapshot_dir()
+        )
     for outcome in outcomes:
         lines.append(
             f"{outcome.source}: {outcome.status}, {outcome.records} records, {outcome.changed} changed"

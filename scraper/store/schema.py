@@ -414,6 +414,12 @@ def m_ranks_quarantine_origin(db: Database) -> None:
     db.execute("UPDATE quarantine SET origin = (SELECT origin FROM runs WHERE runs.id = quarantine.run_id)")
 
 
+@migrations()
+def m_ship_history_loads(db: Database) -> None:
+    """Which shipped histories (data/history, by digest) a database has loaded: `demo` loads one once."""
+    db.table("shipped_history_loads").create({"digest": str, "loaded_at": str, "price_rows": int}, pk="digest")
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)

@@ -1,0 +1,246 @@
+"""The shipped history: the measured and third-party part of a database, as files in data/history/.
+
+``export_history`` writes what the real histories and recordings put into a database (price
+periods, unit prices, scheduled changes, the offers, models and providers they belong to,
+the runs that observed them, the citations of every version read, held typos,
+disagreements) as one gzip'd JSON-lines file per table. Curated rows stay out: they ship as
+data/curated_prices.csv and are loaded from it, so an edit there is never shadowed by a
+stale copy. Raw bodies stay out too (``fetches.sha256`` is dropped): a citation is the
+repository, commit and path, or the URL and the recording time, never the page.
+
+``import_history`` loads those files into a new database, keeping every id, so the
+database is the one the history was exported from minus its curated rows; loading
+data/curated_prices.csv afterwards puts them back through the usual timeline rules (the
+same ranks decide, whatever the order). It refuses a database that already holds measured
+prices of its own (a merge of two timelines row by row would bypass those rules) and does
+nothing when the same history was loaded before.
+
+File format (``<table>.jsonl.gz``, gzip without a timestamp so a rebuild from the same
+data gives the same bytes): line 1 ``{"table": ..., "columns": [...]}``, then one JSON array
+per row in primary-key order. JSON keeps NULL apart from ``""`` (a price not given vs
+the plain variant), which CSV cannot.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pricewatch.errors import ShippedHistoryError
+from pricewatch.scraper.store.schema import Database
+
+__all__ = ["HISTORY_TABLES", "ImportSummary", "export_history", "history_digest", "import_history"]
+
+# What each table contributes, in load order (a row's references load before it). The
+# filter keeps the curated part out; NULL-safe so a column a source leaves empty counts.
+_NOT_CURATED_RUN = "run_id IN (SELECT id FROM runs WHERE origin != 'curated')"
+_EXPORTED_OFFER = (
+    "id IN (SELECT offer_id FROM prices WHERE origin != 'curated' "
+    "UNION SELECT offer_id FROM unit_prices WHERE origin != 'curated' "
+    "UNION SELECT offer_id FROM scheduled_prices WHERE origin != 'curated')"
+)
+HISTORY_TABLES: tuple[tuple[str, str], ...] = (
+    ("runs", "origin != 'curated'"),
+    ("providers", "1"),
+    ("models", "1"),
+    ("offers", _EXPORTED_OFFER),
+    ("prices", "origin != 'curated'"),
+    ("unit_prices", "origin != 'curated'"),
+    ("scheduled_prices", "origin != 'curated'"),
+    ("fetches", _NOT_CURATED_RUN),
+    ("quarantine", _NOT_CURATED_RUN),
+    ("disagreements", "observed_origin != 'curated' AND stored_origin != 'curated'"),
+    ("unmapped_names", "source != 'curated'"),
+)
+# Columns never shipped: the body of a fetch (raw pages stay out of the project).
+_DROPPED = {"fetches": {"sha256"}}
+# Tables whose rows carry ids other tables refer to; the rest are ordered by all columns.
+_ORDER = {"providers": "id", "models": "id", "unmapped_names": "source, kind, name"}
+_SUFFIX = ".jsonl.gz"
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def _rows(db: Database, table: str, where: str, columns: list[str]) -> Iterator[list[Any]]:
+    order = _ORDER.get(table, "id")
+    names = ", ".join(f'"{c}"' for c in columns)
+    yield from (list(row) for row in db.execute(f"SELECT {names} FROM {table} WHERE {where} ORDER BY {order}"))
+
+
+def _rename(table: str, row: list[Any], columns: list[str], repositories: Mapping[str, str]) -> list[Any]:
+    """A fetch row's local clone path replaced by the public repository it is a copy of."""
+    if table != "fetches" or not repositories:
+        return row
+    index = columns.index("repository")
+    if row[index] in repositories:
+        row = list(row)
+        row[index] = repositories[row[index]]
+    return row
+
+
+def export_history(db: Database, out_dir: Path, repositories: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Write the measured and third-party history of ``db`` into ``out_dir``; rows per table.
+
+    ``repositories`` maps a clone's path as recorded in ``fetches.repository`` to the public
+    repository it copies (the citation users can follow).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f"*{_SUFFIX}"):
+        stale.unlink()
+    counts = {}
+    for table, where in HISTORY_TABLES:
+        columns = [c for c in _columns(db, table) if c not in _DROPPED.get(table, set())]
+        buffer = io.BytesIO()
+        with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as stream:
+            stream.write(json.dumps({"table": table, "columns": columns}).encode() + b"\n")
+            count = 0
+            for row in _rows(db, table, where, columns):
+                row = _rename(table, row, columns, repositories or {})
+                stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+                count += 1
+        (out_dir / f"{table}{_SUFFIX}").write_bytes(buffer.getvalue())
+        counts[table] = count
+    return counts
+
+
+def history_digest(history_dir: Path) -> str:
+    """A hash of the shipped files: what a database records having loaded."""
+    digest = hashlib.sha256()
+    for table, _ in HISTORY_TABLES:
+        path = history_dir / f"{table}{_SUFFIX}"
+        digest.update(table.encode() + b"\0")
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> tuple[str, list[str], Iterator[list[Any]]]:
+    stream = gzip.open(path, "rt", encoding="utf-8")
+    try:
+        header = json.loads(stream.readline())
+        table, columns = header["table"], header["columns"]
+    except (ValueError, KeyError, TypeError, OSError, EOFError) as error:
+        stream.close()
+        raise ShippedHistoryError(f"{path}: not a shipped-history file ({error})") from error
+
+    def rows() -> Iterator[list[Any]]:
+        with stream:
+            for number, line in enumerate(stream, start=2):
+                try:
+                    row = json.loads(line)
+                except ValueError as error:
+                    raise ShippedHistoryError(f"{path}:{number}: unreadable row ({error})") from error
+                if not isinstance(row, list) or len(row) != len(columns):
+                    raise ShippedHistoryError(f"{path}:{number}: expected {len(columns)} values")
+                yield row
+
+    return table, columns, rows()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What ``import_history`` did: rows per table, or that the history was already loaded."""
+
+    rows: dict[str, int]
+    already_loaded: bool = False
+
+    @property
+    def price_rows(self) -> int:
+        return self.rows.get("prices", 0)
+
+
+_LOADED_TABLE = "shipped_history_loads"
+
+
+def _loaded_digests(db: Database) -> set[str]:
+    return {row[0] for row in db.execute(f"SELECT digest FROM {_LOADED_TABLE}").fetchall()}
+
+
+def import_history(db: Database, history_dir: Path, loaded_at: str) -> ImportSummary:
+    """Load the shipped history in ``history_dir`` into ``db`` (a new database), in one transaction."""
+    digest = history_digest(history_dir)
+    if digest in _loaded_digests(db):
+        return ImportSummary({}, already_loaded=True)
+    offers = db.execute("SELECT count(*) FROM offers").fetchone()[0]
+    if offers:
+        raise ShippedHistoryError(
+            f"the shipped history loads into a new database, and this one already holds {offers} offers "
+            "(delete it, or use another --db)"
+        )
+    counts: dict[str, int] = {}
+    with db.atomic():
+        for table, _ in HISTORY_TABLES:
+            path = history_dir / f"{table}{_SUFFIX}"
+            if not path.exists():
+                raise ShippedHistoryError(f"{path}: missing from the shipped history")
+            name, columns, rows = _read(path)
+            if name != table:
+                raise ShippedHistoryError(f"{path}: holds table {name!r}, expected {table!r}")
+            unknown = sorted(set(columns) - set(_columns(db, table)))
+            if unknown:
+                raise ShippedHistoryError(
+                    f"{path}: columns {', '.join(unknown)} are not in this database's {table} "
+                    "(the shipped history was built by another schema: rebuild it with `make history`)"
+                )
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            # Catalogued models and providers may already be there (a curated load first):
+            # theirs are kept, the history only adds what is missing.
+            verb = "INSERT OR IGNORE" if table in ("providers", "models", "unmapped_names") else "INSERT"
+            cursor = db.conn.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
+            counts[table] = cursor.rowcount
+        db.execute(
+            f"INSERT INTO {_LOADED_TABLE} (digest, loaded_at, price_rows) VALUES (?, ?, ?)",
+            (digest, loaded_at, counts["prices"]),
+        )
+    return ImportSummary(counts)
+
+
+def history_contributions(db: Database) -> list[dict[str, Any]]:
+    """What each source of the measured and third-party history holds: one row per source and origin.
+
+    ``periods`` counts price periods, ``changes`` those that follow an earlier period of the
+    same offer, ``first``/``last`` the observation times they span; ``citations`` how many
+    versions (commits or recorded responses) were read, from which repositories or URLs.
+    """
+    rows = db.execute(
+        """
+        SELECT r.source, p.origin, count(DISTINCT p.offer_id) AS offers, count(*) AS periods,
+               sum(CASE WHEN EXISTS (SELECT 1 FROM prices q WHERE q.offer_id = p.offer_id
+                                     AND q.valid_to = p.valid_from) THEN 1 ELSE 0 END) AS changes,
+               min(p.valid_from) AS first, max(coalesce(p.last_seen, p.valid_from)) AS last
+        FROM prices p JOIN runs r ON r.id = p.run_id
+        WHERE p.origin != 'curated'
+        GROUP BY r.source, p.origin ORDER BY r.source, p.origin
+        """
+    ).fetchall()
+    out = []
+    for source, origin, offers, periods, changes, first, last in rows:
+        cited = db.execute(
+            """
+            SELECT coalesce(f.repository, f.url), count(*) FROM fetches f JOIN runs r ON r.id = f.run_id
+            WHERE r.source = ? GROUP BY 1 ORDER BY 1
+            """,
+            (source,),
+        ).fetchall()
+        out.append(
+            {
+                "source": source,
+                "origin": origin,
+                "offers": offers,
+                "periods": periods,
+                "changes": changes,
+                "first": first,
+                "last": last,
+                "citations": {where: count for where, count in cited},
+            }
+        )
+    return out

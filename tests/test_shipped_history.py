@@ -1,0 +1,146 @@
+"""The shipped history: export-history writes a database's measured and third-party history,
+load-history reads it back, and curated prices loaded on top give the database the export
+came from with those prices loaded on top (nothing lost, nothing invented)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO_ROOT
+from test_backfill import KIMI, LITELLM_V1, PER_TOKEN, T1, T2, T3, make_repo, models_json
+
+from pricewatch.cli import cli
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+T0 = "2025-03-01T00:00:00Z"
+
+
+def _invoke(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """A database built like `make history` does (backfills, then a replay), and its export."""
+    root = tmp_path_factory.mktemp("shipped")
+    openrouter_repo = make_repo(
+        root / "or",
+        "models.json",
+        [
+            (T1, models_json(PER_TOKEN["a"])),
+            (T2, models_json(PER_TOKEN["a"])),
+            (T3, models_json({KIMI: PER_TOKEN["b"][KIMI]})),  # a price cut, and Opus leaves the list
+        ],
+    )
+    second = dict(LITELLM_V1)
+    second["claude-sonnet-4-5"] = {**second["claude-sonnet-4-5"], "input_cost_per_token": 2e-06}
+    litellm_repo = make_repo(
+        root / "litellm",
+        "model_prices_and_context_window.json",
+        [(T0, json.dumps(LITELLM_V1).encode()), (T1, json.dumps(second).encode())],
+    )
+    db = root / "built.db"
+    _invoke("backfill", "openrouter-git", str(openrouter_repo), "--db", str(db))
+    _invoke("backfill", "litellm", str(litellm_repo), "--db", str(db))
+    result = CliRunner().invoke(cli, ["refresh", "--db", str(db), "--replay", str(REPO_ROOT / "data" / "snapshot")])
+    assert result.exit_code in (0, 1), result.output
+    out = root / "history"
+    _invoke("export-history", "--db", str(db), "--out", str(out), "--repository", f"{litellm_repo}=example/litellm-copy")
+    return root, db, out
+
+
+def _snapshot(db: Path) -> dict[str, list[tuple]]:
+    """What a reader sees: every view and table that carries history, ids left out where they differ."""
+    queries = {
+        "price_history": "SELECT model, provider, tier, min_prompt_tokens, variant, quantization, valid_from, "
+        "valid_to, last_confirmed, confirmed_by, origin, source, input_text, output_text, cache_read_text, "
+        "cache_write_text, cache_write_1h_text, reasoning_text, variable, closed_reason, confidence, source_url, "
+        "correction FROM price_history",
+        "current_prices": "SELECT model, provider, tier, min_prompt_tokens, variant, input_text, output_text, "
+        "origin, valid_from, last_seen, confirmed_by FROM current_prices",
+        "price_changes": "SELECT model, provider, tier, kind, changed_at, changed_fields FROM price_changes",
+        "disagreements": "SELECT o.model_id, o.provider_id, d.observed_at, d.observed_origin, d.observed, "
+        "d.stored_origin, d.stored FROM disagreements d JOIN offers o ON o.id = d.offer_id",
+        "quarantine": "SELECT source, observed_at, offer, observation, reason, status FROM quarantine",
+        "unit_prices": "SELECT o.model_id, o.provider_id, u.unit, u.amount, u.valid_from, u.valid_to "
+        "FROM unit_prices u JOIN offers o ON o.id = u.offer_id",
+        "runs": "SELECT id, source, origin, observed_at, status FROM runs WHERE origin != 'curated'",
+        "fetches": "SELECT run_id, url, fetched_at, git_commit, path FROM fetches",
+        "models": "SELECT id, name, creator, catalogued FROM models",
+    }
+    with closing(sqlite3.connect(db)) as conn:
+        return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
+
+
+def test_loading_the_export_then_the_curated_prices_gives_the_same_history(built, tmp_path):
+    _, db, out = built
+    reference = tmp_path / "reference.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(reference)) as copy:
+        source.backup(copy)  # a file copy would miss what is still in the WAL
+    _invoke("load-curated", "--db", str(reference))
+    loaded = tmp_path / "loaded.db"
+    assert "Loaded " in _invoke("load-history", "--db", str(loaded), "--dir", str(out))
+    _invoke("load-curated", "--db", str(loaded))
+    expected, actual = _snapshot(reference), _snapshot(loaded)
+    assert expected["price_history"] and expected["fetches"] and expected["unit_prices"]
+    for name in expected:
+        assert actual[name] == expected[name], name
+
+
+def test_the_export_is_repeatable_and_ships_citations_not_bodies(built, tmp_path):
+    _, db, out = built
+    again = tmp_path / "again"
+    _invoke("export-history", "--db", str(db), "--out", str(again), "--repository", "x=y")
+    # Byte for byte, except the citation the second export did not rename.
+    assert (again / "prices.jsonl.gz").read_bytes() == (out / "prices.jsonl.gz").read_bytes()
+    lines = gzip.open(out / "fetches.jsonl.gz", "rt").read().splitlines()
+    header = json.loads(lines[0])
+    assert header["table"] == "fetches" and "sha256" not in header["columns"]
+    repositories = {json.loads(line)[header["columns"].index("repository")] for line in lines[1:]}
+    assert "example/litellm-copy" in repositories
+    assert not any("litellm" in str(r) and r != "example/litellm-copy" for r in repositories)
+    summary = json.loads((out / "SUMMARY.json").read_text())
+    sources = {row["source"]: row for row in summary["sources"]}
+    assert sources["backfill:litellm"]["origin"] == "third-party"
+    assert sources["backfill:litellm"]["citations"] == {"example/litellm-copy": 2}
+    assert sources["backfill:openrouter-git"]["first"] == T1
+    with closing(sqlite3.connect(db)) as conn:
+        # Curated rows never enter the export: the build never loads them.
+        assert conn.execute("SELECT count(*) FROM prices WHERE origin = 'curated'").fetchone() == (0,)
+
+
+def test_a_second_load_does_nothing_and_a_used_database_is_refused(built, tmp_path):
+    _, _, out = built
+    db = tmp_path / "db.db"
+    _invoke("load-history", "--db", str(db), "--dir", str(out))
+    assert "already loaded" in _invoke("load-history", "--db", str(db), "--dir", str(out))
+    used = tmp_path / "used.db"
+    _invoke("load-curated", "--db", str(used))
+    output = _invoke("load-history", "--db", str(used), "--dir", str(out), code=2)
+    assert output.startswith("Error: the shipped history loads into a new database") and output.count("\n") == 1
+
+
+def test_a_history_from_another_schema_is_refused_with_the_fix(built, tmp_path):
+    _, _, out = built
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    lines = gzip.open(broken / "prices.jsonl.gz", "rt").read().splitlines()
+    header = json.loads(lines[0])
+    header["columns"].append("price_in_doubloons")
+    rows = [json.dumps([*json.loads(line), None]) for line in lines[1:]]
+    (broken / "prices.jsonl.gz").write_bytes(gzip.compress("\n".join([json.dumps(header), *rows]).encode()))
+    db = tmp_path / "db.db"
+    output = _invoke("load-history", "--db", str(db), "--dir", str(broken), code=2)
+    assert "price_in_doubloons" in output and "make history" in output
+    with closing(sqlite3.connect(db)) as conn:  # one transaction: nothing half-loaded
+        assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
