@@ -52,10 +52,20 @@ def built(tmp_path_factory) -> tuple[Path, Path, Path]:
     db = root / "built.db"
     _invoke("backfill", "openrouter-git", str(openrouter_repo), "--db", str(db))
     _invoke("backfill", "litellm", str(litellm_repo), "--db", str(db))
-    result = CliRunner().invoke(cli, ["refresh", "--db", str(db), "--replay", str(REPO_ROOT / "data" / "snapshot")])
+    result = CliRunner().invoke(
+        cli, ["refresh", "--db", str(db), "--replay", str(REPO_ROOT / "data" / "snapshot")]
+    )
     assert result.exit_code in (0, 1), result.output
     out = root / "history"
-    _invoke("export-history", "--db", str(db), "--out", str(out), "--repository", f"{litellm_repo}=example/litellm-copy")
+    _invoke(
+        "export-history",
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--repository",
+        f"{litellm_repo}=example/litellm-copy",
+    )
     return root, db, out
 
 
@@ -103,7 +113,7 @@ def test_the_export_is_repeatable_and_ships_citations_not_bodies(built, tmp_path
     _invoke("export-history", "--db", str(db), "--out", str(again), "--repository", "x=y")
     # Byte for byte, except the citation the second export did not rename.
     assert (again / "prices.jsonl.gz").read_bytes() == (out / "prices.jsonl.gz").read_bytes()
-    lines = gzip.open(out / "fetches.jsonl.gz", "rt").read().splitlines()
+    lines = gzip.decompress((out / "fetches.jsonl.gz").read_bytes()).decode().splitlines()
     header = json.loads(lines[0])
     assert header["table"] == "fetches" and "sha256" not in header["columns"]
     repositories = {json.loads(line)[header["columns"].index("repository")] for line in lines[1:]}
@@ -127,14 +137,16 @@ def test_a_second_load_does_nothing_and_a_used_database_is_refused(built, tmp_pa
     used = tmp_path / "used.db"
     _invoke("load-curated", "--db", str(used))
     output = _invoke("load-history", "--db", str(used), "--dir", str(out), code=2)
-    assert output.startswith("Error: the shipped history loads into a new database") and output.count("\n") == 1
+    assert (
+        output.startswith("Error: the shipped history loads into a new database") and output.count("\n") == 1
+    )
 
 
 def test_a_history_from_another_schema_is_refused_with_the_fix(built, tmp_path):
     _, _, out = built
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
-    lines = gzip.open(broken / "prices.jsonl.gz", "rt").read().splitlines()
+    lines = gzip.decompress((broken / "prices.jsonl.gz").read_bytes()).decode().splitlines()
     header = json.loads(lines[0])
     header["columns"].append("price_in_doubloons")
     rows = [json.dumps([*json.loads(line), None]) for line in lines[1:]]

@@ -148,9 +148,13 @@ def build(samples: Path, out: Path, work: Path) -> list[str]:
         # The backfill records the clone's origin (the bundle's path) as the repository.
         repositories += ["--repository", f"{bundle}={item.public}"]
     for recording in OLDER_RECORDINGS:
-        replay = _older_replay(samples, recording, work / f"replay-{recording.source}-{recording.recorded_at[:10]}")
+        replay = _older_replay(
+            samples, recording, work / f"replay-{recording.source}-{recording.recorded_at[:10]}"
+        )
         _run(
-            _pricewatch("refresh", "--quiet", "--db", str(db), "--replay", str(replay), "--source", recording.source),
+            _pricewatch(
+                "refresh", "--quiet", "--db", str(db), "--replay", str(replay), "--source", recording.source
+            ),
             log,
         )
     newest = work / "replay-newest"

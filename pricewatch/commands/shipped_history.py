@@ -98,7 +98,9 @@ def load_history(db_path: Path, history_dir: Path | None, no_wait: bool) -> None
     if loaded.already_loaded:
         click.echo(f"{folder}: already loaded into {db_path}")
     else:
-        click.echo(f"Loaded {loaded.price_rows} price periods of {loaded.rows['offers']} offers from {folder}")
+        click.echo(
+            f"Loaded {loaded.price_rows} price periods of {loaded.rows['offers']} offers from {folder}"
+        )
 
 
 def register(cli: click.Group) -> None:

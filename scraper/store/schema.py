@@ -417,7 +417,9 @@ def m_ranks_quarantine_origin(db: Database) -> None:
 @migrations()
 def m_ship_history_loads(db: Database) -> None:
     """Which shipped histories (data/history, by digest) a database has loaded: `demo` loads one once."""
-    db.table("shipped_history_loads").create({"digest": str, "loaded_at": str, "price_rows": int}, pk="digest")
+    db.table("shipped_history_loads").create(
+        {"digest": str, "loaded_at": str, "price_rows": int}, pk="digest"
+    )
 
 
 def open_database(path: Path | str) -> Database:

@@ -72,7 +72,9 @@ def _columns(db: Database, table: str) -> list[str]:
 def _rows(db: Database, table: str, where: str, columns: list[str]) -> Iterator[list[Any]]:
     order = _ORDER.get(table, "id")
     names = ", ".join(f'"{c}"' for c in columns)
-    yield from (list(row) for row in db.execute(f"SELECT {names} FROM {table} WHERE {where} ORDER BY {order}"))
+    yield from (
+        list(row) for row in db.execute(f"SELECT {names} FROM {table} WHERE {where} ORDER BY {order}")
+    )
 
 
 def _rename(table: str, row: list[Any], columns: list[str], repositories: Mapping[str, str]) -> list[Any]:
@@ -86,7 +88,9 @@ def _rename(table: str, row: list[Any], columns: list[str], repositories: Mappin
     return row
 
 
-def export_history(db: Database, out_dir: Path, repositories: Mapping[str, str] | None = None) -> dict[str, int]:
+def export_history(
+    db: Database, out_dir: Path, repositories: Mapping[str, str] | None = None
+) -> dict[str, int]:
     """Write the measured and third-party history of ``db`` into ``out_dir``; rows per table.
 
     ``repositories`` maps a clone's path as recorded in ``fetches.repository`` to the public
@@ -123,24 +127,22 @@ def history_digest(history_dir: Path) -> str:
 
 
 def _read(path: Path) -> tuple[str, list[str], Iterator[list[Any]]]:
-    stream = gzip.open(path, "rt", encoding="utf-8")
     try:
-        header = json.loads(stream.readline())
+        lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+        header = json.loads(lines[0])
         table, columns = header["table"], header["columns"]
-    except (ValueError, KeyError, TypeError, OSError, EOFError) as error:
-        stream.close()
+    except (ValueError, KeyError, TypeError, IndexError, OSError, EOFError) as error:
         raise ShippedHistoryError(f"{path}: not a shipped-history file ({error})") from error
 
     def rows() -> Iterator[list[Any]]:
-        with stream:
-            for number, line in enumerate(stream, start=2):
-                try:
-                    row = json.loads(line)
-                except ValueError as error:
-                    raise ShippedHistoryError(f"{path}:{number}: unreadable row ({error})") from error
-                if not isinstance(row, list) or len(row) != len(columns):
-                    raise ShippedHistoryError(f"{path}:{number}: expected {len(columns)} values")
-                yield row
+        for number, line in enumerate(lines[1:], start=2):
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                raise ShippedHistoryError(f"{path}:{number}: unreadable row ({error})") from error
+            if not isinstance(row, list) or len(row) != len(columns):
+                raise ShippedHistoryError(f"{path}:{number}: expected {len(columns)} values")
+            yield row
 
     return table, columns, rows()
 
