@@ -213,7 +213,8 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     catalog = load_catalog(default_catalog_path())
     lines = []
     history = embedded_history_dir()
-    if (history / "prices.jsonl.gz").exists():
+    replay_snapshot = not (history / "prices.jsonl.gz").exists()
+    if not replay_snapshot:
         # (a) the measured and third-party history derived from the real public histories.
         loaded = run_load_history(db_path, history)
         if loaded.already_loaded:
@@ -223,10 +224,6 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
                 f"history: {loaded.price_rows} price periods of {loaded.rows.get('offers', 0)} offers "
                 f"from {loaded.rows.get('runs', 0)} source runs loaded from {history}"
             )
-        outcomes = []
-    else:
-        # (a') no shipped history: the recorded snapshot, replayed below.
-        outcomes = None
     # (b) the dated list prices of 2023 to now: the history before scraping began.
     load = run_load_curated(
         db_path,
@@ -242,10 +239,12 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
         lines.append(
             f"corrections: {load.corrections.rows} loaded, {load.corrections.corrected} stored prices corrected"
         )
-    if outcomes is None:
-        outcomes = run_refresh(
-            db_path=db_path, catalog=catalog, source_names=[], replay_dir=embedded_snapshot_dir()
-        )
+    # (a') without a shipped history: the small recorded snapshot, measured prices.
+    outcomes = (
+        run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=embedded_snapshot_dir())
+        if replay_snapshot
+        else []
+    )
     for outcome in outcomes:
         lines.append(
             f"{outcome.source}: {outcome.status}, {outcome.records} records, {outcome.changed} changed"
