@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 
-__all__ = ["CURATED_WINDOW_DAYS", "MEASURED_ORIGINS", "settle_points", "window_end"]
+__all__ = ["CURATED_WINDOW_DAYS", "MEASURED_ORIGINS", "settle_points", "window_end", "window_start"]
 
 #: How long a curated price stays current after its last confirmation (PRICEWATCH_CURATED_WINDOW_DAYS).
 CURATED_WINDOW_DAYS = 120
@@ -37,6 +37,12 @@ def window_end(confirmed: str, days: int) -> str:
     """The first instant a price last confirmed at ``confirmed`` is no longer current."""
     moment = datetime.strptime(confirmed[:19], "%Y-%m-%dT%H:%M:%S") + timedelta(days=days)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def window_start(moment: str, days: int) -> str:
+    """The instant ``days`` before ``moment`` (both in the store's time format)."""
+    start = datetime.strptime(moment[:19], "%Y-%m-%dT%H:%M:%S") - timedelta(days=days)
+    return start.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day_start(day: date | str) -> str:

@@ -517,6 +517,8 @@ def _render_pages(
         {
             "rows": [r for r in summaries if r["reference"] is not None],
             "no_current": [r for r in summaries if r["reference"] is None],
+            # Models without a page (site.model.paged_models): in the downloads only.
+            "unpaged": len(data.by_model) - len(model_ids),
         },
     )
     site_page(

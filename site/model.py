@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
+from pricewatch.analysis.lifecycle import MEASURED_ORIGINS, window_start
 from pricewatch.money import decimal_to_text
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ class SiteData:
     facts: dict[str, ModelFacts]
     models: dict[str, dict[str, Any]]
     providers: dict[str, dict[str, Any]]
-    slugs: dict[str, str]
+    slugs: dict[str, str]  # the models with a page of their own (``paged_models``)
     sources: list[dict[str, Any]]
     refreshed_live: bool
     embedded_date: str | None
@@ -195,6 +196,27 @@ class SiteData:
     def model_name(self, model_id: str) -> str:
         """Display name of a model (its id when unknown)."""
         return self.models.get(model_id, {}).get("name") or model_id
+
+
+#: A model the catalog does not know gets a page of its own when a maker's page, a host or
+#: OpenRouter (not only a third-party price database) priced it within this many days before
+#: the data's as-of. The others (thousands, from LiteLLM's map) stay in the downloads.
+PAGED_WITHIN_DAYS = 365
+
+
+def paged_models(
+    by_model: Mapping[str, list[PricePoint]], models: Mapping[str, Mapping[str, Any]], as_of: str
+) -> list[str]:
+    """The models that get a page: every catalogued one, and the rest measured in the last year."""
+    cutoff = window_start(as_of, PAGED_WITHIN_DAYS)
+    return [
+        model_id
+        for model_id, points in by_model.items()
+        if models.get(model_id, {}).get("catalogued")
+        or any(
+            p.origin in MEASURED_ORIGINS and (p.last_confirmed or p.valid_from) >= cutoff for p in points
+        )
+    ]
 
 
 def _time_text(moment: datetime) -> str:
@@ -314,7 +336,7 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         facts=facts,
         models=models,
         providers=providers,
-        slugs=assign_slugs(by_model),
+        slugs=assign_slugs(paged_models(by_model, models, min(built, newest) if newest else built)),
         sources=sources,
         refreshed_live=live > 0,
         embedded_date=reader.embedded_data_date(),
