@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
 from pricewatch.analysis.lifecycle import MEASURED_ORIGINS, window_start
+from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
 from pricewatch.money import decimal_to_text
 
 if TYPE_CHECKING:
@@ -213,9 +213,7 @@ def paged_models(
         model_id
         for model_id, points in by_model.items()
         if models.get(model_id, {}).get("catalogued")
-        or any(
-            p.origin in MEASURED_ORIGINS and (p.last_confirmed or p.valid_from) >= cutoff for p in points
-        )
+        or any(p.origin in MEASURED_ORIGINS and (p.last_confirmed or p.valid_from) >= cutoff for p in points)
     ]
 
 

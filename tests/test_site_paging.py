@@ -33,7 +33,9 @@ def test_catalogued_and_recently_measured_models_get_pages_third_party_only_ones
         "acme/on-openrouter": [_point("acme/on-openrouter", "backfill", "2026-08-22T18:35:39Z")],
         "acme/in-litellm-only": [_point("acme/in-litellm-only", "third-party", "2026-07-24T18:23:43Z")],
         "acme/measured-long-ago": [_point("acme/measured-long-ago", "replay", "2025-09-12T00:00:00Z")],
-        "acme/measured-within-the-year": [_point("acme/measured-within-the-year", "live", "2025-09-13T00:00:00Z")],
+        "acme/measured-within-the-year": [
+            _point("acme/measured-within-the-year", "live", "2025-09-13T00:00:00Z")
+        ],
     }
     models = {"acme/catalogued": {"catalogued": True}}
     assert PAGED_WITHIN_DAYS == 365
