@@ -12,9 +12,10 @@ changes"). The store's ``price_changes`` view applies the same rules in SQL
   appear: a curated row whose event is ``launch``, or a measured first sighting by a
   source that had already observed before (its earlier observations did not list it). A
   source's first observation is the start of our coverage, not news; and a first sighting
-  of something the market already sold earlier at the same prices is not an event either
+  of something the market already sold earlier, at any price, is not an event either
   (same model, provider, tier and prompt band, any variant, same currency: a curated
-  price later measured under an endpoint tag, an endpoint that comes back).
+  price later measured under an endpoint tag, an endpoint or listing that comes back: it
+  existed before, so it is not new; its prices are on the model page).
 - **ended**: a period that closed with no period of its offer after it, unless another
   variant of the same offer in force then sells it at the same prices.
 
@@ -131,7 +132,7 @@ def price_events(points: Iterable[PricePoint]) -> list[PriceEvent]:
                 fields = changed_fields(previous, p)
                 if fields:
                     events.append(PriceEvent(p.valid_from, "change", p, previous, fields))
-            elif not any(e.valid_from < p.valid_from and same_prices(e, p) for e in market) and _is_news(
+            elif not any(e.valid_from < p.valid_from for e in market) and _is_news(
                 p, first
             ):
                 events.append(PriceEvent(p.valid_from, "new", p, None, _priced(p)))

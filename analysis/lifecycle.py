@@ -26,6 +26,9 @@ __all__ = ["CURATED_WINDOW_DAYS", "MEASURED_ORIGINS", "settle_points", "window_e
 #: How long a curated price stays current after its last confirmation (PRICEWATCH_CURATED_WINDOW_DAYS).
 CURATED_WINDOW_DAYS = 120
 
+#: The origin of a third-party price database's rows (LiteLLM, models.dev): no sighting of a sale.
+THIRD_PARTY_ORIGIN = "third-party"
+
 #: Origins whose source re-observes the offer (a curated row is re-observed by nobody).
 MEASURED_ORIGINS = frozenset({"live", "replay", "backfill"})
 
@@ -59,9 +62,10 @@ def settle_points(
     """Every period as the current rule sees it: ended at its model's retirement, marked
     ``unconfirmed_after`` where the curated window runs out before its end.
 
-    Retirement (the maker stopped serving the model) ends the maker's own offers, and any
-    other offer no source saw on or after that day; a maker's period that starts after it
-    is dropped. Points are returned in their given order.
+    Retirement (the maker stopped serving the model) ends the maker's own offers, any
+    third-party price of it (a price database that keeps an entry is no sighting of a sale),
+    and any other offer no source saw on or after that day; a maker's period that starts
+    after it is dropped. Points are returned in their given order.
     """
     settled: list[PricePoint] = []
     for point in points:
@@ -70,7 +74,7 @@ def settle_points(
         if retired is not None:
             maker = point.provider in fact.makers if fact is not None else False
             seen = point.last_confirmed or point.valid_from
-            if maker or seen < retired:
+            if maker or point.origin == THIRD_PARTY_ORIGIN or seen < retired:
                 if point.valid_from >= retired:
                     continue
                 if point.valid_to is None or point.valid_to > retired:

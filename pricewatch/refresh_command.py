@@ -200,10 +200,11 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     """The main job on embedded data: load the shipped real history and the curated prices,
     then (with ``site_dir``) build the static site from the result.
 
-    The real history (data/history: the measured and third-party prices derived from public
-    git histories and recordings, with their citations) loads into a new database once; the
-    curated history is then loaded on top through the usual ranks. Without a shipped history
-    (a checkout that removed it), the small recorded snapshot in data/snapshot is replayed.
+    The real history (data/history: the curated file, public git histories and recordings
+    through the same commands, with their citations) loads into a new database once; the
+    curated file and the corrections are then loaded on top (the curated rows are there
+    already; an edit made since is applied). Without a shipped history (a checkout that
+    removed it), the small recorded snapshot in data/snapshot is replayed instead.
     """
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
@@ -215,7 +216,7 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     history = embedded_history_dir()
     replay_snapshot = not (history / "prices.jsonl.gz").exists()
     if not replay_snapshot:
-        # (a) the measured and third-party history derived from the real public histories.
+        # (a) the history built from the curated file, the real public histories and recordings.
         loaded = run_load_history(db_path, history)
         if loaded.already_loaded:
             lines.append(f"history: already loaded from {history}")

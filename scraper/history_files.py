@@ -30,7 +30,7 @@ def _renamed(citations: Mapping[str, int], repositories: Mapping[str, str]) -> d
 def run_export_history(
     db_path: Path, out_dir: Path, repositories: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Write ``db_path``'s measured and third-party history into ``out_dir``; returns the summary."""
+    """Write ``db_path``'s history into ``out_dir``; returns the summary."""
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import open_database
     from pricewatch.scraper.store.shipped import export_history, history_contributions

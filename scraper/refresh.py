@@ -26,6 +26,7 @@ from pricewatch.scraper.identity import merge_endpoints
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
 from pricewatch.scraper.scheduled import split_schedule
+from pricewatch.scraper.timeline import THIRD_PARTY
 from pricewatch.scraper.store import (
     Database,
     Observation,
@@ -241,13 +242,18 @@ def _jump(old: str | None, new: Decimal | None) -> Decimal | None:
 def guard_jumps(
     db: Database, observations: list[Observation]
 ) -> tuple[list[Observation], list[tuple[Observation, str]]]:
-    """Split observations into those to apply and those whose price moved more than 10x."""
+    """Split observations into those to apply and those whose price moved more than 10x.
+
+    A third-party price (LiteLLM's map, models.dev) is no baseline: it ranks below every
+    measured source, so a maker's page or a host that differs from it tenfold is what it
+    is, not a glitch to hold back.
+    """
     current = latest_prices(db, (o.offer_key for o in observations))
     keep, held = [], []
     for observation in observations:
         row = current.get(observation.offer_key)
         reasons = []
-        if row is not None and row["currency"] == observation.currency:
+        if row is not None and row["currency"] == observation.currency and row["origin"] != THIRD_PARTY:
             for name, value in zip(PRICE_FIELDS, observation.prices, strict=True):
                 factor = _jump(row[name], value)
                 if factor is not None and factor > PRICE_JUMP_FACTOR:

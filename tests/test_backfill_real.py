@@ -132,7 +132,7 @@ def test_the_suspected_typos_are_held_with_their_reasons(backfilled):
     assert flash.startswith("suspected typo: input 0.1 -> 150 (1500x), output 0.4 -> 600 (1500x)")
     bedrock = [offer for offer in held if "claude-sonnet-4-5" in offer and "bedrock" in offer]
     assert bedrock and all("(11x)" in held[offer] for offer in bedrock)
-    assert {h.offer for h in summary.held} == set(held)
+    assert {h.offer for h in summary.held} <= set(held)  # with those the shipped history holds
 
 
 def test_no_zero_price_is_stored_outside_a_free_tier_nor_chosen_as_cheapest_host(backfilled):

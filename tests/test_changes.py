@@ -115,11 +115,13 @@ def test_a_first_sighting_of_what_was_sold_earlier_at_the_same_price_is_no_event
     looked = _p(T0, provider="together", input="1", output="5")  # the source looked before
     tagged = _p(T2, provider="fireworks", variant="fireworks", input="0.95", output="4", cache_read="0.16")
     assert _kinds([curated, looked, tagged]) == []
-    # At another price it is a new offer (a new endpoint), not a change of the curated one.
+    # At another price it is another endpoint of a host that sold the model before: no news
+    # either (a new offer is a model or host appearing in the market); the page shows its price.
     other = _p(T2, provider="fireworks", variant="fireworks/fp8", input="0.6", output="2.5")
-    assert _kinds([curated, looked, other]) == [
-        ("new", "2026-08-01", "fireworks", "fireworks/fp8", ("input", "output"))
-    ]
+    assert _kinds([curated, looked, other]) == []
+    # A host that never sold it before is.
+    first_time = _p(T2, provider="groq", input="0.6", output="2.5")
+    assert _kinds([curated, looked, first_time]) == [("new", "2026-08-01", "groq", "", ("input", "output"))]
     # An endpoint that comes back after a gap at its old price is no event either.
     back = [
         _p(T0, T1, input="1", output="4"),
@@ -278,4 +280,5 @@ def test_the_demos_changes_feed_has_no_listing_of_an_offer_that_existed_and_no_u
     # Kimi K2.6 at Moonshot, Fireworks and DeepInfra on 2026-08-22, at prices unchanged since
     # curated rows of April: no entry (its cited launch is one).
     kimi = [t for at, t in entries if at.startswith("2026-08-22") and t.startswith("Kimi K2.6 at")]
-    assert kimi == [t for t in kimi if t.startswith("Kimi K2.6 at OpenRouter: input $0.55 -> $0.5415")]
+    # (OpenRouter's own list price did move that day, in the real history: those are changes.)
+    assert kimi == [t for t in kimi if t.startswith("Kimi K2.6 at OpenRouter: input $")]

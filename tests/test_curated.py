@@ -170,7 +170,7 @@ def test_the_demo_history_of_gpt_4o_shows_the_2024_cut_with_dates_and_sources(tm
     db = tmp_path / "demo.db"
     result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("curated: ")
+    assert "\ncurated: 377 rows" in result.output or result.output.startswith("curated: ")
     history = CliRunner().invoke(
         cli,
         [

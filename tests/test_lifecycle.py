@@ -38,11 +38,14 @@ def test_retirement_ends_the_makers_offer_and_hosts_no_source_saw_since():
     host_seen_before = _point(provider="h1", last_confirmed="2025-01-01T00:00:00Z", origin="replay")
     host_seen_after = _point(provider="h2", last_confirmed="2026-01-01T00:00:00Z", origin="replay")
     maker_after = _point(valid_from="2025-08-01T00:00:00Z", origin="replay")
-    settled = settle_points([maker, host_seen_before, host_seen_after, maker_after], FACTS)
+    # A price database that still lists it is no sighting of a sale (LiteLLM's Claude 2 at OpenRouter).
+    database_after = _point(provider="h3", last_confirmed="2026-02-13T00:00:00Z", origin="third-party")
+    settled = settle_points([maker, host_seen_before, host_seen_after, maker_after, database_after], FACTS)
     assert [(p.provider, p.valid_to, p.ended) for p in settled] == [
         ("a", "2025-07-21T00:00:00Z", "retired"),
         ("h1", "2025-07-21T00:00:00Z", "retired"),
         ("h2", None, None),  # a host still sells what its maker retired: a source saw it since
+        ("h3", "2025-07-21T00:00:00Z", "retired"),
     ]
 
 
@@ -150,12 +153,13 @@ def test_deepseeks_page_ends_the_models_it_no_longer_lists(demo_db):
 
 
 def test_a_curated_price_past_its_window_is_flagged_in_text_and_json(demo_db):
-    text = "Claude Opus 4.5 costs $5/$25 per million tokens"
+    # A curated price of 2026-03-03 that no page or host in the shipped history saw since.
+    text = "Gemini 3.1 Flash-Lite Preview costs $0.25/$1.50 per million tokens"
     result = _check(demo_db, text)
     assert result.exit_code == 0, result.output
-    assert "UNCONFIRMED since 2025-11-24" in result.output
+    assert "UNCONFIRMED since 2026-03-03" in result.output
     [verdict] = json.loads(_check(demo_db, text, "--json").output)["results"]
-    assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2025-11-24"
+    assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2026-03-03"
 
 
 # ----------------------------------------------------------------------------- the site
@@ -198,5 +202,5 @@ def test_the_compare_page_lists_no_retired_model_among_current_prices(demo_site)
 def test_a_model_page_shows_last_confirmation_and_marks_unconfirmed_prices(demo_site):
     html = (demo_site / "models" / "anthropic--claude-opus-4.8.html").read_text()
     assert "confirmed <time" in html and " by anthropic" in html
-    opus_45 = (demo_site / "models" / "anthropic--claude-opus-4.5.html").read_text()
-    assert "unconfirmed since 2025-11-24" in opus_45
+    flash_lite = (demo_site / "models" / "google--gemini-3.1-flash-lite-preview.html").read_text()
+    assert "unconfirmed since 2026-03-03" in flash_lite

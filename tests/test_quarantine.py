@@ -79,3 +79,47 @@ def test_the_quarantine_command_lists_rejects_and_wants_a_target(held_db, db_pat
     assert "Quarantine (" not in status.output
     both = runner.invoke(cli, ["refresh", "--accept-changes", "--reject-changes", "--db", str(db_path)])
     assert both.exit_code == 2
+
+
+def test_a_third_party_price_is_no_baseline_for_the_tenfold_guard(tmp_path):
+    """A maker's page at $10 against LiteLLM's $0.60 is the page, not a glitch; against a measured $0.60 it is held."""
+    from pricewatch.scraper.refresh import guard_jumps
+
+    def observation(at: str, output: str, model: str) -> Observation:
+        return Observation(
+            model_id=model,
+            provider_id="google",
+            tier="standard",
+            min_prompt_tokens=0,
+            variant="",
+            observed_at=at,
+            prices=(Decimal("0.5"), Decimal(output), None, None, None, None),
+        )
+
+    db = open_database(tmp_path / "guard.db")
+    with db.atomic():
+        apply_observations(
+            db,
+            [observation("2025-06-01T00:00:00Z", "0.6", "acme/tts")],
+            origin="third-party",
+            run_id=None,
+            source="backfill:litellm",
+        )
+        apply_observations(
+            db,
+            [observation("2025-06-01T00:00:00Z", "0.6", "acme/chat")],
+            origin="live",
+            run_id=None,
+            source="google",
+        )
+    keep, held = guard_jumps(
+        db,
+        [
+            observation("2025-11-21T00:00:00Z", "10", "acme/tts"),
+            observation("2025-11-21T00:00:00Z", "10", "acme/chat"),
+        ],
+    )
+    assert [o.model_id for o in keep] == ["acme/tts"]
+    assert [(o.model_id, reason) for o, reason in held] == [
+        ("acme/chat", "price moved more than 10x: output 0.6 -> 10 (16.7x)")
+    ]

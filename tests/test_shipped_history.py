@@ -1,10 +1,11 @@
-"""The shipped history: export-history writes a database's measured and third-party history,
-load-history reads it back, and curated prices loaded on top give the database the export
-came from with those prices loaded on top (nothing lost, nothing invented)."""
+"""The shipped history: export-history writes a database's history, load-history reads it back
+into the database it came from (nothing lost, nothing invented), and loading the curated
+prices and corrections on top gives what they give on the original."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -50,6 +51,9 @@ def built(tmp_path_factory) -> tuple[Path, Path, Path]:
         [(T0, json.dumps(LITELLM_V1).encode()), (T1, json.dumps(second).encode())],
     )
     db = root / "built.db"
+    no_corrections = root / "no-corrections.csv"
+    no_corrections.write_text((REPO_ROOT / "data" / "corrections.csv").read_text().splitlines()[0] + "\n")
+    _invoke("load-curated", "--db", str(db), "--corrections", str(no_corrections))
     _invoke("backfill", "openrouter-git", str(openrouter_repo), "--db", str(db))
     _invoke("backfill", "litellm", str(litellm_repo), "--db", str(db))
     result = CliRunner().invoke(
@@ -124,9 +128,17 @@ def test_the_export_is_repeatable_and_ships_citations_not_bodies(built, tmp_path
     assert sources["backfill:litellm"]["origin"] == "third-party"
     assert sources["backfill:litellm"]["citations"] == {"example/litellm-copy": 2}
     assert sources["backfill:openrouter-git"]["first"] == T1
-    with closing(sqlite3.connect(db)) as conn:
-        # Curated rows never enter the export: the build never loads them.
-        assert conn.execute("SELECT count(*) FROM prices WHERE origin = 'curated'").fetchone() == (0,)
+
+
+def test_the_shipped_history_was_built_from_the_shipped_curated_prices():
+    summary_path = REPO_ROOT / "data" / "history" / "SUMMARY.json"
+    if not summary_path.exists():
+        pytest.skip("no shipped history in data/history")
+    summary = json.loads(summary_path.read_text())
+    curated = hashlib.sha256((REPO_ROOT / "data" / "curated_prices.csv").read_bytes()).hexdigest()
+    assert summary["built_from"]["curated_prices.csv sha256"] == curated, (
+        "data/curated_prices.csv changed since data/history was built: run `make history`"
+    )
 
 
 def test_a_second_load_does_nothing_and_a_used_database_is_refused(built, tmp_path):

@@ -8,6 +8,9 @@ SAMPLES_DIR holds the recordings (``<source>/...``, see its README.md) and
 ``history/*.bundle``: git bundles of public repositories where a price file was committed
 over time. The tool
 
+0. loads the curated prices (data/curated_prices.csv, without the corrections: `demo` loads
+   those, so the history shows each as a correction) into a new database, as a user's
+   database begins;
 1. clones every bundle of ``BACKFILLS`` into a work folder (``--work``, default a
    temporary one) and runs the documented ``pricewatch backfill KIND CLONE`` on each, into
    a new database;
@@ -17,16 +20,17 @@ over time. The tool
 3. runs ``pricewatch export-history`` into ``--out``, citing each clone by the public
    repository it copies.
 
-Curated prices are not loaded: they ship as data/curated_prices.csv and `demo` loads them
-on top, through the same ranks (a curated row never absorbs a measured sighting here, so
-nothing measured is lost from the export). Everything goes through the commands a user
-runs, so the shipped history is what those commands make of the real histories; re-run
-it when newer histories or recordings appear (add them to the tables below).
+Everything goes through the commands a user runs, in the order a user's database grows
+(the curated history, then the measured), so the shipped history is what those commands
+make of the real histories. SUMMARY.json records the sha256 of the curated file it was
+built with (a test fails when data/curated_prices.csv changed since: re-run `make
+history`). Re-run it too when newer histories or recordings appear (add them below).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -109,6 +113,7 @@ def _older_replay(samples: Path, recording: OlderRecording, out: Path) -> Path:
 
     module = get_source(recording.source)
     [url] = module.start_urls(module.DEFAULT_BASE_URL)
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     body = Path(recording.path).name
     shutil.copy(samples / recording.path, out / body)
@@ -138,6 +143,11 @@ def build(samples: Path, out: Path, work: Path) -> list[str]:
     db = work / "history.db"
     for stale in work.glob("history.db*"):
         stale.unlink()
+    curated = ROOT / "data" / "curated_prices.csv"
+    no_corrections = work / "no-corrections.csv"
+    header = (ROOT / "data" / "corrections.csv").read_text(encoding="utf-8").splitlines()[0]
+    no_corrections.write_text(header + "\n", encoding="utf-8")
+    _run(_pricewatch("load-curated", "--db", str(db), "--file", str(curated), "--corrections", str(no_corrections)), log)
     repositories = []
     for item in BACKFILLS:
         clone = work / item.bundle.removesuffix(".bundle")
@@ -162,6 +172,15 @@ def build(samples: Path, out: Path, work: Path) -> list[str]:
     build_replay(samples, newest, with_openrouter=True)
     _run(_pricewatch("refresh", "--quiet", "--db", str(db), "--replay", str(newest)), log)
     _run(_pricewatch("export-history", "--db", str(db), "--out", str(out), *repositories), log, ok_codes=(0,))
+    summary_path = out / "SUMMARY.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["built_from"] = {
+        "curated_prices.csv sha256": hashlib.sha256(curated.read_bytes()).hexdigest(),
+        "histories": [f"{item.bundle}: {item.public}" for item in BACKFILLS],
+        "recordings": [f"{r.path} ({r.recorded_at})" for r in OLDER_RECORDINGS]
+        + ["the newest recording of every source (bench/make_firstparty_replay.py --with-openrouter)"],
+    }
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return log
 
 

@@ -46,13 +46,13 @@ def _repositories(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @handle_errors
 def export_history(db_path: Path, out_dir: Path, repositories: tuple[str, ...]) -> None:
-    """Write the database's measured and third-party history as the compact files `demo` loads.
+    """Write the database's price history as the compact files `demo` loads.
 
-    Every price period, unit price and scheduled change that a backfill, replay or refresh
-    stored, with the offers, models, providers and runs they belong to and the citation of
-    every version read (repository, commit, path; or URL and recording time). Curated rows
-    and raw pages are left out. `make history` builds a database from the real public
-    histories and recordings and exports it to data/history.
+    Every price period (curated, measured and third-party, each with its origin), unit
+    price and scheduled change, with the offers, models, providers and runs they belong to
+    and the citation of every version read (repository, commit, path; or URL and recording
+    time). Raw pages are left out. `make history` builds a database from the curated file,
+    the real public histories and the recordings, and exports it to data/history.
 
     \b
     Example:

@@ -1,19 +1,18 @@
-"""The shipped history: the measured and third-party part of a database, as files in data/history/.
+"""The shipped history: a database's price history as files in data/history/.
 
-``export_history`` writes what the real histories and recordings put into a database (price
-periods, unit prices, scheduled changes, the offers, models and providers they belong to,
-the runs that observed them, the citations of every version read, held typos,
-disagreements) as one gzip'd JSON-lines file per table. Curated rows stay out: they ship as
-data/curated_prices.csv and are loaded from it, so an edit there is never shadowed by a
-stale copy. Raw bodies stay out too (``fetches.sha256`` is dropped): a citation is the
-repository, commit and path, or the URL and the recording time, never the page.
+``export_history`` writes what the curated file, the real histories and the recordings put
+into a database (price periods with their origins, unit prices, scheduled changes, the
+offers, models and providers they belong to, the runs that observed them, the citation of
+every version read, held typos, disagreements) as one gzip'd JSON-lines file per table.
+Raw bodies stay out (``fetches.sha256`` is dropped): a citation is the repository, commit
+and path, or the URL and the recording time, never the page.
 
-``import_history`` loads those files into a new database, keeping every id, so the
-database is the one the history was exported from minus its curated rows; loading
-data/curated_prices.csv afterwards puts them back through the usual timeline rules (the
-same ranks decide, whatever the order). It refuses a database that already holds measured
-prices of its own (a merge of two timelines row by row would bypass those rules) and does
-nothing when the same history was loaded before.
+``import_history`` loads those files into a new database, keeping every id, so the result
+is the database the history was exported from. Loading data/curated_prices.csv afterwards
+adds nothing when the file is the one the history was built with (a test holds the two
+together) and applies an edit made since. It refuses a database that already holds offers
+(a merge of two timelines row by row would bypass the timeline's rules) and does nothing
+when the same history was loaded before.
 
 File format (``<table>.jsonl.gz``, gzip without a timestamp so a rebuild from the same
 data gives the same bytes): line 1 ``{"table": ..., "columns": [...]}``, then one JSON array
@@ -37,31 +36,33 @@ from pricewatch.scraper.store.schema import Database
 
 __all__ = ["HISTORY_TABLES", "ImportSummary", "export_history", "history_digest", "import_history"]
 
-# What each table contributes, in load order (a row's references load before it). The
-# filter keeps the curated part out; NULL-safe so a column a source leaves empty counts.
-_NOT_CURATED_RUN = "run_id IN (SELECT id FROM runs WHERE origin != 'curated')"
-_EXPORTED_OFFER = (
-    "id IN (SELECT offer_id FROM prices WHERE origin != 'curated' "
-    "UNION SELECT offer_id FROM unit_prices WHERE origin != 'curated' "
-    "UNION SELECT offer_id FROM scheduled_prices WHERE origin != 'curated')"
-)
+# What each table contributes, in load order (a row's references load before it). The whole
+# history ships, curated rows included: it is built in the order a user's database is (the
+# curated history first, then the measured), and a curated row that a later sighting
+# confirmed or a later listing closed keeps that knowledge.
 HISTORY_TABLES: tuple[tuple[str, str], ...] = (
-    ("runs", "origin != 'curated'"),
+    ("runs", "1"),
     ("providers", "1"),
     ("models", "1"),
-    ("offers", _EXPORTED_OFFER),
-    ("prices", "origin != 'curated'"),
-    ("unit_prices", "origin != 'curated'"),
-    ("scheduled_prices", "origin != 'curated'"),
-    ("fetches", _NOT_CURATED_RUN),
-    ("quarantine", _NOT_CURATED_RUN),
-    ("disagreements", "observed_origin != 'curated' AND stored_origin != 'curated'"),
-    ("unmapped_names", "source != 'curated'"),
+    ("offers", "1"),
+    ("prices", "1"),
+    ("unit_prices", "1"),
+    ("scheduled_prices", "1"),
+    ("curated_sources", "1"),
+    ("fetches", "1"),
+    ("quarantine", "1"),
+    ("disagreements", "1"),
+    ("unmapped_names", "1"),
 )
 # Columns never shipped: the body of a fetch (raw pages stay out of the project).
 _DROPPED = {"fetches": {"sha256"}}
 # Tables whose rows carry ids other tables refer to; the rest are ordered by all columns.
-_ORDER = {"providers": "id", "models": "id", "unmapped_names": "source, kind, name"}
+_ORDER = {
+    "providers": "id",
+    "models": "id",
+    "unmapped_names": "source, kind, name",
+    "curated_sources": "offer_id, valid_from",
+}
 _SUFFIX = ".jsonl.gz"
 
 
@@ -207,7 +208,7 @@ def import_history(db: Database, history_dir: Path, loaded_at: str) -> ImportSum
 
 
 def history_contributions(db: Database) -> list[dict[str, Any]]:
-    """What each source of the measured and third-party history holds: one row per source and origin.
+    """What each source of the history holds: one row per source and origin.
 
     ``periods`` counts price periods, ``changes`` those that follow an earlier period of the
     same offer, ``first``/``last`` the observation times they span; ``citations`` how many
@@ -220,7 +221,6 @@ def history_contributions(db: Database) -> list[dict[str, Any]]:
                                      AND q.valid_to = p.valid_from) THEN 1 ELSE 0 END) AS changes,
                min(p.valid_from) AS first, max(coalesce(p.last_seen, p.valid_from)) AS last
         FROM prices p JOIN runs r ON r.id = p.run_id
-        WHERE p.origin != 'curated'
         GROUP BY r.source, p.origin ORDER BY r.source, p.origin
         """
     ).fetchall()

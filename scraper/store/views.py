@@ -193,7 +193,7 @@ def _price_changes_sql() -> str:
           AND NOT EXISTS (
               SELECT 1 FROM offers so JOIN prices e ON e.offer_id = so.id
               WHERE {_market_sibling("so", "o")} AND e.valid_from < new.valid_from
-                AND {_priced("e")} AND {_same_prices("e", "new")})
+                AND {_priced("e")} AND e.currency = new.currency)
           AND CASE WHEN new.origin = 'curated' THEN coalesce(cs.event = 'launch', 0)
                    ELSE coalesce((SELECT f.first_at FROM first_observations f WHERE f.source = r.source)
                                  < new.valid_from, 0) END
