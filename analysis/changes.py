@@ -132,9 +132,7 @@ def price_events(points: Iterable[PricePoint]) -> list[PriceEvent]:
                 fields = changed_fields(previous, p)
                 if fields:
                     events.append(PriceEvent(p.valid_from, "change", p, previous, fields))
-            elif not any(e.valid_from < p.valid_from for e in market) and _is_news(
-                p, first
-            ):
+            elif not any(e.valid_from < p.valid_from for e in market) and _is_news(p, first):
                 events.append(PriceEvent(p.valid_from, "new", p, None, _priced(p)))
             if p.valid_to is not None and p.valid_to not in starts:
                 continued = any(

@@ -26,7 +26,6 @@ from pricewatch.scraper.identity import merge_endpoints
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord
 from pricewatch.scraper.scheduled import split_schedule
-from pricewatch.scraper.timeline import THIRD_PARTY
 from pricewatch.scraper.store import (
     Database,
     Observation,
@@ -53,6 +52,7 @@ from pricewatch.scraper.store.writer import (
     quarantine_observations,
     save_model_metadata,
 )
+from pricewatch.scraper.timeline import THIRD_PARTY
 
 __all__ = [
     "MAX_PAGES_PER_SOURCE",

@@ -147,7 +147,12 @@ def build(samples: Path, out: Path, work: Path) -> list[str]:
     no_corrections = work / "no-corrections.csv"
     header = (ROOT / "data" / "corrections.csv").read_text(encoding="utf-8").splitlines()[0]
     no_corrections.write_text(header + "\n", encoding="utf-8")
-    _run(_pricewatch("load-curated", "--db", str(db), "--file", str(curated), "--corrections", str(no_corrections)), log)
+    _run(
+        _pricewatch(
+            "load-curated", "--db", str(db), "--file", str(curated), "--corrections", str(no_corrections)
+        ),
+        log,
+    )
     repositories = []
     for item in BACKFILLS:
         clone = work / item.bundle.removesuffix(".bundle")
