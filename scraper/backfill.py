@@ -2,8 +2,8 @@
 
 Three kinds, one loop:
 
-- ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body was committed
-  over time, parsed by the openrouter source;
+- ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body (or its bare
+  list of models) was committed over time, parsed by the openrouter source;
 - ``litellm``: LiteLLM's ``model_prices_and_context_window.json``, parsed by
   ``sources.litellm_prices``;
 - ``page``: a registered source's own page (Anthropic's pricing.md ...), parsed by that
@@ -146,8 +146,8 @@ def openrouter_target() -> BackfillTarget:
             doc = json.loads(body)
         except ValueError:
             doc = None
-        data = doc.get("data") if isinstance(doc, dict) else None
-        if not isinstance(data, list):
+        data = _models_list(doc)
+        if data is None:
             parse(body)  # raises the parser's own layout error
             raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
         entries = []
@@ -210,6 +210,16 @@ def page_target(source_name: str) -> BackfillTarget:
     )
 
 
+def _models_list(doc: Any) -> list[Any] | None:
+    """The models of a committed /api/v1/models body: its `data` list, or the body itself.
+
+    Some repositories commit the list alone (a bare JSON list of models) rather than the
+    response object; both shapes hold the same entries.
+    """
+    data = doc.get("data") if isinstance(doc, dict) else doc
+    return data if isinstance(data, list) else None
+
+
 def find_openrouter_file(repo: Path) -> str:
     """The JSON file in HEAD that looks like OpenRouter's /api/v1/models body."""
     candidates = [p for p in gitlog.list_files(repo) if p.endswith(".json")]
@@ -220,10 +230,9 @@ def find_openrouter_file(repo: Path) -> str:
             doc = json.loads(gitlog.read_file(repo, path))
         except (ValueError, gitlog.GitError):
             continue
-        data = doc.get("data") if isinstance(doc, dict) else None
+        data = _models_list(doc)
         if (
-            isinstance(data, list)
-            and data
+            data
             and isinstance(data[0], dict)
             and "id" in data[0]
             and isinstance(data[0].get("pricing"), dict)
@@ -231,7 +240,7 @@ def find_openrouter_file(repo: Path) -> str:
             return path
     raise BackfillError(
         f"no JSON file in {repo} looks like OpenRouter's /api/v1/models "
-        f"(a `data` list of models with `pricing`); name it with --file"
+        f"(a `data` list, or a bare list, of models with `pricing`); name it with --file"
     )
 
 

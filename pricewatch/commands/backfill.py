@@ -177,7 +177,9 @@ def _common(func):
 @backfill.command("openrouter-git", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @repo_argument
 @click.option(
-    "--file", "path", help="The models JSON in REPO (default: the JSON that looks like /api/v1/models)."
+    "--file",
+    "path",
+    help="The models JSON in REPO (default: the JSON that looks like /api/v1/models or its list).",
 )
 @_common
 def openrouter_git(
@@ -190,6 +192,9 @@ def openrouter_git(
     fmt: str,
 ) -> None:
     """Backfill OpenRouter list prices from a repository where /api/v1/models was committed.
+
+    The file may hold the response object (`{"data": [...]}`) or the bare list of
+    models; a history may switch between the two.
 
     \b
     Example:
