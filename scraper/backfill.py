@@ -321,6 +321,15 @@ def _jumps(old: tuple, new: tuple) -> list[str]:
     return moves
 
 
+def _offer_label(key: tuple) -> str:
+    """ "model @ provider tier", with the prompt band and the variant when there are."""
+    model, provider, tier, threshold, variant = key
+    label = f"{model} @ {provider} {tier}"
+    if threshold:
+        label += f" >={threshold}"
+    return f"{label} [{variant}]" if variant else label
+
+
 def _days(start: str, end: str) -> float:
     from pricewatch.scraper.store import parse_time
 
@@ -668,7 +677,7 @@ class _Backfill:
                     if group not in chosen or chosen[group][0] < day:
                         chosen[group] = (day, ())
                 else:
-                    announced.add(f"{' '.join(str(part) for part in template[0])} from {day[:10]}")
+                    announced.add(f"{_offer_label(template[0])} from {day[:10]}")
         for day, day_templates in parsed.dated:
             for template in day_templates:
                 group = product(template[0])
@@ -889,9 +898,9 @@ def backfill(
                 prices_changed=len(summary.offers_changed),
                 errors=summary.failed,
                 error=_failure_text(summary) if summary.failures else None,
-                # The data is as of the newest commit of the file (or the newest time a
-                # version gives), not of this run.
-                observed_at=max(versions[-1].committed_at, state.newest_at or ""),
+                # The data is as of the newest commit of the file (or the newest time its
+                # versions give, a sweep's fetchedAt), not of this run.
+                observed_at=(state.newest_at if target.observed_at else None) or versions[-1].committed_at,
             )
     except BaseException as error:  # the run row must say why, whatever went wrong
         with db.atomic():

@@ -38,14 +38,11 @@ def openrouter_endpoints_target() -> BackfillTarget:
     """Sweeps of OpenRouter's per-model endpoints, parsed by the openrouter source."""
     from pricewatch.scraper.sources import openrouter, openrouter_sweep
 
-    def parse(body: bytes):
-        raise AssertionError("a sweep is parsed entry by entry")  # pragma: no cover
-
     return BackfillTarget(
         kind="openrouter-endpoints",
         source=openrouter.NAME,
         url=openrouter_sweep.URL,
-        parse=parse,
+        parse=openrouter_sweep.parse,
         lists_everything=True,
         split=openrouter_sweep.split,
         parse_entry=openrouter_sweep.parse_entry,

@@ -119,7 +119,7 @@ def entries(
 
     ``matches`` (when given) gets each model's ``match`` clause by (provider, model name).
     """
-    found = []
+    found: list[tuple[str, tuple[str, Any]]] = []
     for provider in load_providers(body):
         provider_id = provider.get("id")
         models = provider.get("models")

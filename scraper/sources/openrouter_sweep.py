@@ -36,6 +36,7 @@ __all__ = [
     "cut_response",
     "fetched_at",
     "looks_like_sweep",
+    "parse",
     "parse_entry",
     "split",
 ]
@@ -140,3 +141,18 @@ def parse_entry(entry: tuple[str | None, Any]) -> Parsed:
     if not isinstance(response, dict):
         raise SourceLayoutError(f"no endpoints response for {url}", url=url)
     return openrouter.parse(url, json.dumps(response).encode())
+
+
+def parse(body: bytes) -> Parsed:
+    """Every model's records of one sweep (the backfill parses it entry by entry instead)."""
+    records = []
+    errors = []
+    for name, entry in split(body):
+        try:
+            parsed = parse_entry(entry)
+        except SourceLayoutError as error:
+            errors.append(f"{name}: {error}")
+            continue
+        records.extend(parsed.records)
+        errors.extend(parsed.row_errors)
+    return Parsed(records=records, row_errors=errors)
