@@ -322,7 +322,7 @@ def _jumps(old: tuple, new: tuple) -> list[str]:
 
 
 def _offer_label(key: tuple) -> str:
-    """ "model @ provider tier", with the prompt band and the variant when there are."""
+    """An offer key as "model @ provider tier", with the prompt band and the variant if any."""
     model, provider, tier, threshold, variant = key
     label = f"{model} @ {provider} {tier}"
     if threshold:
