@@ -3,6 +3,7 @@
 Usage:
 
     .venv/bin/python bench/backfill.py [--commits 500] [--models 400] [--changes 3] [--litellm] [--profile]
+    .venv/bin/python bench/backfill.py --together       # every real history into one database
 
 1. The real bundle ``../shared/samples/history/openrouter-models-history.bundle`` (290
    versions of /api/v1/models, 2026-06 .. 2026-08) is cloned into a temporary directory and
@@ -11,7 +12,14 @@ Usage:
    ``--models`` models, ``--changes`` prices changing per commit and a `benchmarks` field
    changing on a fifth of the models (as in the real history), written with
    ``git fast-import``.
-3. With ``--litellm``, the real LiteLLM bundle (640 versions) as well.
+3. The real OpenRouter endpoints sweeps (7 versions, per-host prices) and genai-prices'
+   data (192 versions over three paths).
+4. With ``--litellm``, the real LiteLLM bundle (640 versions) as well.
+
+``--together`` instead backfills every real history there is into ONE fresh database, one
+after the other as a user would (LiteLLM, OpenRouter models, the Anthropic page, the
+endpoint sweeps, genai-prices), and prints each one's wall and CPU seconds and the total
+(issue 14's budget: all real backfills together under 60 s on this 2-core machine).
 
 For each: wall seconds, process CPU seconds, versions, price rows, and the database's growth
 (file size after a WAL checkpoint, against the fresh database with the catalog synced).
@@ -32,7 +40,12 @@ import time
 from pathlib import Path
 
 from pricewatch.paths import default_catalog_path
-from pricewatch.scraper.backfill import backfill, litellm_target, openrouter_target
+from pricewatch.scraper.backfill import backfill, litellm_target, openrouter_target, page_target
+from pricewatch.scraper.backfill_kinds import (
+    GENAI_PRICES_PATHS,
+    genai_prices_target,
+    openrouter_endpoints_target,
+)
 from pricewatch.scraper.catalog import load_catalog
 from pricewatch.scraper.store import open_database, sync_catalog
 
@@ -100,7 +113,83 @@ def generate_repo(root: Path, commits: int, models: int, changes: int, seed: int
     return root
 
 
-def measure(label: str, repo: Path, path: str, target, workdir: Path, catalog) -> dict:
+# The real histories: (label, bundle, path(s) in it, target factory), in the order --together runs them.
+REAL = (
+    (
+        "LiteLLM bundle",
+        "litellm-prices-history.bundle",
+        "model_prices_and_context_window.json",
+        litellm_target,
+    ),
+    ("OpenRouter bundle", "openrouter-models-history.bundle", "openrouter-models.json", openrouter_target),
+    (
+        "Anthropic page bundle",
+        "anthropic-pricing-history.bundle",
+        "pricing.md",
+        lambda: page_target("anthropic"),
+    ),
+    (
+        "OpenRouter endpoints bundle",
+        "openrouter-endpoints-history.bundle",
+        "openrouter-endpoints.json",
+        openrouter_endpoints_target,
+    ),
+    (
+        "genai-prices bundle",
+        "genai-prices-data-history.bundle",
+        list(GENAI_PRICES_PATHS),
+        genai_prices_target,
+    ),
+)
+
+
+def together(workdir: Path, catalog) -> list[dict]:
+    """Every real history into one database, one after the other; a row each and the total."""
+    db = open_database(workdir / "together.db")
+    sync_catalog(db, catalog)
+    rows = []
+    total_wall = total_cpu = 0.0
+    for label, bundle, path, target in REAL:
+        if not (HISTORY / bundle).exists():
+            print(f"no {HISTORY / bundle}: skipped", file=sys.stderr)
+            continue
+        repo = clone(HISTORY / bundle, workdir / bundle.removesuffix(".bundle"))
+        cpu, started = cpu_seconds(), time.perf_counter()
+        summary = backfill(db, catalog, repo, path, target())
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        total_wall += wall
+        total_cpu += cpu
+        rows.append(
+            {
+                "history": label,
+                "versions": summary.read,
+                "price rows": summary.price_rows_added,
+                "offers changed": len(summary.offers_changed),
+                "held typos": len(summary.held),
+                "$0 skipped": len(summary.zero_prices),
+                "first .. last": f"{summary.first_at} .. {summary.last_at}",
+                "wall (s)": f"{wall:.2f}",
+                "CPU (s)": f"{cpu:.2f}",
+            }
+        )
+    db.conn.close()
+    rows.append(
+        {
+            "history": "all together",
+            "versions": sum(r["versions"] for r in rows),
+            "price rows": sum(r["price rows"] for r in rows),
+            "offers changed": "",
+            "held typos": sum(r["held typos"] for r in rows),
+            "$0 skipped": sum(r["$0 skipped"] for r in rows),
+            "first .. last": "",
+            "wall (s)": f"{total_wall:.2f}",
+            "CPU (s)": f"{total_cpu:.2f}",
+        }
+    )
+    return rows
+
+
+def measure(label: str, repo: Path, path: str | list[str], target, workdir: Path, catalog) -> dict:
     db_path = workdir / f"{label}.db"
     db = open_database(db_path)
     sync_catalog(db, catalog)
@@ -138,11 +227,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=3, help="prices changing per commit")
     parser.add_argument("--litellm", action="store_true", help="also the real LiteLLM history (slow)")
     parser.add_argument("--profile", action="store_true", help="profile the real OpenRouter backfill")
+    parser.add_argument("--together", action="store_true", help="every real history into one database")
     args = parser.parse_args()
     catalog = load_catalog(default_catalog_path())
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        if args.together:
+            _print(together(workdir, catalog))
+            return
         bundle = HISTORY / "openrouter-models-history.bundle"
         if bundle.exists():
             repo = clone(bundle, workdir / "openrouter")
@@ -168,6 +261,10 @@ def main() -> None:
         rows.append(
             measure(label, generated, "openrouter-models.json", openrouter_target(), workdir, catalog)
         )
+        for label, bundle, path, target in REAL[3:]:  # the endpoint sweeps and genai-prices
+            if (HISTORY / bundle).exists():
+                repo = clone(HISTORY / bundle, workdir / bundle.removesuffix(".bundle"))
+                rows.append(measure(label, repo, path, target(), workdir, catalog))
         if args.litellm and (HISTORY / "litellm-prices-history.bundle").exists():
             repo = clone(HISTORY / "litellm-prices-history.bundle", workdir / "litellm")
             rows.append(
@@ -180,6 +277,10 @@ def main() -> None:
                     catalog,
                 )
             )
+    _print(rows)
+
+
+def _print(rows: list[dict]) -> None:
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

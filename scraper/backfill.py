@@ -2,12 +2,13 @@
 
 Three kinds, one loop:
 
-- ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body was committed
-  over time, parsed by the openrouter source;
+- ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body (or its bare
+  list of models) was committed over time, parsed by the openrouter source;
 - ``litellm``: LiteLLM's ``model_prices_and_context_window.json``, parsed by
   ``sources.litellm_prices``;
 - ``page``: a registered source's own page (Anthropic's pricing.md ...), parsed by that
-  source's ``parse``.
+  source's ``parse``;
+- ``openrouter-endpoints`` and ``genai-prices``: see ``scraper.backfill_kinds``.
 
 Each commit's time (UTC) is the observation time. The loop is a batch job:
 
@@ -33,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -44,6 +46,7 @@ from pricewatch.scraper.catalog import Catalog
 from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PRICE_FIELDS, PriceRecord, without_unnamed_free_prices
 from pricewatch.scraper.refresh import PRICE_JUMP_FACTOR, observations_from_records
+from pricewatch.scraper.scheduled import day_start
 from pricewatch.scraper.store import (
     Database,
     Observation,
@@ -81,7 +84,8 @@ __all__ = [
     "summary_rows",
 ]
 
-KINDS = ("openrouter-git", "litellm", "page")
+# openrouter-endpoints and genai-prices: their targets are in scraper/backfill_kinds.py.
+KINDS = ("openrouter-git", "litellm", "page", "openrouter-endpoints", "genai-prices")
 ORIGIN = "backfill"
 # Versions per transaction: big enough that commits cost nothing, small enough that an
 # interrupted run loses little.
@@ -125,6 +129,12 @@ class BackfillTarget:
     # to the previous version of its name is not parsed again: most of a version is.
     split: Callable[[bytes], list[tuple[str, Any]]] | None = None
     parse_entry: Callable[[Any], Parsed] | None = None
+    # When a version says when it was observed (a sweep's `fetchedAt`), that time, not the
+    # commit's, is the observation time; a version not newer than the newest one read is
+    # a re-commit of an older observation (a revert) and adds nothing.
+    observed_at: Callable[[bytes], str | None] | None = None
+    # List the distinct row errors in the summary (prices a parser chose to skip).
+    list_row_errors: bool = False
 
     @property
     def run_source(self) -> str:
@@ -146,8 +156,8 @@ def openrouter_target() -> BackfillTarget:
             doc = json.loads(body)
         except ValueError:
             doc = None
-        data = doc.get("data") if isinstance(doc, dict) else None
-        if not isinstance(data, list):
+        data = _models_list(doc)
+        if data is None:
             parse(body)  # raises the parser's own layout error
             raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
         entries = []
@@ -210,6 +220,16 @@ def page_target(source_name: str) -> BackfillTarget:
     )
 
 
+def _models_list(doc: Any) -> list[Any] | None:
+    """The models of a committed /api/v1/models body: its `data` list, or the body itself.
+
+    Some repositories commit the list alone (a bare JSON list of models) rather than the
+    response object; both shapes hold the same entries.
+    """
+    data = doc.get("data") if isinstance(doc, dict) else doc
+    return data if isinstance(data, list) else None
+
+
 def find_openrouter_file(repo: Path) -> str:
     """The JSON file in HEAD that looks like OpenRouter's /api/v1/models body."""
     candidates = [p for p in gitlog.list_files(repo) if p.endswith(".json")]
@@ -220,10 +240,9 @@ def find_openrouter_file(repo: Path) -> str:
             doc = json.loads(gitlog.read_file(repo, path))
         except (ValueError, gitlog.GitError):
             continue
-        data = doc.get("data") if isinstance(doc, dict) else None
+        data = _models_list(doc)
         if (
-            isinstance(data, list)
-            and data
+            data
             and isinstance(data[0], dict)
             and "id" in data[0]
             and isinstance(data[0].get("pricing"), dict)
@@ -231,7 +250,7 @@ def find_openrouter_file(repo: Path) -> str:
             return path
     raise BackfillError(
         f"no JSON file in {repo} looks like OpenRouter's /api/v1/models "
-        f"(a `data` list of models with `pricing`); name it with --file"
+        f"(a `data` list, or a bare list, of models with `pricing`); name it with --file"
     )
 
 
@@ -302,6 +321,15 @@ def _jumps(old: tuple, new: tuple) -> list[str]:
     return moves
 
 
+def _offer_label(key: tuple) -> str:
+    """An offer key as "model @ provider tier", with the prompt band and the variant if any."""
+    model, provider, tier, threshold, variant = key
+    label = f"{model} @ {provider} {tier}"
+    if threshold:
+        label += f" >={threshold}"
+    return f"{label} [{variant}]" if variant else label
+
+
 def _days(start: str, end: str) -> float:
     from pricewatch.scraper.store import parse_time
 
@@ -343,6 +371,11 @@ class BackfillSummary:
     unmapped_providers: dict[str, int] = field(default_factory=dict)
     large_moves: list[LargeMove] = field(default_factory=list)
     held: list[SuspectedTypo] = field(default_factory=list)  # suspected typos, in quarantine
+    stale: int = 0  # versions whose observation time is not after the newest read (re-commits)
+    row_error_texts: set[str] = field(default_factory=set)  # with the target's list_row_errors
+    # Dated prices the newest version gives for a day after its time: not stored (see
+    # ``_Parsed.dated``); "offer from DAY".
+    announced: set[str] = field(default_factory=set)
     first_at: str | None = None
     last_at: str | None = None
     seconds: float = 0.0
@@ -371,6 +404,12 @@ class _Parsed:
     # delisting); None when a row error could hide any model.
     uncertain: frozenset[str] | None = frozenset()
     zero_prices: frozenset[str] = frozenset()  # offers whose $0 prices were dropped
+    # Prices the source dates (``PriceRecord.effective_from``): (start of the day, templates)
+    # per day. Which are in force depends on the version's time, so they are chosen per
+    # version (``_Backfill.in_force``), not per blob.
+    dated: tuple[tuple[str, tuple[tuple[tuple, tuple, Observation], ...]], ...] = ()
+    observed_at: str | None = None  # the version's own observation time, when it gives one
+    errors: frozenset[str] = frozenset()  # row error texts (kept with the target's list_row_errors)
 
 
 def _value_key(o: Observation) -> tuple:
@@ -400,15 +439,25 @@ class _Backfill:
         self.batch_held: list[tuple[Observation, str]] = []  # suspected typos for quarantine
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
         self.batch: list[Observation] = []
-        self.batch_fetches: list[gitlog.FileVersion] = []
+        self.batch_fetches: list[tuple[gitlog.FileVersion, str]] = []  # (version, observed at)
         self.batch_unmapped: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name) -> first, last
         self.models: set[str] = set()
         self.known_models: set[str] | None = None  # ids in `models`, read on first use
         self.known_providers: set[str] | None = None
+        self.newest_at: str | None = None  # the newest observation time read
+        # The time of the version before the one being read (whichever run read it): a
+        # dated price is placed at its day only when no version of the file came between.
+        self.previous_at: str | None = None
 
     # -------------------------------------------------------------- parsing, once per blob
 
     def parse_blob(self, body: bytes) -> _Parsed:
+        parsed = self._parse_body(body)
+        if self.target.observed_at is not None:
+            parsed = replace(parsed, observed_at=self.target.observed_at(body))
+        return parsed
+
+    def _parse_body(self, body: bytes) -> _Parsed:
         target = self.target
         if target.split is None or target.parse_entry is None:
             return self._combine([self._resolve(target.parse(body))])
@@ -428,7 +477,7 @@ class _Backfill:
             self.entries[name] = (entry, part)
             parts.append(part)
         combined = self._combine(parts)
-        if not combined.templates:
+        if not combined.templates and not combined.dated:
             raise SourceLayoutError("no prices in this version")
         return combined
 
@@ -449,13 +498,21 @@ class _Backfill:
                 records.append(paid)
         if self.target.name_candidates is not None:
             records = [self._resolve_name(r) for r in records]
-        observations, unmapped_models, unmapped_providers = observations_from_records(
-            records, self.catalog, ""
-        )
-        templates = []
-        for observation in observations:
-            offer_key, values = observation.offer_key, _value_key(observation)
-            templates.append(self.interned.setdefault((offer_key, values), (offer_key, values, observation)))
+        by_day: dict[str, list[PriceRecord]] = {}
+        for record in records:
+            if record.effective_from is not None:
+                # Resolved as if undated: which of them is in force is decided per version.
+                day = day_start(record.effective_from)
+                by_day.setdefault(day, []).append(record.model_copy(update={"effective_from": None}))
+        if by_day:
+            records = [r for r in records if r.effective_from is None]
+        templates, unmapped_models, unmapped_providers = self._templates(records)
+        dated = []
+        for day in sorted(by_day):
+            day_templates, more_models, more_providers = self._templates(by_day[day])
+            dated.append((day, tuple(day_templates)))
+            unmapped_models |= more_models
+            unmapped_providers |= more_providers
         uncertain: frozenset[str] | None = frozenset()
         if parsed.row_errors:
             uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
@@ -467,7 +524,22 @@ class _Backfill:
             0,
             uncertain,
             frozenset(zeros),
+            dated=tuple(dated),
+            errors=frozenset(parsed.row_errors) if self.target.list_row_errors else frozenset(),
         )
+
+    def _templates(
+        self, records: Sequence[PriceRecord]
+    ) -> tuple[list[tuple[tuple, tuple, Observation]], set[str], set[str]]:
+        """Observations of undated records (time left empty), interned by (offer, values)."""
+        observations, unmapped_models, unmapped_providers = observations_from_records(
+            records, self.catalog, ""
+        )
+        templates = []
+        for observation in observations:
+            offer_key, values = observation.offer_key, _value_key(observation)
+            templates.append(self.interned.setdefault((offer_key, values), (offer_key, values, observation)))
+        return templates, unmapped_models, unmapped_providers
 
     @staticmethod
     def _combine(parts: Sequence[_Parsed]) -> _Parsed:
@@ -488,6 +560,8 @@ class _Backfill:
             if any(p.uncertain is None for p in parts)
             else frozenset().union(*(p.uncertain for p in parts if p.uncertain)),
             frozenset().union(*(p.zero_prices for p in parts if p.zero_prices)),
+            dated=tuple(d for p in parts for d in p.dated),
+            errors=frozenset().union(*(p.errors for p in parts if p.errors)),
         )
 
     def _resolve_name(self, record: PriceRecord) -> PriceRecord:
@@ -501,9 +575,16 @@ class _Backfill:
     # -------------------------------------------------------------- one version
 
     def add_version(self, version: gitlog.FileVersion, parsed: _Parsed) -> None:
-        at = version.committed_at
+        at = parsed.observed_at or version.committed_at
         summary = self.summary
+        if parsed.observed_at is not None and self.newest_at is not None and at <= self.newest_at:
+            # A re-commit of an older observation (a revert): nothing new was observed.
+            summary.stale += 1
+            self.batch_fetches.append((version, at))
+            return
+        self.newest_at = at
         summary.read += 1
+        summary.row_error_texts |= parsed.errors
         summary.row_errors += parsed.row_errors
         summary.duplicates += parsed.duplicates
         summary.zero_prices |= parsed.zero_prices
@@ -515,8 +596,10 @@ class _Backfill:
                 counts[name] = counts.get(name, 0) + 1
                 first, _ = self.batch_unmapped.get((kind, name), (at, at))
                 self.batch_unmapped[(kind, name)] = (first, at)
+        summary.announced = set()
+        templates, began = self.in_force(parsed, at) if parsed.dated else (parsed.templates, {})
         if self.target.lists_everything:
-            keys = {t[0] for t in parsed.templates}
+            keys = {t[0] for t in templates}
             uncertain = parsed.uncertain
             if uncertain is None:
                 # A row error could hide any offer: delist nothing, and remember both
@@ -530,7 +613,7 @@ class _Backfill:
                 self.listed = keys | kept
         for key in [k for k, s in self.suspects.items() if _days(s.at, at) > TYPO_RETURN_DAYS]:
             self._store_suspect(key)  # the jump lasted: it is history
-        for key, values, template in parsed.templates:
+        for key, values, template in templates:
             suspect = self.suspects.get(key)
             if suspect is not None:
                 if suspect.values is values:
@@ -556,12 +639,58 @@ class _Backfill:
             held = self.pending.pop(key, None)
             if held is not None:
                 self.batch.append(replace(held[0], observed_at=held[1]))
-            self.batch.append(replace(template, observed_at=at))
+            start = began.get(key)
+            if start is not None and (self.previous_at is None or start > self.previous_at):
+                # The source dates this price and no version came between its day and this
+                # one: the change is placed at its day (as a refresh does), seen again now.
+                self.batch.append(replace(template, observed_at=start))
+                self.pending[key] = (template, at)
+            else:
+                self.batch.append(replace(template, observed_at=at))
             self.last_values[key] = values
-        self.models.update(t[0][0] for t in parsed.templates)
-        self.batch_fetches.append(version)
+        self.models.update(t[0][0] for t in templates)
+        self.batch_fetches.append((version, at))
         if len(self.batch_fetches) >= BATCH_COMMITS:
             self.flush()
+
+    def in_force(
+        self, parsed: _Parsed, at: str
+    ) -> tuple[list[tuple[tuple, tuple, Observation]], dict[tuple, str]]:
+        """The version's templates in force at ``at``, and the day each dated one began.
+
+        A product (model, provider, tier, variant: every prompt band) with a dated price
+        on or before ``at`` is sold at the latest such price, whose bands replace the
+        undated ones; a dated price after ``at`` is announced, not in force: it is not
+        stored (a third-party database's announcement is not a source's own page; see
+        docs/schema.md), and listed in the summary while the newest version gives it.
+        """
+
+        def product(key: tuple) -> tuple:
+            return (key[0], key[1], key[2], key[4])
+
+        chosen: dict[tuple, tuple[str, tuple[tuple[tuple, tuple, Observation], ...]]] = {}
+        announced = set()
+        for day, day_templates in parsed.dated:
+            for template in day_templates:
+                group = product(template[0])
+                if day <= at:
+                    if group not in chosen or chosen[group][0] < day:
+                        chosen[group] = (day, ())
+                else:
+                    announced.add(f"{_offer_label(template[0])} from {day[:10]}")
+        for day, day_templates in parsed.dated:
+            for template in day_templates:
+                group = product(template[0])
+                if group in chosen and chosen[group][0] == day:
+                    chosen[group] = (day, (*chosen[group][1], template))
+        self.summary.announced = announced
+        templates = [t for t in parsed.templates if product(t[0]) not in chosen]
+        began: dict[tuple, str] = {}
+        for day, day_templates in chosen.values():
+            for template in day_templates:
+                templates.append(template)
+                began[template[0]] = day
+        return templates, began
 
     def _stored_neighbour(self, key: tuple, at: str) -> tuple | None:
         """The stored price of the offer in force at ``at``, in the form ``_jumps`` compares."""
@@ -639,17 +768,17 @@ class _Backfill:
                 quarantine_observations(
                     db, self.run_id, self.target.run_source, self.batch_held, origin=self.target.origin
                 )
-            for version in self.batch_fetches:
+            for version, observed_at in self.batch_fetches:
                 save_raw_response(
                     db,
                     run_id=self.run_id,
                     url=self.target.url,
                     status=200,
                     body=None,
-                    fetched_at=version.committed_at,
+                    fetched_at=observed_at,
                     repository=summary.repository,
                     git_commit=version.commit,
-                    path=summary.path,
+                    path=version.path or summary.path,
                 )
             by_time: dict[tuple[str, str], set[str]] = {}
             for (kind, name), (first, last) in self.batch_unmapped.items():
@@ -700,7 +829,7 @@ def backfill(
     db: Database,
     catalog: Catalog,
     repo: Path,
-    path: str,
+    path: str | Sequence[str],
     target: BackfillTarget,
     *,
     on_start: Callable[[int], None] | None = None,
@@ -708,21 +837,25 @@ def backfill(
 ) -> BackfillSummary:
     """Replay every version of ``path`` in ``repo`` into the store (the caller holds the writer lock).
 
+    ``path`` may be several paths of one logical file (a rename, a successor file; oldest
+    first): at each commit the most recently changed of them is the version
+    (``gitlog.logical_history``), and each version's fetch row names its own path.
     ``on_start`` gets the number of versions to read; ``on_version`` is called after each.
     """
     started = time.perf_counter()
     repo = gitlog.resolve_repository(repo)
-    if Path(path).is_absolute():  # a path in the work tree, as a shell completes it
-        try:
-            path = Path(path).resolve().relative_to(repo).as_posix()
-        except ValueError:
-            raise BackfillError(f"{path} is not inside the repository {repo}") from None
-    summary = BackfillSummary(kind=target.kind, repository=gitlog.repository_key(repo), path=path)
-    versions = sorted(gitlog.version_history(repo, path), key=lambda v: v.committed_at)
+    paths = [_in_repository(repo, p) for p in ([path] if isinstance(path, str) else path)]
+    label = " + ".join(paths)
+    summary = BackfillSummary(kind=target.kind, repository=gitlog.repository_key(repo), path=label)
+    history = (
+        gitlog.version_history(repo, paths[0]) if len(paths) == 1 else gitlog.logical_history(repo, paths)
+    )
+    versions = sorted(history, key=lambda v: v.committed_at)
     if not versions:
-        raise BackfillError(f"no commit of {path} in {repo}")
+        raise BackfillError(f"no commit of {label} in {repo}")
     summary.versions = len(versions)
-    done = ingested_commits(db, summary.repository, path)
+    previous_at = {v.commit: p.committed_at for p, v in pairwise(versions)}
+    done = set().union(*(ingested_commits(db, summary.repository, p) for p in paths))
     todo = []
     for version in versions:
         if version.commit in done:
@@ -748,6 +881,7 @@ def backfill(
                     VersionFailure(version.commit, version.committed_at, failed_blobs[version.blob])
                 )
             else:
+                state.previous_at = previous_at.get(version.commit)
                 state.add_version(version, state.parsed[version.blob])
             if on_version is not None:
                 on_version()
@@ -764,8 +898,9 @@ def backfill(
                 prices_changed=len(summary.offers_changed),
                 errors=summary.failed,
                 error=_failure_text(summary) if summary.failures else None,
-                # The data is as of the newest commit of the file, not of this run.
-                observed_at=versions[-1].committed_at,
+                # The data is as of the newest commit of the file (or the newest time its
+                # versions give, a sweep's fetchedAt), not of this run.
+                observed_at=(state.newest_at if target.observed_at else None) or versions[-1].committed_at,
             )
     except BaseException as error:  # the run row must say why, whatever went wrong
         with db.atomic():
@@ -773,6 +908,16 @@ def backfill(
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _in_repository(repo: Path, path: str) -> str:
+    """``path`` relative to the repository (a path in the work tree, as a shell completes it)."""
+    if not Path(path).is_absolute():
+        return path
+    try:
+        return Path(path).resolve().relative_to(repo).as_posix()
+    except ValueError:
+        raise BackfillError(f"{path} is not inside the repository {repo}") from None
 
 
 def _first_occurrences(versions: Sequence[gitlog.FileVersion]) -> list[str]:
@@ -803,7 +948,7 @@ def run_backfill(
     db_path: Path,
     catalog: Catalog,
     repo: Path,
-    path: str,
+    path: str | Sequence[str],
     target: BackfillTarget,
     *,
     wait: bool = True,

@@ -8,13 +8,15 @@ Three git processes per file, whatever the number of versions:
 - ``git cat-file --batch``: the distinct blobs' bytes, streamed, each read once.
 
 Identical contents share one blob id, so a caller keyed on the blob parses each body once.
+``logical_history`` follows one logical file across several paths (a rename, a successor
+file) with the same three processes.
 """
 
 from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ __all__ = [
     "FileVersion",
     "iter_blobs",
     "list_files",
+    "logical_history",
     "read_file",
     "repository_key",
     "resolve_repository",
@@ -39,6 +42,8 @@ class FileVersion:
     commit: str
     committed_at: str
     blob: str | None  # None when the path does not exist at this commit (deleted there)
+    # The path the blob is at, when one logical file spans several paths (``logical_history``).
+    path: str | None = None
 
 
 def _git(repo: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
@@ -104,6 +109,45 @@ def version_history(repo: Path, path: str) -> list[FileVersion]:
         parts = answer.split()
         blob = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
         versions.append(FileVersion(commit=sha, committed_at=_utc(when), blob=blob))
+    return versions
+
+
+def logical_history(repo: Path, paths: Sequence[str]) -> list[FileVersion]:
+    """The versions of one logical file kept at several paths over its life, oldest first.
+
+    A file renamed (``data/prices.json`` -> ``prices/data.json``) or succeeded by another
+    (``prices/new_data/v2/data.json``, written beside the old one, which stops changing):
+    at each commit that touched any of ``paths``, the version is the blob of the path
+    changed most recently among those present (a tie goes to the later path in
+    ``paths``). Each version names its ``path``, so it can be cited. Three git processes,
+    as for one path.
+    """
+    log = _git(repo, "log", "--format=%H %cI", "--reverse", "--", *paths).decode().splitlines()
+    commits = [line.split(" ", 1) for line in log if line.strip()]
+    if not commits:
+        return []
+    request = "".join(f"{sha}:{path}\n" for sha, _ in commits for path in paths).encode()
+    answers = _git(repo, "cat-file", "--batch-check", input_bytes=request).decode().splitlines()
+    if len(answers) != len(commits) * len(paths):
+        raise GitError(
+            f"git cat-file answered {len(answers)} lines for {len(commits)} commits of {len(paths)} paths"
+        )
+    blobs: dict[str, str | None] = dict.fromkeys(paths)
+    changed: dict[str, int] = {}  # path -> the index of the commit that last changed it
+    versions = []
+    for index, (sha, when) in enumerate(commits):
+        for offset, path in enumerate(paths):
+            parts = answers[index * len(paths) + offset].split()
+            blob = parts[0] if len(parts) == 3 and parts[1] == "blob" else None
+            if blob != blobs[path]:
+                blobs[path] = blob
+                changed[path] = index
+        present = [(changed.get(p, -1), order, p) for order, p in enumerate(paths) if blobs[p] is not None]
+        if present:
+            _, _, path = max(present)
+            versions.append(FileVersion(commit=sha, committed_at=_utc(when), blob=blobs[path], path=path))
+        else:
+            versions.append(FileVersion(commit=sha, committed_at=_utc(when), blob=None))
     return versions
 
 

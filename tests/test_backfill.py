@@ -247,6 +247,31 @@ def test_a_model_that_leaves_the_listing_is_delisted_at_that_commit(tmp_path, db
     ]
 
 
+def test_a_models_file_may_be_a_bare_list_and_change_shape_in_its_history(tmp_path, db, catalog):
+    """Some repositories commit only the list of models; one history holds both shapes."""
+
+    def bare(prices: dict[str, tuple[str, str]]) -> bytes:
+        return json.dumps(models_body(prices)["data"]).encode()
+
+    versions = [
+        (T1, bare(PER_TOKEN["a"])),
+        (T2, models_json(PER_TOKEN["a"])),  # the same prices, in the response object
+        (T3, bare(PER_TOKEN["b"])),
+    ]
+    repo = make_repo(tmp_path / "repo", "data/models.json", versions)
+    runner = CliRunner()
+    db_path = tmp_path / "cli.db"
+    result = runner.invoke(cli, ["backfill", "openrouter-git", str(repo), "--db", str(db_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "versions read: 3" in result.output and "failed: 0" in result.output
+    summary = backfill(db, catalog, repo, "data/models.json", openrouter_target())
+    assert (summary.read, summary.failed) == (3, 0)
+    assert [(p["valid_from"], p["valid_to"], p["last_seen"], p["input"]) for p in _prices(db, KIMI)] == [
+        (T1, T3, T2, "0.684"),
+        (T3, None, T3, "0.5415"),
+    ]
+
+
 def test_parsing_an_entry_cut_to_the_fields_the_parser_reads_changes_nothing():
     body = fixture_body("openrouter", "models.json").read_bytes()
     target = openrouter_target()

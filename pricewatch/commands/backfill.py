@@ -40,9 +40,9 @@ def backfill() -> None:
     within 7 days is a suspected typo, held in quarantine (`pricewatch quarantine`), other
     moves above 10x are stored and reported; a version that fails to parse is counted
     and the rest carry on.
-    A $0 price outside a free tier is not stored (listed instead). LiteLLM's prices are
-    third-party: they never change what a maker's page, a host or a curated row says,
-    and fill only the time before those begin.
+    A $0 price outside a free tier is not stored (listed instead). LiteLLM's and
+    genai-prices' prices are third-party: they never change what a maker's page, a host
+    or a curated row says, and fill only the time before those begin.
 
     \b
     Example:
@@ -50,6 +50,8 @@ def backfill() -> None:
         pricewatch backfill openrouter-git /tmp/or-hist
         pricewatch backfill litellm /tmp/litellm-hist
         pricewatch backfill page anthropic /tmp/anthropic-hist --file pricing.md
+        pricewatch backfill openrouter-endpoints /tmp/or-endpoints
+        pricewatch backfill genai-prices /tmp/genai-prices
     """
 
 
@@ -70,6 +72,24 @@ def summary_lines(summary) -> list[str]:
         + (f"; duplicate offers ignored: {summary.duplicates}" if summary.duplicates else ""),
         f"  seconds: {summary.seconds:.2f}",
     ]
+    if summary.stale:
+        lines.append(
+            f"  versions not newer than one already read (re-commits of an older observation, "
+            f"nothing stored): {summary.stale}"
+        )
+    if summary.announced:
+        announced = sorted(summary.announced)
+        more = f", ... and {len(announced) - LISTED} more" if len(announced) > LISTED else ""
+        lines.append(
+            f"  dated prices after the newest version (not stored until a version on or after "
+            f"their day gives them): {len(announced)}: {', '.join(announced[:LISTED])}{more}"
+        )
+    if summary.row_error_texts:
+        texts = sorted(summary.row_error_texts)
+        lines.append(f"  prices not read ({len(texts)} distinct row errors):")
+        lines.extend(f"    {text}" for text in texts[:LISTED])
+        if len(texts) > LISTED:
+            lines.append(f"    ... and {len(texts) - LISTED} more")
     if summary.zero_prices:
         zeros = sorted(summary.zero_prices)
         more = f", ... and {len(zeros) - LISTED} more" if len(zeros) > LISTED else ""
@@ -119,7 +139,7 @@ def _run(
     db_path: Path,
     catalog_path: Path | None,
     repo: Path,
-    path: str,
+    path: str | list[str],
     target,
     no_wait: bool,
     quiet: bool,
@@ -177,7 +197,9 @@ def _common(func):
 @backfill.command("openrouter-git", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @repo_argument
 @click.option(
-    "--file", "path", help="The models JSON in REPO (default: the JSON that looks like /api/v1/models)."
+    "--file",
+    "path",
+    help="The models JSON in REPO (default: the JSON that looks like /api/v1/models or its list).",
 )
 @_common
 def openrouter_git(
@@ -190,6 +212,9 @@ def openrouter_git(
     fmt: str,
 ) -> None:
     """Backfill OpenRouter list prices from a repository where /api/v1/models was committed.
+
+    The file may hold the response object (`{"data": [...]}`) or the bare list of
+    models; a history may switch between the two.
 
     \b
     Example:
@@ -237,6 +262,100 @@ def litellm(
     from pricewatch.scraper.backfill import find_litellm_file, litellm_target
 
     _run(db_path, catalog_path, repo, path or find_litellm_file(repo), litellm_target(), no_wait, quiet, fmt)
+
+
+@backfill.command("openrouter-endpoints", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@repo_argument
+@click.option(
+    "--file",
+    "path",
+    help="The sweep file in REPO (default: openrouter-endpoints.json, or the JSON that looks like a sweep).",
+)
+@_common
+def openrouter_endpoints(
+    repo: Path,
+    path: str | None,
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill per-host prices from a repository where sweeps of OpenRouter's endpoints were committed.
+
+    A sweep is one file wrapping every model's /api/v1/models/{slug}/endpoints response
+    (`{"fetchedAt", "source", "data": [{"modelId", "detailsUrl", "response"}]}`); its
+    `fetchedAt` is the observation time. Prices are OpenRouter's own API (origin
+    backfill), through the same endpoint -> offer rule as a refresh: endpoints of one host
+    at one price are one offer, at different prices separate offers keyed by their tag.
+    An endpoint missing from a later complete sweep is closed there. Uptime, latency and
+    status are ignored.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/openrouter-endpoints-history.bundle /tmp/or-endpoints
+        pricewatch backfill openrouter-endpoints /tmp/or-endpoints
+    """
+    from pricewatch.scraper.backfill_kinds import find_endpoints_file, openrouter_endpoints_target
+
+    _run(
+        db_path,
+        catalog_path,
+        repo,
+        path or find_endpoints_file(repo),
+        openrouter_endpoints_target(),
+        no_wait,
+        quiet,
+        fmt,
+    )
+
+
+@backfill.command("genai-prices", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@repo_argument
+@click.option(
+    "--file",
+    "paths",
+    multiple=True,
+    help="A path of the price data in REPO; repeat it, oldest first, for one file kept at "
+    "several paths (default: data/prices.json, prices/data.json, prices/new_data/v2/data.json).",
+)
+@_common
+def genai_prices(
+    repo: Path,
+    paths: tuple[str, ...],
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill third-party prices from the history of pydantic/genai-prices' price data.
+
+    The data moved from data/prices.json to prices/data.json (2025-06-22) and from
+    2026-07-30 to prices/new_data/v2/data.json: the three are one file, and at each commit
+    the most recently changed of them is read (each stored version names its own path).
+    Prices are third-party (rank 0, like LiteLLM's). A price dated with `start_date` is
+    placed at that day once a version read on or after it still gives it (a day later than
+    the newest version is listed, not stored); DeepSeek's time-of-day discount is tier
+    off-peak; other constraints are skipped and listed.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/genai-prices-data-history.bundle /tmp/genai-prices
+        pricewatch backfill genai-prices /tmp/genai-prices
+    """
+    from pricewatch.scraper.backfill_kinds import genai_prices_paths, genai_prices_target
+
+    _run(
+        db_path,
+        catalog_path,
+        repo,
+        list(paths) or genai_prices_paths(repo),
+        genai_prices_target(),
+        no_wait,
+        quiet,
+        fmt,
+    )
 
 
 @backfill.command("page", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
