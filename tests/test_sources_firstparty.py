@@ -437,3 +437,18 @@ def test_openai_flex_and_priority_are_tiers() -> None:
     tiers = [record.tier for record in openai.parse(URL, tables.encode()).records]
     # "Priority pricing data" (before 2026-07-30) and "Fast pricing data" are one offer: the first kept.
     assert tiers == ["standard", "batch", "flex", "priority"]
+
+
+def test_anthropic_dated_model_rows_are_the_price_now_and_a_scheduled_change() -> None:
+    """July-August 2026: "Claude Sonnet 5 through August 31, 2026" and "... starting September 1, 2026"."""
+    body = _ANTHROPIC_HEAD + (
+        "| Claude Sonnet 5 through August 31, 2026 | $2 / MTok | $2.50 / MTok | $4 / MTok | $0.20 / MTok | $10 / MTok |\n"
+        "| Claude Sonnet 5 starting September 1, 2026 | $3 / MTok | $3.75 / MTok | $6 / MTok | $0.30 / MTok | $15 / MTok |\n"
+    )
+    parsed = anthropic.parse(URL, body.encode())
+    rows = [(r.model, r.input, r.output, r.effective_from) for r in parsed.records]
+    assert rows == [
+        ("Claude Sonnet 5", Decimal("2"), Decimal("10"), None),
+        ("Claude Sonnet 5", Decimal("3"), Decimal("15"), date(2026, 9, 1)),
+    ]
+    assert not any("Sonnet 5" in error for error in parsed.row_errors)

@@ -66,6 +66,16 @@ BACKFILLS = (
         "https://github.com/meni432/ModelGraveyard (data/raw/openrouter-models.json)",
     ),
     Backfill(
+        "openrouter-endpoints-history.bundle",
+        ("openrouter-endpoints",),
+        "https://github.com/imphillip/mddb (data/openrouter-endpoints.json, sources/raw/openrouter-endpoints.raw.json)",
+    ),
+    Backfill(
+        "genai-prices-data-history.bundle",
+        ("genai-prices",),
+        "https://github.com/pydantic/genai-prices (prices/data.json, prices/new_data/v2/data.json)",
+    ),
+    Backfill(
         "litellm-prices-history.bundle",
         ("litellm",),
         "https://github.com/RoCry/llm-api-price (a copy of BerriAI/litellm's model_prices_and_context_window.json)",

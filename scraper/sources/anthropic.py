@@ -13,6 +13,7 @@ UnitPrice belongs to one model's record, and these apply to every model alike.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 
 from pricewatch.errors import PriceCellError, RecordInvalid, SourceLayoutError
@@ -88,6 +89,11 @@ _LONG_HEADER_RE = re.compile(
     r"^(?P<op>≤|<=|<|>|≥|>=)\s*(?P<k>\d+)\s*k\s+input tokens\s+(?P<field>input|output)$", re.IGNORECASE
 )
 # A trailing "([retired, except on ...](...))" or "([deprecated](...))" after the name.
+# "Claude Sonnet 5 through August 31, 2026" and "Claude Sonnet 5 starting September 1, 2026"
+# (the page of July-August 2026): one model's price now and an announced later one.
+_DATED_NAME_RE = re.compile(
+    r"^(?P<name>.*?\S)\s+(?P<word>through|until|starting|from)\s+(?P<day>[A-Z][a-z]+\s+\d{1,2},\s*\d{4})$"
+)
 _NAME_NOTE_RE = re.compile(r"\s*\(.*\)\s*$")
 # "Claude Sonnet 4.5" -> family "Claude Sonnet", for expanding "Claude Sonnet 4.5 / 4".
 _FAMILY_RE = re.compile(r"^(?P<family>.*?\S)\s+\d[\d.]*$")
@@ -135,20 +141,35 @@ def _first_table(tables: list[Table], heading: str) -> Table | None:
     return None
 
 
+def _dated_name(name: str) -> tuple[str, date | None]:
+    """A row name without its dated suffix, and the day a "starting DAY" row's prices begin."""
+    match = _DATED_NAME_RE.match(name)
+    if match is None:
+        return name, None
+    if match.group("word") in ("through", "until"):
+        return match.group("name"), None  # the price in force until that day: the price now
+    day = datetime.strptime(" ".join(match.group("day").replace(",", ", ").split()), "%B %d, %Y").date()
+    return match.group("name"), day
+
+
 class _Collector:
     """Records keyed by offer, with row errors for bad cells and repeated offers."""
 
     def __init__(self) -> None:
-        self.records: dict[tuple[str, str, str, int, str], PriceRecord] = {}
+        self.records: dict[tuple[str, str, str, int, str, date | None], PriceRecord] = {}
         self.row_errors: list[str] = []
 
     def add(self, where: str, **fields: object) -> None:
+        model, starting = _dated_name(str(fields["model"]))
+        fields["model"] = model
+        if starting is not None:
+            fields["effective_from"] = starting  # a scheduled change (records.effective_from)
         try:
             record = make_record(provider=PROVIDER, **fields)
         except RecordInvalid as error:  # e.g. a price above the sanity bound: skip the row, say why
             self.row_errors.append(f"{where}: {error}")
             return
-        key = record.offer_key()
+        key = (*record.offer_key(), record.effective_from)
         if key in self.records:
             self.row_errors.append(f"{where}: {record.model}: listed twice; kept the first row")
             return
