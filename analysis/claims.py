@@ -1139,7 +1139,9 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         work.step("capability threshold", f"{score} of {_name(facts, reference)}{which}", f"{threshold:g}")
     if end > at_day:
         raise _Missing(f"prices up to {end} (the period ends after {at_day})")
-    known = [p for p in points if p.valid_from <= at]  # what was known as of the check
+    # What was known as of the check (the points themselves when nothing is later: an index
+    # handed in stays one, and its per-model grouping is reused across measures).
+    known = points if all(p.valid_from <= at for p in points) else [p for p in points if p.valid_from <= at]
     work.assumptions.append(
         f"capability: {score} >= {threshold:g}; {claim.price} price (blended = 3:1 input:output); "
         f"closed models at their maker's price, open-weight ones at the cheapest host; "

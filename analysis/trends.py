@@ -426,6 +426,16 @@ def _validate_field(price: str) -> None:
 
 
 def _standard_points(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
+    # A site build asks for dozens of trends over one PriceIndex: group it once.
+    if isinstance(points, PriceIndex):
+        cached = points.__dict__.get("_standard_points")
+        if cached is None:
+            cached = points.__dict__["_standard_points"] = _group_standard(points)
+        return cached
+    return _group_standard(points)
+
+
+def _group_standard(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
     grouped: dict[str, list[PricePoint]] = {}
     for p in points:
         if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD":

@@ -485,7 +485,7 @@ def _render_pages(
     report: BuildReport,
     base_url: str | None,
 ) -> None:
-    from pricewatch.site.model import change_dict, change_log, model_summary
+    from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summary
 
     changes = change_log(data.points)
     change_dicts = [change_dict(c, data) for c in changes[: max(CHANGES_PAGE, SITE_FEED_ENTRIES)]]
@@ -501,10 +501,11 @@ def _render_pages(
         tree.always(relative)
         render(relative, template, {"built_at": data.built_text, **context})
 
+    page_as_of = model_page_as_of(data)
     for model_id in model_ids:
         relative = f"models/{data.slugs[model_id]}.html"
         if model_id in model_contexts:
-            render(relative, "model.html", model_contexts[model_id])
+            render(relative, "model.html", {**model_contexts[model_id], "as_of": page_as_of})
         else:
             report.pages.append(relative)
 

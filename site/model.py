@@ -23,7 +23,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.lifecycle import MEASURED_ORIGINS, window_start
-from pricewatch.analysis.prices import PRICE_FIELDS, ModelFacts, PricePoint, market_price, retail_price
+from pricewatch.analysis.prices import (
+    PRICE_FIELDS,
+    ModelFacts,
+    PriceIndex,
+    PricePoint,
+    market_price,
+    retail_price,
+)
 from pricewatch.money import decimal_to_text
 
 if TYPE_CHECKING:
@@ -39,6 +46,7 @@ __all__ = [
     "dec_text",
     "load_site_data",
     "model_fingerprint",
+    "model_page_as_of",
     "model_summary",
     "offer_label",
     "pending_changes",
@@ -217,6 +225,17 @@ def paged_models(
     ]
 
 
+def model_page_as_of(data: SiteData) -> str:
+    """The as-of a model page states: the day of the data's newest observation.
+
+    Its current prices are those in force at that observation; the page is rendered again
+    when the model's own data changes or the day moves on, not on every refresh (a curated
+    price whose confirmation window ends later that same day is marked on the next day's
+    first build, or with the model's next change).
+    """
+    return data.now_text[:10]
+
+
 def _time_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -329,7 +348,7 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         now=now,
         now_text=min(built, newest) if newest else built,
         built_text=built,
-        points=points,
+        points=PriceIndex(points),
         by_model=dict(by_model),
         facts=facts,
         models=models,
@@ -612,7 +631,9 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
         repr(data.scheduled.get(model_id, [])),
         repr(coverage),
         # What is current (and flagged) depends on the "as of" and on which sources are stale.
-        data.now_text,
+        # A model page states its as-of as the day (``model_page_as_of``): a refresh later the
+        # same day that did not touch the model reuses its page and chart.
+        model_page_as_of(data),
         repr(sorted(row["source"] for row in data.sources if row.get("stale"))),
     )
     return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()

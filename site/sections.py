@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.analysis.prices import PricePoint
+from pricewatch.analysis.prices import PriceIndex, PricePoint
 from pricewatch.errors import SectionUnavailable
 from pricewatch.money import dollars, fold, json_number
 from pricewatch.site.charts import ChartSpec, Series
@@ -309,15 +309,21 @@ def _source_item(text: str) -> dict[str, Any]:
     return {"url": None, "text": text}
 
 
-def _standard_points(data: SiteData) -> list[PricePoint]:
+def _standard_points(data: SiteData) -> PriceIndex:
     """The standard-tier, base-context USD periods: all that ratios and trends look at.
 
     Their functions filter to exactly these themselves, on every call; handing them the
-    filtered list gives the same results and saves scanning every period each time.
+    filtered list gives the same results and saves scanning every period each time. Made
+    once per build, as an index, so the trends reuse its grouping by model.
     """
-    return [
-        p for p in data.points if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD"
-    ]
+    cached = data.__dict__.get("_standard_index")
+    if cached is None:
+        cached = data.__dict__["_standard_index"] = PriceIndex(
+            p
+            for p in data.points
+            if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD"
+        )
+    return cached
 
 
 def _ratios(data: SiteData) -> dict[str, Any]:
