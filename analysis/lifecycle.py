@@ -11,6 +11,10 @@ choices (``PricePoint.unconfirmed_at``), and flagged where a check still rests o
 A period whose end is a recorded change (a later price of the same offer) or a retirement
 was in force until then, confirmed or not: only open periods and periods that a listing
 stopped showing ("delisted", an end seen late) are held to the window.
+
+The database's ``open_prices`` and ``current_prices`` views apply this same rule in SQL
+(``scraper/store/views.py``, at the newest observation, with the window stored in the
+database); a test holds the two equal. Change both or neither.
 """
 
 from __future__ import annotations
@@ -20,11 +24,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.defaults import CURATED_WINDOW_DAYS
 
 __all__ = ["CURATED_WINDOW_DAYS", "MEASURED_ORIGINS", "settle_points", "window_end", "window_start"]
-
-#: How long a curated price stays current after its last confirmation (PRICEWATCH_CURATED_WINDOW_DAYS).
-CURATED_WINDOW_DAYS = 120
 
 #: The origin of a third-party price database's rows (LiteLLM, models.dev): no sighting of a sale.
 THIRD_PARTY_ORIGIN = "third-party"

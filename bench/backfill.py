@@ -46,6 +46,7 @@ from pricewatch.scraper.backfill_kinds import (
     genai_prices_target,
     openrouter_endpoints_target,
 )
+from pricewatch.scraper.backfill_tree import models_dev_target
 from pricewatch.scraper.catalog import load_catalog
 from pricewatch.scraper.store import open_database, sync_catalog
 
@@ -140,6 +141,7 @@ REAL = (
         list(GENAI_PRICES_PATHS),
         genai_prices_target,
     ),
+    ("models.dev bundle", "models-dev-data-history.bundle", "providers", models_dev_target),
 )
 
 

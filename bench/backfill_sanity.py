@@ -18,7 +18,8 @@ for the demo database and after each backfill:
   priced standard offer but OpenRouter's);
 - maker rows changed: the demo database's price rows of makers' own offers (the provider is
   a maker of the model in the catalog) that are no longer stored identically;
-- claude-3-haiku's 1-hour cache write at Anthropic, now.
+- claude-3-haiku's 1-hour cache write at Anthropic, in its open price (``open_prices``: the
+  model is retired, so it has no current one).
 
 It reads the databases with sqlite3 (bench/ may), and takes a few minutes (the LiteLLM
 backfill is most of it; see docs/benchmarks.md).
@@ -74,8 +75,17 @@ def counts(db: Path, makers: dict[str, set[str]], reference: set[tuple]) -> dict
                 "WHERE o.tier != 'free' AND (p.input = '0' OR p.output = '0') GROUP BY p.origin"
             ).fetchall()
         )
+        # Retired since 2026-04-20, so not in current_prices: its last open price (open_prices,
+        # where the views have it) is what a backfill could still change.
+        view = (
+            "open_prices"
+            if conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'open_prices'"
+            ).fetchone()
+            else "current_prices"
+        )
         haiku = conn.execute(
-            "SELECT cache_write_1h, origin FROM current_prices WHERE model = 'anthropic/claude-3-haiku' "
+            f"SELECT cache_write_1h, origin FROM {view} WHERE model = 'anthropic/claude-3-haiku' "
             "AND provider = 'anthropic' AND tier = 'standard' AND min_prompt_tokens = 0"
         ).fetchall()
     reader = open_reader(db)

@@ -19,6 +19,7 @@ from pricewatch.commands._common import (
     EXIT_CODES_HELP,
     ExitWith,
     catalog_option,
+    curated_window_days,
     db_option,
     echo_wait,
     format_option,
@@ -26,6 +27,7 @@ from pricewatch.commands._common import (
     load_catalog,
     no_wait_option,
 )
+from pricewatch.defaults import CURATED_WINDOW_DAYS
 from pricewatch.errors import EXIT_FAILED, EXIT_OK
 from pricewatch.output import render_rows
 
@@ -33,13 +35,28 @@ from pricewatch.output import render_rows
 @click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="pricewatch")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--curated-window-days",
+    type=click.IntRange(min=1),
+    metavar="DAYS",
+    envvar="PRICEWATCH_CURATED_WINDOW_DAYS",
+    show_envvar=True,
+    default=None,
+    help=(
+        "How long a curated price stays current after its last confirmation "
+        f"(default {CURATED_WINDOW_DAYS}, or the value the database stores). Commands that load the "
+        "catalog (refresh, load-curated, demo, reparse) store it in the database, where the "
+        "current_prices view applies it; the analysis commands and build use it instead of the stored one."
+    ),
+)
+def cli(debug: bool, curated_window_days: int | None) -> None:
     """pricewatch: a tracker of LLM API prices.
 
     \b
     Example:
         pricewatch refresh --replay tests/fixtures/replay
         pricewatch query "select * from current_prices limit 5"
+        pricewatch --curated-window-days 90 check "Claude Opus 4.5 costs $5/$25 per million tokens"
     """
 
 
@@ -110,6 +127,7 @@ def refresh(
         base_urls=source_base_urls(list(sources) or _all_source_names()),
         show_progress=not quiet and sys.stderr.isatty(),
         on_wait=echo_wait,
+        curated_window_days=curated_window_days(),
     )
     rows = [
         {
@@ -169,7 +187,9 @@ def record(directory: Path, sources: tuple[str, ...]) -> None:
 def query(sql: str, db_path: Path, fmt: str) -> None:
     """Run read-only SQL against the database (opened with mode=ro).
 
-    Start with the views: current_prices (what is in force), price_history (every
+    Start with the views: current_prices (what is current at the data's newest
+    observation: no retired model, no curated price past its window; open_prices keeps
+    those with their status and status_since), price_history (every
     price period: model, provider, tier, variant, valid_from/valid_to, last_confirmed,
     origin) and price_changes. In the views every price is a number per million tokens
     (input, output, cache_read, ...: REAL, so ORDER BY and comparisons are numeric, no
@@ -331,7 +351,7 @@ def demo(db_path: Path, site_dir: Path, no_site: bool) -> None:
     """
     from pricewatch.refresh_command import run_demo
 
-    for line in run_demo(db_path, None if no_site else site_dir):
+    for line in run_demo(db_path, None if no_site else site_dir, curated_window_days=curated_window_days()):
         click.echo(line)
 
 

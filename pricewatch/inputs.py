@@ -9,7 +9,6 @@ site build call it. It holds no SQL: it asks a ``StoreReader``.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import ModelFacts, ModelVersion, PricePoint, as_time
 from pricewatch.analysis.ratios import PeerGroup, parse_peer_groups
+from pricewatch.defaults import CURATED_WINDOW_DAYS
 from pricewatch.errors import ScoreDataError, StoreError
 from pricewatch.fields import PRICE_FIELDS
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pricewatch.scraper.store.reader import PricePeriod, StoreReader
 
 __all__ = [
-    "curated_window_days",
+    "curated_window",
     "load_model_facts",
     "load_peer_groups",
     "load_price_points",
@@ -67,30 +67,27 @@ def _price_fields(prices: tuple[Decimal | None, ...]) -> dict[str, Any]:
     return dict(zip(PRICE_FIELDS, prices, strict=True))
 
 
-def curated_window_days(environ: Mapping[str, str] | None = None) -> int:
-    """How long a curated price stays current after its last confirmation: 120 days, or
-    PRICEWATCH_CURATED_WINDOW_DAYS."""
-    from pricewatch.analysis.lifecycle import CURATED_WINDOW_DAYS
-
-    text = (os.environ if environ is None else environ).get("PRICEWATCH_CURATED_WINDOW_DAYS", "").strip()
-    if not text:
-        return CURATED_WINDOW_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise StoreError(f"PRICEWATCH_CURATED_WINDOW_DAYS must be a whole number of days, not {text!r}")
-    return int(text)
-
-
 def load_price_points(
     reader: StoreReader, facts: Mapping[str, ModelFacts] | None = None, *, window_days: int | None = None
 ) -> list[PricePoint]:
     """Every price period of every offer, oldest first (curated confidence and citation when known),
     settled by the current rule (``analysis.lifecycle``): ended at retirement (``facts``), and
-    curated prices marked where their confirmation window runs out."""
+    curated prices marked where their confirmation window runs out.
+
+    ``window_days`` is the command line's setting (``pricewatch --curated-window-days``);
+    without it, the window stored with the database (the one its views apply), else the
+    default.
+    """
     from pricewatch.analysis.lifecycle import settle_points
 
     points = [price_point(period) for period in reader.price_periods()]
-    days = curated_window_days() if window_days is None else window_days
-    return settle_points(points, facts or {}, window_days=days)
+    return settle_points(points, facts or {}, window_days=curated_window(reader, window_days))
+
+
+def curated_window(reader: StoreReader, window_days: int | None = None) -> int:
+    """The curated window in force: the command line's (``window_days``), else the one stored
+    with the database (which its views apply), else the default."""
+    return window_days or reader.curated_window_days() or CURATED_WINDOW_DAYS
 
 
 def load_model_facts(catalog: Catalog) -> dict[str, ModelFacts]:

@@ -33,6 +33,7 @@ def run_refresh(
     transport=None,
     settings=None,
     cancel: threading.Event | None = None,
+    curated_window_days: int | None = None,
 ) -> list[SourceOutcome]:
     """Refresh the named sources (all when empty) under the writer lock; returns their outcomes.
 
@@ -40,7 +41,8 @@ def run_refresh(
     ``cancel`` (the scheduler's stop event) stops the refresh once set: a wait for the lock
     ends, and fetching is cancelled at its next await. A source's store step has no await,
     so it is never cut in half; runs left `running` are marked abandoned before the lock is
-    released, and RefreshCancelledError is raised.
+    released, and RefreshCancelledError is raised. ``curated_window_days``, when given, is
+    stored with the catalog (the views apply it).
     """
     from pricewatch.scraper.fx import load_fx_rates, read_fx_rates
     from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
@@ -60,7 +62,7 @@ def run_refresh(
     with writer_lock(db_path, wait=wait, on_wait=on_wait, cancel=cancel):
         db = open_database(db_path)
         abandon_running_runs(db)
-        sync_catalog(db, catalog)
+        sync_catalog(db, catalog, curated_window_days=curated_window_days)
         if reject_changes:
             from pricewatch.scraper.quarantine import reject_held
             from pricewatch.scraper.store import now_text
@@ -196,15 +198,26 @@ def embedded_history_dir() -> Path:
     return shipped_data_dir() / "history"
 
 
-def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
+def run_demo(
+    db_path: Path, site_dir: Path | None = None, *, curated_window_days: int | None = None
+) -> list[str]:
     """The main job on embedded data: load the shipped real history and the curated prices,
     then (with ``site_dir``) build the static site from the result.
 
+<<<<<<< HEAD
     The real history (data/history: the curated file, public git histories and recordings
     through the same commands, with their citations) loads into a new database once; the
     curated file and the corrections are then loaded on top (the curated rows are there
     already; an edit made since is applied). Without a shipped history (a checkout that
     removed it), the small recorded snapshot in data/snapshot is replayed instead.
+=======
+    The real history (data/history: the measured and third-party prices derived from public
+    git histories and recordings, with their citations) loads into a new database once; the
+    curated history is then loaded on top through the usual ranks. Without a shipped history
+    (a checkout that removed it), the small recorded snapshot in data/snapshot is replayed.
+    ``curated_window_days`` (the command line's setting) is stored with the catalog and used
+    by the build.
+>>>>>>> main
     """
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog
@@ -231,6 +244,7 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
         catalog,
         shipped_data_dir() / "curated_prices.csv",
         corrections_path=shipped_data_dir() / "corrections.csv",
+        curated_window_days=curated_window_days,
     )
     lines.append(
         f"curated: {load.rows} rows, {load.stats.price_rows_added} price rows added, "
@@ -242,7 +256,13 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
         )
     # (a') without a shipped history: the small recorded snapshot, measured prices.
     outcomes = (
-        run_refresh(db_path=db_path, catalog=catalog, source_names=[], replay_dir=embedded_snapshot_dir())
+        run_refresh(
+            db_path=db_path,
+            catalog=catalog,
+            source_names=[],
+            replay_dir=embedded_snapshot_dir(),
+            curated_window_days=curated_window_days,
+        )
         if replay_snapshot
         else []
     )
@@ -256,7 +276,7 @@ def run_demo(db_path: Path, site_dir: Path | None = None) -> list[str]:
     if site_dir is not None:
         from pricewatch.site.build import build_site
 
-        report = build_site(db_path, site_dir, catalog=catalog)
+        report = build_site(db_path, site_dir, catalog=catalog, curated_window_days=curated_window_days)
         lines.extend(report.lines())
         lines.append(
             f"Site: open {site_dir / 'index.html'} in a browser, or run `pricewatch serve --dir {site_dir}` "

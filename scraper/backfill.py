@@ -1,6 +1,6 @@
 """Backfill: replay every committed version of a price file as dated observations.
 
-Three kinds, one loop:
+Four kinds, one loop:
 
 - ``openrouter-git``: a repository where OpenRouter's ``/api/v1/models`` body (or its bare
   list of models) was committed over time, parsed by the openrouter source;
@@ -8,7 +8,9 @@ Three kinds, one loop:
   ``sources.litellm_prices``;
 - ``page``: a registered source's own page (Anthropic's pricing.md ...), parsed by that
   source's ``parse``;
-- ``openrouter-endpoints`` and ``genai-prices``: see ``scraper.backfill_kinds``.
+- ``openrouter-endpoints`` and ``genai-prices``: see ``scraper.backfill_kinds``;
+- ``models-dev``: not one file but a folder of them (models.dev's ``providers/``), read as
+  a tree over its first-parent history by ``scraper.backfill_tree`` with this loop's state.
 
 Each commit's time (UTC) is the observation time. The loop is a batch job:
 
@@ -37,7 +39,7 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.errors import BackfillError, PricewatchError, RecordInvalid, SourceLayoutError
 from pricewatch.money import decimal_to_text
@@ -67,6 +69,9 @@ from pricewatch.scraper.store.writer import (
 )
 from pricewatch.scraper.timeline import THIRD_PARTY
 
+if TYPE_CHECKING:
+    from pricewatch.scraper.backfill_tree import TreeFiles
+
 __all__ = [
     "BATCH_COMMITS",
     "KINDS",
@@ -80,12 +85,14 @@ __all__ = [
     "litellm_target",
     "openrouter_target",
     "page_target",
+    "recorded_run",
     "run_backfill",
     "summary_rows",
 ]
 
-# openrouter-endpoints and genai-prices: their targets are in scraper/backfill_kinds.py.
-KINDS = ("openrouter-git", "litellm", "page", "openrouter-endpoints", "genai-prices")
+# openrouter-endpoints and genai-prices: their targets are in scraper/backfill_kinds.py;
+# models-dev: in scraper/backfill_tree.py.
+KINDS = ("openrouter-git", "litellm", "page", "openrouter-endpoints", "genai-prices", "models-dev")
 ORIGIN = "backfill"
 # Versions per transaction: big enough that commits cost nothing, small enough that an
 # interrupted run loses little.
@@ -135,6 +142,9 @@ class BackfillTarget:
     observed_at: Callable[[bytes], str | None] | None = None
     # List the distinct row errors in the summary (prices a parser chose to skip).
     list_row_errors: bool = False
+    # A folder of many price files (models.dev's providers/): the history of the whole
+    # folder is replayed, one observation per first-parent commit (``scraper.backfill_tree``).
+    tree: TreeFiles | None = None
 
     @property
     def run_source(self) -> str:
@@ -376,6 +386,8 @@ class BackfillSummary:
     # Dated prices the newest version gives for a day after its time: not stored (see
     # ``_Parsed.dated``); "offer from DAY".
     announced: set[str] = field(default_factory=set)
+    # Files of a tree that could not be read at a commit (each kept its previous version).
+    file_errors: list[str] = field(default_factory=list)
     first_at: str | None = None
     last_at: str | None = None
     seconds: float = 0.0
@@ -611,43 +623,14 @@ class _Backfill:
                 if gone:
                     self._delist(gone, at)
                 self.listed = keys | kept
-        for key in [k for k, s in self.suspects.items() if _days(s.at, at) > TYPO_RETURN_DAYS]:
-            self._store_suspect(key)  # the jump lasted: it is history
+        self.expire_suspects(at)
+        suspects, last_values, pending = self.suspects, self.last_values, self.pending
         for key, values, template in templates:
-            suspect = self.suspects.get(key)
-            if suspect is not None:
-                if suspect.values is values:
-                    suspect.last_at = at
-                    continue
-                if not _jumps(suspect.before, values):
-                    self._hold(key, suspect, at)  # back near the value before the jump
-                else:
-                    self._store_suspect(key)
-            # Interned: unchanged values are the very same tuple.
-            previous = self.last_values.get(key)
-            if previous is values:
-                self.pending[key] = (template, at)
-                continue
-            # The neighbour before: this history's previous value, else (a first sighting) the
-            # stored price in force then, whichever source said it.
-            before = previous if previous is not None else self._stored_neighbour(key, at)
-            jumps = _jumps(before, values) if before is not None else []
-            if jumps:
-                assert before is not None
-                self.suspects[key] = _Suspect(template, values, at, at, jumps, before)
-                continue
-            held = self.pending.pop(key, None)
-            if held is not None:
-                self.batch.append(replace(held[0], observed_at=held[1]))
-            start = began.get(key)
-            if start is not None and (self.previous_at is None or start > self.previous_at):
-                # The source dates this price and no version came between its day and this
-                # one: the change is placed at its day (as a refresh does), seen again now.
-                self.batch.append(replace(template, observed_at=start))
-                self.pending[key] = (template, at)
+            # The common case inline (unchanged, no jump pending): most offers of most versions.
+            if last_values.get(key) is values and key not in suspects:
+                pending[key] = (template, at)
             else:
-                self.batch.append(replace(template, observed_at=at))
-            self.last_values[key] = values
+                self.observe(key, values, template, at, began.get(key))
         self.models.update(t[0][0] for t in templates)
         self.batch_fetches.append((version, at))
         if len(self.batch_fetches) >= BATCH_COMMITS:
@@ -692,6 +675,52 @@ class _Backfill:
                 began[template[0]] = day
         return templates, began
 
+    def expire_suspects(self, at: str) -> None:
+        """Jumps older than TYPO_RETURN_DAYS at ``at`` did not come back: they are history."""
+        for key in [k for k, s in self.suspects.items() if _days(s.at, at) > TYPO_RETURN_DAYS]:
+            self._store_suspect(key)
+
+    def observe(
+        self, key: tuple, values: tuple, template: Observation, at: str, start: str | None = None
+    ) -> None:
+        """One offer listed at ``at`` with ``values``: a last sighting, a change, or a jump to judge.
+
+        ``start``: the day the source dates this price from (``in_force``), when it does.
+        """
+        suspect = self.suspects.get(key)
+        if suspect is not None:
+            if suspect.values is values:
+                suspect.last_at = at
+                return
+            if not _jumps(suspect.before, values):
+                self._hold(key, suspect, at)  # back near the value before the jump
+            else:
+                self._store_suspect(key)
+        # Interned: unchanged values are the very same tuple.
+        previous = self.last_values.get(key)
+        if previous is values:
+            self.pending[key] = (template, at)
+            return
+        # The neighbour before: this history's previous value, else (a first sighting) the
+        # stored price in force then, whichever source said it.
+        before = previous if previous is not None else self._stored_neighbour(key, at)
+        jumps = _jumps(before, values) if before is not None else []
+        if jumps:
+            assert before is not None
+            self.suspects[key] = _Suspect(template, values, at, at, jumps, before)
+            return
+        held = self.pending.pop(key, None)
+        if held is not None:
+            self.batch.append(replace(held[0], observed_at=held[1]))
+        if start is not None and (self.previous_at is None or start > self.previous_at):
+            # The source dates this price and no version came between its day and this
+            # one: the change is placed at its day (as a refresh does), seen again now.
+            self.batch.append(replace(template, observed_at=start))
+            self.pending[key] = (template, at)
+        else:
+            self.batch.append(replace(template, observed_at=at))
+        self.last_values[key] = values
+
     def _stored_neighbour(self, key: tuple, at: str) -> tuple | None:
         """The stored price of the offer in force at ``at``, in the form ``_jumps`` compares."""
         if self.known_models is not None and key[0] not in self.known_models:
@@ -733,6 +762,12 @@ class _Backfill:
 
     def _delist(self, gone: set[tuple], at: str) -> None:
         """Close the offers a complete listing no longer shows, after storing what came before."""
+        self._end(gone)
+        # The other offers' last sightings can wait: closing these does not touch them.
+        self.flush(delist=(gone, at), all_pending=False)
+
+    def _end(self, gone: set[tuple]) -> None:
+        """Offers no longer listed: their jumps and last sightings go to the batch, their values are forgotten."""
         for key in gone:
             if key in self.suspects:
                 self._store_suspect(key)
@@ -740,8 +775,12 @@ class _Backfill:
             if held is not None:
                 self.batch.append(replace(held[0], observed_at=held[1]))
             self.last_values.pop(key, None)
-        # The other offers' last sightings can wait: closing these does not touch them.
-        self.flush(delist=(gone, at), all_pending=False)
+
+    def _close(self, gone: set[tuple], at: str) -> None:
+        """Close the stored prices of offers a listing no longer shows (inside the batch's transaction)."""
+        # A third-party database's listing ends only what it said itself.
+        only = (THIRD_PARTY, self.target.source) if self.target.origin == THIRD_PARTY else None
+        self.summary.delisted += close_offers(self.db, gone, at, only=only)
 
     # -------------------------------------------------------------- writing
 
@@ -763,22 +802,22 @@ class _Backfill:
                 summary.price_rows_added += stats.price_rows_added
                 summary.offers_changed |= stats.offers_changed
             if delist is not None:
-                summary.delisted += close_offers(db, delist[0], delist[1])
+                self._close(*delist)
             if self.batch_held:
                 quarantine_observations(
                     db, self.run_id, self.target.run_source, self.batch_held, origin=self.target.origin
                 )
-            for version, observed_at in self.batch_fetches:
+            for commit, fetched_at, path, url in self.fetch_rows():
                 save_raw_response(
                     db,
                     run_id=self.run_id,
-                    url=self.target.url,
+                    url=url,
                     status=200,
                     body=None,
-                    fetched_at=observed_at,
+                    fetched_at=fetched_at,
                     repository=summary.repository,
-                    git_commit=version.commit,
-                    path=version.path or summary.path,
+                    git_commit=commit,
+                    path=path,
                 )
             by_time: dict[tuple[str, str], set[str]] = {}
             for (kind, name), (first, last) in self.batch_unmapped.items():
@@ -790,6 +829,13 @@ class _Backfill:
         self.batch_held = []
         self.batch_fetches = []
         self.batch_unmapped = {}
+
+    def fetch_rows(self) -> list[tuple[str, str, str, str]]:
+        """(commit, time, path, url) of the batch's versions: the ``fetches`` rows that cite them."""
+        return [
+            (version.commit, observed_at, version.path or self.summary.path, self.target.url)
+            for version, observed_at in self.batch_fetches
+        ]
 
     def _ensure_names(self, observations: Sequence[Observation]) -> None:
         """`models` and `providers` rows for names the catalog does not know, so history finds them."""
@@ -841,12 +887,20 @@ def backfill(
     first): at each commit the most recently changed of them is the version
     (``gitlog.logical_history``), and each version's fetch row names its own path.
     ``on_start`` gets the number of versions to read; ``on_version`` is called after each.
+    A target read as a tree of files (``target.tree``) replays the folder ``path`` instead
+    (``scraper.backfill_tree``).
     """
     started = time.perf_counter()
     repo = gitlog.resolve_repository(repo)
     paths = [_in_repository(repo, p) for p in ([path] if isinstance(path, str) else path)]
     label = " + ".join(paths)
     summary = BackfillSummary(kind=target.kind, repository=gitlog.repository_key(repo), path=label)
+    if target.tree is not None:
+        from pricewatch.scraper.backfill_tree import backfill_tree
+
+        backfill_tree(db, catalog, repo, target, summary, on_start=on_start, on_version=on_version)
+        summary.seconds = time.perf_counter() - started
+        return summary
     history = (
         gitlog.version_history(repo, paths[0]) if len(paths) == 1 else gitlog.logical_history(repo, paths)
     )
@@ -866,11 +920,9 @@ def backfill(
             todo.append(version)
     if on_start is not None:
         on_start(len(todo))
-    run_id = start_run(db, target.run_source, ORIGIN)
-    summary.run_id = run_id
-    state = _Backfill(db, catalog, target, summary, run_id)
-    failed_blobs: dict[str, str] = {}
-    try:
+
+    def read(state: _Backfill) -> None:
+        failed_blobs: dict[str, str] = {}
         blobs = gitlog.iter_blobs(repo, _first_occurrences(todo))
         for version in todo:
             assert version.blob is not None
@@ -885,6 +937,32 @@ def backfill(
                 state.add_version(version, state.parsed[version.blob])
             if on_version is not None:
                 on_version()
+
+    # The data is as of the newest commit of the file, not of this run.
+    recorded_run(db, catalog, target, summary, versions[-1].committed_at, read)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def recorded_run(
+    db: Database,
+    catalog: Catalog,
+    target: BackfillTarget,
+    summary: BackfillSummary,
+    observed_at: str,
+    read: Callable[[Any], None],
+    state_class: type[_Backfill] | None = None,
+) -> None:
+    """One backfill run: its `runs` row, ``read`` feeding a fresh state, the end of the history.
+
+    ``observed_at`` is the time of the newest version of the history (the run's data is as
+    of then, not of now); a run that raises is recorded as failed, with why.
+    """
+    run_id = start_run(db, target.run_source, ORIGIN)
+    summary.run_id = run_id
+    state = (state_class or _Backfill)(db, catalog, target, summary, run_id)
+    try:
+        read(state)
         state.finish()
         summary.large_moves = _large_moves(db, run_id)
         status = "partial" if summary.failures else "ok"
@@ -900,14 +978,12 @@ def backfill(
                 error=_failure_text(summary) if summary.failures else None,
                 # The data is as of the newest commit of the file (or the newest time its
                 # versions give, a sweep's fetchedAt), not of this run.
-                observed_at=(state.newest_at if target.observed_at else None) or versions[-1].committed_at,
+                observed_at=(state.newest_at if target.observed_at else None) or observed_at,
             )
     except BaseException as error:  # the run row must say why, whatever went wrong
         with db.atomic():
             finish_run(db, run_id, "failed", errors=1, error=f"{type(error).__name__}: {error}")
         raise
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _in_repository(repo: Path, path: str) -> str:

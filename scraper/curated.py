@@ -326,9 +326,11 @@ def run_load_curated(
     corrections_path: Path | None = None,
     wait: bool = True,
     on_wait: Callable[[Path], None] | None = None,
+    curated_window_days: int | None = None,
 ) -> CuratedLoad:
     """Open the database under the writer lock and load the curated file into it, then the
-    corrections file (``corrections_path``, when given and present)."""
+    corrections file (``corrections_path``, when given and present). ``curated_window_days``,
+    when given, is stored with the catalog (the window the views apply to curated prices)."""
     from pricewatch.scraper.corrections import load_corrections, read_corrections
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
@@ -340,7 +342,7 @@ def run_load_curated(
     with writer_lock(db_path, wait=wait, on_wait=on_wait):
         db = open_database(db_path)
         abandon_running_runs(db)
-        sync_catalog(db, catalog)
+        sync_catalog(db, catalog, curated_window_days=curated_window_days)
         load = load_curated(db, catalog, csv_path, rows)
         if corrections_path is not None and fixes is not None:
             load.corrections = load_corrections(db, catalog, corrections_path, fixes)

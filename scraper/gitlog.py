@@ -10,6 +10,10 @@ Three git processes per file, whatever the number of versions:
 Identical contents share one blob id, so a caller keyed on the blob parses each body once.
 ``logical_history`` follows one logical file across several paths (a rename, a successor
 file) with the same three processes.
+
+A folder of many files (models.dev's ``providers/``) is read as a tree instead:
+``tree_history`` runs one ``git log --first-parent --raw`` for every commit's changed files
+(blob ids, modes), and the bytes come from the same ``cat-file --batch`` stream.
 """
 
 from __future__ import annotations
@@ -25,14 +29,20 @@ from pricewatch.errors import GitError
 
 __all__ = [
     "FileVersion",
+    "TreeChange",
+    "TreeVersion",
     "iter_blobs",
     "list_files",
     "logical_history",
     "read_file",
     "repository_key",
     "resolve_repository",
+    "tree_history",
     "version_history",
 ]
+
+# The mode git gives a symbolic link (its blob holds the target path).
+SYMLINK_MODE = "120000"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,24 @@ class FileVersion:
     blob: str | None  # None when the path does not exist at this commit (deleted there)
     # The path the blob is at, when one logical file spans several paths (``logical_history``).
     path: str | None = None
+
+
+@dataclass(frozen=True)
+class TreeChange:
+    """One file a commit added, changed or deleted (against its first parent)."""
+
+    path: str
+    blob: str | None  # None when the commit deleted it
+    symlink: bool = False  # the blob is a symbolic link's target path
+
+
+@dataclass(frozen=True)
+class TreeVersion:
+    """One commit of the first-parent line and what it changed in the folder."""
+
+    commit: str
+    committed_at: str
+    changes: tuple[TreeChange, ...]
 
 
 def _git(repo: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
@@ -148,6 +176,54 @@ def logical_history(repo: Path, paths: Sequence[str]) -> list[FileVersion]:
             versions.append(FileVersion(commit=sha, committed_at=_utc(when), blob=blobs[path], path=path))
         else:
             versions.append(FileVersion(commit=sha, committed_at=_utc(when), blob=None))
+    return versions
+
+
+def tree_history(repo: Path, folder: str, revision: str = "HEAD") -> list[TreeVersion]:
+    """Every first-parent commit of ``revision`` that changed files under ``folder``, oldest first.
+
+    Merges count as one change against their first parent (the line the branch
+    published), so a long-lived branch merged late adds its changes at the merge, never
+    at its own commits' dates. Renames are a deletion and an addition.
+    """
+    out = _git(
+        repo,
+        "log",
+        "-z",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--root",
+        "--raw",
+        "--no-abbrev",
+        "-r",
+        "--reverse",
+        "--format=commit %H %cI",
+        revision,
+        "--",
+        folder,
+    ).decode("utf-8", "surrogateescape")
+    versions: list[TreeVersion] = []
+    commit = when = ""
+    changes: list[TreeChange] = []
+    tokens = iter(out.split("\0"))
+    for token in tokens:
+        token = token.lstrip("\n")
+        if token.startswith("commit "):
+            if commit:
+                versions.append(TreeVersion(commit, _utc(when), tuple(changes)))
+            _, commit, when = token.split(" ", 2)
+            changes = []
+        elif token.startswith(":"):
+            # ":<old mode> <new mode> <old blob> <new blob> <status>", then the path.
+            _, new_mode, _, new_blob, status = token[1:].split(" ")
+            path = next(tokens)
+            if status.startswith("D"):
+                changes.append(TreeChange(path, None))
+            else:
+                changes.append(TreeChange(path, new_blob, new_mode == SYMLINK_MODE))
+    if commit:
+        versions.append(TreeVersion(commit, _utc(when), tuple(changes)))
     return versions
 
 

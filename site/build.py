@@ -330,14 +330,16 @@ def build_site(
     base_url: str | None = None,
     workers: int | None = None,
     incremental: bool = True,
+    curated_window_days: int | None = None,
 ) -> BuildReport:
     """Render the site from the database at ``db_path`` into ``out_dir`` (replaced atomically).
 
     ``catalog`` defaults to the shipped data/catalog.toml; ``now`` (UTC) to the current time:
     it is the "as of" of current prices, ratios and freshness. ``base_url`` makes feed links
     absolute. ``workers`` processes draw the charts (default: every CPU). ``incremental=False``
-    renders every file even when its inputs did not change. Raises ``BuildError`` (the
-    previous site left as it was) when anything fails.
+    renders every file even when its inputs did not change. ``curated_window_days`` is the
+    command line's curated window (default: the one stored with the database). Raises
+    ``BuildError`` (the previous site left as it was) when anything fails.
     """
     started = time.perf_counter()
     db_path = Path(db_path)
@@ -357,7 +359,9 @@ def build_site(
 
     lock = FileLock(str(out_dir.parent / f".{out_dir.name}.build.lock"))
     with lock:
-        return _build_locked(db_path, out_dir, catalog, now, base_url, workers, incremental, started)
+        return _build_locked(
+            db_path, out_dir, catalog, now, base_url, workers, incremental, started, curated_window_days
+        )
 
 
 def _build_locked(
@@ -369,6 +373,7 @@ def _build_locked(
     workers: int | None,
     incremental: bool,
     started: float,
+    curated_window_days: int | None = None,
 ) -> BuildReport:
     from pricewatch.paths import shipped_site_dir
     from pricewatch.scraper.store.reader import open_reader
@@ -383,7 +388,7 @@ def _build_locked(
         shutil.rmtree(leftover, ignore_errors=True)
     reader = open_reader(db_path)
     try:
-        data = load_site_data(reader, catalog, now)
+        data = load_site_data(reader, catalog, now, window_days=curated_window_days)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
             previous = out_dir if incremental and out_dir.is_dir() else None
@@ -725,7 +730,8 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) 
             "model_name": data.model_name(row["model"]),
             "provider_name": data.provider_name(row["provider"]),
         }
-        for row in reader.current_price_rows()
+        # The site's own "as of" and window, so the files list what its pages call current.
+        for row in reader.current_price_rows(data.now_text, data.window_days or None)
     ]
     tree.write("downloads/current-prices.csv", _csv(current, _CURRENT_COLUMNS))
     document = {

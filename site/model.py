@@ -192,6 +192,8 @@ class SiteData:
     #: (model, provider, tier, min_prompt_tokens, variant, valid_from) -> the corrections of that period.
     corrections: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
     built_text: str = ""  # when the site was built (UTC)
+    #: The curated window of "current" (days; ``inputs.curated_window``).
+    window_days: int = 0
 
     def source_row(self, source: str | None) -> dict[str, Any] | None:
         """A source's freshness row (data as of, age, stale), when it has one."""
@@ -240,14 +242,18 @@ def _time_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
-    """Read the store (through its read-only ``StoreReader``) and the catalog into a ``SiteData``."""
-    from pricewatch.inputs import load_model_facts, load_price_points
+def load_site_data(
+    reader: StoreReader, catalog, now: datetime, *, window_days: int | None = None
+) -> SiteData:
+    """Read the store (through its read-only ``StoreReader``) and the catalog into a ``SiteData``
+    (``window_days``: the curated window, default the database's)."""
+    from pricewatch.inputs import curated_window, load_model_facts, load_price_points
     from pricewatch.queries import source_status
     from pricewatch.scraper.sources import SOURCE_NAMES, get_source
 
     facts = load_model_facts(catalog)
-    points = load_price_points(reader, facts)
+    window_days = curated_window(reader, window_days)
+    points = load_price_points(reader, facts, window_days=window_days)
     by_model: dict[str, list[PricePoint]] = defaultdict(list)
     for point in points:
         by_model[point.model].append(point)
@@ -348,7 +354,12 @@ def load_site_data(reader: StoreReader, catalog, now: datetime) -> SiteData:
         now=now,
         now_text=min(built, newest) if newest else built,
         built_text=built,
+<<<<<<< HEAD
         points=PriceIndex(points),
+=======
+        window_days=window_days,
+        points=points,
+>>>>>>> main
         by_model=dict(by_model),
         facts=facts,
         models=models,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint
 from pricewatch.errors import SectionUnavailable
+from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import dollars, fold, json_number
 from pricewatch.site.charts import ChartSpec, Series
 from pricewatch.site.model import SiteData, blended, offer_label, point_dict, safe_url, slugify
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # the analysis modules themselves are imported lazily, one se
     from pricewatch.analysis.ratios import GroupStatistic
     from pricewatch.analysis.trends import PriceField
 
-__all__ = ["TREND_DEFINITIONS", "analysis_sections", "model_page"]
+__all__ = ["TREND_DEFINITIONS", "analysis_sections", "model_page", "one_row_per_price"]
 
 #: The deflation trends the site shows: (id, title, score name, reference model whose score is
 #: the threshold, price). DEFLATION_METHODS.md §8.1: "threshold S* = score of a named reference model".
@@ -206,6 +207,32 @@ def _params(info: dict[str, Any]) -> str | None:
     return None
 
 
+def one_row_per_price(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per host, tier, prompt band and price: the other products the host sells at
+    that price (a dated snapshot beside the plain model: gpt-4o-2024-08-06 beside gpt-4o)
+    stay distinct offers in the store and are named on the row kept (``also_as``).
+
+    The row kept is the plain product's (variant ``""``), else the first variant by name;
+    rows keep their order otherwise.
+    """
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for row in rows:
+        key = (
+            row["provider"],
+            row["tier"],
+            row["min_prompt_tokens"],
+            row["currency"],
+            row["variable"],
+            *(row[name] for name in PRICE_FIELDS),
+        )
+        groups.setdefault(key, []).append(row)
+    kept = []
+    for group in groups.values():
+        first, *others = sorted(group, key=lambda r: (r["variant"] != "", r["variant"]))
+        kept.append({**first, "also_as": [r["variant"] for r in others]})
+    return kept
+
+
 def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec | None]:
     """A model page's context (plain values) and its chart spec (None when there is nothing to draw)."""
     info = data.models[model_id]
@@ -220,6 +247,7 @@ def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec
             row["is_maker"] = point.provider in makers
             # Past its confirmation window: shown apart, marked, never as a current price.
             (unconfirmed if row["unconfirmed_since"] else current).append(row)
+    current, unconfirmed = one_row_per_price(current), one_row_per_price(unconfirmed)
     unconfirmed.sort(key=lambda r: (r["provider_name"].lower(), r["tier"], r["min_prompt_tokens"]))
     current.sort(
         key=lambda r: (

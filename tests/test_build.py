@@ -456,3 +456,31 @@ def test_the_output_tree_refuses_unsafe_paths(tmp_path, relative):
     tree = _Tree(tmp_path / "new", None, {}, "salt")
     with pytest.raises(BuildError, match="not a safe path"):
         tree.write(relative, "x")
+
+
+def test_a_model_page_lists_one_row_per_host_tier_and_price():
+    from pricewatch.fields import PRICE_FIELDS
+    from pricewatch.site.sections import one_row_per_price
+
+    def row(variant, provider="openai", output="10", tier="standard"):
+        prices = dict.fromkeys(PRICE_FIELDS)
+        prices.update(input="2.5", output=output)
+        return {"provider": provider, "tier": tier, "min_prompt_tokens": 0, "currency": "USD",
+                "variable": False, "variant": variant, **prices}  # fmt: skip
+
+    rows = one_row_per_price(
+        [
+            row("gpt-4o-2024-11-20"),
+            row("gpt-4o-2024-08-06"),
+            row(""),
+            row("gpt-4o-2024-05-13", output="15"),
+            row("", provider="azure"),
+            row("", tier="batch"),
+        ]
+    )
+    assert [(r["provider"], r["tier"], r["variant"], r["also_as"]) for r in rows] == [
+        ("openai", "standard", "", ["gpt-4o-2024-08-06", "gpt-4o-2024-11-20"]),
+        ("openai", "standard", "gpt-4o-2024-05-13", []),  # another price: its own row
+        ("azure", "standard", "", []),
+        ("openai", "batch", "", []),
+    ]

@@ -60,3 +60,21 @@ def test_a_name_given_to_two_models_is_an_error():
 def test_dated_snapshots_resolve_to_the_model_with_their_own_variant(catalog):
     assert catalog.resolve_snapshot("openai/gpt-4o-2024-05-13") == ("openai/gpt-4o", "gpt-4o-2024-05-13")
     assert catalog.resolve_snapshot("openai/gpt-4o") is None
+
+
+def test_every_lifecycle_date_is_cited_from_a_stored_source_not_from_memory(catalog):
+    dated = [
+        (model.id, event, getattr(model, event))
+        for model in catalog.models.values()
+        for event in ("deprecated", "retired")
+        if getattr(model, event) is not None
+    ]
+    assert dated
+    for model_id, event, cited in dated:
+        assert cited.source.startswith("https://"), (model_id, event)
+        assert "memory" not in cited.evidence.lower(), (model_id, event, cited.evidence)
+    # The Anthropic dates that were from memory now cite Anthropic's own pages.
+    retired = {m: c.on.isoformat() for m, e, c in dated if e == "retired"}
+    assert retired["anthropic/claude-instant-1.2"] == "2024-11-06"
+    assert retired["anthropic/claude-2"] == retired["anthropic/claude-2.1"] == "2025-07-21"
+    assert retired["anthropic/claude-3.5-sonnet"] == "2025-10-28"

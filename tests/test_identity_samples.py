@@ -88,29 +88,34 @@ def _product_variants(catalog) -> set[str]:
     return names | {anthropic.FAST_VARIANT, mistral.EUR_VARIANT, mistral.TRANSCRIPTION_VARIANT}
 
 
-def _host_rows(db_path: Path, catalog) -> dict[str, Counter]:
-    """Per model page: how often each (host, tier, threshold, product, price) is listed."""
+def _current_rows(db_path: Path, catalog) -> dict[str, list[dict]]:
+    """Per model page: the rows of its current-prices table."""
     from pricewatch.scraper.store.reader import open_reader
     from pricewatch.site.model import load_site_data
     from pricewatch.site.sections import model_page
 
     data = load_site_data(open_reader(db_path), catalog, NOW)
+    return {model_id: model_page(model_id, data)[0]["current"] for model_id in data.by_model}
+
+
+def _host_rows(db_path: Path, catalog) -> dict[str, Counter]:
+    """Per model page: how often each (host, tier, threshold, price) is listed, whatever the
+    product (a dated snapshot sold beside the plain model at one price is one row)."""
     products = _product_variants(catalog)
-    pages: dict[str, Counter] = {}
-    for model_id in data.by_model:
-        rows = model_page(model_id, data)[0]["current"]
-        pages[model_id] = Counter(
+    return {
+        model_id: Counter(
             (
                 row["provider"],
                 row["tier"],
                 row["min_prompt_tokens"],
-                tuple(part for part in row["variant"].split("|") if part in products),
+                tuple(part for part in row["variant"].split("|") if part not in products),
                 row["currency"],
                 *(row[name] for name in PRICE_FIELDS),
             )
             for row in rows
         )
-    return pages
+        for model_id, rows in _current_rows(db_path, catalog).items()
+    }
 
 
 def test_no_model_page_lists_one_host_twice_at_one_price(db_path, catalog) -> None:
@@ -118,6 +123,30 @@ def test_no_model_page_lists_one_host_twice_at_one_price(db_path, catalog) -> No
     assert len(pages) > 100
     twice = {model: [key for key, n in rows.items() if n > 1] for model, rows in pages.items()}
     assert {model: keys for model, keys in twice.items() if keys} == {}
+
+
+def test_a_snapshot_sold_beside_the_plain_model_at_one_price_is_noted_on_its_row(db_path, catalog) -> None:
+    from pricewatch.scraper.store.reader import open_reader
+
+    noted = {
+        (model_id, row["provider"], also)
+        for model_id, rows in _current_rows(db_path, catalog).items()
+        for row in rows
+        for also in row["also_as"]
+    }
+    assert len(noted) >= 5, sorted(noted)
+    assert ("openai/gpt-4o", "openrouter", "gpt-4o-2024-11-20") in noted
+    # The store keeps them distinct offers (distinct API products).
+    reader = open_reader(db_path)
+    try:
+        variants = {
+            p.variant
+            for p in reader.current_prices()
+            if (p.model, p.provider) == ("openai/gpt-4o", "openrouter")
+        }
+    finally:
+        reader.close()
+    assert {"", "gpt-4o-2024-11-20"} <= variants
 
 
 def test_the_recorded_duplicates_are_one_offer_each(db_path, catalog) -> None:

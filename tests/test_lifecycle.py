@@ -15,7 +15,7 @@ from pricewatch.analysis.claims import PriceClaim, evaluate
 from pricewatch.analysis.lifecycle import settle_points, window_end
 from pricewatch.analysis.prices import ModelFacts, PricePoint, market_price, offers_at
 from pricewatch.cli import cli
-from pricewatch.inputs import curated_window_days
+from pricewatch.inputs import curated_window, load_model_facts, load_price_points
 from pricewatch.refresh_command import run_demo
 
 FACTS = {
@@ -101,11 +101,26 @@ def test_a_check_on_a_retired_models_price_is_stale_with_the_dates():
     )
 
 
-def test_the_window_is_one_setting():
-    assert curated_window_days({}) == 120
-    assert curated_window_days({"PRICEWATCH_CURATED_WINDOW_DAYS": "30"}) == 30
-    with pytest.raises(Exception, match="whole number of days"):
-        curated_window_days({"PRICEWATCH_CURATED_WINDOW_DAYS": "soon"})
+class _StoredWindow:
+    def __init__(self, days):
+        self.days = days
+
+    def curated_window_days(self):
+        return self.days
+
+
+def test_the_window_is_one_setting_the_command_lines_else_the_databases():
+    assert curated_window(_StoredWindow(None)) == 120
+    assert curated_window(_StoredWindow(45)) == 45
+    assert curated_window(_StoredWindow(45), 30) == 30
+
+
+def test_the_window_is_a_global_option_with_its_env_var_shown_in_help():
+    runner = CliRunner()
+    help_text = runner.invoke(cli, ["--help"]).output
+    assert "--curated-window-days DAYS" in help_text and "PRICEWATCH_CURATED_WINDOW_DAYS" in help_text
+    bad = runner.invoke(cli, ["check", "x"], env={"PRICEWATCH_CURATED_WINDOW_DAYS": "soon"})
+    assert bad.exit_code == 2 and "soon" in bad.output
 
 
 # ----------------------------------------------------------------------------- on `make demo`
@@ -162,6 +177,80 @@ def test_a_curated_price_past_its_window_is_flagged_in_text_and_json(demo_db):
     assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2026-03-03"
 
 
+def _python_current(db: Path, at: str, window_days: int | None = None) -> set[tuple]:
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+    from pricewatch.scraper.store.reader import open_reader
+
+    reader = open_reader(db)
+    try:
+        facts = load_model_facts(load_catalog(default_catalog_path()))
+        points = load_price_points(reader, facts, window_days=window_days)
+    finally:
+        reader.close()
+    return {(p.model, p.provider, p.tier, p.min_prompt_tokens, p.variant) for p in points if p.current_at(at)}
+
+
+def _view_current(db: Path) -> tuple[str, set[tuple]]:
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute(
+            "SELECT model, provider, tier, min_prompt_tokens, variant, as_of FROM current_prices"
+        ).fetchall()
+    [as_of] = {row[-1] for row in rows}
+    return as_of, {row[:-1] for row in rows}
+
+
+def test_the_current_prices_view_applies_the_python_rule(demo_db):
+    as_of, in_view = _view_current(demo_db)
+    assert as_of == "2026-09-13T00:00:00Z"  # the newest observation, as the site says
+    assert in_view == _python_current(demo_db, as_of)
+    assert ("anthropic/claude-2", "anthropic", "standard", 0, "") not in in_view
+
+
+def test_query_lists_no_retired_model_and_keeps_ended_rows_findable(demo_db):
+    result = CliRunner().invoke(
+        cli,
+        ["query", "--db", str(demo_db), "--format", "json",
+         "select model, input from current_prices order by input desc limit 5"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    listed = [row["model"] for row in json.loads(result.output)]
+    assert listed and "openai/gpt-4-32k" not in listed
+    with closing(sqlite3.connect(demo_db)) as conn:
+        # A retired model is current only at a host that a source saw selling it since.
+        after_retirement = conn.execute(
+            "SELECT c.provider IN (SELECT provider_id FROM model_makers m WHERE m.model_id = c.model), "
+            "c.last_seen >= l.on_date FROM current_prices c "
+            "JOIN model_lifecycle l ON l.model_id = c.model AND l.event = 'retired'"
+        ).fetchall()
+        assert all(not by_maker and seen_since for by_maker, seen_since in after_retirement)
+        status = dict(
+            conn.execute(
+                "SELECT status, status_since FROM open_prices WHERE model = ? AND provider = ?",
+                ["anthropic/claude-2", "anthropic"],
+            ).fetchall()
+        )
+        assert status == {"retired": "2025-07-21T00:00:00Z"}
+        [(since,)] = conn.execute(
+            "SELECT status_since FROM open_prices WHERE model = 'openai/gpt-4-32k' AND status = 'unconfirmed'"
+        ).fetchall()
+        assert since.startswith("2023-")
+
+
+def test_a_stored_window_moves_the_views_and_the_python_rule_alike(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "window.db"
+    shutil.copy(demo_db, db)
+    result = CliRunner().invoke(cli, ["--curated-window-days", "3000", "load-curated", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    as_of, in_view = _view_current(db)
+    _, default_view = _view_current(demo_db)
+    assert len(in_view) > len(default_view)  # old curated prices are current again
+    # The reader commands apply the stored window when the command line gives none.
+    assert in_view == _python_current(db, as_of) == _python_current(db, as_of, 3000)
+
+
 # ----------------------------------------------------------------------------- the site
 
 
@@ -207,3 +296,10 @@ def test_a_model_page_shows_last_confirmation_and_marks_unconfirmed_prices(demo_
     assert "confirmed <time" in html and " by anthropic" in html
     flash_lite = (demo_site / "models" / "google--gemini-3.1-flash-lite-preview.html").read_text()
     assert "unconfirmed since 2026-03-03" in flash_lite
+
+
+def test_the_views_know_the_same_measured_origins():
+    from pricewatch.analysis.lifecycle import MEASURED_ORIGINS
+    from pricewatch.scraper.store.views import MEASURED_ORIGINS as VIEW_ORIGINS
+
+    assert set(VIEW_ORIGINS) == MEASURED_ORIGINS

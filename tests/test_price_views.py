@@ -103,3 +103,31 @@ def test_a_database_made_before_the_numeric_views_is_read_and_carried_forward(db
     assert "price_history" in db.view_names()
     [row] = db.query("SELECT input, input_text FROM current_prices")
     assert (row["input"], row["input_text"]) == (0.75, "0.75")
+
+
+def test_a_database_made_before_the_lifecycle_views_is_carried_forward(db_path):
+    from pricewatch.scraper.catalog import parse_catalog
+    from pricewatch.scraper.store import sync_catalog
+
+    old = Database(db_path)
+    migrations.apply(old, stop_before="m_current_lifecycle_views")
+    assert "open_prices" not in old.view_names()
+    old.conn.close()
+    db = open_database(db_path)
+    assert {"open_prices", "current_prices", "current_prices_usd"} <= set(db.view_names())
+    assert db["model_lifecycle"].count == 0  # filled by the next catalog load
+    retired = {"on": "2025-07-21", "source": "https://example.com/deprecations", "evidence": "listed"}
+    catalog = parse_catalog(
+        {
+            "providers": {"acme": {"name": "Acme", "kind": "first-party", "maker_of": ["acme"]}},
+            "models": {"acme/old": {"name": "Old", "creator": "acme", "retired": retired}},
+        }
+    )
+    sync_catalog(db, catalog, curated_window_days=30)
+    assert [tuple(r.values()) for r in db.query("SELECT model_id, event, on_date FROM model_lifecycle")] == [
+        ("acme/old", "retired", "2025-07-21")
+    ]
+    assert list(db.query("SELECT * FROM model_makers")) == [{"model_id": "acme/old", "provider_id": "acme"}]
+    assert list(db.query("SELECT * FROM settings")) == [{"name": "curated_window_days", "value": "30"}]
+    sync_catalog(db, catalog)  # without a window the stored one stays
+    assert db.execute("SELECT value FROM settings").fetchone() == ("30",)

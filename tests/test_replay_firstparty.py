@@ -232,7 +232,7 @@ def test_every_first_party_name_maps_to_the_catalog(stored):
 def test_a_renamed_anthropic_heading_fails_that_source_and_keeps_its_prices(replays, tmp_path):
     db_path = tmp_path / "drift.db"
     _refresh(db_path, replays["good"])
-    sql = "SELECT * FROM current_prices WHERE provider = 'anthropic' ORDER BY offer_id"
+    sql = "SELECT * FROM open_prices WHERE provider = 'anthropic' ORDER BY offer_id"
     before = _query(db_path, sql)
     assert len(before) > 30
     code, outcomes = _refresh(db_path, replays["renamed"])

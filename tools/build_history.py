@@ -76,6 +76,11 @@ BACKFILLS = (
         "https://github.com/pydantic/genai-prices (prices/data.json, prices/new_data/v2/data.json)",
     ),
     Backfill(
+        "models-dev-data-history.bundle",
+        ("models-dev",),
+        "https://github.com/anomalyco/models.dev (dev, providers/**/*.toml)",
+    ),
+    Backfill(
         "litellm-prices-history.bundle",
         ("litellm",),
         "https://github.com/RoCry/llm-api-price (a copy of BerriAI/litellm's model_prices_and_context_window.json)",

@@ -50,8 +50,9 @@ class AnalysisInputs:
 
 
 def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
-    """Read every price period and the catalog's model facts (read-only)."""
-    from pricewatch.commands._common import load_catalog
+    """Read every price period and the catalog's model facts (read-only), with the command
+    line's curated window (``pricewatch --curated-window-days``, else the database's)."""
+    from pricewatch.commands._common import curated_window_days, load_catalog
     from pricewatch.inputs import load_model_facts, load_price_points
     from pricewatch.scraper.store.reader import open_reader
 
@@ -59,7 +60,7 @@ def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
     reader = open_reader(db_path)
     facts = load_model_facts(catalog)
     try:
-        points = load_price_points(reader, facts)
+        points = load_price_points(reader, facts, window_days=curated_window_days())
     finally:
         reader.close()
     return AnalysisInputs(points=points, facts=facts, catalog=catalog)

@@ -24,6 +24,7 @@ __all__ = [
     "ExitWith",
     "catalog_cache_dir",
     "catalog_option",
+    "curated_window_days",
     "db_option",
     "echo_wait",
     "format_option",
@@ -121,6 +122,17 @@ def load_catalog(path: Path | None):
     from pricewatch.scraper.catalog import load_catalog
 
     return load_catalog(path or default_catalog_path(), cache_dir=catalog_cache_dir())
+
+
+def curated_window_days() -> int | None:
+    """The global ``--curated-window-days`` (or PRICEWATCH_CURATED_WINDOW_DAYS); None when not given.
+
+    Commands pass it down: a command that loads the catalog into the database stores it
+    there (the views apply the stored one); a command that reads uses it for its own
+    analysis, and the stored one when it is not given.
+    """
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.find_root().params.get("curated_window_days")
 
 
 def echo_wait(path: Path) -> None:

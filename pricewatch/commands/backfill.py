@@ -41,7 +41,8 @@ def backfill() -> None:
     moves above 10x are stored and reported; a version that fails to parse is counted
     and the rest carry on.
     A $0 price outside a free tier is not stored (listed instead). LiteLLM's and
-    genai-prices' prices are third-party: they never change what a maker's page, a host
+    genai-prices' and models.dev's prices are third-party: they never change what a
+    maker's page, a host
     or a curated row says, and fill only the time before those begin.
 
     \b
@@ -52,6 +53,7 @@ def backfill() -> None:
         pricewatch backfill page anthropic /tmp/anthropic-hist --file pricing.md
         pricewatch backfill openrouter-endpoints /tmp/or-endpoints
         pricewatch backfill genai-prices /tmp/genai-prices
+        pricewatch backfill models-dev /tmp/models-dev
     """
 
 
@@ -97,6 +99,13 @@ def summary_lines(summary) -> list[str]:
             f"  $0 prices not stored (a zero is a free tier only when the source names one): "
             f"{len(zeros)} offers: {', '.join(zeros[:LISTED])}{more}"
         )
+    if summary.file_errors:
+        lines.append(
+            f"  files not readable at a commit (each kept its previous version): {len(summary.file_errors)}"
+        )
+        lines.extend(f"    {error}" for error in summary.file_errors[:LISTED])
+        if len(summary.file_errors) > LISTED:
+            lines.append(f"    ... and {len(summary.file_errors) - LISTED} more")
     for failure in summary.failures[:LISTED]:
         lines.append(f"  failed: {failure.commit[:10]} {failure.committed_at}: {failure.error}")
     if summary.failed > LISTED:
@@ -383,6 +392,51 @@ def page(
     from pricewatch.scraper.backfill import page_target
 
     _run(db_path, catalog_path, repo, path, page_target(source), no_wait, quiet, fmt)
+
+
+@backfill.command("models-dev", context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@repo_argument
+@click.option(
+    "--folder",
+    default="providers",
+    show_default=True,
+    help="The folder of provider/model TOML files in REPO.",
+)
+@click.option(
+    "--ref",
+    "revision",
+    default="HEAD",
+    show_default=True,
+    help="The branch whose first-parent history is read (models.dev publishes `dev`).",
+)
+@_common
+def models_dev(
+    repo: Path,
+    folder: str,
+    revision: str,
+    db_path: Path,
+    catalog_path: Path | None,
+    no_wait: bool,
+    quiet: bool,
+    fmt: str,
+) -> None:
+    """Backfill every provider's prices from the git history of models.dev (third-party).
+
+    Reads providers/<provider>/models/**.toml ([cost] in USD per million tokens) along
+    the first-parent line of the branch: each commit there is one observation time, a
+    merge counts at its own time, a deleted file ends that offer. Prices are third-party:
+    they never change what a maker's page, a host or a curated row says, and fill only
+    the time those do not cover. The module docstring of
+    pricewatch.scraper.sources.models_dev lists which cost keys are read and which ignored.
+
+    \b
+    Example:
+        git clone ../shared/samples/history/models-dev-data-history.bundle /tmp/models-dev
+        pricewatch backfill models-dev /tmp/models-dev
+    """
+    from pricewatch.scraper.backfill_tree import models_dev_target
+
+    _run(db_path, catalog_path, repo, folder, models_dev_target(revision), no_wait, quiet, fmt)
 
 
 def register(cli: click.Group) -> None:

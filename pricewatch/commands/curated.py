@@ -10,6 +10,7 @@ from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
     catalog_option,
+    curated_window_days,
     db_option,
     echo_wait,
     handle_errors,
@@ -124,6 +125,7 @@ def load_curated(
         corrections_path=corrections_path or shipped_data_dir() / "corrections.csv",
         wait=not no_wait,
         on_wait=echo_wait,
+        curated_window_days=curated_window_days(),
     )
     for line in curated_summary_lines(load):
         click.echo(line)

@@ -10,6 +10,7 @@ from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
     catalog_option,
+    curated_window_days,
     db_option,
     echo_wait,
     format_option,
@@ -21,8 +22,17 @@ from pricewatch.commands._common import (
 __all__ = ["register", "run_reparse"]
 
 
-def run_reparse(db_path: Path, catalog, source_names: list[str], *, wait: bool = True, on_wait=None):
-    """Reparse the named sources (all when empty) under the writer lock; returns their outcomes."""
+def run_reparse(
+    db_path: Path,
+    catalog,
+    source_names: list[str],
+    *,
+    wait: bool = True,
+    on_wait=None,
+    curated_window_days: int | None = None,
+):
+    """Reparse the named sources (all when empty) under the writer lock; returns their outcomes.
+    ``curated_window_days``, when given, is stored with the catalog."""
     from pricewatch.paths import shipped_data_dir
     from pricewatch.scraper.fx import load_fx_rates, read_fx_rates
     from pricewatch.scraper.lock import writer_lock
@@ -34,7 +44,7 @@ def run_reparse(db_path: Path, catalog, source_names: list[str], *, wait: bool =
     with writer_lock(db_path, wait=wait, on_wait=on_wait):
         db = open_database(db_path)
         abandon_running_runs(db)
-        sync_catalog(db, catalog)
+        sync_catalog(db, catalog, curated_window_days=curated_window_days)
         load_fx_rates(db, read_fx_rates(shipped_data_dir() / "fx_rates.csv"))
         return reparse_sources(db, modules, catalog)
 
@@ -65,7 +75,12 @@ def reparse(
     from pricewatch.output import render_rows
 
     outcomes = run_reparse(
-        db_path, load_catalog(catalog_path), list(sources), wait=not no_wait, on_wait=echo_wait
+        db_path,
+        load_catalog(catalog_path),
+        list(sources),
+        wait=not no_wait,
+        on_wait=echo_wait,
+        curated_window_days=curated_window_days(),
     )
     rows = [
         {

@@ -16,6 +16,7 @@ from pricewatch.commands._common import (
     EXIT_CODES_HELP,
     ExitWith,
     catalog_option,
+    curated_window_days,
     db_option,
     handle_errors,
     load_catalog,
@@ -168,6 +169,7 @@ def schedule(
         return
     catalog = load_catalog(catalog_path)
     base_urls = env_base_urls([s.source for s in schedules])
+    window = curated_window_days()
 
     def refresh(names: list[str], cancel: threading.Event):
         return run_refresh(
@@ -178,6 +180,7 @@ def schedule(
             base_urls=base_urls,
             on_wait=lambda path: log(f"waiting for the writer lock {path} (another command is writing)"),
             cancel=cancel,
+            curated_window_days=window,
         )
 
     scheduler = Scheduler(

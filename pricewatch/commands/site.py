@@ -60,7 +60,7 @@ def build(
         pricewatch build
         pricewatch build --out /var/www/prices --base-url https://prices.example.org/
     """
-    from pricewatch.commands._common import load_catalog
+    from pricewatch.commands._common import curated_window_days, load_catalog
     from pricewatch.site.build import build_site
 
     report = build_site(
@@ -70,6 +70,7 @@ def build(
         base_url=base_url,
         workers=workers,
         incremental=not full,
+        curated_window_days=curated_window_days(),
     )
     for line in report.lines():
         click.echo(line)

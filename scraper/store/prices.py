@@ -32,6 +32,13 @@ _PRICE_VALUE_COLUMNS = ("currency", *PRICE_FIELDS, "variable")
 
 
 _OFFER_COLUMNS = "id, model_id, provider_id, tier, min_prompt_tokens, variant, source, quantization, context_length, delisted_at"
+_OFFER_NAMES = tuple(name.strip() for name in _OFFER_COLUMNS.split(","))
+_OFFER_BY_KEY = (
+    f"SELECT {_OFFER_COLUMNS} FROM offers "
+    "WHERE model_id = ? AND provider_id = ? AND tier = ? AND min_prompt_tokens = ? AND variant = ?"
+)
+# Up to this many offers are looked up one by one (indexed); more read the whole table once.
+_OFFER_LOOKUPS = 2000
 
 
 def _offer_rows(db: Database, observations: Sequence[Observation], source: str | None) -> dict[tuple, dict]:
@@ -40,10 +47,17 @@ def _offer_rows(db: Database, observations: Sequence[Observation], source: str |
 
     def read() -> dict[tuple, dict]:
         found = {}
-        for row in db.query(f"SELECT {_OFFER_COLUMNS} FROM offers"):
-            key = (row["model_id"], row["provider_id"], row["tier"], row["min_prompt_tokens"], row["variant"])
+        if len(keys) <= _OFFER_LOOKUPS:
+            # A few offers (a backfill's batch of changes): one indexed lookup each.
+            for key in keys:
+                row = db.conn.execute(_OFFER_BY_KEY, key).fetchone()
+                if row is not None:
+                    found[key] = dict(zip(_OFFER_NAMES, row, strict=True))
+            return found
+        for row in db.conn.execute(f"SELECT {_OFFER_COLUMNS} FROM offers"):
+            key = row[1:6]
             if key in keys:
-                found[key] = row
+                found[key] = dict(zip(_OFFER_NAMES, row, strict=True))
         return found
 
     existing = read()
@@ -512,9 +526,16 @@ def latest_prices(
     return result
 
 
-def close_offers(db: Database, keys: set[tuple], at: str) -> int:
-    """Close the open prices of these offer keys at ``at`` (delisted), unless seen at or after it."""
+def close_offers(db: Database, keys: set[tuple], at: str, *, only: tuple[str, str] | None = None) -> int:
+    """Close the open prices of these offer keys at ``at`` (delisted), unless seen at or after it.
+
+    ``only`` = (origin, source): close only a price of that origin that this source confirmed
+    last (a third-party database's delisting never ends what another source said).
+    """
     closed = 0
+    where, extra = "", []
+    if only is not None:
+        where, extra = " AND origin = ? AND last_seen_by = ?", list(only)
     for key in sorted(keys):
         row = db.execute(
             "SELECT id FROM offers WHERE model_id = ? AND provider_id = ? AND tier = ? "
@@ -525,8 +546,8 @@ def close_offers(db: Database, keys: set[tuple], at: str) -> int:
             continue
         cursor = db.execute(
             "UPDATE prices SET valid_to = ?, closed_reason = 'delisted' "
-            "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?",
-            [at, row[0], at],
+            "WHERE offer_id = ? AND valid_to IS NULL AND last_seen < ?" + where,
+            [at, row[0], at, *extra],
         )
         if cursor.rowcount:
             closed += 1

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from pricewatch.defaults import CURATED_WINDOW_SETTING
 from pricewatch.errors import QueryError, StoreError
 from pricewatch.fields import PRICE_FIELDS
 
@@ -196,8 +197,14 @@ class StoreReader(Protocol):
         """Announced price changes not withdrawn, by start day (whether or not the day has come)."""
         ...
 
-    def current_price_rows(self) -> list[dict[str, Any]]:
-        """The ``current_prices`` view as printed (prices as decimal text), by model, provider and tier."""
+    def current_price_rows(
+        self, at: str | None = None, window_days: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The ``current_prices`` view as printed (prices as decimal text), by model, provider and tier.
+
+        With ``at`` and ``window_days``: the same rule at that reference time and window
+        (the site's "as of" and the command line's setting) instead of the stored ones.
+        """
         ...
 
     def current_unit_prices(self) -> list[UnitPriceNow]:
@@ -268,6 +275,10 @@ class StoreReader(Protocol):
 
     def newest_observation(self) -> str | None:
         """The newest observation time of any price (its last confirmation), or None without prices."""
+        ...
+
+    def curated_window_days(self) -> int | None:
+        """The curated window stored with the database (``settings``, the one the views apply), or None."""
         ...
 
     def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
@@ -434,10 +445,21 @@ class SqliteStoreReader:
             for row in self._rows(sql)
         ]
 
-    def current_price_rows(self) -> list[dict[str, Any]]:
-        rows = self._rows(
-            "SELECT * FROM current_prices ORDER BY model, provider, tier, min_prompt_tokens, variant"
-        )
+    def current_price_rows(
+        self, at: str | None = None, window_days: int | None = None
+    ) -> list[dict[str, Any]]:
+        order = "ORDER BY model, provider, tier, min_prompt_tokens, variant"
+        if (at is None and window_days is None) or not self._has_table("model_lifecycle"):
+            rows = self._rows(f"SELECT * FROM current_prices {order}")
+        else:
+            from pricewatch.scraper.store.views import REFERENCE_SQL, current_columns, open_prices_sql
+
+            # The views' own rule with this reference time and window bound as parameters.
+            reference = f"SELECT coalesce(?, (SELECT at FROM ({REFERENCE_SQL}))) AS at, coalesce(?, (SELECT days FROM ({REFERENCE_SQL}))) AS days"
+            rows = self._rows(
+                f"SELECT {current_columns()} FROM ({open_prices_sql(reference)}) WHERE status = 'current' {order}",
+                [at, window_days],
+            )
         if self._text_suffix():
             # Prices as the exact decimal text under their own names (the view's REAL
             # columns are for sorting in SQL; a download must be exact).
@@ -524,6 +546,12 @@ class SqliteStoreReader:
     def newest_observation(self) -> str | None:
         row = self._one("SELECT max(last_seen) AS newest FROM prices")
         return row["newest"] if row else None
+
+    def curated_window_days(self) -> int | None:
+        if not self._has_table("settings"):
+            return None
+        row = self._one("SELECT value FROM settings WHERE name = ?", [CURATED_WINDOW_SETTING])
+        return int(row["value"]) if row and str(row["value"]).isdigit() else None
 
     def embedded_data_date(self) -> str | None:
         row = self._one("SELECT max(valid_from) AS newest FROM prices WHERE origin IN ('curated', 'replay')")

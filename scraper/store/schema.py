@@ -422,6 +422,33 @@ def m_ship_history_loads(db: Database) -> None:
     )
 
 
+@migrations()
+def m_current_lifecycle_views(db: Database) -> None:
+    # Issue 13 ("current" has one rule): the views apply the rule of analysis.lifecycle, so
+    # its inputs live in the database: the catalog's cited deprecation and retirement dates
+    # (model_lifecycle), the providers that sell a model as its maker (model_makers), both
+    # replaced by every catalog load (sync_catalog), and the curated window (settings). The
+    # views: open_prices (every price in force at the newest observation, with its status)
+    # and current_prices (its current rows), scraper/store/views.py. An existing database
+    # has no lifecycle rows until its next catalog load (refresh, load-curated, backfill).
+    from pricewatch.scraper.store.views import create_price_views
+
+    db.table("model_lifecycle").create(
+        {
+            "model_id": str,
+            "event": str,
+            "on_date": str,
+            "source_url": str,
+            "evidence": str,
+            "confidence": str,
+        },
+        pk=("model_id", "event"),
+    )
+    db.table("model_makers").create({"model_id": str, "provider_id": str}, pk=("model_id", "provider_id"))
+    db.table("settings").create({"name": str, "value": str}, pk="name")
+    create_price_views(db)
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)

@@ -1,5 +1,5 @@
-"""The views over the price tables, defined once: ``price_history``, ``current_prices``,
-``current_prices_usd`` and ``price_changes``.
+"""The views over the price tables, defined once: ``price_history``, ``open_prices``,
+``current_prices``, ``current_prices_usd`` and ``price_changes``.
 
 ``prices`` stores every price as exact canonical decimal TEXT, and that stays the truth.
 A TEXT column compares as text, though (``'8' > '75'``, and ``input > 10`` compares with
@@ -13,8 +13,11 @@ A TEXT column compares as text, though (``'8' > '75'``, and ``input > 10`` compa
   figure).
 
 ``price_history`` is the base: one row per price period with its offer, origin, source and
-citation. ``current_prices`` is its open periods. ``price_changes`` lists what happened to
-offers: price changes, new offers and ended offers, by the rules of
+citation. ``open_prices`` is every period in force at the database's newest observation
+with its status by the one "current" rule of ``pricewatch.analysis.lifecycle`` (current,
+unconfirmed, retired: the catalog's dates and the curated window are stored beside the
+prices, ``lifecycle.py``); ``current_prices`` is its current rows. ``price_changes`` lists
+what happened to offers: price changes, new offers and ended offers, by the rules of
 ``pricewatch.analysis.changes`` (which the site uses; a test holds the two equal).
 
 Views are derived: a migration that changes one calls ``create_price_views`` again, which
@@ -25,12 +28,25 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from pricewatch.defaults import CURATED_WINDOW_DAYS, CURATED_WINDOW_SETTING
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.scraper.store.reader import CORRECTION_NOTE_SQL
 
-__all__ = ["create_price_views", "numeric_and_text"]
+__all__ = [
+    "MEASURED_ORIGINS",
+    "REFERENCE_SQL",
+    "create_price_views",
+    "current_columns",
+    "numeric_and_text",
+    "open_prices_sql",
+]
 
-VIEWS = ("price_history", "current_prices", "current_prices_usd", "price_changes")
+VIEWS = ("price_history", "open_prices", "current_prices", "current_prices_usd", "price_changes")
+
+#: Origins whose source re-observes an offer (``analysis.lifecycle.MEASURED_ORIGINS``; a test holds them equal).
+MEASURED_ORIGINS = ("live", "replay", "backfill")
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 
 def numeric_and_text(expressions: dict[str, str], prefix: str = "") -> tuple[str, str]:
@@ -64,15 +80,87 @@ def _price_history_sql(seen_by: bool = True) -> str:
     """
 
 
-def _current_prices_sql() -> str:
+# The columns of ``current_prices`` (and the first of ``open_prices``), as before the rule moved into SQL.
+_OFFER_COLUMNS = "model, provider, tier, min_prompt_tokens, variant, quantization"
+_CURRENT_TAIL = "variable, currency, origin, valid_from, last_seen, offer_id"
+
+#: The reference time and window of the stored views: the database's newest observation (no
+#: later than now, as the site's "current as of") and its stored curated window.
+REFERENCE_SQL = f"""
+    SELECT min(coalesce(max(last_seen), {_NOW}), {_NOW}) AS at,
+           coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE name = '{CURATED_WINDOW_SETTING}'),
+                    {CURATED_WINDOW_DAYS}) AS days
+    FROM prices
+"""
+
+
+def open_prices_sql(reference: str = REFERENCE_SQL) -> str:
+    """Every price period in force at the reference time, with its status by the one rule of
+    ``pricewatch.analysis.lifecycle.settle_points`` (a test holds the two equal):
+
+    - ``retired``: the catalog's retirement date of the model (``model_lifecycle``) is at or
+      before the reference time, and the offer is the maker's own (``model_makers``), or a
+      third-party price (a price database's entry is no sighting of a sale), or no source saw
+      it on or after that day;
+    - ``unconfirmed``: a price no source re-observes (origin not measured: curated,
+      third-party) whose last confirmation is older than the window, unless a recorded end
+      (a change, a retirement to come) bounds it;
+    - ``current`` otherwise.
+
+    ``status_since`` is the retirement day or the last confirmation the price rests on.
+    ``reference`` is a query of one row with columns ``at`` (time text) and ``days``.
+    """
     numbers = ", ".join(PRICE_FIELDS)
     texts = ", ".join(f"{f}_text" for f in PRICE_FIELDS)
+    measured = ", ".join(f"'{o}'" for o in MEASURED_ORIGINS)
+    window_end = (
+        "strftime('%Y-%m-%dT%H:%M:%SZ', substr(coalesce(j.last_seen, j.valid_from), 1, 19), "
+        "'+' || j.days || ' days')"
+    )
     return f"""
-        SELECT model, provider, tier, min_prompt_tokens, variant, quantization, {numbers},
-               variable, currency, origin, valid_from, last_seen, offer_id, {texts}, confirmed_by
-        FROM price_history
-        WHERE valid_to IS NULL
+        WITH reference AS ({reference}),
+        periods AS (
+            SELECT h.*, ref.at AS as_of, ref.days,
+                   (SELECT l.on_date || 'T00:00:00Z' FROM model_lifecycle l
+                    WHERE l.model_id = h.model AND l.event = 'retired') AS retired_at,
+                   EXISTS (SELECT 1 FROM model_makers m
+                           WHERE m.model_id = h.model AND m.provider_id = h.provider) AS by_maker
+            FROM price_history h, reference ref
+            WHERE h.valid_from <= ref.at AND (h.valid_to IS NULL OR h.valid_to > ref.at)
+        ),
+        judged AS (
+            SELECT p.*,
+                   coalesce(p.retired_at IS NOT NULL
+                            AND (p.by_maker OR p.origin = 'third-party'
+                                 OR coalesce(p.last_seen, p.valid_from) < p.retired_at), 0) AS retires
+            FROM periods p
+        )
+        SELECT {_OFFER_COLUMNS}, {numbers}, {_CURRENT_TAIL}, {texts}, confirmed_by,
+               CASE WHEN j.retires AND j.retired_at <= j.as_of THEN 'retired'
+                    WHEN coalesce(j.origin, '') NOT IN ({measured})
+                         AND coalesce(j.closed_reason, '') NOT IN ('changed', 'retired')
+                         AND NOT (j.retires AND (j.valid_to IS NULL OR j.valid_to > j.retired_at))
+                         AND j.as_of >= {window_end} THEN 'unconfirmed'
+                    ELSE 'current' END AS status,
+               CASE WHEN j.retires AND j.retired_at <= j.as_of THEN j.retired_at
+                    WHEN coalesce(j.origin, '') NOT IN ({measured})
+                         AND coalesce(j.closed_reason, '') NOT IN ('changed', 'retired')
+                         AND NOT (j.retires AND (j.valid_to IS NULL OR j.valid_to > j.retired_at))
+                         AND j.as_of >= {window_end} THEN coalesce(j.last_seen, j.valid_from) END AS status_since,
+               j.as_of
+        FROM judged j
     """
+
+
+def current_columns() -> str:
+    """The select list of ``current_prices`` over ``open_prices``' columns."""
+    numbers = ", ".join(PRICE_FIELDS)
+    texts = ", ".join(f"{f}_text" for f in PRICE_FIELDS)
+    return f"{_OFFER_COLUMNS}, {numbers}, {_CURRENT_TAIL}, {texts}, confirmed_by, as_of"
+
+
+def _current_prices_sql() -> str:
+    return f"SELECT {current_columns()} FROM open_prices WHERE status = 'current'"
 
 
 def _current_prices_usd_sql() -> str:
@@ -231,6 +319,10 @@ def create_price_views(db: Database) -> None:
     # A database migrated step by step meets this before prices.last_seen_by exists.
     seen_by = "last_seen_by" in db["prices"].columns_dict
     db.create_view("price_history", _price_history_sql(seen_by))
-    db.create_view("current_prices", _current_prices_sql())
-    db.create_view("current_prices_usd", _current_prices_usd_sql())
+    # A database migrated step by step meets this before the lifecycle tables exist: the
+    # current views come with the migration that creates them (m_current_lifecycle_views).
+    if "model_lifecycle" in db.table_names():
+        db.create_view("open_prices", open_prices_sql())
+        db.create_view("current_prices", _current_prices_sql())
+        db.create_view("current_prices_usd", _current_prices_usd_sql())
     db.create_view("price_changes", _price_changes_sql())

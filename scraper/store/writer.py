@@ -36,25 +36,36 @@ __all__ = [
 ]
 
 
-def sync_catalog(db: Database, catalog: Catalog) -> None:
-    """Write the catalog's models and providers (catalogued=1); never removes rows."""
-    db.table("models").upsert_all(
-        (
-            {
-                "id": m.id,
-                "name": m.name,
-                "creator": m.creator,
-                "open_weights": int(m.open_weights),
-                "catalogued": 1,
-            }
-            for m in catalog.models.values()
-        ),
-        pk="id",
-    )
-    db.table("providers").upsert_all(
-        ({"id": p.id, "name": p.name, "kind": p.kind, "catalogued": 1} for p in catalog.providers.values()),
-        pk="id",
-    )
+def sync_catalog(db: Database, catalog: Catalog, *, curated_window_days: int | None = None) -> None:
+    """Write the catalog's models and providers (catalogued=1; never removes rows), its
+    lifecycle dates and makers (replaced: the views' "current" rule reads them), and the
+    curated window when one is given (else the stored one stays)."""
+    from pricewatch.scraper.store.lifecycle import write_curated_window, write_model_lifecycle
+
+    with db.atomic():  # one transaction: a reader never sees the lifecycle rows half replaced
+        db.table("models").upsert_all(
+            (
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "creator": m.creator,
+                    "open_weights": int(m.open_weights),
+                    "catalogued": 1,
+                }
+                for m in catalog.models.values()
+            ),
+            pk="id",
+        )
+        db.table("providers").upsert_all(
+            (
+                {"id": p.id, "name": p.name, "kind": p.kind, "catalogued": 1}
+                for p in catalog.providers.values()
+            ),
+            pk="id",
+        )
+        write_model_lifecycle(db, catalog)
+        if curated_window_days is not None:
+            write_curated_window(db, curated_window_days)
 
 
 def record_unmapped(db: Database, source: str, kind: str, names: Iterable[str], seen_at: str) -> None:
