@@ -204,20 +204,13 @@ def run_demo(
     """The main job on embedded data: load the shipped real history and the curated prices,
     then (with ``site_dir``) build the static site from the result.
 
-<<<<<<< HEAD
     The real history (data/history: the curated file, public git histories and recordings
     through the same commands, with their citations) loads into a new database once; the
     curated file and the corrections are then loaded on top (the curated rows are there
     already; an edit made since is applied). Without a shipped history (a checkout that
     removed it), the small recorded snapshot in data/snapshot is replayed instead.
-=======
-    The real history (data/history: the measured and third-party prices derived from public
-    git histories and recordings, with their citations) loads into a new database once; the
-    curated history is then loaded on top through the usual ranks. Without a shipped history
-    (a checkout that removed it), the small recorded snapshot in data/snapshot is replayed.
     ``curated_window_days`` (the command line's setting) is stored with the catalog and used
     by the build.
->>>>>>> main
     """
     from pricewatch.paths import default_catalog_path
     from pricewatch.scraper.catalog import load_catalog

@@ -354,12 +354,8 @@ def load_site_data(
         now=now,
         now_text=min(built, newest) if newest else built,
         built_text=built,
-<<<<<<< HEAD
-        points=PriceIndex(points),
-=======
         window_days=window_days,
-        points=points,
->>>>>>> main
+        points=PriceIndex(points),
         by_model=dict(by_model),
         facts=facts,
         models=models,

@@ -449,6 +449,16 @@ def m_current_lifecycle_views(db: Database) -> None:
     create_price_views(db)
 
 
+@migrations()
+def m_ship_views_returns_and_third_party(db: Database) -> None:
+    # Two rules of the real history, in the views as in the analysis: an offer that existed
+    # before (at any price) is never a "new" event when it returns (price_changes), and a
+    # third-party price is no sighting that keeps a retired model's offer open (open_prices).
+    from pricewatch.scraper.store.views import create_price_views
+
+    create_price_views(db)
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
