@@ -213,6 +213,8 @@ def _observation(
         unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
         quantization=record.quantization,
         context_length=record.context_length,
+        unread=record.unread,
+        list_prices=tuple((listed.field, listed.amount) for listed in record.list_prices),
     )
 
 

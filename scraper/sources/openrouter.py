@@ -70,6 +70,9 @@ MEDIA_TOKEN_UNITS = {
     "audio_output": "audio_output_mtok",
     "image_output": "image_output_mtok",
 }
+# Keys every pricing object has (a renamed one must never leave the price empty): without
+# them the model or endpoint is a row error, and a body where every one lacks them fails.
+REQUIRED_PRICING_KEYS = ("prompt", "completion")
 # Tiered (long-context) prices: a list of {"min_prompt_tokens": N, <price keys>...}.
 OVERRIDES_KEY = "overrides"
 THRESHOLD_KEY = "min_prompt_tokens"
@@ -190,6 +193,10 @@ def _priced_records(
     """The base-price record and one record per long-context override; problems -> errors."""
     if not isinstance(pricing, dict) or not pricing:
         errors.append(f"{label}: no pricing")
+        return []
+    missing = [key for key in REQUIRED_PRICING_KEYS if key not in pricing]
+    if missing:
+        errors.append(f"{label}: no pricing.{' / pricing.'.join(missing)}: skipped")
         return []
     # `discount` (endpoints only) is informative: the listed prices are already net of it.
     # Alibaba's deepseek-v3.2 lists prompt 0.0000003705 with discount 0.35, which is

@@ -422,6 +422,18 @@ def m_ship_history_loads(db: Database) -> None:
     )
 
 
+@migrations()
+def m_pages_list_prices(db: Database) -> None:
+    # Issue 14: a promotion's list price. A page that strikes a price through and prints a
+    # lower one (MiniMax's "~~$0.60~~ $0.30") charges the lower one, stored in `prices`; the
+    # struck-through list price is noted here, per price period and field.
+    db.table("list_prices").create(
+        {"price_id": int, "field": str, "amount": str},
+        pk=("price_id", "field"),
+        if_not_exists=True,
+    )
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
