@@ -47,11 +47,12 @@ def cli(debug: bool) -> None:
 
 
 def source_base_urls(names: list[str], environ: dict[str, str] | None = None) -> dict[str, str]:
-    """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL."""
-    from pricewatch.scraper.sources import base_url_env_var
+    """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL (else that of the source named by its BASE_URL_OF)."""
+    from pricewatch.scraper.sources import base_url_from_env
 
     environ = dict(os.environ) if environ is None else environ
-    return {name: environ[base_url_env_var(name)] for name in names if environ.get(base_url_env_var(name))}
+    found = {name: base_url_from_env(name, environ) for name in names}
+    return {name: url for name, url in found.items() if url}
 
 
 @cli.command(epilog=EXIT_CODES_HELP)

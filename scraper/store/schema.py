@@ -434,6 +434,17 @@ def m_pages_list_prices(db: Database) -> None:
     )
 
 
+@migrations()
+def m_pages_endpoints_source(db: Database) -> None:
+    # Issue 14: OpenRouter's per-host endpoints sweep is a source of its own
+    # (`openrouter-endpoints`, every 6 hours; the models list stays `openrouter`, hourly).
+    # The host offers it reports are its own: a complete models list must not end them,
+    # and a complete sweep does when they disappear.
+    db.execute(
+        "UPDATE offers SET source = 'openrouter-endpoints' WHERE source = 'openrouter' AND provider_id <> 'openrouter'"
+    )
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
