@@ -89,11 +89,14 @@ def refresh(
 
     Each source is one transaction: a source that fails is recorded with the reason and
     leaves stored prices untouched. Base URLs can be overridden with
-    PRICEWATCH_<NAME>_BASE_URL.
+    PRICEWATCH_<NAME>_BASE_URL. OpenRouter is two sources: `openrouter` (the models list,
+    one request) and `openrouter-endpoints` (every host's price, one request per model);
+    OPENROUTER_API_KEY, when set, is sent to OpenRouter as a Bearer token (never stored).
 
     \b
     Example:
         pricewatch refresh --source openrouter
+        pricewatch refresh --source openrouter-endpoints
         pricewatch refresh --replay recordings/2026-08-22
     """
     from pricewatch.refresh_command import run_refresh

@@ -178,3 +178,29 @@ def test_the_quarantine_origin_migration_gives_held_rows_their_runs_origin():
     db.execute("INSERT INTO quarantine (id, run_id, source, status) VALUES (1, 7, 'openrouter', 'pending')")
     migrations.apply(db)
     assert [r["origin"] for r in db.query("SELECT origin FROM quarantine")] == ["replay"]
+
+
+def test_the_endpoints_source_migration_hands_the_host_offers_to_the_sweep():
+    from sqlite_utils import Database
+
+    from pricewatch.scraper.store import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m_pages_endpoints_source")
+    for offer_id, provider, source in (
+        (1, "openrouter", "openrouter"),  # OpenRouter's own list price: the list's
+        (2, "deepinfra", "openrouter"),  # a host's endpoint: the sweep's from now on
+        (3, "anthropic", "anthropic"),  # a maker's page keeps its own
+    ):
+        db.execute(
+            "INSERT INTO offers (id, model_id, provider_id, tier, min_prompt_tokens, variant, source) "
+            "VALUES (?, 'm', ?, 'standard', 0, '', ?)",
+            [offer_id, provider, source],
+        )
+    migrations.apply(db)
+    assert [r["source"] for r in db.query("SELECT source FROM offers ORDER BY id")] == [
+        "openrouter",
+        "openrouter-endpoints",
+        "anthropic",
+    ]
+    assert db["list_prices"].exists()
