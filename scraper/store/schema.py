@@ -440,9 +440,20 @@ def m_pages_endpoints_source(db: Database) -> None:
     # (`openrouter-endpoints`, every 6 hours; the models list stays `openrouter`, hourly).
     # The host offers it reports are its own: a complete models list must not end them,
     # and a complete sweep does when they disappear.
-    db.execute(
+    hand_host_offers_to_the_sweep(db)
+
+
+def hand_host_offers_to_the_sweep(db: Database) -> int:
+    """Give the host offers the `openrouter` source owned to `openrouter-endpoints`; how many.
+
+    Before the sweep was a source of its own, OpenRouter's refresh owned every host's
+    endpoint offer; the models list now owns only OpenRouter's own prices. Also run on a
+    shipped history built before that (``shipped.import_history``).
+    """
+    cursor = db.execute(
         "UPDATE offers SET source = 'openrouter-endpoints' WHERE source = 'openrouter' AND provider_id <> 'openrouter'"
     )
+    return cursor.rowcount
 
 
 def open_database(path: Path | str) -> Database:
