@@ -64,11 +64,12 @@ def cli(debug: bool, curated_window_days: int | None) -> None:
 
 
 def source_base_urls(names: list[str], environ: dict[str, str] | None = None) -> dict[str, str]:
-    """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL."""
-    from pricewatch.scraper.sources import base_url_env_var
+    """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL (else that of the source named by its BASE_URL_OF)."""
+    from pricewatch.scraper.sources import base_url_from_env
 
     environ = dict(os.environ) if environ is None else environ
-    return {name: environ[base_url_env_var(name)] for name in names if environ.get(base_url_env_var(name))}
+    found = {name: base_url_from_env(name, environ) for name in names}
+    return {name: url for name, url in found.items() if url}
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -105,11 +106,14 @@ def refresh(
 
     Each source is one transaction: a source that fails is recorded with the reason and
     leaves stored prices untouched. Base URLs can be overridden with
-    PRICEWATCH_<NAME>_BASE_URL.
+    PRICEWATCH_<NAME>_BASE_URL. OpenRouter is two sources: `openrouter` (the models list,
+    one request) and `openrouter-endpoints` (every host's price, one request per model);
+    OPENROUTER_API_KEY, when set, is sent to OpenRouter as a Bearer token (never stored).
 
     \b
     Example:
         pricewatch refresh --source openrouter
+        pricewatch refresh --source openrouter-endpoints
         pricewatch refresh --replay recordings/2026-08-22
     """
     from pricewatch.refresh_command import run_refresh

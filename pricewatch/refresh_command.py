@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -49,7 +50,7 @@ def run_refresh(
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.refresh import cache_lookup, refresh_sources
     from pricewatch.scraper.replay import load_replay
-    from pricewatch.scraper.sources import all_sources, get_source
+    from pricewatch.scraper.sources import all_sources, api_keys_from_env, get_source
     from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
 
     modules = [get_source(name) for name in source_names] if source_names else all_sources()
@@ -73,10 +74,15 @@ def run_refresh(
         load_fx_rates(db, read_fx_rates(shipped_data_dir() / "fx_rates.csv"))
         settings = settings or FetchSettings()
 
+        # Optional API keys from the environment (OPENROUTER_API_KEY), for live fetches only.
+        keys = {} if replay_dir else api_keys_from_env(modules, base_urls or {}, os.environ)
+
         async def go():
             async with make_client(settings, transport=transport) as client:
                 # Replayed bodies are fixed files: conditional requests would only hide them.
-                fetcher = Fetcher(client, settings, cache=None if replay_dir else cache_lookup(db))
+                fetcher = Fetcher(
+                    client, settings, cache=None if replay_dir else cache_lookup(db), bearer=keys
+                )
                 if not show_progress:
                     return await refresh_sources(
                         db,
@@ -163,7 +169,7 @@ def run_record(
     from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
     from pricewatch.scraper.refresh import crawl_source
     from pricewatch.scraper.replay import RecordingTransport, write_manifest
-    from pricewatch.scraper.sources import all_sources, get_source
+    from pricewatch.scraper.sources import all_sources, api_keys_from_env, get_source
 
     modules = [get_source(name) for name in source_names] if source_names else all_sources()
     base_urls = base_urls or {}
@@ -173,7 +179,7 @@ def run_record(
 
     async def go() -> None:
         async with make_client(settings, transport=recorder) as client:
-            fetcher = Fetcher(client, settings)
+            fetcher = Fetcher(client, settings, bearer=api_keys_from_env(modules, base_urls, os.environ))
             results = await asyncio.gather(
                 *(
                     crawl_source(fetcher, m, base_urls.get(m.NAME, m.DEFAULT_BASE_URL).rstrip("/"))

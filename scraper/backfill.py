@@ -426,7 +426,16 @@ class _Parsed:
 
 def _value_key(o: Observation) -> tuple:
     # Everything an offer's stored state depends on, except the time.
-    return (o.currency, o.prices, o.variable, o.unit_prices, o.quantization, o.context_length)
+    return (
+        o.currency,
+        o.prices,
+        o.variable,
+        o.unit_prices,
+        o.quantization,
+        o.context_length,
+        o.unread,
+        o.list_prices,
+    )
 
 
 class _Backfill:

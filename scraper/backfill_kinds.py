@@ -35,12 +35,16 @@ GENAI_PRICES_PATHS = ("data/prices.json", "prices/data.json", "prices/new_data/v
 
 
 def openrouter_endpoints_target() -> BackfillTarget:
-    """Sweeps of OpenRouter's per-model endpoints, parsed by the openrouter source."""
-    from pricewatch.scraper.sources import openrouter, openrouter_sweep
+    """Sweeps of OpenRouter's per-model endpoints, parsed by the openrouter source.
+
+    The host offers it creates belong to the live endpoints sweep (source
+    ``openrouter-endpoints``), not to the models list, whose complete runs would end them.
+    """
+    from pricewatch.scraper.sources import openrouter_endpoints, openrouter_sweep
 
     return BackfillTarget(
         kind="openrouter-endpoints",
-        source=openrouter.NAME,
+        source=openrouter_endpoints.NAME,
         url=openrouter_sweep.URL,
         parse=openrouter_sweep.parse,
         lists_everything=True,

@@ -7,6 +7,12 @@ transport is the seam: live runs use httpx's default, replay passes
     client = make_client(settings)                      # one per refresh: connection pooling
     fetcher = Fetcher(client, settings, cache=lookup)   # lookup(url) -> CachedResponse | None
     response = await fetcher.get(url)                   # FetchedResponse, or raises FetchError
+
+Politeness: every request says who we are (``FetchSettings.user_agent``, with a contact
+URL); a 429 or 5xx is retried after the server's ``Retry-After`` (seconds or an HTTP-date,
+capped at ``wait_max_s``), else after an exponential backoff; ``bearer`` sends an API key
+(``Authorization: Bearer ...``) to the one host it is for, and it appears in no message,
+log line or stored header. The wait is ``sleep`` (injected: tests record it, never wait).
 """
 
 from __future__ import annotations
@@ -14,21 +20,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-from collections.abc import Callable
+import random
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
-import stamina
 
 from pricewatch import __version__
 from pricewatch.errors import FetchError
 
 __all__ = [
+    "CONTACT_URL",
+    "DEFAULT_SLEEP",
     "RECORDED_AT_HEADER",
     "CachedResponse",
     "FetchSettings",
     "FetchedResponse",
     "Fetcher",
+    "Sleep",
     "make_client",
     "parse_retry_after",
 ]
@@ -37,6 +46,13 @@ __all__ = [
 RECORDED_AT_HEADER = "x-pricewatch-recorded-at"
 
 _MB = 1024 * 1024
+
+# Where a site owner reads what pricewatch is and how to reach whoever runs it (in the User-Agent).
+CONTACT_URL = "https://github.com/pricewatch/pricewatch"
+
+Sleep = Callable[[float], Awaitable[None]]
+# How a Fetcher waits between attempts unless it is given ``sleep`` (tests set a recorder here).
+DEFAULT_SLEEP: Sleep = asyncio.sleep
 
 
 @dataclass(frozen=True)
@@ -48,9 +64,7 @@ class FetchSettings:
     per_host_limit: int = 4
     max_body_bytes: int = 25 * _MB
     attempts: int = 4
-    user_agent: str = (
-        f"pricewatch/{__version__} (+https://github.com/pricewatch/pricewatch; LLM price tracker)"
-    )
+    user_agent: str = f"pricewatch/{__version__} (+{CONTACT_URL}; LLM price tracker)"
     # Backoff between attempts (seconds); a Retry-After longer than wait_max_s is capped to it,
     # so one server cannot stall a whole refresh.
     wait_initial_s: float = 0.5
@@ -160,17 +174,31 @@ def _is_retryable_status(status: int) -> bool:
 
 
 class Fetcher:
-    """Fetches URLs through one client with per-host limits, retries and conditional requests."""
+    """Fetches URLs through one client with per-host limits, retries and conditional requests.
+
+    ``bearer`` maps a host to the API key sent to it as ``Authorization: Bearer KEY`` (an
+    optional key from the environment: OPENROUTER_API_KEY for openrouter.ai); no other host
+    receives it (httpx drops the header on a redirect to another origin). ``sleep`` waits
+    between attempts (default ``DEFAULT_SLEEP``); ``clock`` is "now" for an HTTP-date
+    Retry-After.
+    """
 
     def __init__(
         self,
         client: httpx.AsyncClient,
         settings: FetchSettings,
         cache: Callable[[str], CachedResponse | None] | None = None,
+        *,
+        bearer: Mapping[str, str] | None = None,
+        sleep: Sleep | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.cache = cache
+        self._bearer = dict(bearer or {})
+        self._sleep = sleep
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._semaphores: dict[str, asyncio.Semaphore] = {}
 
     def _semaphore(self, url: httpx.URL) -> asyncio.Semaphore:
@@ -180,13 +208,18 @@ class Fetcher:
             semaphore = self._semaphores[key] = asyncio.Semaphore(self.settings.per_host_limit)
         return semaphore
 
-    def _backoff(self, exc: Exception) -> bool | float:
-        """stamina's ``on=`` hook: False = give up now, True = usual backoff, float = wait this long."""
-        if isinstance(exc, _RetryableStatusError):
-            if exc.retry_after_s is not None:
-                return min(exc.retry_after_s, self.settings.wait_max_s)
-            return True
-        return isinstance(exc, httpx.TransportError)
+    def _backoff(self, exc: Exception, attempt: int) -> float | None:
+        """Seconds to wait before the next attempt after ``exc`` on attempt ``attempt``; None = give up.
+
+        A Retry-After is honoured (capped at ``wait_max_s``: one server cannot stall a whole
+        refresh); otherwise exponential backoff from ``wait_initial_s`` with jitter.
+        """
+        if isinstance(exc, _RetryableStatusError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, self.settings.wait_max_s)
+        if isinstance(exc, _RetryableStatusError | httpx.TransportError):
+            backoff = min(self.settings.wait_initial_s * 2 ** (attempt - 1), self.settings.wait_max_s)
+            return backoff + random.uniform(0, self.settings.wait_jitter_s)
+        return None
 
     async def get(self, url: str) -> FetchedResponse:
         """GET ``url``; retries 429/5xx and transport errors, raises FetchError when it gives up."""
@@ -201,37 +234,38 @@ class Fetcher:
                 headers["If-None-Match"] = cached.etag
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
+        token = self._bearer.get(parsed.host)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        sleep = self._sleep or DEFAULT_SLEEP
+        attempts = max(1, self.settings.attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self._semaphore(parsed):
+                    return await self._get_once(url, headers, cached)
+            except (_RetryableStatusError, httpx.TransportError) as exc:
+                wait = self._backoff(exc, attempt)
+                if attempt == attempts or wait is None:
+                    cause = None if isinstance(exc, _RetryableStatusError) else exc
+                    raise self._fetch_error(url, exc, attempt) from cause
+            except httpx.HTTPError as exc:  # too many redirects, undecodable body: not worth retrying
+                raise FetchError(f"GET {url}: {type(exc).__name__}: {exc}", url=url) from exc
+            # Outside the semaphore: a waiting retry holds no slot of its host.
+            await sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-        attempts_made = 0
-        try:
-            async for attempt in stamina.retry_context(
-                on=self._backoff,
-                attempts=self.settings.attempts,
-                # Attempts bound the work; stamina's default 45 s overall timeout would cut a
-                # slow-but-working host short after one long read.
-                timeout=None,
-                wait_initial=self.settings.wait_initial_s,
-                wait_max=self.settings.wait_max_s,
-                wait_jitter=self.settings.wait_jitter_s,
-            ):
-                with attempt:
-                    attempts_made += 1
-                    async with self._semaphore(parsed):
-                        return await self._get_once(url, headers, cached)
-        except _RetryableStatusError as exc:
-            raise FetchError(
-                f"GET {url}: HTTP {exc.status} after {_attempts(attempts_made)}", url=url, status=exc.status
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise FetchError(
-                f"GET {url}: timed out after {_attempts(attempts_made)} ({type(exc).__name__})", url=url
-            ) from exc
-        except httpx.TransportError as exc:
-            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            raise FetchError(f"GET {url}: {detail} after {_attempts(attempts_made)}", url=url) from exc
-        except httpx.HTTPError as exc:  # too many redirects, undecodable body: not worth retrying
-            raise FetchError(f"GET {url}: {type(exc).__name__}: {exc}", url=url) from exc
-        raise AssertionError("unreachable: stamina either returns, retries or re-raises")
+    @staticmethod
+    def _fetch_error(url: str, exc: Exception, attempts: int) -> FetchError:
+        if isinstance(exc, _RetryableStatusError):
+            return FetchError(
+                f"GET {url}: HTTP {exc.status} after {_attempts(attempts)}", url=url, status=exc.status
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return FetchError(
+                f"GET {url}: timed out after {_attempts(attempts)} ({type(exc).__name__})", url=url
+            )
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return FetchError(f"GET {url}: {detail} after {_attempts(attempts)}", url=url)
 
     async def _get_once(
         self, url: str, headers: dict[str, str], cached: CachedResponse | None
@@ -240,9 +274,8 @@ class Fetcher:
         async with self.client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if _is_retryable_status(status):
-                now = dt.datetime.now(dt.UTC)
                 raise _RetryableStatusError(
-                    status, parse_retry_after(response.headers.get("retry-after"), now)
+                    status, parse_retry_after(response.headers.get("retry-after"), self._clock())
                 )
             final_url = str(response.url)
             response_headers = dict(response.headers)

@@ -32,11 +32,12 @@ from urllib.parse import urlsplit
 from pricewatch.errors import NormaliseError
 from pricewatch.scraper.replay import MANIFEST_NAME, load_replay
 
+# OpenRouter endpoints: per-endpoint health figures that change on every fetch (the same
+# list a refresh drops before storing an endpoints body).
+from pricewatch.scraper.sources.openrouter import VOLATILE_ENDPOINT_KEYS, VOLATILE_ENDPOINT_PREFIXES
+
 __all__ = ["NormaliseReport", "normalise_body", "normalise_directory"]
 
-# OpenRouter endpoints: per-endpoint health figures that change on every fetch.
-VOLATILE_ENDPOINT_KEYS = frozenset({"status"})
-VOLATILE_ENDPOINT_PREFIXES = ("uptime_", "latency_", "throughput_")
 # Response headers a replay does not use and that change without the body changing.
 VOLATILE_HEADERS = frozenset({"etag", "last-modified"})
 ENTRY_KEY_ORDER = ("url", "method", "status", "headers", "body", "source")

@@ -7,7 +7,10 @@ A source is one module in ``scraper/sources/`` with:
   sells, so a complete ok run may close (delist) offers that disappeared;
 - ``start_urls(base_url) -> list[str]``: the pages a refresh fetches first;
 - ``parse(url, body) -> Parsed``: pure (no I/O, no clock); records, further links to
-  fetch (relative to ``url``), and per-row problems.
+  fetch (relative to ``url``), and per-row problems;
+- optionally ``normalise_body(url, body) -> bytes``: pure; what the refresh parses and
+  stores instead of the body as sent, without what changes on every fetch while meaning
+  nothing (OpenRouter's endpoint uptimes), so an unchanged fetch stores no new body.
 
 Observation time, run id and the body's hash are added by the caller.
 """

@@ -6,6 +6,10 @@ Token prices are ``Decimal`` per million tokens in ``currency``; ``None`` means 
 not offered, ``0`` means free. Prices per request, image, search or minute are
 ``UnitPrice`` entries, never token prices.
 
+A price field a page's table does not give at all (an optional column it left out) is
+listed in ``unread``: unknown to that record, so the store keeps the offer's stored value
+of it, where ``None`` alone (a "-" cell) says the field is not offered.
+
 A page may announce a price before it applies ("$1.50 starting January 1, 2027"): that
 record carries ``effective_from``, the day it starts, beside the record of the price in
 force now. The refresh stores it as a scheduled change (``pricewatch.scraper.scheduled``)
@@ -117,6 +121,11 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
     list_prices: tuple[ListPrice, ...] = Field(
         default=(), description="list prices of fields sold at a promotional price (the record's price)"
     )
+    unread: tuple[str, ...] = Field(
+        default=(),
+        description="price fields the page's table does not give (an optional column left out): "
+        "unknown to this record, not 'not offered'; the store keeps the offer's stored value",
+    )
     quantization: str | None = None
     context_length: int | None = Field(default=None, ge=0)
     info: ModelInfo | None = None
@@ -140,6 +149,11 @@ class PriceRecord(BaseModel, frozen=True, extra="forbid"):
             charged = getattr(self, listed.field)
             if charged is None:
                 raise ValueError(f"a list price for {listed.field} without a price charged")
+        for name in self.unread:
+            if name not in PRICE_FIELDS:
+                raise ValueError(f"unread: not a price field: {name!r}")
+            if getattr(self, name) is not None:
+                raise ValueError(f"unread: {name} has a price")
         return self
 
     def price_values(self) -> dict[str, Decimal | None]:

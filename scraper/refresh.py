@@ -12,7 +12,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType
@@ -116,7 +116,13 @@ async def crawl_source(
         page = PageResult(url=url, is_start=is_start)
         results.append(page)
         try:
-            page.response = await fetcher.get(url)
+            response = await fetcher.get(url)
+            normalise = getattr(module, "normalise_body", None)
+            if normalise is not None:
+                # What changes on every fetch without meaning anything (OpenRouter's endpoint
+                # uptimes) is dropped before the body is parsed and stored.
+                response = replace(response, body=normalise(response.url, response.body))
+            page.response = response
             page.parsed = module.parse(page.response.url, page.response.body)
         except PricewatchError as error:
             page.error = error
@@ -214,6 +220,8 @@ def _observation(
         unit_prices=tuple(UnitObservation(u.unit, u.amount) for u in record.unit_prices),
         quantization=record.quantization,
         context_length=record.context_length,
+        unread=record.unread,
+        list_prices=tuple((listed.field, listed.amount) for listed in record.list_prices),
     )
 
 

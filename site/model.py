@@ -191,6 +191,8 @@ class SiteData:
     first_observations: dict[str, str] | None = None
     #: (model, provider, tier, min_prompt_tokens, variant, valid_from) -> the corrections of that period.
     corrections: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
+    #: The same period key -> {field: list price} of a promotional period (the price charged is the period's).
+    list_prices: dict[tuple, dict[str, str]] = field(default_factory=dict)
     built_text: str = ""  # when the site was built (UTC)
     #: The curated window of "current" (days; ``inputs.curated_window``).
     window_days: int = 0
@@ -348,6 +350,11 @@ def load_site_data(
             }
         )
 
+    list_prices: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for note in reader.list_price_notes():
+        key = (note.model, note.provider, note.tier, note.min_prompt_tokens, note.variant, note.valid_from)
+        list_prices[key][note.field] = note.amount
+
     built = _time_text(now)
     newest = reader.newest_observation()
     return SiteData(
@@ -368,6 +375,7 @@ def load_site_data(
         catalog=catalog,
         scheduled=scheduled,
         corrections=dict(corrections),
+        list_prices=dict(list_prices),
     )
 
 
@@ -446,6 +454,8 @@ def point_dict(point: PricePoint, data: SiteData) -> dict[str, Any]:
         "source_stale": bool((data.source_row(point.confirmed_by) or {}).get("stale")),
         "blended": dec_text(blended(point.input, point.output)),
         "corrections": data.corrections.get(_period_key(point), []),
+        # A promotion: {field: the struck-through list price}; the period's price is what is charged.
+        "list_prices": data.list_prices.get(_period_key(point), {}),
         **values,
     }
 
@@ -621,6 +631,7 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
             p.event,
             price_texts(p),
             data.corrections.get(_period_key(p)),
+            data.list_prices.get(_period_key(p)),
             p.last_confirmed,
             p.confirmed_by,
             p.ended,

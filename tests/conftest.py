@@ -10,19 +10,22 @@ from pathlib import Path
 
 import processes
 import pytest
-import stamina
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT.parent / "shared" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+async def _no_sleep(seconds: float) -> None:
+    """Stands in for the wait between fetch attempts: the tests never wait."""
+
+
 @pytest.fixture(autouse=True)
-def _no_retry_sleeps():
-    """Retries run without waiting; attempts still follow FetchSettings.attempts."""
-    stamina.set_testing(True, attempts=10, cap=True)
-    yield
-    stamina.set_testing(False)
+def _no_retry_sleeps(monkeypatch):
+    """Retries run without waiting (the Fetcher's default sleep); attempts still follow FetchSettings.attempts."""
+    from pricewatch.scraper import http
+
+    monkeypatch.setattr(http, "DEFAULT_SLEEP", _no_sleep)
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +36,7 @@ def _isolated_environment(monkeypatch, tmp_path):
     for name in list(os.environ):
         if name.startswith("PRICEWATCH_"):
             monkeypatch.delenv(name)
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)  # never sent from a test
     monkeypatch.setenv("PRICEWATCH_DB", str(tmp_path / "env-default.db"))
     monkeypatch.setenv("PRICEWATCH_SITE_DIR", str(tmp_path / "env-default-site"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

@@ -142,7 +142,7 @@ def test_older_snapshot_prices_of_2026_06_08() -> None:
 
 def test_links_details_are_used_verbatim() -> None:
     models = json.loads((SAMPLES / "models.json").read_bytes())["data"]
-    parsed = openrouter.parse(LIST_URL, (SAMPLES / "models.json").read_bytes())
+    parsed = openrouter.endpoint_links(LIST_URL, (SAMPLES / "models.json").read_bytes())
     assert set(parsed.links) == {m["links"]["details"] for m in models}
     assert len(parsed.links) == len(set(parsed.links))
     assert "/api/v1/models/anthropic/claude-4.8-opus-20260528/endpoints" in parsed.links
@@ -255,7 +255,7 @@ def _served(manifest_path: Path) -> dict[str, bytes]:
 def test_replay_serves_the_list_and_every_endpoints_url(tmp_path: Path) -> None:
     served = _served(_bench_module().build_replay(SAMPLES, tmp_path / "replay"))
     assert served[LIST_URL] == (SAMPLES / "models.json").read_bytes()
-    listing = openrouter.parse(LIST_URL, served.pop(LIST_URL))
+    listing = openrouter.endpoint_links(LIST_URL, served.pop(LIST_URL))
     assert {"https://openrouter.ai" + link for link in listing.links} == set(served)
     kimi_url = "https://openrouter.ai/api/v1/models/moonshotai/kimi-k2.6-20260420/endpoints"
     assert len(openrouter.parse(kimi_url, served[kimi_url]).records) == 17  # the recording
@@ -271,8 +271,9 @@ def test_replay_drops_endpoints_and_changes_prices(tmp_path: Path) -> None:
     bench = _bench_module()
     changes = {"moonshotai/kimi-k2.6": Decimal(2)}
     served = _served(bench.build_replay(SAMPLES, tmp_path / "replay", drop_fraction=0.9, changes=changes))
-    listing = openrouter.parse(LIST_URL, served.pop(LIST_URL))
-    assert len(served) == len(listing.links) - round(0.9 * len(listing.links))
+    body = served.pop(LIST_URL)
+    listing, links = openrouter.parse(LIST_URL, body), openrouter.endpoint_links(LIST_URL, body).links
+    assert len(served) == len(links) - round(0.9 * len(links))
     kimi = _find(listing.records, "moonshotai/kimi-k2.6")
     assert (kimi.input, kimi.output) == (Decimal("1.083"), Decimal("4.56"))
     assert kimi.cache_read == Decimal("0.0912")  # only prompt and completion are scaled

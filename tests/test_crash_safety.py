@@ -1,7 +1,7 @@
 """Crash safety: SIGKILL a refresh at any step; the database stays consistent and the next refresh completes.
 
-A local OpenRouter-shaped server on 127.0.0.1 serves 120 models with three hosts each.
-Refreshes run in a subprocess and are SIGKILLed at steps the test controls, never after a
+A local OpenRouter-shaped server on 127.0.0.1 serves 120 models with three hosts each;
+the refreshes are of the endpoints sweep (``openrouter-endpoints``). Refreshes run in a subprocess and are SIGKILLed at steps the test controls, never after a
 delay: while fetching (the server holds the last endpoints request until released), and at
 the refresh's checkpoints (tests/checkpointed_cli.py stops at each and waits for the test's
 answer): "fetched" (before the store transaction), "stored" (inside it, every row written)
@@ -34,6 +34,8 @@ from pricewatch.cli import cli
 CHECKPOINTED_CLI = Path(__file__).parent / "checkpointed_cli.py"
 MODELS = 120
 HOSTS = ("HostA", "HostB", "HostC")
+# The endpoints sweep: 120 + 1 requests per refresh (its start page is the models list).
+SOURCE = "openrouter-endpoints"
 VERSION_A = "2026-01-01T00:00:00Z"
 VERSION_B = "2026-02-01T00:00:00Z"
 
@@ -99,7 +101,7 @@ def _history(db_path):
 
 
 def _refresh_in_process(db_path) -> None:
-    result = CliRunner().invoke(cli, ["refresh", "--db", str(db_path), "--source", "openrouter", "--quiet"])
+    result = CliRunner().invoke(cli, ["refresh", "--db", str(db_path), "--source", SOURCE, "--quiet"])
     assert result.exit_code == 0, result.output
 
 
@@ -144,7 +146,7 @@ def _kill_refresh(server: OpenRouterServer, db_path, at: str, log) -> None:
         server.stall(lambda path: path.endswith(f"{last_model}/endpoints"))
     env = dict(os.environ, PRICEWATCH_OPENROUTER_BASE_URL=server.url)
     command = [sys.executable, str(CHECKPOINTED_CLI), str(report_write), str(go_read)]
-    command += ["refresh", "--db", str(db_path), "--source", "openrouter", "--quiet"]
+    command += ["refresh", "--db", str(db_path), "--source", SOURCE, "--quiet"]
     with log.open("w") as output:
         process = subprocess.Popen(
             command, env=env, stdout=output, stderr=subprocess.STDOUT, pass_fds=(report_write, go_read)
@@ -210,6 +212,6 @@ def test_sigkill_at_any_point_leaves_a_consistent_database_and_the_same_history(
     assert statuses == [*(status_after[at] for at in killed_at[:3]), "ok", "abandoned", "ok", "ok"]
     offers, prices = _history(db_path)
     assert (offers, prices) == _history(reference)
-    assert len(offers) == (MODELS + 1) * (1 + len(HOSTS))
+    assert len(offers) == (MODELS + 1) * len(HOSTS)
     delisted = [o for o in offers if o[0] == "crash/model-001"]
     assert delisted and all(o[8] == VERSION_B for o in delisted)

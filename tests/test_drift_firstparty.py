@@ -123,7 +123,7 @@ GOOGLE = [
     ),
     *(
         pytest.param(heading, "row", label, id=f"{heading}:{label}")
-        for heading in ("Standard", "Priority")
+        for heading in google.TIER_HEADINGS
         for label, *_ in google.REQUIRED_ROWS.values()
     ),
 ]
@@ -145,7 +145,7 @@ def test_google_renamed_required_column_fails_the_source_and_keeps_prices(
 
 OPENAI = [
     pytest.param(heading, title, id=f"{heading}:{title}")
-    for heading in ("Standard pricing data", "Flex pricing data", "Fast pricing data")
+    for heading in ("Standard pricing data", "Batch pricing data", "Flex pricing data", "Fast pricing data")
     for title in (openai.MODEL_COLUMN, *openai.REQUIRED_COLUMNS, *openai.OPTIONAL_COLUMNS)
 ]
 

@@ -23,7 +23,7 @@ from pricewatch.scraper.store import open_database
 
 SNAPSHOT = REPO_ROOT / "data" / "snapshot"
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "scrape.yml"
-KIMI_ENDPOINTS = SNAPSHOT / "openrouter" / "endpoints" / "moonshotai__kimi-k2.6-20260420.json"
+KIMI_ENDPOINTS = SNAPSHOT / "openrouter-endpoints" / "endpoints" / "moonshotai__kimi-k2.6-20260420.json"
 SHELL_OPERATORS = (";", "&&", "||", "|", ">", ">&", "2>", "&")
 KIMI_URL = "https://openrouter.ai/api/v1/models/moonshotai/kimi-k2.6-20260420/endpoints"
 
@@ -194,7 +194,7 @@ def test_rebuild_replays_each_snapshot_commit_at_its_commit_time(snapshot_repo, 
         ("0.4", "2", "2026-09-02T08:00:00Z", None, "2026-09-03T10:00:00Z", "replay"),
     ]
     runs = db.execute("SELECT started_at IS NOT NULL, status, origin FROM runs").fetchall()
-    assert runs == [(1, "ok", "replay")] * 3
+    assert runs == [(1, "ok", "replay")] * 6  # the models list and the endpoints sweep, per snapshot
     fetched = [r[0] for r in db.execute("SELECT DISTINCT fetched_at FROM fetches ORDER BY fetched_at")]
     assert fetched == ["2026-09-01T10:00:00Z", "2026-09-02T08:00:00Z", "2026-09-03T10:00:00Z"]
 

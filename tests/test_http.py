@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
-import stamina
 
 from pricewatch.errors import FetchError
 from pricewatch.scraper import http as http_module
@@ -27,13 +26,6 @@ from pricewatch.scraper.http import (
 )
 
 URL = "https://example.test/api/v1/models"
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    # cap=True keeps each call's own attempts (4) instead of testing mode's default of 1.
-    with stamina.set_testing(True, attempts=10, cap=True):
-        yield
 
 
 @pytest.fixture
@@ -95,13 +87,108 @@ def test_429_with_retry_after_then_success(router: respx.MockRouter) -> None:
     assert route.call_count == 2
 
 
-def test_backoff_hook_returns_retry_after_seconds_capped_at_wait_max() -> None:
-    fetcher = Fetcher(httpx.AsyncClient(), FetchSettings(wait_max_s=30.0))
-    assert fetcher._backoff(http_module._RetryableStatusError(429, 2.0)) == 2.0
-    assert fetcher._backoff(http_module._RetryableStatusError(503, 3600.0)) == 30.0
-    assert fetcher._backoff(http_module._RetryableStatusError(500, None)) is True
-    assert fetcher._backoff(httpx.ConnectError("refused")) is True
-    assert fetcher._backoff(FetchError("too big", url=URL)) is False
+def test_backoff_waits_retry_after_seconds_capped_at_wait_max() -> None:
+    fetcher = Fetcher(httpx.AsyncClient(), FetchSettings(wait_max_s=30.0, wait_jitter_s=0.0))
+    assert fetcher._backoff(http_module._RetryableStatusError(429, 2.0), 1) == 2.0
+    assert fetcher._backoff(http_module._RetryableStatusError(503, 3600.0), 1) == 30.0
+    # Without Retry-After: exponential from wait_initial_s (0.5 s), capped at wait_max_s.
+    assert [fetcher._backoff(http_module._RetryableStatusError(500, None), n) for n in (1, 2, 3, 9)] == [
+        0.5,
+        1.0,
+        2.0,
+        30.0,
+    ]
+    assert fetcher._backoff(httpx.ConnectError("refused"), 1) == 0.5
+    assert fetcher._backoff(FetchError("too big", url=URL), 1) is None
+
+
+class _Waits:
+    """An injected sleep: records each wait, never waits."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+NOW = dt.datetime(2026, 8, 22, 18, 0, 0, tzinfo=dt.UTC)
+
+
+def _fetch_waiting(router: respx.MockRouter, waits: _Waits, **settings: float) -> FetchedResponse:
+    fetch_settings = FetchSettings(wait_jitter_s=0.0, **settings)  # type: ignore[arg-type]
+
+    async def main() -> FetchedResponse:
+        async with make_client(fetch_settings, transport=httpx.MockTransport(router.handler)) as client:
+            return await Fetcher(client, fetch_settings, sleep=waits, clock=lambda: NOW).get(URL)
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        ("7", 7.0),  # delay-seconds
+        ("Sat, 22 Aug 2026 18:00:20 GMT", 20.0),  # an HTTP-date, from the injected clock
+        ("Sat, 22 Aug 2026 17:00:00 GMT", 0.0),  # a date already past: at once
+        ("3600", 30.0),  # longer than wait_max_s: capped
+    ],
+)
+def test_retry_after_is_waited_before_the_next_attempt(router, retry_after, waited) -> None:
+    route = router.get(URL)
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": retry_after}),
+        httpx.Response(200, text="ok"),
+    ]
+    waits = _Waits()
+    assert _fetch_waiting(router, waits).body == b"ok"
+    assert waits.seconds == [waited]
+    assert route.call_count == 2
+
+
+def test_without_retry_after_the_waits_grow_exponentially(router) -> None:
+    route = router.get(URL).respond(503)
+    waits = _Waits()
+    with pytest.raises(FetchError):
+        _fetch_waiting(router, waits, attempts=4)
+    assert route.call_count == 4
+    assert waits.seconds == [0.5, 1.0, 2.0]  # no wait after the last attempt
+
+
+def test_the_api_key_goes_as_bearer_to_its_host_only(router) -> None:
+    own = router.get(URL).respond(200, text="ok")
+    other = router.get("https://other.test/pricing").respond(200, text="ok")
+    settings = FetchSettings()
+
+    async def main() -> None:
+        async with make_client(settings, transport=httpx.MockTransport(router.handler)) as client:
+            fetcher = Fetcher(client, settings, bearer={"example.test": "sk-or-test-123"})
+            await fetcher.get(URL)
+            await fetcher.get("https://other.test/pricing")
+
+    asyncio.run(main())
+    assert own.calls.last.request.headers["authorization"] == "Bearer sk-or-test-123"
+    assert "authorization" not in other.calls.last.request.headers
+
+
+def test_the_api_key_is_in_no_error_message(router) -> None:
+    router.get(URL).respond(500)
+    settings = FetchSettings(attempts=2)
+
+    async def main() -> None:
+        async with make_client(settings, transport=httpx.MockTransport(router.handler)) as client:
+            await Fetcher(client, settings, bearer={"example.test": "sk-or-test-123"}).get(URL)
+
+    with pytest.raises(FetchError) as info:
+        asyncio.run(main())
+    assert "sk-or-test-123" not in str(info.value) and "sk-or-test-123" not in repr(info.value)
+
+
+def test_user_agent_carries_a_contact_url(router: respx.MockRouter) -> None:
+    route = router.get(URL).respond(200, text="ok")
+    fetch(router)
+    user_agent = route.calls.last.request.headers["user-agent"]
+    assert f"+{http_module.CONTACT_URL}" in user_agent and user_agent.startswith("pricewatch/")
 
 
 def test_parse_retry_after_seconds() -> None:

@@ -35,6 +35,10 @@ def _router(
     return router
 
 
+# OpenRouter's models list and its per-host endpoints sweep: two sources, two runs.
+BOTH = ("openrouter", "openrouter-endpoints")
+
+
 def _refresh(db_path: Path, catalog, router, sources=("openrouter",), **kwargs):
     return run_refresh(
         db_path=db_path,
@@ -63,8 +67,8 @@ def _current(db_path: Path, model: str, provider: str = "openrouter") -> tuple[s
 
 
 def test_refresh_stores_exact_prices_per_million(db_path, catalog):
-    [outcome] = _refresh(db_path, catalog, _router(TRUE_PRICES))
-    assert outcome.status == "ok"
+    listing, sweep = _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
+    assert (listing.status, sweep.status) == ("ok", "ok")
     assert _current(db_path, "anthropic/claude-opus-4.8") == ("5", "25")
     assert _current(db_path, "moonshotai/kimi-k2.6") == ("0.5415", "2.28")
     assert _current(db_path, "moonshotai/kimi-k2.6", "deepinfra") == ("0.5415", "2.28")
@@ -83,11 +87,11 @@ def test_unchanged_refresh_adds_no_price_rows(db_path, catalog):
 
 
 def test_price_change_closes_old_row_and_opens_new_one_for_that_model_only(db_path, catalog):
-    _refresh(db_path, catalog, _router(TRUE_PRICES))
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
     time.sleep(1.1)
     changed = dict(TRUE_PRICES, **{"deepseek/deepseek-v3.2": ("0.00000028", "0.00000042")})
-    [outcome] = _refresh(db_path, catalog, _router(changed))
-    assert outcome.changed == 2  # list price and DeepInfra's endpoint
+    listing, sweep = _refresh(db_path, catalog, _router(changed), sources=BOTH)
+    assert (listing.changed, sweep.changed) == (1, 1)  # list price and DeepInfra's endpoint
     assert _current(db_path, "deepseek/deepseek-v3.2") == ("0.28", "0.42")
     db = open_database(db_path)
     [change] = list(db.query("SELECT * FROM price_changes WHERE provider = 'openrouter'"))
@@ -200,37 +204,37 @@ def _small_limit_init(original):
 
 def test_endpoints_missing_make_the_run_partial_and_list_prices_are_stored(db_path, catalog):
     router = _router(TRUE_PRICES, skip_endpoints=set(list(TRUE_PRICES)[1:]))
-    [outcome] = _refresh(db_path, catalog, router)
-    assert outcome.status == "partial"
+    listing, sweep = _refresh(db_path, catalog, router, sources=BOTH)
+    assert (listing.status, sweep.status) == ("ok", "partial")
     assert _current(db_path, "moonshotai/kimi-k2.6") == ("0.5415", "2.28")
 
 
 def test_sanity_guard_holds_a_tenfold_move_and_applies_the_rest(db_path, catalog):
-    _refresh(db_path, catalog, _router(TRUE_PRICES))
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
     time.sleep(1.1)
     jumped = dict(TRUE_PRICES, **{"moonshotai/kimi-k2.6": ("0.000006", "0.00000228")})
     jumped["deepseek/deepseek-v3.2"] = ("0.00000028", "0.00000042")
-    [outcome] = _refresh(db_path, catalog, _router(jumped))
-    assert outcome.status == "partial"
-    assert outcome.quarantined == 2  # list price and the DeepInfra endpoint
+    outcomes = _refresh(db_path, catalog, _router(jumped), sources=BOTH)
+    assert [o.status for o in outcomes] == ["partial", "partial"]
+    assert [o.quarantined for o in outcomes] == [1, 1]  # list price and the DeepInfra endpoint
     assert _current(db_path, "moonshotai/kimi-k2.6") == ("0.5415", "2.28")
     assert _current(db_path, "deepseek/deepseek-v3.2") == ("0.28", "0.42")
     # --accept-changes applies what was held.
-    [accepted] = _refresh(db_path, catalog, _router(jumped), accept_changes=True)
-    assert accepted.status == "ok"
+    accepted = _refresh(db_path, catalog, _router(jumped), sources=BOTH, accept_changes=True)
+    assert [o.status for o in accepted] == ["ok", "ok"]
     assert _current(db_path, "moonshotai/kimi-k2.6") == ("6", "2.28")
     assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 0
 
 
 def test_reject_changes_drops_what_the_guard_held(db_path, catalog):
-    _refresh(db_path, catalog, _router(TRUE_PRICES))
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
     time.sleep(1.1)
     jumped = dict(TRUE_PRICES, **{"moonshotai/kimi-k2.6": ("0.000006", "0.00000228")})
-    [held] = _refresh(db_path, catalog, _router(jumped))
-    assert held.quarantined == 2
+    held = _refresh(db_path, catalog, _router(jumped), sources=BOTH)
+    assert sum(o.quarantined for o in held) == 2
     # The next fetch sees the normal price again; the held glitch is dropped, never history.
-    [rejected] = _refresh(db_path, catalog, _router(TRUE_PRICES), reject_changes=True)
-    assert rejected.status == "ok"
+    rejected = _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH, reject_changes=True)
+    assert [o.status for o in rejected] == ["ok", "ok"]
     assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'rejected'") == 2
     assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 0
     assert _count(db_path, "SELECT count(*) FROM prices WHERE input = '6'") == 0
@@ -245,7 +249,7 @@ def test_sanity_guard_fails_a_source_that_lost_most_models(db_path, catalog):
     assert outcome.status == "failed"
     assert "under half" in outcome.error
     assert _count(db_path, "SELECT count(*) FROM prices WHERE valid_to IS NOT NULL") == 0
-    assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 6
+    assert _count(db_path, "SELECT count(*) FROM quarantine WHERE status = 'pending'") == 3
 
 
 def test_delisted_model_is_closed_by_a_complete_run(db_path, catalog):
@@ -265,11 +269,41 @@ def test_delisted_model_is_closed_by_a_complete_run(db_path, catalog):
 
 
 def test_partial_run_delists_nothing(db_path, catalog):
-    _refresh(db_path, catalog, _router(TRUE_PRICES))
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
     time.sleep(1.1)
     fewer = {k: v for k, v in TRUE_PRICES.items() if k != "qwen/qwen3.5-397b-a17b"}
-    [outcome] = _refresh(db_path, catalog, _router(fewer, skip_endpoints={"moonshotai/kimi-k2.6"}))
-    assert outcome.status == "partial"
+    listing, sweep = _refresh(
+        db_path, catalog, _router(fewer, skip_endpoints={"moonshotai/kimi-k2.6"}), sources=BOTH
+    )
+    # The complete list ends OpenRouter's own qwen price; the partial sweep ends no host's.
+    assert (listing.status, sweep.status) == ("ok", "partial")
+    db = open_database(db_path)
+    closed = db.query(
+        "SELECT o.model_id, o.provider_id FROM prices p JOIN offers o ON o.id = p.offer_id WHERE p.valid_to IS NOT NULL"
+    )
+    assert [(r["model_id"], r["provider_id"]) for r in closed] == [("qwen/qwen3.5-397b-a17b", "openrouter")]
+
+
+def test_a_complete_sweep_ends_a_host_offer_that_disappeared(db_path, catalog):
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
+    time.sleep(1.1)
+    fewer = {k: v for k, v in TRUE_PRICES.items() if k != "qwen/qwen3.5-397b-a17b"}
+    [sweep] = _refresh(db_path, catalog, _router(fewer), sources=("openrouter-endpoints",))
+    assert sweep.status == "ok"
+    db = open_database(db_path)
+    closed = db.query(
+        "SELECT o.model_id, o.provider_id FROM prices p JOIN offers o ON o.id = p.offer_id WHERE p.valid_to IS NOT NULL"
+    )
+    assert [(r["model_id"], r["provider_id"]) for r in closed] == [("qwen/qwen3.5-397b-a17b", "deepinfra")]
+
+
+def test_the_list_alone_fetches_no_endpoint_and_ends_no_host_offer(db_path, catalog):
+    _refresh(db_path, catalog, _router(TRUE_PRICES), sources=BOTH)
+    time.sleep(1.1)
+    router = _router(TRUE_PRICES)
+    [listing] = _refresh(db_path, catalog, router)
+    assert listing.status == "ok"
+    assert [route.call_count for route in router.routes] == [1, 0, 0, 0, 0]
     assert _count(db_path, "SELECT count(*) FROM prices WHERE valid_to IS NOT NULL") == 0
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import respx
-import stamina
 
 from pricewatch.errors import ReplayError
 from pricewatch.scraper.http import FetchedResponse, Fetcher, FetchSettings, make_client
@@ -24,12 +22,6 @@ from pricewatch.scraper.replay import (
 )
 
 RECORDED_AT = dt.datetime(2026, 8, 22, 18, 35, 39, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    with stamina.set_testing(True, attempts=10, cap=True):
-        yield
 
 
 def make_dir(tmp_path: Path, responses: list[dict[str, object]], **top: object) -> Path:

@@ -213,6 +213,18 @@ def test_the_other_first_party_prices_are_the_recordings(stored):
     ):
         m3 = _offer(db_path, "minimax/minimax-m3", "minimax", tier=tier, min_prompt_tokens=threshold)
         assert _prices(m3, "input", "output", "cache_read") == tuple(Decimal(p) for p in prices)
+    # ... and the list prices struck through, noted beside the standard base period.
+    listed = _query(
+        db_path,
+        "SELECT lp.field, lp.amount FROM list_prices lp JOIN prices p ON p.id = lp.price_id "
+        "JOIN offers o ON o.id = p.offer_id WHERE o.model_id = 'minimax/minimax-m3' AND o.tier = 'standard' "
+        "AND o.min_prompt_tokens = 0 AND p.valid_to IS NULL ORDER BY lp.field",
+    )
+    assert {r["field"]: Decimal(r["amount"]) for r in listed} == {
+        "cache_read": Decimal("0.12"),
+        "input": Decimal("0.60"),
+        "output": Decimal("2.40"),
+    }
     m2 = _offer(db_path, "minimax/minimax-m2", "minimax")
     assert _prices(m2, "input", "output", "cache_read", "cache_write") == (
         Decimal("0.3"),

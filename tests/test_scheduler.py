@@ -248,7 +248,7 @@ def test_once_exits_1_when_a_refresh_failed(tmp_path, monkeypatch):
 # ----------------------------------------------------------------------------- in a real process
 
 
-def _start_scheduler(db, server, *extra):
+def _start_scheduler(db, server, *extra, source="openrouter=1h"):
     env = dict(os.environ, PRICEWATCH_OPENROUTER_BASE_URL=server.url)
     return subprocess.Popen(
         [
@@ -259,7 +259,7 @@ def _start_scheduler(db, server, *extra):
             "--db",
             str(db),
             "--source",
-            "openrouter=1h",
+            source,
             "--no-build",  # the site build has its own tests; keep these quick
             *extra,
         ],
@@ -285,7 +285,7 @@ def test_sigterm_during_a_refresh_abandons_its_run_and_exits_cleanly(tmp_path):
     db = tmp_path / "pw.db"
     with OpenRouterServer(TRUE_PRICES) as server:
         server.stall(lambda path: path.endswith("/endpoints"))  # the list arrives, the endpoints hang
-        process = _start_scheduler(db, server)
+        process = _start_scheduler(db, server, source="openrouter-endpoints=6h")
         try:
             assert server.stalled.wait(20), "the scheduler never fetched"
             code, err = _stop(process)
@@ -293,8 +293,12 @@ def test_sigterm_during_a_refresh_abandons_its_run_and_exits_cleanly(tmp_path):
             if process.poll() is None:
                 process.kill()
     assert code == 0, err
-    assert "SIGTERM: stopping" in err and "source=openrouter status=abandoned" in err and "stopped" in err
-    assert _runs(db) == [("openrouter", "abandoned")]
+    assert (
+        "SIGTERM: stopping" in err
+        and "source=openrouter-endpoints status=abandoned" in err
+        and "stopped" in err
+    )
+    assert _runs(db) == [("openrouter-endpoints", "abandoned")]
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM prices").fetchone() == (0,)

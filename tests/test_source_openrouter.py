@@ -201,18 +201,23 @@ def test_links_details_are_used_verbatim_once_per_canonical_slug() -> None:
     )
     parsed = openrouter.parse(LIST_URL, body)
     assert len(parsed.records) == 2
-    assert parsed.links == ["/api/v1/models/google/gemma-4-31b-it-20260402/endpoints"]
+    # The list source follows no endpoints link: the sweep (openrouter-endpoints) does.
+    assert parsed.links == []
+    sweep = openrouter.endpoint_links(LIST_URL, body)
+    assert sweep.records == []
+    assert sweep.links == ["/api/v1/models/google/gemma-4-31b-it-20260402/endpoints"]
 
 
 def test_links_are_built_from_the_canonical_slug_when_details_are_absent() -> None:
     model = _model("anthropic/claude-opus-4.8", CHEAP, canonical_slug="anthropic/claude-4.8-opus-20260528")
-    parsed = openrouter.parse(LIST_URL, _list(model))
+    parsed = openrouter.endpoint_links(LIST_URL, _list(model))
     assert parsed.links == ["/api/v1/models/anthropic/claude-4.8-opus-20260528/endpoints"]
 
 
 def test_a_next_page_link_is_followed() -> None:
-    parsed = openrouter.parse(LIST_URL, _list(_model("a/b", CHEAP), links={"next": "/api/v1/models?page=2"}))
-    assert parsed.links[-1] == "/api/v1/models?page=2"
+    body = _list(_model("a/b", CHEAP), links={"next": "/api/v1/models?page=2"})
+    assert openrouter.parse(LIST_URL, body).links == ["/api/v1/models?page=2"]
+    assert openrouter.endpoint_links(LIST_URL, body).links[-1] == "/api/v1/models?page=2"
 
 
 def test_model_info_from_the_list() -> None:
@@ -353,7 +358,7 @@ def test_replay_fixture_serves_the_list_and_every_models_endpoints() -> None:
         if r["url"].startswith(openrouter.DEFAULT_BASE_URL + "/")
     }
     assert all(r["status"] == 200 and r["method"] == "GET" for r in manifest["responses"])
-    listing = openrouter.parse(LIST_URL, bodies.pop(LIST_URL))
+    listing = openrouter.endpoint_links(LIST_URL, bodies.pop(LIST_URL))
     assert {openrouter.DEFAULT_BASE_URL + link for link in listing.links} == set(bodies)
     for url, body in bodies.items():
         parsed = openrouter.parse(url, body)

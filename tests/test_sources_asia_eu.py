@@ -96,12 +96,39 @@ def test_deepseek_page_without_table_is_a_layout_error() -> None:
         deepseek.parse("u", b"<html><body><p>Pricing moved</p></body></html>")
 
 
-def test_deepseek_price_that_is_not_a_dollar_amount_is_a_row_error_not_zero() -> None:
-    body = _deepseek_body().replace("$0.028", "0.2元")
+def test_deepseek_unreadable_cell_is_a_row_error_and_its_offer_is_not_stored() -> None:
+    # The flash column's peak cache-hit cell: that offer goes, never stored with cache_read
+    # empty; the others of the page stay, their prices whole.
+    body = _deepseek_body("peak_2026-09.html").replace("<td>$0.006</td>", "<td>0.2元</td>")
+    assert body != _deepseek_body("peak_2026-09.html")
     parsed = deepseek.parse("u", body.encode())
-    assert {record.model for record in parsed.records} == {"DeepSeek-V3.2"}
-    assert all(record.cache_read is None for record in parsed.records)
-    assert any("0.2元" in error for error in parsed.row_errors)
+    assert {(r.model, r.tier) for r in parsed.records} == {
+        ("DeepSeek-V4.1-Flash", "off-peak"),
+        ("DeepSeek-V4-Pro-0813", "standard"),
+        ("DeepSeek-V4-Pro-0813", "off-peak"),
+    }
+    assert all(r.cache_read is not None for r in parsed.records)
+    assert any("0.2元" in error and error.endswith("skipped") for error in parsed.row_errors)
+
+
+def test_deepseek_page_whose_only_offer_is_unreadable_is_a_layout_error() -> None:
+    body = _deepseek_body().replace("$0.028", "0.2元")
+    with pytest.raises(SourceLayoutError, match=LAYOUT_CHANGED):
+        deepseek.parse("u", body.encode())
+
+
+def test_deepseek_meter_missing_for_one_period_is_a_row_error_not_an_empty_price() -> None:
+    # The cache-hit meter loses its OFF-PEAK sub-row: the off-peak offers would lack cache_read.
+    body = _deepseek_body("peak_2026-09.html")
+    body = body.replace(
+        '<td rowspan="2">1M INPUT TOKENS<br>(CACHE HIT)</td><td>OFF-PEAK</td><td>$0.003</td><td>$0.022</td></tr>\n'
+        "<tr><td>PEAK</td>",
+        '<td rowspan="1">1M INPUT TOKENS<br>(CACHE HIT)</td><td>PEAK</td>',
+    ).replace('<td rowspan="6">PRICING', '<td rowspan="5">PRICING')
+    assert body != _deepseek_body("peak_2026-09.html")
+    parsed = deepseek.parse("u", body.encode())
+    assert {r.tier for r in parsed.records} == {"standard"}
+    assert sum("'1M INPUT TOKENS (CACHE HIT)' price: skipped" in e for e in parsed.row_errors) == 2
 
 
 def test_deepseek_table_without_any_price_is_a_layout_error() -> None:

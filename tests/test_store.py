@@ -178,3 +178,56 @@ def test_the_quarantine_origin_migration_gives_held_rows_their_runs_origin():
     db.execute("INSERT INTO quarantine (id, run_id, source, status) VALUES (1, 7, 'openrouter', 'pending')")
     migrations.apply(db)
     assert [r["origin"] for r in db.query("SELECT origin FROM quarantine")] == ["replay"]
+
+
+def test_the_endpoints_source_migration_hands_the_host_offers_to_the_sweep():
+    from sqlite_utils import Database
+
+    from pricewatch.scraper.store import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m_pages_endpoints_source")
+    for offer_id, provider, source in (
+        (1, "openrouter", "openrouter"),  # OpenRouter's own list price: the list's
+        (2, "deepinfra", "openrouter"),  # a host's endpoint: the sweep's from now on
+        (3, "anthropic", "anthropic"),  # a maker's page keeps its own
+    ):
+        db.execute(
+            "INSERT INTO offers (id, model_id, provider_id, tier, min_prompt_tokens, variant, source) "
+            "VALUES (?, 'm', ?, 'standard', 0, '', ?)",
+            [offer_id, provider, source],
+        )
+    migrations.apply(db)
+    assert [r["source"] for r in db.query("SELECT source FROM offers ORDER BY id")] == [
+        "openrouter",
+        "openrouter-endpoints",
+        "anthropic",
+    ]
+    assert db["list_prices"].exists()
+
+
+def test_a_shipped_history_from_before_the_sweep_source_hands_its_host_offers_over(tmp_path):
+    from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.shipped import export_history, import_history
+
+    old = open_database(tmp_path / "old.db")
+    old.execute("INSERT INTO runs (id, source, origin, status) VALUES (1, 'openrouter', 'replay', 'ok')")
+    for offer_id, provider in ((1, "openrouter"), (2, "deepinfra")):
+        old.execute(
+            "INSERT INTO offers (id, model_id, provider_id, tier, min_prompt_tokens, variant, source) "
+            "VALUES (?, 'm', ?, 'standard', 0, '', 'openrouter')",
+            [offer_id, provider],
+        )
+        old.execute(
+            "INSERT INTO prices (offer_id, valid_from, last_seen, run_id, origin, currency, input) "
+            "VALUES (?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1, 'replay', 'USD', '1')",
+            [offer_id],
+        )
+    old.conn.commit()
+    export_history(old, tmp_path / "history")
+    new = open_database(tmp_path / "new.db")
+    import_history(new, tmp_path / "history", "2026-12-05T00:00:00Z")
+    assert [r["source"] for r in new.query("SELECT source FROM offers ORDER BY id")] == [
+        "openrouter",
+        "openrouter-endpoints",
+    ]

@@ -206,11 +206,10 @@ def schedule(
 
 def env_base_urls(names: list[str]) -> dict[str, str]:
     """Base URL overrides from PRICEWATCH_<NAME>_BASE_URL (configuration enters at the CLI)."""
-    from pricewatch.scraper.sources import base_url_env_var
+    from pricewatch.scraper.sources import base_url_from_env
 
-    return {
-        name: os.environ[base_url_env_var(name)] for name in names if os.environ.get(base_url_env_var(name))
-    }
+    found = {name: base_url_from_env(name, os.environ) for name in names}
+    return {name: url for name, url in found.items() if url}
 
 
 def register(cli: click.Group) -> None:

@@ -14,6 +14,10 @@ what the page says the column serves now, its MODEL VERSION cell ("DeepSeek-V3.2
 note such as "(Thinking Mode)" is dropped), and the catalog maps that name. Two API names
 serving one version at one price (deepseek-chat and deepseek-reasoner, 2025-12) are one
 record. Without a MODEL VERSION row the API name is the record's name, left to the catalog.
+
+Every meter is required (a renamed one fails the source). A price cell that cannot be read
+is a row error: that model's offer in that period is not stored, never stored with the
+price left empty; the other offers of the page are.
 """
 
 from __future__ import annotations
@@ -151,6 +155,9 @@ def parse(url: str, body: bytes) -> Parsed:
         raise SourceLayoutError("no pricing table found (no model ids in the header row)", url=url)
 
     prices: dict[tuple[str, str], dict[str, Decimal]] = {}
+    # (model, tier) with a cell that could not be read: not stored at all (never with that
+    # price left empty), the rest of the page is.
+    unreadable: set[tuple[str, str]] = set()
     errors: list[str] = []
     saw_pricing = False
     seen_meters: set[str] = set()
@@ -181,7 +188,8 @@ def parse(url: str, body: bytes) -> Parsed:
             try:
                 amount = parse_amount(row[c].text, symbols=("$",))
             except ValueError as error:
-                errors.append(f"{model} {meter_text} {period_text}: {error}".replace("  ", " "))
+                errors.append(f"{model} {meter_text} {period_text}: {error}: skipped".replace("  ", " "))
+                unreadable.add((model, tier))
                 continue
             prices.setdefault((model, tier), {})[meter] = amount
     if not saw_pricing:
@@ -203,8 +211,13 @@ def parse(url: str, body: bytes) -> Parsed:
     # (model version, tier) -> the API names pricing it, and their prices (first one kept).
     offers: dict[tuple[str, str], tuple[list[str], dict[str, Decimal]]] = {}
     for (api_name, tier), fields in prices.items():
-        if "input" not in fields or "output" not in fields:
-            errors.append(f"{api_name} ({tier}): no input or output price: skipped")
+        if (api_name, tier) in unreadable:
+            continue
+        absent = [label for label, meter in METERS.items() if meter not in fields]
+        if absent:
+            # Every meter is required: a price the page gives for one period only is a
+            # layout we do not know, never an offer stored with that price empty.
+            errors.append(f"{api_name} ({tier}): no {', '.join(repr(a) for a in absent)} price: skipped")
             continue
         name = _MODE_NOTE.sub("", versions[api_name]).strip() if api_name in versions else api_name
         names, kept = offers.setdefault((name or api_name, tier), ([], fields))

@@ -7,7 +7,9 @@ Tier column; only the paid column is read.
 
 A dated cell, "$0.75 through December 31, 2026. $1.50 starting January 1, 2027.", gives two
 records of the offer: the price in force now and, with ``effective_from`` 2027-01-01, the
-scheduled one. "$3.50 or $0.0053/min (audio)" is one price (per million tokens) restated per
+scheduled one. A price row a table does not have (most tables have no "Context caching
+price") leaves that price unknown (``unread``): an offer keeps its stored value. A cell
+that cannot be read is a row error: that table's offer is not stored. "$3.50 or $0.0053/min (audio)" is one price (per million tokens) restated per
 minute: the restatement is dropped. Footnote marks (``^*^``) are stripped everywhere.
 
 A paid cell can hold several prices: "$1.25, prompts <= 200k tokens $2.50, prompts > 200k
@@ -228,8 +230,10 @@ class _Offer:
     def __init__(self) -> None:
         self.tokens: dict[_Key, dict[str, Decimal]] = {}
         self.units: dict[_Key, dict[str, Decimal]] = {}
+        self.rows: set[str] = set()  # the fields the table has a row for
 
     def add(self, field: str, segments: list[PriceSegment]) -> None:
+        self.rows.add(field)
         texts = {
             (s.min_prompt_tokens, s.starting) for s in segments if s.modality == "text" and s.per_unit is None
         }
@@ -272,12 +276,16 @@ class _Offer:
                 units = {k: v for layer in layers for k, v in self.units.get(layer, {}).items()}
                 if not tokens and not units:
                     continue
+                # A row the table does not have (no "Context caching price") leaves that
+                # price unknown, not "not offered": the offer keeps its stored value.
+                unread = tuple(f for f in dict.fromkeys(ROW_FIELDS.values()) if f not in self.rows)
                 records.append(
                     make_record(
                         model=model,
                         provider=PROVIDER,
                         tier=tier,
                         min_prompt_tokens=threshold,
+                        unread=unread,
                         unit_prices=tuple(UnitPrice(unit=u, amount=a) for u, a in sorted(units.items())),
                         effective_from=day,
                         **tokens,

@@ -17,7 +17,9 @@ The 2025 page (``/docs/pricing/pay-as-you-go``, a ``## Text`` section with one t
 parses. Tables are read within the section only; one is a price table when its header names
 a price column (the section also holds a rate-limits table). In a price table every column
 must be one of COLUMNS and every REQUIRED_COLUMNS present, else SourceLayoutError naming the
-column: a renamed cache column can never drop its prices silently. Only the LLM section is
+column: a renamed cache column can never drop its prices silently. A table without an
+OPTIONAL_COLUMNS column leaves that price unknown (``unread``): the offer keeps its stored
+value. A cell that cannot be read is a row error and its row is not stored. Only the LLM section is
 read: audio, video, music and image are priced per character, clip, song or image.
 
 An HTML body raises SourceLayoutError: no prices rather than wrong ones.
@@ -62,8 +64,12 @@ COLUMNS = {
     "Prompt caching Read": "cache_read",
     "Prompt caching Write": "cache_write",
 }
-# What every price table must have.
-REQUIRED_COLUMNS = ("Model", "Input", "Output")
+# What every price table must have (every table of the 2025 and 2026 pages has these).
+REQUIRED_COLUMNS = ("Model", "Input", "Output", "Prompt caching Read")
+# A column a table may leave out (MiniMax-M3's tables have no cache writes). A table
+# without it says nothing about that price: the record lists the field as ``unread`` and
+# the store keeps the offer's stored value (never blanks a price the offer had).
+OPTIONAL_COLUMNS = ("Prompt caching Write",)
 # Tab titles (a trailing footnote "*" dropped) -> tier. Tables outside tabs are standard.
 TAB_TIERS = {"Standard": "standard", "Priority": "priority"}
 # Caching may be absent for a model: these cells then mean "not offered", never zero.
@@ -197,9 +203,15 @@ def _record(block: _Block, row: tuple[MarkdownCell, ...], errors: list[str]) -> 
     except ValueError as error:
         errors.append(f"{model}: {error}: skipped")
         return None
+    unread = tuple(COLUMNS[name] for name in OPTIONAL_COLUMNS if name not in block.table.header)
     try:
         return make_record(
-            model=model, provider=PROVIDER, currency=CURRENCY, list_prices=tuple(list_prices), **fields
+            model=model,
+            provider=PROVIDER,
+            currency=CURRENCY,
+            list_prices=tuple(list_prices),
+            unread=unread,
+            **fields,
         )
     except RecordInvalid as error:
         errors.extend(error.errors)

@@ -7,7 +7,10 @@ source (the URL plus ``.md``, Mintlify MDX) holds its table as a JSX component c
 <>{"$"}0.30</>, ...], ...]} />``, read with ``_jsliteral`` (never by splitting on commas:
 the context cell is "1,048,576 tokens"). Columns are mapped by title (DOC_COLUMNS); a
 title this parser does not know, or a required one missing, fails the page with
-SourceLayoutError naming it, so a renamed cache column can never drop its prices silently.
+SourceLayoutError naming it, so a renamed cache column can never drop its prices silently;
+a cache-miss input column without its cache-hit partner fails it too (PAIRED_COLUMNS). A
+table without any cache column (the V1 page) leaves cache_read ``unread``: unknown, so an
+offer keeps its stored value. A cell that cannot be read is a row error (the row is skipped).
 The start URLs are the family pages (PRICING_PAGES): the overview page's Markdown lists
 only "featured" cards, so it is no index to follow; a new family needs a line there. Each
 is a start page, so a page that fails fails the source and keeps its stored prices.
@@ -67,6 +70,10 @@ DOC_COLUMNS = {
 }
 # What a table must give, and the titles that give it.
 REQUIRED_FIELDS = ("model", "unit", "input", "output")
+# A column that requires another: a table that splits input into cache miss and cache hit
+# must have both (the k3/k2.x pages). Only a table with the plain "Input Price" (the V1
+# page) has no cache price; it leaves cache_read ``unread``, so an offer keeps a stored one.
+PAIRED_COLUMNS = {"Input Price (Cache Miss)": "Input Price (Cache Hit)"}
 # The one billing unit the prices may be in.
 PER_MILLION_TOKENS = "1M tokens"
 # Price symbols and the currency each means (platform.kimi.com, the CNY twin, prints ￥).
@@ -89,6 +96,8 @@ COLUMNS = {
     "模型上下文长度": "context_length",
     "请求上下文长度范围 （自动选择计费模型）": "range",
 }
+# As PAIRED_COLUMNS: a cache-miss input column requires its cache-hit partner.
+CNY_PAIRED_COLUMNS = {"输入价格 （缓存未命中）": "输入价格 （缓存命中）"}
 # Price cells: "￥4.00" (full-width yen, as the page prints it) or "¥4.00".
 CNY_SYMBOLS = ("￥", "¥")
 
@@ -120,6 +129,11 @@ def _doc_fields(columns: Any, url: str) -> list[str]:
             url=url,
         )
     fields = [DOC_COLUMNS[str(t)] for t in titles]
+    for title, partner in PAIRED_COLUMNS.items():
+        if title in titles and partner not in titles:
+            raise SourceLayoutError(
+                f"no pricing table found (missing column {partner!r} beside {title!r})", url=url
+            )
     missing = [f for f in REQUIRED_FIELDS if f not in fields]
     if missing or len(set(fields)) != len(fields):
         wanted = [" or ".join(repr(t) for t, f in DOC_COLUMNS.items() if f == name) for name in missing]
@@ -163,8 +177,9 @@ def _doc_record(cells: dict[str, Any], errors: list[str]) -> PriceRecord | None:
     context = _TOKENS.match(str(cells.get("context_length", "")).strip())
     if context:
         fields["context_length"] = int(context["n"].replace(",", ""))
+    unread = () if "cache_read" in cells else ("cache_read",)
     try:
-        return make_record(model=model, provider=PROVIDER, currency=currencies.pop(), **fields)
+        return make_record(model=model, provider=PROVIDER, currency=currencies.pop(), unread=unread, **fields)
     except RecordInvalid as error:
         errors.extend(error.errors)
         return None
@@ -254,8 +269,9 @@ def _cny_record(model: str, cells: dict[str, str], errors: list[str]) -> PriceRe
     context = _TOKENS.match(cells.get("context_length", "").strip())
     if context:
         fields["context_length"] = int(context["n"].replace(",", ""))
+    unread = () if "cache_read" in cells else ("cache_read",)
     try:
-        return make_record(model=model, provider=PROVIDER, currency="CNY", **fields)
+        return make_record(model=model, provider=PROVIDER, currency="CNY", unread=unread, **fields)
     except RecordInvalid as error:
         errors.extend(error.errors)
         return None
@@ -274,6 +290,11 @@ def _parse_cny_tables(text: str, url: str) -> Parsed:
         unknown = [name for name in table.header if name not in COLUMNS]
         if unknown or "output" not in {COLUMNS.get(name) for name in table.header}:
             raise SourceLayoutError(f"no pricing table found (unexpected columns {unknown})", url=url)
+        for title, partner in CNY_PAIRED_COLUMNS.items():
+            if title in table.header and partner not in table.header:
+                raise SourceLayoutError(
+                    f"no pricing table found (missing column {partner!r} beside {title!r})", url=url
+                )
         for model, cells in _rows(table):
             record = _cny_record(model, cells, errors)
             if record is not None:

@@ -78,7 +78,9 @@ RENDERED_TIER_LABELS = {
 # Columns of every tier table, stated once (titles compared case- and space-insensitively;
 # "Input" without a context reads as "Short context input"). Each required column must be
 # there; a column that is neither required nor optional is a renamed one: the source fails
-# with SourceLayoutError naming it, and stored prices stay (never a price left empty).
+# with SourceLayoutError naming it, and stored prices stay (never a price left empty). An
+# optional column a table leaves out makes that price unknown (``unread``): the offer keeps
+# its stored value.
 MODEL_COLUMN = "Model"
 REQUIRED_COLUMNS = ("Short context input", "Short context cached input", "Short context output")
 # The 2026-06 rendering has no cache-write columns; one-context tables no long ones.
@@ -107,6 +109,8 @@ _FIELDS = {
     "cache writes": "cache_write",
     "output": "output",
 }
+# Every price field a tier table can give.
+_TABLE_FIELDS = ("input", "cache_read", "cache_write", "output")
 # "gpt-5.5 (<272K context length)": the model name and the long-context boundary.
 _QUALIFIER_RE = re.compile(r"^(?P<name>.+?)\s*\(\s*<\s*(?P<k>\d+)\s*K context length\s*\)$", re.IGNORECASE)
 
@@ -192,6 +196,13 @@ def parse(url: str, body: bytes) -> Parsed:
             model_index, columns = _columns(table)
         except SourceLayoutError as error:
             raise SourceLayoutError(error.message, url=url) from None
+        # A price whose column the table leaves out (the 2026-06 rendering has no cache
+        # writes) is unknown to it, not "not offered": ``unread``, the offer keeps its value.
+        given = {
+            is_long: {field for long_column, field in columns.values() if long_column == is_long}
+            for is_long in (False, True)
+        }
+        unread = {is_long: tuple(f for f in _TABLE_FIELDS if f not in given[is_long]) for is_long in given}
         for row in table.rows:
             cell = row[model_index].strip() if model_index < len(row) else ""
             if not cell:
@@ -209,7 +220,7 @@ def parse(url: str, body: bytes) -> Parsed:
             except PriceCellError as error:
                 row_errors.append(f"{where}: {model}: {error}")
                 continue
-            for min_prompt_tokens, values in ((0, short), (threshold, long)):
+            for is_long, min_prompt_tokens, values in ((False, 0, short), (True, threshold, long)):
                 # A model with no price in this part ("-" throughout) is simply not offered there.
                 if all(value is None for value in values.values()):
                     continue
@@ -219,6 +230,7 @@ def parse(url: str, body: bytes) -> Parsed:
                         provider=PROVIDER,
                         tier=tier,
                         min_prompt_tokens=min_prompt_tokens,
+                        unread=unread[is_long],
                         **values,
                     )
                 except RecordInvalid as error:  # e.g. a price above the sanity bound

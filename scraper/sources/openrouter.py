@@ -3,9 +3,14 @@
 Two bodies, one parser (``parse`` dispatches on the URL path):
 
 - ``GET /api/v1/models`` lists every model (and its `:free`/`:batch` tiers), priced by OpenRouter itself
-  (provider "OpenRouter"). Each model links to its endpoints URL.
+  (provider "OpenRouter"). Each model links to its endpoints URL (``endpoint_links``).
 - ``GET /api/v1/models/{canonical_slug}/endpoints`` lists the hosts that serve one model,
   each with its own price, quantization and context length.
+
+Two sources read them, each on its own schedule: this one (``openrouter``) reads the models
+list alone (one request); ``openrouter-endpoints`` (``openrouter_endpoints.py``) is the
+per-host sweep, one request per model, with bodies normalised before they are stored
+(``normalise_endpoints_body``).
 
 Prices arrive as strings in USD per token and become exact ``Decimal`` per million tokens.
 Pure: no HTTP, no clock, no files (see scraper/parsing.py for the contract).
@@ -26,10 +31,14 @@ from pricewatch.scraper.parsing import Parsed
 from pricewatch.scraper.records import PriceRecord, UnitPrice, make_record
 
 __all__ = [
+    "API_KEY_ENV",
     "DEFAULT_BASE_URL",
     "KIND",
     "LISTS_EVERYTHING",
     "NAME",
+    "endpoint_links",
+    "normalise_body",
+    "normalise_endpoints_body",
     "parse",
     "start_urls",
 ]
@@ -39,6 +48,9 @@ KIND = "aggregator"
 DEFAULT_BASE_URL = "https://openrouter.ai"
 # One /api/v1/models response lists every model OpenRouter sells.
 LISTS_EVERYTHING = True
+
+# An optional API key (sent as a Bearer token to OpenRouter's host only, never logged or stored).
+API_KEY_ENV = "OPENROUTER_API_KEY"
 
 # ---------------------------------------------------------------- page knowledge
 LIST_PATH = "/api/v1/models"
@@ -70,6 +82,9 @@ MEDIA_TOKEN_UNITS = {
     "audio_output": "audio_output_mtok",
     "image_output": "image_output_mtok",
 }
+# Keys every pricing object has (a renamed one must never leave the price empty): without
+# them the model or endpoint is a row error, and a body where every one lacks them fails.
+REQUIRED_PRICING_KEYS = ("prompt", "completion")
 # Tiered (long-context) prices: a list of {"min_prompt_tokens": N, <price keys>...}.
 OVERRIDES_KEY = "overrides"
 THRESHOLD_KEY = "min_prompt_tokens"
@@ -83,6 +98,10 @@ VARIABLE_PRICE = Decimal(-1)
 TIER_SUFFIXES = {":free": "free", ":batch": "batch"}
 # Endpoints say "unknown" when the host does not publish its quantization.
 UNKNOWN_QUANTIZATION = "unknown"
+# Per-endpoint health figures that change on every fetch while no price does: dropped from
+# an endpoints body before it is stored (``normalise_endpoints_body``).
+VOLATILE_ENDPOINT_KEYS = frozenset({"status"})
+VOLATILE_ENDPOINT_PREFIXES = ("uptime_", "latency_", "throughput_")
 
 
 def start_urls(base_url: str) -> list[str]:
@@ -91,19 +110,85 @@ def start_urls(base_url: str) -> list[str]:
 
 
 def parse(url: str, body: bytes) -> Parsed:
-    """Records from a models-list or an endpoints body; which one is told by ``url``'s path."""
+    """Records from a models-list or an endpoints body; which one is told by ``url``'s path.
+
+    A models list links to its next page only: the endpoints are the sweep's (``endpoint_links``).
+    """
     path = urlsplit(url).path.rstrip("/")
     if path.endswith(ENDPOINTS_PATH_END):
         return _parse_endpoints(url, _load_json(url, body))
     if path.endswith(LIST_PATH):
-        return _parse_list(url, _load_json(url, body))
+        parsed, endpoints = _parse_list(url, _load_json(url, body))
+        return Parsed(
+            records=parsed.records,
+            links=[link for link in parsed.links if link not in endpoints],
+            row_errors=parsed.row_errors,
+        )
     raise SourceLayoutError(f"not an OpenRouter models or endpoints URL: {url}", url=url)
+
+
+def endpoint_links(url: str, body: bytes) -> Parsed:
+    """What the endpoints sweep takes from a models list: no records; the endpoints URL of
+    every model and the list's next page as links; the list's row errors (a model without an
+    id has no link, so a sweep that misses it is not complete)."""
+    parsed, _ = _parse_list(url, _load_json(url, body))
+    return Parsed(records=[], links=parsed.links, row_errors=parsed.row_errors)
+
+
+def normalise_body(url: str, body: bytes) -> bytes:
+    """The body as the refresh stores and parses it: an endpoints body normalised, others as sent."""
+    if urlsplit(url).path.rstrip("/").endswith(ENDPOINTS_PATH_END):
+        return normalise_endpoints_body(body)
+    return body
+
+
+def normalise_endpoints_body(body: bytes) -> bytes:
+    """One endpoints body without what changes on every fetch, so an unchanged sweep stores nothing new.
+
+    Each endpoint loses ``status`` and every ``uptime_*``, ``latency_*`` and ``throughput_*``
+    key (prices, tags, quantization, context length and the rest stay); endpoints are put in
+    a fixed order (by tag, then provider, then content: the offers do not depend on the
+    listing order, ``scraper/identity.py``); keys are sorted and the JSON written compactly
+    (UTF-8). Numbers keep their value (prices are strings anyway). Pure and idempotent; a
+    body that is not an endpoints JSON object comes back unchanged, for the parser to reject.
+    """
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    data = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("endpoints"), list):
+        return body
+    endpoints = data["endpoints"]
+    kept = [
+        {
+            key: value
+            for key, value in endpoint.items()
+            if key not in VOLATILE_ENDPOINT_KEYS and not key.startswith(VOLATILE_ENDPOINT_PREFIXES)
+        }
+        if isinstance(endpoint, dict)
+        else endpoint
+        for endpoint in endpoints
+    ]
+    data["endpoints"] = sorted(kept, key=_endpoint_order)
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _endpoint_order(endpoint: Any) -> tuple[str, str, str]:
+    if not isinstance(endpoint, dict):
+        return ("", "", json.dumps(endpoint, sort_keys=True))
+    return (
+        _text(endpoint.get("tag")),
+        _text(endpoint.get("provider_name")),
+        json.dumps(endpoint, sort_keys=True, ensure_ascii=False),
+    )
 
 
 # ---------------------------------------------------------------- the two bodies
 
 
-def _parse_list(url: str, doc: Any) -> Parsed:
+def _parse_list(url: str, doc: Any) -> tuple[Parsed, set[str]]:
+    """The list's records, with the endpoints links and the next page as links; and the endpoints links."""
     models = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(models, list):
         raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
@@ -138,10 +223,11 @@ def _parse_list(url: str, doc: Any) -> Parsed:
         raise SourceLayoutError("no models in /api/v1/models response", url=url)
     # Pagination-style fields appeared in July 2026 (`links.next` has been null so far);
     # follow a next page if one is ever given.
+    endpoints = set(links)
     next_page = doc.get("links", {}).get("next") if isinstance(doc.get("links"), dict) else None
     if isinstance(next_page, str) and next_page and next_page not in links:
         links.append(next_page)
-    return Parsed(records=records, links=links, row_errors=errors)
+    return Parsed(records=records, links=links, row_errors=errors), endpoints
 
 
 def _parse_endpoints(url: str, doc: Any) -> Parsed:
@@ -190,6 +276,10 @@ def _priced_records(
     """The base-price record and one record per long-context override; problems -> errors."""
     if not isinstance(pricing, dict) or not pricing:
         errors.append(f"{label}: no pricing")
+        return []
+    missing = [key for key in REQUIRED_PRICING_KEYS if key not in pricing]
+    if missing:
+        errors.append(f"{label}: no pricing.{' / pricing.'.join(missing)}: skipped")
         return []
     # `discount` (endpoints only) is informative: the listed prices are already net of it.
     # Alibaba's deepseek-v3.2 lists prompt 0.0000003705 with discount 0.35, which is

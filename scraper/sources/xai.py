@@ -8,7 +8,8 @@ with stored prices kept, never wrong prices:
 
 - a ``### Text API Pricing`` table (TEXT_HEADING), columns ``Model | Context |
   Input / 1M tokens | Cached input / 1M tokens | Output / 1M tokens`` (COLUMNS; Model, Input
-  and Output required, an unknown column a layout error);
+  and Output required, an unknown column a layout error; a table without the cached-input
+  column leaves that price unknown, ``unread``, and the offer keeps its stored value);
 - a model priced by prompt length has two rows, ``grok-4.7 (< 200k prompt tokens)`` and
   ``grok-4.7 (≥ 200k prompt tokens)``: the suffix is stripped from the id and the lower bound
   becomes ``min_prompt_tokens`` (0 and 200000, k = 1000 as for the other sources; the page
@@ -115,8 +116,11 @@ def _record(cells: dict[str, str], errors: list[str]) -> PriceRecord | None:
     except (PriceCellError, ValueError) as error:
         errors.append(f"{model}: {error}: skipped")
         return None
+    # Without the cached-input column the table says nothing about that price: unknown
+    # (``unread``), so the offer keeps a stored one rather than losing it.
+    unread = () if "cache_read" in cells else ("cache_read",)
     try:
-        return make_record(model=model, provider=PROVIDER, currency=CURRENCY, **fields)
+        return make_record(model=model, provider=PROVIDER, currency=CURRENCY, unread=unread, **fields)
     except RecordInvalid as error:
         errors.extend(error.errors)
         return None

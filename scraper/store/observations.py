@@ -41,6 +41,11 @@ class Observation:
     unit_prices: tuple[UnitObservation, ...] = ()
     quantization: str | None = None
     context_length: int | None = None
+    # Price fields the source's table did not give (an optional column left out): the
+    # store keeps the offer's stored value of each, where None alone means "not offered".
+    unread: tuple[str, ...] = ()
+    # (field, list price) of the fields sold at a promotional price (the price in ``prices``).
+    list_prices: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def offer_key(self) -> tuple[str, str, str, int, str]:
@@ -69,6 +74,8 @@ def observation_to_json(observation: Observation) -> str:
             "unit_prices": [[u.unit, decimal_to_text(u.amount)] for u in observation.unit_prices],
             "quantization": observation.quantization,
             "context_length": observation.context_length,
+            "unread": list(observation.unread),
+            "list_prices": [[name, decimal_to_text(amount)] for name, amount in observation.list_prices],
         },
         sort_keys=True,
     )
@@ -90,6 +97,8 @@ def observation_from_json(text: str) -> Observation:
         unit_prices=tuple(UnitObservation(u, decimal_from_text(a)) for u, a in data["unit_prices"]),
         quantization=data.get("quantization"),
         context_length=data.get("context_length"),
+        unread=tuple(data.get("unread", ())),
+        list_prices=tuple((name, decimal_from_text(a)) for name, a in data.get("list_prices", ())),
     )
 
 

@@ -179,12 +179,16 @@ def apply_observations(
             latest[row["offer_id"]] = row
     bump_last_seen: dict[int, tuple[str, str]] = {}
     run_sources = _RunSources(db)
+    # Promotions: the offers whose periods note a list price, and what this batch says of them.
+    promoted = _offers_with_list_prices(db)
+    list_notes: list[tuple[int, Observation]] = []
     for observation in sorted(observations, key=lambda o: o.observed_at):
         offer_id = offer_ids[observation.offer_key]
         values = observation.stored_values()
         at = observation.observed_at
         current = latest.get(offer_id)
         if current is not None and current["valid_to"] is None and at > current["last_seen"]:
+            values = _with_unread_kept(values, current, observation.unread, origin)
             values = _as_reported(values, current, origin, run_sources(run_id), run_sources)
         offer = offers[observation.offer_key]
         # A third-party database's word changes nothing about an offer it did not create
@@ -266,9 +270,9 @@ def apply_observations(
             columns = [d[0] for d in covering.description]
             row = covering.fetchone()
             if row is not None:
-                values = _as_reported(
-                    values, dict(zip(columns, row, strict=True)), origin, run_sources(run_id), run_sources
-                )
+                span = dict(zip(columns, row, strict=True))
+                values = _with_unread_kept(values, span, observation.unread, origin)
+                values = _as_reported(values, span, origin, run_sources(run_id), run_sources)
             before = _load_spans(db, "prices", "offer_id = ?", [offer_id], _PRICE_VALUE_COLUMNS)
             placement = place(before, at, values, origin)
             added = _write_spans(
@@ -306,9 +310,69 @@ def apply_observations(
                 )
             )
             latest[offer_id] = rows[0] if rows else None
+        if observation.list_prices or offer_id in promoted:
+            list_notes.append((offer_id, observation))
         _apply_unit_prices(db, offer_id, observation, origin, run_id, stats)
     _flush_last_seen(db, bump_last_seen)
+    _note_list_prices(db, list_notes)
     return stats
+
+
+def _offers_with_list_prices(db: Database) -> set[int]:
+    """Offers with a period that notes a list price (few: promotions are rare)."""
+    if not db["list_prices"].exists():
+        return set()
+    db.execute("DELETE FROM list_prices WHERE NOT EXISTS (SELECT 1 FROM prices p WHERE p.id = price_id)")
+    return {
+        row["offer_id"]
+        for row in db.query(
+            "SELECT DISTINCT p.offer_id FROM list_prices lp JOIN prices p ON p.id = lp.price_id"
+        )
+    }
+
+
+def _note_list_prices(db: Database, notes: Sequence[tuple[int, Observation]]) -> None:
+    """Note each observation's list prices on the period it was placed in.
+
+    The period in force at the observation's time holds the price charged; its list prices
+    are those its newest sighting noted (a promotion whose list price goes away while the
+    charged price stays leaves none). An observation that did not become the period (a
+    disagreement, an outranked report) notes nothing: the period's prices must be the ones
+    it charged.
+    """
+    if not notes or not db["list_prices"].exists():
+        return
+    for offer_id, observation in notes:
+        at = observation.observed_at
+        row = db.execute(
+            "SELECT id, last_seen, currency, "
+            + ", ".join(PRICE_FIELDS)
+            + " FROM prices WHERE offer_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
+            "ORDER BY valid_from DESC LIMIT 1",
+            [offer_id, at, at],
+        ).fetchone()
+        if row is None:
+            continue
+        price_id, last_seen, currency, *charged = row
+        stored = dict(zip(PRICE_FIELDS, charged, strict=True))
+        if currency != observation.currency or any(
+            stored[name] != (None if value is None else decimal_to_text(value))
+            for name, value in zip(PRICE_FIELDS, observation.prices, strict=True)
+            if name in {field for field, _ in observation.list_prices}
+        ):
+            continue
+        wanted = {field: decimal_to_text(amount) for field, amount in observation.list_prices}
+        noted = {
+            r[0]: r[1]
+            for r in db.execute("SELECT field, amount FROM list_prices WHERE price_id = ?", [price_id])
+        }
+        if noted == wanted or (noted and at < last_seen):
+            continue  # unchanged, or an older sighting than the one that noted them
+        db.execute("DELETE FROM list_prices WHERE price_id = ?", [price_id])
+        db.conn.executemany(
+            "INSERT INTO list_prices (price_id, field, amount) VALUES (?, ?, ?)",
+            [(price_id, field, amount) for field, amount in sorted(wanted.items())],
+        )
 
 
 class _RunSources:
@@ -325,6 +389,24 @@ class _RunSources:
             row = self.db.execute("SELECT source FROM runs WHERE id = ?", [run_id]).fetchone()
             self.known[run_id] = row[0] if row else None
         return self.known[run_id]
+
+
+def _with_unread_kept(values: tuple, span: dict[str, Any], unread: Sequence[str], origin: str) -> tuple:
+    """``values`` with each ``unread`` field taken from the stored span in force (same currency).
+
+    A field the source's table did not give (an optional column left out) is unknown to
+    that observation, not removed: the offer keeps the value stored for it. Only a span
+    of at least the observation's rank lends its value (a measured report never takes a
+    curated or third-party figure as its own).
+    """
+    if not unread or span["currency"] != values[0] or rank(span["origin"]) < rank(origin):
+        return values
+    kept = list(values)
+    for name in unread:
+        index = 1 + PRICE_FIELDS.index(name)
+        if kept[index] is None:
+            kept[index] = span[name]
+    return tuple(kept)
 
 
 def _as_reported(

@@ -28,8 +28,10 @@ from pricewatch.fields import PRICE_FIELDS
 
 __all__ = [
     "CORRECTION_NOTE_SQL",
+    "LIST_PRICE_NOTE_SQL",
     "AppliedCorrection",
     "CurrentPrice",
+    "ListPriceNote",
     "PricePeriod",
     "RunSummary",
     "ScheduledPrice",
@@ -49,6 +51,28 @@ CORRECTION_NOTE_SQL = (
     "|| coalesce(pc.corrected, 'none') || ': ' || c.reason || ' (' || c.source_url || ')', '; ') "
     "FROM price_corrections pc JOIN corrections c ON c.id = pc.correction_id WHERE pc.price_id = {price_id}"
 )
+
+
+#: SQL of a period's list-price note ("list input 0.6, output 2.4 (promotion)"), for the
+#: period whose id is ``{price_id}``: the struck-through prices of a promotion.
+LIST_PRICE_NOTE_SQL = (
+    "SELECT 'list ' || group_concat(lp.field || ' ' || lp.amount, ', ') || ' (promotion)' "
+    "FROM list_prices lp WHERE lp.price_id = {price_id}"
+)
+
+
+@dataclass(frozen=True)
+class ListPriceNote:
+    """A list price of a period sold at a promotional price (the period's own price); amount as decimal text."""
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    valid_from: str
+    field: str
+    amount: str
 
 
 @dataclass(frozen=True)
@@ -213,6 +237,10 @@ class StoreReader(Protocol):
 
     def applied_corrections(self) -> list[AppliedCorrection]:
         """Every stored price a correction replaced, by period ([] before the corrections migration)."""
+        ...
+
+    def list_price_notes(self) -> list[ListPriceNote]:
+        """Every list price a promotional period notes, by period ([] before the list-prices migration)."""
         ...
 
     def price_history(
@@ -492,6 +520,18 @@ class SqliteStoreReader:
             )
         ]
 
+    def list_price_notes(self) -> list[ListPriceNote]:
+        if not self._has_table("list_prices"):
+            return []
+        return [
+            ListPriceNote(**row)
+            for row in self._rows(
+                "SELECT o.model_id AS model, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
+                "p.valid_from, lp.field, lp.amount FROM list_prices lp JOIN prices p ON p.id = lp.price_id "
+                "JOIN offers o ON o.id = p.offer_id ORDER BY p.valid_from, o.model_id, o.provider_id, lp.field"
+            )
+        ]
+
     def current_unit_prices(self) -> list[UnitPriceNow]:
         if not self._has_table("unit_prices"):
             return []
@@ -535,9 +575,15 @@ class SqliteStoreReader:
             if self._has_table("price_corrections")
             else "NULL AS correction"
         )
+        # A promotional period names the list price it was sold below.
+        listed = (
+            f"({LIST_PRICE_NOTE_SQL.format(price_id='p.id')}) AS list_price"
+            if self._has_table("list_prices")
+            else "NULL AS list_price"
+        )
         sql = (
             f"SELECT p.valid_from, p.valid_to, o.provider_id AS provider, o.tier, o.min_prompt_tokens, o.variant, "
-            f"{fields}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen, {correction} "
+            f"{fields}, {listed}, p.currency, p.origin, {cited}, p.closed_reason, p.last_seen, {correction} "
             f"FROM prices p JOIN offers o ON o.id = p.offer_id {join} WHERE {' AND '.join(where)} "
             f"ORDER BY p.valid_from, o.provider_id, o.tier, o.min_prompt_tokens, o.variant"
         )

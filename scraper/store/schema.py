@@ -450,6 +450,40 @@ def m_current_lifecycle_views(db: Database) -> None:
 
 
 @migrations()
+def m_pages_list_prices(db: Database) -> None:
+    # Issue 14: a promotion's list price. A page that strikes a price through and prints a
+    # lower one (MiniMax's "~~$0.60~~ $0.30") charges the lower one, stored in `prices`; the
+    # struck-through list price is noted here, per price period and field.
+    db.table("list_prices").create(
+        {"price_id": int, "field": str, "amount": str},
+        pk=("price_id", "field"),
+        if_not_exists=True,
+    )
+
+
+@migrations()
+def m_pages_endpoints_source(db: Database) -> None:
+    # Issue 14: OpenRouter's per-host endpoints sweep is a source of its own
+    # (`openrouter-endpoints`, every 6 hours; the models list stays `openrouter`, hourly).
+    # The host offers it reports are its own: a complete models list must not end them,
+    # and a complete sweep does when they disappear.
+    hand_host_offers_to_the_sweep(db)
+
+
+def hand_host_offers_to_the_sweep(db: Database) -> int:
+    """Give the host offers the `openrouter` source owned to `openrouter-endpoints`; how many.
+
+    Before the sweep was a source of its own, OpenRouter's refresh owned every host's
+    endpoint offer; the models list now owns only OpenRouter's own prices. Also run on a
+    shipped history built before that (``shipped.import_history``).
+    """
+    cursor = db.execute(
+        "UPDATE offers SET source = 'openrouter-endpoints' WHERE source = 'openrouter' AND provider_id <> 'openrouter'"
+    )
+    return cursor.rowcount
+
+
+@migrations()
 def m_ship_views_returns_and_third_party(db: Database) -> None:
     # Two rules of the real history, in the views as in the analysis: an offer that existed
     # before (at any price) is never a "new" event when it returns (price_changes), and a

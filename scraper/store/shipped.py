@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pricewatch.errors import ShippedHistoryError
-from pricewatch.scraper.store.schema import Database
+from pricewatch.scraper.store.schema import Database, hand_host_offers_to_the_sweep
 
 __all__ = ["HISTORY_TABLES", "ImportSummary", "export_history", "history_digest", "import_history"]
 
@@ -200,6 +200,8 @@ def import_history(db: Database, history_dir: Path, loaded_at: str) -> ImportSum
             verb = "INSERT OR IGNORE" if table in ("providers", "models", "unmapped_names") else "INSERT"
             cursor = db.conn.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
             counts[table] = cursor.rowcount
+        # A history built before OpenRouter's endpoints sweep was a source of its own.
+        hand_host_offers_to_the_sweep(db)
         db.execute(
             f"INSERT INTO {_LOADED_TABLE} (digest, loaded_at, price_rows) VALUES (?, ?, ?)",
             (digest, loaded_at, counts["prices"]),
