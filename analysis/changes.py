@@ -5,7 +5,8 @@ changes"). The store's ``price_changes`` view applies the same rules in SQL
 (``scraper/store/views.py``); a test holds the two equal.
 
 - **change**: a period that starts where the same offer's previous one ended, with at
-  least one price field different. A field a *curated* period does not record is
+  least one price field different, unless both are third-party figures from two different
+  databases (one database's figure giving way to another's is no move of the market). A field a *curated* period does not record is
   unknown, not removed (nor added): it is compared only when both periods know it. A
   measured period that lacks a field means the source no longer lists that price.
 - **new**: an offer appearing in the market, which we know only when someone saw it
@@ -40,6 +41,9 @@ __all__ = [
     "price_events",
     "same_prices",
 ]
+
+#: The origin of a third-party price database's rows.
+THIRD_PARTY = "third-party"
 
 #: Origins of observations (not curated history).
 MEASURED_ORIGINS = ("live", "replay", "backfill")
@@ -130,7 +134,7 @@ def price_events(points: Iterable[PricePoint]) -> list[PriceEvent]:
             previous = ends.get(p.valid_from)
             if previous is not None:
                 fields = changed_fields(previous, p)
-                if fields:
+                if fields and not _between_databases(previous, p):
                     events.append(PriceEvent(p.valid_from, "change", p, previous, fields))
             elif not any(e.valid_from < p.valid_from for e in market) and _is_news(p, first):
                 events.append(PriceEvent(p.valid_from, "new", p, None, _priced(p)))
@@ -158,6 +162,11 @@ def price_events(points: Iterable[PricePoint]) -> list[PriceEvent]:
         reverse=True,
     )
     return events
+
+
+def _between_databases(before: PricePoint, after: PricePoint) -> bool:
+    """Two third-party databases that disagree (LiteLLM's figure, then genai-prices'): no market event."""
+    return before.origin == after.origin == THIRD_PARTY and before.source != after.source
 
 
 def _priced(point: PricePoint) -> tuple[str, ...]:

@@ -529,19 +529,18 @@ def test_real_anthropic_page_history_dates_its_price_list(tmp_path, catalog):
     summary = backfill(db, catalog, repo, "pricing.md", page_target("anthropic"))
     assert (summary.versions, summary.read, summary.failed) == (36, 36, 0)
     # Each price appears at the commit that first showed it: Opus 4.5 launched at a third
-    # of Opus 4.1's price on 2025-11-26; Sonnet 5's introductory 2/10 became its standard
-    # price on 2026-08-11.
+    # of Opus 4.1's price on 2025-11-26; Sonnet 5 was listed at its introductory 2/10 from
+    # 2026-07-21 ("Claude Sonnet 5 through August 31, 2026"); the 3/15 announced from
+    # September 1 was withdrawn on 2026-08-11 before its day, so it never became a price.
     opus_45 = _prices(db, "anthropic/claude-opus-4.5", "anthropic")
     assert [(p["valid_from"], p["input"], p["output"]) for p in opus_45] == [
         ("2025-11-26T01:21:51Z", "5", "25")
     ]
     assert _prices(db, "anthropic/claude-opus-4.1", "anthropic")[0]["input"] == "15"
     sonnet_5 = _prices(db, "anthropic/claude-sonnet-5", "anthropic")
-    assert next((p["valid_from"], p["input"], p["output"]) for p in sonnet_5) == (
-        "2026-08-11T16:45:28Z",
-        "2",
-        "10",
-    )
+    assert [(p["valid_from"], p["input"], p["output"]) for p in sonnet_5] == [
+        ("2026-07-21T04:10:03Z", "2", "10")
+    ]
 
 
 def test_a_zero_price_is_stored_only_in_a_free_tier_the_source_names(tmp_path, db, catalog):

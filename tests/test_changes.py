@@ -282,3 +282,13 @@ def test_the_demos_changes_feed_has_no_listing_of_an_offer_that_existed_and_no_u
     kimi = [t for at, t in entries if at.startswith("2026-08-22") and t.startswith("Kimi K2.6 at")]
     # (OpenRouter's own list price did move that day, in the real history: those are changes.)
     assert kimi == [t for t in kimi if t.startswith("Kimi K2.6 at OpenRouter: input $")]
+
+
+def test_one_price_database_giving_way_to_another_is_no_change():
+    """LiteLLM says $1/$5, then genai-prices $0.80/$4 for the same offer: two databases, not the market."""
+    litellm = _p(T0, T1, origin="third-party", source="backfill:litellm", input="1", output="5")
+    genai = _p(T1, T2, origin="third-party", source="backfill:genai-prices", input="0.8", output="4")
+    assert [k for k in _kinds([litellm, genai]) if k[0] == "change"] == []
+    # One database's own move is a change.
+    again = _p(T2, origin="third-party", source="backfill:genai-prices", input="0.7", output="4")
+    assert [k[0] for k in _kinds([litellm, genai, again]) if k[0] == "change"] == ["change"]

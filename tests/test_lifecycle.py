@@ -168,13 +168,13 @@ def test_deepseeks_page_ends_the_models_it_no_longer_lists(demo_db):
 
 
 def test_a_curated_price_past_its_window_is_flagged_in_text_and_json(demo_db):
-    # A curated price of 2026-03-03 that no page or host in the shipped history saw since.
-    text = "Gemini 3.1 Flash-Lite Preview costs $0.25/$1.50 per million tokens"
+    # A curated price of 2025-02-27 that no page or host in the shipped history saw since.
+    text = "GPT-4.5 Preview costs $75/$150 per million tokens"
     result = _check(demo_db, text)
     assert result.exit_code == 0, result.output
-    assert "UNCONFIRMED since 2026-03-03" in result.output
+    assert "UNCONFIRMED since 2025-02-27" in result.output
     [verdict] = json.loads(_check(demo_db, text, "--json").output)["results"]
-    assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2026-03-03"
+    assert verdict["verdict"] == "holds" and verdict["unconfirmed_since"] == "2025-02-27"
 
 
 def _python_current(db: Path, at: str, window_days: int | None = None) -> set[tuple]:
@@ -294,8 +294,8 @@ def test_the_compare_page_lists_no_retired_model_among_current_prices(demo_site)
 def test_a_model_page_shows_last_confirmation_and_marks_unconfirmed_prices(demo_site):
     html = (demo_site / "models" / "anthropic--claude-opus-4.8.html").read_text()
     assert "confirmed <time" in html and " by anthropic" in html
-    flash_lite = (demo_site / "models" / "google--gemini-3.1-flash-lite-preview.html").read_text()
-    assert "unconfirmed since 2026-03-03" in flash_lite
+    gpt_45 = (demo_site / "models" / "openai--gpt-4.5-preview.html").read_text()
+    assert "unconfirmed since 2025-02-27" in gpt_45
 
 
 def test_the_views_know_the_same_measured_origins():

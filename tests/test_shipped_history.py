@@ -168,3 +168,26 @@ def test_a_history_from_another_schema_is_refused_with_the_fix(built, tmp_path):
     assert "price_in_doubloons" in output and "make history" in output
     with closing(sqlite3.connect(db)) as conn:  # one transaction: nothing half-loaded
         assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
+def test_a_split_span_keeps_the_source_that_confirmed_it(tmp_path):
+    """A price database's history placed inside another's: every period still names who last saw it."""
+    from decimal import Decimal
+
+    from pricewatch.scraper.store import Observation, apply_observations, open_database
+
+    def seen(at: str, price: str) -> Observation:
+        return Observation(
+            model_id="acme/m", provider_id="h", tier="standard", min_prompt_tokens=0, variant="",
+            observed_at=at, prices=(Decimal(price), Decimal(price) * 5, None, None, None, None),
+        )  # fmt: skip
+
+    db = open_database(tmp_path / "t.db")
+    with db.atomic():
+        for at in ("2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", "2025-05-01T00:00:00Z"):
+            apply_observations(db, [seen(at, "1")], origin="third-party", run_id=None, source="litellm")
+        apply_observations(
+            db, [seen("2025-02-01T00:00:00Z", "0.8")], origin="third-party", run_id=None, source="genai"
+        )
+    rows = db.execute("SELECT valid_from, last_seen_by FROM prices ORDER BY valid_from").fetchall()
+    assert len(rows) >= 2 and all(by is not None for _, by in rows), rows

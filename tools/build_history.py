@@ -190,7 +190,12 @@ def build(samples: Path, out: Path, work: Path) -> list[str]:
     newest = work / "replay-newest"
     shutil.rmtree(newest, ignore_errors=True)
     build_replay(samples, newest, with_openrouter=True)
-    _run(_pricewatch("refresh", "--quiet", "--db", str(db), "--replay", str(newest)), log)
+    # The per-host endpoint sweeps come from their own history (above); the newest replay
+    # has only 7 of ~350 endpoints bodies, which would make a sweep "partial" for nothing.
+    from pricewatch.scraper.sources import SOURCE_NAMES
+
+    sources = [arg for name in SOURCE_NAMES if name != "openrouter-endpoints" for arg in ("--source", name)]
+    _run(_pricewatch("refresh", "--quiet", "--db", str(db), "--replay", str(newest), *sources), log)
     _run(_pricewatch("export-history", "--db", str(db), "--out", str(out), *repositories), log, ok_codes=(0,))
     summary_path = out / "SUMMARY.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8"))

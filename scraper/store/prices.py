@@ -95,6 +95,23 @@ def _load_spans(
     ]
 
 
+def _carried_confirmation(span: Span, removed: list[tuple[str, str | None, str, str | None]]) -> str | None:
+    """The source of a new span's last sighting, from the stored row it was cut from.
+
+    The row whose last sighting it keeps, else the row that covered its start (a span split
+    by an earlier observation keeps the confirmation of the row it came from); None when
+    neither is known (the caller then names the source of the observation being placed
+    when the span ends its sightings there).
+    """
+    for _, _, last_seen, seen_by in removed:
+        if last_seen == span.last_seen and seen_by is not None:
+            return seen_by
+    for valid_from, valid_to, _, seen_by in removed:
+        if valid_from <= span.valid_from and (valid_to is None or span.valid_from < valid_to):
+            return seen_by
+    return None
+
+
 def _write_spans(
     db: Database,
     table: str,
@@ -111,6 +128,16 @@ def _write_spans(
     # opened it: the source that saw it first, so "where a source's coverage begins" and
     # a later reparse of the merging source both stay true.
     opened_by: dict[str, int | None] = {}
+    # Who made a removed row's last sighting: a span rebuilt from it (a split, a merge)
+    # keeps that confirmation (prices only; unit prices do not name it).
+    confirmed: list[tuple[str, str | None, str, str | None]] = []
+    named = table == "prices"
+    if named:
+        for span in before:
+            if span.id is not None:
+                found = db.execute("SELECT last_seen_by FROM prices WHERE id = ?", [span.id]).fetchone()
+                if found is not None:
+                    confirmed.append((span.valid_from, span.valid_to, span.last_seen, found[0]))
     for span_id in removed:
         found = db.execute(f"SELECT valid_from, run_id FROM {table} WHERE id = ?", [span_id]).fetchone()
         if found is not None:
@@ -127,6 +154,8 @@ def _write_spans(
             **_as_columns(value_columns, span.values),
         }
         if span.id is None:
+            if named:
+                row["last_seen_by"] = _carried_confirmation(span, confirmed)
             db.table(table).insert({**fixed, **row, "run_id": opened_by.get(span.valid_from, run_id)})
             inserted += 1
         elif old.get(span.id) != span:

@@ -47,6 +47,7 @@ HISTORY_TABLES: tuple[tuple[str, str], ...] = (
     ("offers", "1"),
     ("prices", "1"),
     ("unit_prices", "1"),
+    ("list_prices", "1"),
     ("scheduled_prices", "1"),
     ("curated_sources", "1"),
     ("fetches", "1"),
@@ -62,6 +63,7 @@ _ORDER = {
     "models": "id",
     "unmapped_names": "source, kind, name",
     "curated_sources": "offer_id, valid_from",
+    "list_prices": "price_id, field",
 }
 _SUFFIX = ".jsonl.gz"
 

@@ -267,6 +267,9 @@ def _price_changes_sql() -> str:
         JOIN offers o ON o.id = new.offer_id
         JOIN prices old ON old.offer_id = new.offer_id AND old.valid_to = new.valid_from
         WHERE {_priced("new")} AND {_priced("old")} AND {_changed_fields("old", "new")} != ''
+          AND NOT (old.origin = 'third-party' AND new.origin = 'third-party'
+                   AND (SELECT source FROM runs WHERE id = old.run_id)
+                       IS NOT (SELECT source FROM runs WHERE id = new.run_id))
     """
     new_offer = f"""
         SELECT {_event_columns("'new'", "new.valid_from", _priced_fields("new"), None, "new")}
