@@ -118,6 +118,27 @@ OPENROUTER_FIELDS = (
 )
 
 
+# A price database's figure above this (USD per million tokens) is a unit error, not a price:
+# the dearest real list price is o1-pro's $600 output; LiteLLM's W&B entries read $17,000.
+THIRD_PARTY_CEILING = Decimal(1000)
+
+
+def _plausible(records: list[PriceRecord]) -> tuple[list[PriceRecord], list[str]]:
+    """A third-party database's records without those priced above ``THIRD_PARTY_CEILING``; and why each went."""
+    kept, dropped = [], []
+    for record in records:
+        high = [name for name in PRICE_FIELDS if (getattr(record, name) or 0) > THIRD_PARTY_CEILING]
+        if not high:
+            kept.append(record)
+            continue
+        figures = ", ".join(f"{name} {getattr(record, name)}" for name in high)
+        dropped.append(
+            f"{record.model} @ {record.provider} {record.tier}: {figures} per million tokens is above "
+            f"${THIRD_PARTY_CEILING} (a unit error in the database): not stored"
+        )
+    return kept, dropped
+
+
 @dataclass(frozen=True)
 class BackfillTarget:
     """What to replay and how: the parser of one version, and the names it is stored under."""
@@ -517,6 +538,9 @@ class _Backfill:
                 zeros.add(f"{record.model} @ {record.provider} {record.tier}")
             if paid is not None:
                 records.append(paid)
+        implausible = []
+        if self.target.origin == THIRD_PARTY:
+            records, implausible = _plausible(records)
         if self.target.name_candidates is not None:
             records = [self._resolve_name(r) for r in records]
         by_day: dict[str, list[PriceRecord]] = {}
@@ -541,12 +565,14 @@ class _Backfill:
             templates,
             unmapped_models,
             unmapped_providers,
-            len(parsed.row_errors),
+            len(parsed.row_errors) + len(implausible),
             0,
             uncertain,
             frozenset(zeros),
             dated=tuple(dated),
-            errors=frozenset(parsed.row_errors) if self.target.list_row_errors else frozenset(),
+            errors=frozenset([*parsed.row_errors, *implausible])
+            if self.target.list_row_errors
+            else frozenset(),
         )
 
     def _templates(

@@ -431,7 +431,7 @@ def test_litellm_backfill_never_overrides_a_makers_price(tmp_path, db, catalog):
     with db.atomic():
         apply_observations(db, [maker], origin="backfill", run_id=None, source="anthropic")
     typo = json.loads(json.dumps(LITELLM_V1))
-    typo["claude-3-opus-20240229"]["input_cost_per_token"] = 1.5e-03
+    typo["claude-3-opus-20240229"]["input_cost_per_token"] = 1.5e-04  # $150, ten times the real one
     path = litellm_prices.DEFAULT_FILE
     repo = make_repo(tmp_path / "repo", path, [(T2, json.dumps(typo).encode())])
     backfill(db, catalog, repo, path, litellm_target())
@@ -444,6 +444,26 @@ def test_litellm_backfill_never_overrides_a_makers_price(tmp_path, db, catalog):
     )
     [disagreement] = db.query("SELECT observed_origin, stored_origin FROM disagreements")
     assert disagreement == {"observed_origin": "third-party", "stored_origin": "backfill"}
+
+
+def test_a_price_database_figure_no_token_costs_is_a_unit_error_never_stored(tmp_path, db, catalog):
+    """LiteLLM's W&B entries read $17,000 per million tokens: above $1,000 is a unit error, not a price."""
+    body = json.loads(json.dumps(LITELLM_V1))
+    body["wandb/meta-llama/Llama-4-Scout-17B-16E-Instruct"] = {
+        "litellm_provider": "wandb",
+        "mode": "chat",
+        "input_cost_per_token": 0.017,
+        "output_cost_per_token": 0.066,
+    }
+    path = litellm_prices.DEFAULT_FILE
+    repo = make_repo(tmp_path / "repo", path, [(T1, json.dumps(body).encode())])
+    summary = backfill(db, catalog, repo, path, litellm_target())
+    assert summary.row_errors == 1
+    [(count,)] = db.execute(
+        "SELECT count(*) FROM prices WHERE CAST(input AS REAL) > 1000 OR CAST(output AS REAL) > 1000"
+    ).fetchall()
+    assert count == 0
+    assert _count(db, "prices") > 0  # the plausible entries are stored
 
 
 # ----------------------------------------------------------------------------- page
