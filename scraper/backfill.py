@@ -538,7 +538,7 @@ class _Backfill:
                 zeros.add(f"{record.model} @ {record.provider} {record.tier}")
             if paid is not None:
                 records.append(paid)
-        implausible = []
+        implausible: list[str] = []
         if self.target.origin == THIRD_PARTY:
             records, implausible = _plausible(records)
         if self.target.name_candidates is not None:
