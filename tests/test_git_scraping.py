@@ -275,8 +275,15 @@ def test_workflow_uses_one_snapshot_directory_and_publishes_what_it_builds():
     commands = {c[1]: c for c in _pricewatch_commands()}
     assert commands["normalise"][2] == commands["record"][2]  # normalised before it is moved in
     snapshot = commands["refresh"][commands["refresh"].index("--replay") + 1]
-    assert commands["rebuild"][commands["rebuild"].index("--path") + 1] == snapshot
-    assert f"git add --all {snapshot}" in text and f"mv {commands['record'][2]} {snapshot}" in text
+    # One folder per schedule: the hourly list and pages, the 6-hourly endpoints sweep; the run
+    # records, commits and replays the one it chose, and a rebuild reads both.
+    assert snapshot == "${{ steps.plan.outputs.dir }}"
+    folders = {"snapshots/latest", "snapshots/endpoints"}
+    assert all(f"dir={folder}" in text for folder in folders)
+    rebuilt = {c[c.index("--path") + 1] for c in _pricewatch_commands() if c[1] == "rebuild"}
+    assert rebuilt == folders
+    assert f'git add --all "{snapshot}"' in text and f'mv {commands["record"][2]} "{snapshot}"' in text
+    assert "--source openrouter-endpoints" in text and "'47 */6 * * *'" in text
     out = commands["build"][commands["build"].index("--out") + 1]
     pages = next(
         s

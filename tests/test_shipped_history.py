@@ -191,3 +191,29 @@ def test_a_split_span_keeps_the_source_that_confirmed_it(tmp_path):
         )
     rows = db.execute("SELECT valid_from, last_seen_by FROM prices ORDER BY valid_from").fetchall()
     assert len(rows) >= 2 and all(by is not None for _, by in rows), rows
+
+
+def test_the_demo_is_the_real_history_from_2023_to_the_newest_recording(tmp_path):
+    """Issue 14: `make demo` loads data/history; Kimi K2.5's real OpenRouter listing, hosts' prices."""
+    if not (REPO_ROOT / "data" / "history" / "prices.jsonl.gz").exists():
+        pytest.skip("no shipped history in data/history")
+    from pricewatch.refresh_command import run_demo
+
+    db = tmp_path / "demo.db"
+    lines = run_demo(db)
+    assert lines[0].startswith("history: ")
+    with closing(sqlite3.connect(db)) as conn:
+        [(first, last)] = conn.execute("SELECT min(valid_from), max(last_seen) FROM prices").fetchall()
+        kimi = conn.execute(
+            "SELECT valid_from, input_text, output_text FROM price_history WHERE model = 'moonshotai/kimi-k2.5' "
+            "AND provider = 'openrouter' AND tier = 'standard' AND valid_to IS NULL"
+        ).fetchall()
+        hosts = {
+            row[0]
+            for row in conn.execute(
+                "SELECT provider FROM current_prices WHERE model = 'moonshotai/kimi-k2.6' AND origin = 'backfill'"
+            )
+        }
+    assert first.startswith("2023-") and last == "2026-09-13T00:00:00Z"
+    assert kimi == [("2026-08-19T01:27:35Z", "0.45", "2.25")]
+    assert len(hosts - {"openrouter", "moonshotai"}) >= 3, hosts  # per-host prices from the endpoint sweeps
