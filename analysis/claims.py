@@ -41,7 +41,7 @@ from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
-from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price, offers_at
+from pricewatch.analysis.prices import ModelFacts, PriceIndex, PricePoint, as_time, market_price, offers_at
 from pricewatch.analysis.records import Record, kind_of, record, spec
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
 from pricewatch.analysis.workloads import (
@@ -1127,6 +1127,22 @@ def _version_note(point: TrendPoint) -> str:
     return f"{point.version}, " if point.version else ""
 
 
+def _known_as_of(points, at: str):
+    """What was known as of ``at``: the periods that began by then.
+
+    An index handed in gives an index, made once per time and kept on it, so the trends of
+    one build (the site measures a dozen, the registry checks each claim at its own date)
+    group the same periods by model once per date instead of once per measure.
+    """
+    if not isinstance(points, PriceIndex):
+        return [p for p in points if p.valid_from <= at]
+    cache = points.__dict__.setdefault("_known_as_of", {})
+    if at not in cache:
+        later = any(p.valid_from > at for p in points)
+        cache[at] = PriceIndex(p for p in points if p.valid_from <= at) if later else points
+    return cache[at]
+
+
 def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: TrendMeasure) -> None:
     score = claim.score or DEFAULT_TREND_SCORE
     at_day = date.fromisoformat(at[:10])
@@ -1139,9 +1155,7 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         work.step("capability threshold", f"{score} of {_name(facts, reference)}{which}", f"{threshold:g}")
     if end > at_day:
         raise _Missing(f"prices up to {end} (the period ends after {at_day})")
-    # What was known as of the check (the points themselves when nothing is later: an index
-    # handed in stays one, and its per-model grouping is reused across measures).
-    known = points if all(p.valid_from <= at for p in points) else [p for p in points if p.valid_from <= at]
+    known = _known_as_of(points, at)
     work.assumptions.append(
         f"capability: {score} >= {threshold:g}; {claim.price} price (blended = 3:1 input:output); "
         f"closed models at their maker's price, open-weight ones at the cheapest host; "
