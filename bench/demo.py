@@ -67,7 +67,7 @@ def change_a_few(db_path: Path) -> str:
     """5 prices of 3 real models changed by 10%, a minute after the newest observation (a refresh
     later the same day); returns what changed."""
     with closing(sqlite3.connect(db_path)) as conn:
-        [(newest,)] = conn.execute("SELECT max(observed_at) FROM runs").fetchall()
+        [(newest,)] = conn.execute("SELECT max(last_seen) FROM prices").fetchall()  # the site's as-of
         rows = conn.execute(
             "SELECT model, provider, tier, min_prompt_tokens, variant, input_text, output_text "
             "FROM current_prices WHERE origin IN ('backfill', 'replay') AND input_text IS NOT NULL "
