@@ -216,15 +216,19 @@ class PriceIndex(list):
             key = (point.provider, point.tier, point.min_prompt_tokens, point.variant, point.currency)
             series.setdefault(point.model, {}).setdefault(key, []).append(point)
         self._series: dict[str, list[tuple[list[str] | None, list[PricePoint]]]] = {}
+        # The same entries by (model, tier, prompt band): most questions name all three.
+        self._bands: dict[tuple[str, str, int], list[tuple[list[str] | None, list[PricePoint]]]] = {}
         for model, offers in series.items():
             entries: list[tuple[list[str] | None, list[PricePoint]]] = []
-            for periods in offers.values():
+            for key, periods in offers.items():
                 periods.sort(key=lambda p: p.valid_from)
                 disjoint = all(
                     a.valid_to is not None and a.valid_to <= b.valid_from for a, b in pairwise(periods)
                 )
                 # Hand-made point lists may overlap; those offers are scanned, not bisected.
-                entries.append(([p.valid_from for p in periods] if disjoint else None, periods))
+                entry = ([p.valid_from for p in periods] if disjoint else None, periods)
+                entries.append(entry)
+                self._bands.setdefault((model, key[1], key[2]), []).append(entry)
             self._series[model] = entries
 
     def for_model(self, model: str) -> PriceIndex:
@@ -234,10 +238,16 @@ class PriceIndex(list):
             cache[model] = PriceIndex(p for _, periods in self._series.get(model, ()) for p in periods)
         return cache[model]
 
-    def in_force(self, model: str, at: str) -> list[PricePoint]:
-        """Every period of the model's offers in force at ``at``."""
+    def in_force(
+        self, model: str, at: str, tier: str | None = None, min_prompt_tokens: int | None = None
+    ) -> list[PricePoint]:
+        """Every period of the model's offers in force at ``at`` (of one tier and prompt band when given)."""
         found: list[PricePoint] = []
-        for starts, periods in self._series.get(model, ()):
+        if tier is not None and min_prompt_tokens is not None:
+            entries = self._bands.get((model, tier, min_prompt_tokens), ())
+        else:
+            entries = self._series.get(model, ())
+        for starts, periods in entries:
             if starts is None:
                 found.extend(p for p in periods if p.in_force(at))
                 continue
@@ -268,7 +278,17 @@ def offers_at(
     A price past its confirmation window is left out unless ``include_unconfirmed`` (a
     check may still rest on it, flagged).
     """
-    candidates = points.in_force(model, at) if isinstance(points, PriceIndex) else points
+    if isinstance(points, PriceIndex):
+        # The index already holds only this model's periods of this tier and band in force.
+        return [
+            p
+            for p in points.in_force(model, at, tier, min_prompt_tokens)
+            if (provider is None or p.provider == provider)
+            and (currency is None or p.currency == currency)
+            and not p.variable
+            and (include_unconfirmed or not p.unconfirmed_at(at))
+        ]
+    candidates = points
     return [
         p
         for p in candidates

@@ -41,7 +41,7 @@ The **retail/open-weight ratio** over time is a peer group's headline ratio (see
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -425,7 +425,7 @@ def _validate_field(price: str) -> None:
         raise ValueError(f'price must be "input", "output" or "blended", not {price!r}')
 
 
-def _standard_points(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
+def _standard_points(points: Iterable[PricePoint]) -> _ModelIndexes:
     # A site build asks for dozens of trends over one PriceIndex: group it once.
     if isinstance(points, PriceIndex):
         cached = points.__dict__.get("_standard_points")
@@ -435,13 +435,44 @@ def _standard_points(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
     return _group_standard(points)
 
 
-def _group_standard(points: Iterable[PricePoint]) -> dict[str, PriceIndex]:
+class _ModelIndexes(Mapping[str, PriceIndex]):
+    """Each model's standard periods, indexed when first asked for.
+
+    A trend asks for each scored model's price at every change moment (an index per model
+    pays for itself), but most models carry no score: theirs are never indexed.
+    """
+
+    def __init__(self, grouped: dict[str, list[PricePoint]]) -> None:
+        self._raw = grouped
+        self._indexed: dict[str, PriceIndex] = {}
+
+    def __getitem__(self, model: str) -> PriceIndex:
+        index = self._indexed.get(model)
+        if index is None:
+            index = self._indexed[model] = PriceIndex(self._raw[model])
+        return index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def periods(self, model: str) -> list[PricePoint]:
+        """The model's periods as a plain list (no index built)."""
+        return self._raw[model]
+
+
+def _periods(by_model: Mapping[str, list[PricePoint]], model: str) -> Sequence[PricePoint]:
+    return by_model.periods(model) if isinstance(by_model, _ModelIndexes) else by_model[model]
+
+
+def _group_standard(points: Iterable[PricePoint]) -> _ModelIndexes:
     grouped: dict[str, list[PricePoint]] = {}
     for p in points:
         if p.tier == "standard" and p.min_prompt_tokens == 0 and p.currency == "USD":
             grouped.setdefault(p.model, []).append(p)
-    # Indexed once: a trend asks for each model's price at every change moment.
-    return {model: PriceIndex(ps) for model, ps in grouped.items()}
+    return _ModelIndexes(grouped)
 
 
 #: A model's score over time: (valid from, score, version) steps, oldest first; the score is
@@ -503,7 +534,7 @@ def _scored(
     for model in sorted(by_model):
         in_window = any(
             p.valid_from <= end and (start is None or p.valid_to is None or p.valid_to > start)
-            for p in by_model[model]
+            for p in _periods(by_model, model)
         )
         if not in_window:
             continue
@@ -1001,8 +1032,10 @@ def ratio_trend(
     _validate_field(price)
     if closed_model is not None and closed_model not in group.closed:
         raise ValueError(f"{closed_model} is not on the closed side of peer group {group.id}")
-    by_model = {m: ps for m, ps in _standard_points(points).items() if m in group.models}
-    flat = [p for ps in by_model.values() for p in ps]
+    standard = _standard_points(points)
+    by_model = {m: standard[m] for m in group.models if m in standard}
+    # Indexed once: the ratio is asked at every change moment.
+    flat = PriceIndex(p for ps in by_model.values() for p in ps)
     start_text, end_text = _window(by_model, group.models, start, end)
     series: list[RatioPoint] = []
     if start_text is not None:

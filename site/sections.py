@@ -367,7 +367,8 @@ def _ratios(data: SiteData) -> dict[str, Any]:
     standard = _standard_points(data)
     for group in groups.values():
         members = set(group.models)
-        points = [p for p in standard if p.model in members]
+        # One index per group: its series price every member at every change moment.
+        points = PriceIndex(p for p in standard if p.model in members)
         result = group_ratio(
             points,
             data.facts,
