@@ -592,7 +592,12 @@ def _ended_text(
     )
     if not hosts:
         return f"{text}; no host sells it on {_day(at)}"
-    sold = ", ".join(f"{p.provider} ({figure(p.input, '$')} / {figure(p.output, '$')})" for p in hosts)
+    # Each host's price with its last confirmation: a host list months old says so.
+    sold = ", ".join(
+        f"{p.provider} ({figure(p.input, '$')} / {figure(p.output, '$')}"
+        + (f", confirmed {_day(p.last_confirmed)})" if p.last_confirmed else ")")
+        for p in hosts
+    )
     return f"{text}; sold on {_day(at)} by {sold}"
 
 

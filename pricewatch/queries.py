@@ -83,6 +83,35 @@ def source_status(
     embedded = reader.embedded_data_date()
     for source in sources:
         last = reader.last_run(source)
+        backfilled = reader.last_ok_run(f"backfill:{source}") if last is None else None
+        if backfilled is not None:
+            # Never refreshed, but its history was backfilled (the shipped endpoint sweeps):
+            # the prices it confirmed are as old as that history, and say so.
+            observed = backfilled.observed_at or backfilled.finished_at
+            interval = intervals.get(source)
+            observed_at = datetime.fromisoformat(observed.replace("Z", "+00:00"))
+            stale = bool(interval and now - observed_at > STALE_FACTOR * interval)
+            problem = f"not refreshed yet: data from its backfilled history (backfill:{source})"
+            if stale and interval is not None:
+                problem += (
+                    f"; stale: data as of {observed}, {_age(observed, now)} old, "
+                    f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
+                )
+            rows.append(
+                {
+                    "source": source,
+                    "origin": backfilled.origin,
+                    "last_ok": "never",
+                    "data_as_of": observed,
+                    "age": _age(observed, now),
+                    "last_status": "",
+                    "last_error": "",
+                    "quarantined": 0,
+                    "problem": problem,
+                    "stale": stale,
+                }
+            )
+            continue
         if last is None:
             note = f"not refreshed yet: embedded data as of {embedded}" if embedded else "not refreshed yet"
             rows.append(

@@ -123,20 +123,22 @@ OPENROUTER_FIELDS = (
 THIRD_PARTY_CEILING = Decimal(1000)
 
 
-def _plausible(records: list[PriceRecord]) -> tuple[list[PriceRecord], list[str]]:
-    """A third-party database's records without those priced above ``THIRD_PARTY_CEILING``; and why each went."""
-    kept, dropped = [], []
+def _plausible(records: list[PriceRecord]) -> tuple[list[PriceRecord], list[PriceRecord], list[str]]:
+    """A third-party database's records split: those priced at most ``THIRD_PARTY_CEILING``, the
+    others, and why each of those went."""
+    kept, dropped, why = [], [], []
     for record in records:
         high = [name for name in PRICE_FIELDS if (getattr(record, name) or 0) > THIRD_PARTY_CEILING]
         if not high:
             kept.append(record)
             continue
+        dropped.append(record)
         figures = ", ".join(f"{name} {getattr(record, name)}" for name in high)
-        dropped.append(
+        why.append(
             f"{record.model} @ {record.provider} {record.tier}: {figures} per million tokens is above "
             f"${THIRD_PARTY_CEILING} (a unit error in the database): not stored"
         )
-    return kept, dropped
+    return kept, dropped, why
 
 
 @dataclass(frozen=True)
@@ -538,11 +540,12 @@ class _Backfill:
                 zeros.add(f"{record.model} @ {record.provider} {record.tier}")
             if paid is not None:
                 records.append(paid)
-        implausible: list[str] = []
-        if self.target.origin == THIRD_PARTY:
-            records, implausible = _plausible(records)
         if self.target.name_candidates is not None:
             records = [self._resolve_name(r) for r in records]
+        implausible: list[str] = []
+        implausible_records: list[PriceRecord] = []
+        if self.target.origin == THIRD_PARTY:
+            records, implausible_records, implausible = _plausible(records)
         by_day: dict[str, list[PriceRecord]] = {}
         for record in records:
             if record.effective_from is not None:
@@ -561,6 +564,10 @@ class _Backfill:
         uncertain: frozenset[str] | None = frozenset()
         if parsed.row_errors:
             uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
+        if implausible_records and uncertain is not None:
+            # A figure not stored is not a delisting: its offers keep their stored history.
+            dropped, _, _ = self._templates(implausible_records)
+            uncertain = uncertain | frozenset(t[0][0] for t in dropped)
         return _Parsed(
             templates,
             unmapped_models,

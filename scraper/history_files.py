@@ -64,13 +64,20 @@ def run_load_history(
     on_wait: Callable[[Path], None] | None = None,
 ) -> ImportSummary:
     """Load the shipped history in ``history_dir`` into the database at ``db_path`` (new, or loaded before)."""
+    from pricewatch.paths import shipped_data_dir
+    from pricewatch.scraper.fx import load_fx_rates, read_fx_rates
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import now_text, open_database
     from pricewatch.scraper.store.shipped import import_history
 
+    rates = read_fx_rates(shipped_data_dir() / "fx_rates.csv")
     with writer_lock(db_path, wait=wait, on_wait=on_wait):
         db = open_database(db_path)
         try:
-            return import_history(db, history_dir, now_text())
+            loaded = import_history(db, history_dir, now_text())
+            # The dated currency rates behind current_prices_usd (a refresh loads them too).
+            with db.atomic():
+                load_fx_rates(db, rates)
+            return loaded
         finally:
             db.conn.close()

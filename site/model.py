@@ -229,6 +229,13 @@ def paged_models(
     ]
 
 
+def _paged_slugs(
+    by_model: Mapping[str, list[PricePoint]], models: Mapping[str, Mapping[str, Any]], as_of: str
+) -> dict[str, str]:
+    every = assign_slugs(by_model)
+    return {model_id: every[model_id] for model_id in paged_models(by_model, models, as_of)}
+
+
 def model_page_as_of(data: SiteData) -> str:
     """The as-of a model page states: the day of the data's newest observation.
 
@@ -367,7 +374,9 @@ def load_site_data(
         facts=facts,
         models=models,
         providers=providers,
-        slugs=assign_slugs(paged_models(by_model, models, min(built, newest) if newest else built)),
+        # Slugs over every model, then kept for the paged ones: a model leaving the paged set
+        # never changes another's URL.
+        slugs=_paged_slugs(by_model, models, min(built, newest) if newest else built),
         sources=sources,
         refreshed_live=live > 0,
         embedded_date=reader.embedded_data_date(),

@@ -151,7 +151,9 @@ def test_deepseek_v3_2_is_stale_at_deepseek_and_names_the_hosts_selling_it_now(d
     assert verdict["verdict"] == "stale"
     assert (verdict["held_from"], verdict["held_until"]) == ("2025-12-01T00:00:00Z", "2026-04-24T00:00:00Z")
     assert "no longer sold by deepseek" in verdict["summary"]
-    assert "sold on 2026-12-01 by" in verdict["summary"] and "deepinfra ($0.26 / $0.38)" in verdict["summary"]
+    assert "sold on 2026-12-01 by" in verdict["summary"]
+    # Each host with its last confirmation: the endpoint sweeps end on 2026-05-31.
+    assert "deepinfra ($0.26 / $0.38, confirmed 2026-05-31)" in verdict["summary"]
 
 
 def test_deepseeks_page_ends_the_models_it_no_longer_lists(demo_db):

@@ -91,6 +91,7 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
         "runs": "SELECT id, source, origin, observed_at, status FROM runs WHERE origin != 'curated'",
         "fetches": "SELECT run_id, url, fetched_at, git_commit, path FROM fetches",
         "models": "SELECT id, name, creator, catalogued FROM models",
+        "current_prices_usd": "SELECT model, provider, tier, input_text, converted, fx_rate FROM current_prices_usd",
     }
     with closing(sqlite3.connect(db)) as conn:
         return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
@@ -217,3 +218,24 @@ def test_the_demo_is_the_real_history_from_2023_to_the_newest_recording(tmp_path
     assert first.startswith("2023-") and last == "2026-09-13T00:00:00Z"
     assert kimi == [("2026-08-19T01:27:35Z", "0.45", "2.25")]
     assert len(hosts - {"openrouter", "moonshotai"}) >= 3, hosts  # per-host prices from the endpoint sweeps
+    # The sweep source was never refreshed: its prices are as old as its backfilled history.
+    from datetime import UTC, datetime
+
+    from pricewatch.queries import source_status
+    from pricewatch.scraper.store import open_reader
+
+    reader = open_reader(db)
+    try:
+        rows = {
+            r["source"]: r
+            for r in source_status(reader, ["openrouter-endpoints"], now=datetime(2026, 12, 1, tzinfo=UTC))
+        }
+    finally:
+        reader.close()
+    sweep = rows["openrouter-endpoints"]
+    assert (sweep["data_as_of"], sweep["stale"]) == ("2026-05-31T10:39:59Z", True)
+    with closing(sqlite3.connect(db)) as conn:  # the shipped rates load with the history
+        [(converted,)] = conn.execute(
+            "SELECT count(*) FROM current_prices_usd WHERE converted = 1"
+        ).fetchall()
+    assert converted > 0

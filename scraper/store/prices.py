@@ -103,11 +103,18 @@ def _carried_confirmation(span: Span, removed: list[tuple[str, str | None, str, 
     neither is known (the caller then names the source of the observation being placed
     when the span ends its sightings there).
     """
+
+    def covers(valid_from: str, valid_to: str | None) -> bool:
+        return valid_from <= span.valid_from and (valid_to is None or span.valid_from < valid_to)
+
+    for valid_from, valid_to, last_seen, seen_by in removed:
+        if last_seen == span.last_seen and seen_by is not None and covers(valid_from, valid_to):
+            return seen_by
     for _, _, last_seen, seen_by in removed:
         if last_seen == span.last_seen and seen_by is not None:
             return seen_by
     for valid_from, valid_to, _, seen_by in removed:
-        if valid_from <= span.valid_from and (valid_to is None or span.valid_from < valid_to):
+        if covers(valid_from, valid_to):
             return seen_by
     return None
 

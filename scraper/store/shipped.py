@@ -100,8 +100,8 @@ def export_history(
     repository it copies (the citation users can follow).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(f"*{_SUFFIX}"):
-        stale.unlink()
+    for table, _ in HISTORY_TABLES:  # ours only: other files in the folder stay
+        (out_dir / f"{table}{_SUFFIX}").unlink(missing_ok=True)
     counts = {}
     for table, where in HISTORY_TABLES:
         columns = [c for c in _columns(db, table) if c not in _DROPPED.get(table, set())]
@@ -174,10 +174,14 @@ def import_history(db: Database, history_dir: Path, loaded_at: str) -> ImportSum
     digest = history_digest(history_dir)
     if digest in _loaded_digests(db):
         return ImportSummary({}, already_loaded=True)
-    offers = db.execute("SELECT count(*) FROM offers").fetchone()[0]
-    if offers:
+    used = {
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("offers", "prices", "runs", "fetches")
+    }
+    held = [f"{count} {table}" for table, count in used.items() if count]
+    if held:
         raise ShippedHistoryError(
-            f"the shipped history loads into a new database, and this one already holds {offers} offers "
+            f"the shipped history loads into a new database, and this one already holds {', '.join(held)} "
             "(delete it, or use another --db)"
         )
     counts: dict[str, int] = {}

@@ -638,7 +638,8 @@
     }).sort(function (a, b) { return strCmp(a.provider, b.provider) || strCmp(a.variant, b.variant); });
     if (!hosts.length) return text + "; no host sells it on " + day(at);
     return text + "; sold on " + day(at) + " by " + hosts.map(function (p) {
-      return p.provider + " (" + fmt(p.input, "$") + " / " + fmt(p.output, "$") + ")";
+      return p.provider + " (" + fmt(p.input, "$") + " / " + fmt(p.output, "$") +
+        (p.last_confirmed ? ", confirmed " + day(p.last_confirmed) + ")" : ")");
     }).join(", ");
   }
 
