@@ -87,28 +87,32 @@ def source_status(
         if backfilled is not None:
             # Never refreshed, but its history was backfilled (the shipped endpoint sweeps):
             # the prices it confirmed are as old as that history, and say so.
-            observed = backfilled.observed_at or backfilled.finished_at
-            interval = intervals.get(source)
-            observed_at = datetime.fromisoformat(observed.replace("Z", "+00:00"))
-            stale = bool(interval and now - observed_at > STALE_FACTOR * interval)
-            problem = f"not refreshed yet: data from its backfilled history (backfill:{source})"
-            if stale and interval is not None:
-                problem += (
-                    f"; stale: data as of {observed}, {_age(observed, now)} old, "
-                    f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
+            history_as_of = backfilled.observed_at or backfilled.finished_at or ""
+            history_interval = intervals.get(source)
+            history_at = (
+                datetime.fromisoformat(history_as_of.replace("Z", "+00:00")) if history_as_of else now
+            )
+            history_stale = bool(
+                history_as_of and history_interval and now - history_at > STALE_FACTOR * history_interval
+            )
+            note = f"not refreshed yet: data from its backfilled history (backfill:{source})"
+            if history_stale and history_interval is not None:
+                note += (
+                    f"; stale: data as of {history_as_of}, {_age(history_as_of, now)} old, "
+                    f"over {STALE_FACTOR}x its {format_duration(history_interval)} interval"
                 )
             rows.append(
                 {
                     "source": source,
                     "origin": backfilled.origin,
                     "last_ok": "never",
-                    "data_as_of": observed,
-                    "age": _age(observed, now),
+                    "data_as_of": history_as_of,
+                    "age": _age(history_as_of, now),
                     "last_status": "",
                     "last_error": "",
                     "quarantined": 0,
-                    "problem": problem,
-                    "stale": stale,
+                    "problem": note,
+                    "stale": history_stale,
                 }
             )
             continue

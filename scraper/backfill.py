@@ -566,8 +566,8 @@ class _Backfill:
             uncertain = frozenset(t[0][0] for t in templates) if templates and whole_entry else None
         if implausible_records and uncertain is not None:
             # A figure not stored is not a delisting: its offers keep their stored history.
-            dropped, _, _ = self._templates(implausible_records)
-            uncertain = uncertain | frozenset(t[0][0] for t in dropped)
+            unstored, _, _ = self._templates(implausible_records)
+            uncertain = uncertain | frozenset(t[0][0] for t in unstored)
         return _Parsed(
             templates,
             unmapped_models,
