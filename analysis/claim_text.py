@@ -25,6 +25,7 @@ from pricewatch.analysis.claim_grammar import (
     MONEY_SCALES,
     NUMBER_WORDS,
     PER_THOUSAND_WORDS,
+    PRICE_FIELDS,
     SCALES,
     clean_name,
     lit,
@@ -233,19 +234,65 @@ def _figure(low: str, high: str | None) -> Figure:
     return Figure.point(parse_number(low)) if not high else Figure.span(parse_number(low), parse_number(high))
 
 
+def _amount(g: Groups, cap: str) -> Decimal:
+    """A captured price in dollars ("$0.28", "$1.2K", "28 cents")."""
+    value = _scaled(g[cap], g.get(f"{cap}_scale"))
+    return value / Decimal(100) if g.get(f"{cap}_cents") else value
+
+
 def _price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     model = resolve_model_phrase(g["model"], names)
     provider = g.get("provider")
-    scale = _price_unit(g.get("unit") or g.get("unit2"))
+    scale = _price_unit(g.get("unit"))
     return (
         PriceClaim(
             text=text,
             model=model,
             provider=resolve_provider_phrase(provider, names) if provider else None,
-            input=_scaled(g["inp"], g.get("inp_scale")) * scale,
-            output=_scaled(g["out"], g.get("out_scale")) * scale,
+            input=_amount(g, "inp") * scale,
+            output=_amount(g, "out") * scale,
         ),
     )
+
+
+_FIELD_OF = {" ".join(t.low for t in tokenize(p)): field for p, field in PRICE_FIELDS.items()}
+
+
+def _field_price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """One to three priced fields; a leg without its own unit takes the unit another leg names."""
+    legs = [n for n in ("1", "2", "3") if g.get(f"v{n}")]
+    units = [g.get(f"u{n}") or g.get(f"w{n}") for n in legs]
+    shared = next((u for u in units if u), None)
+    prices: dict[str, Decimal] = {}
+    for n, unit in zip(legs, units, strict=True):
+        field_name = _FIELD_OF[" ".join(t.low for t in tokenize(g[f"f{n}"]))]
+        prices[field_name] = _amount(g, f"v{n}") * _price_unit(unit or shared)
+    model = resolve_model_phrase(g["model"], names)
+    provider = g.get("provider")
+    return (
+        PriceClaim(
+            text=text,
+            model=model,
+            provider=resolve_provider_phrase(provider, names) if provider else _lead_provider(g, names),
+            **prices,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def _lead_provider(g: Groups, names: Names) -> str | None:
+    """The host a lead-in ends with ("... comes from Anthropic's retail API pricing: $5 ..."), if any.
+
+    The longest ending of the lead-in that names a provider binds the prices after it.
+    """
+    lead = g.get("lead")
+    if not lead:
+        return None
+    for token in tokenize(lead):
+        for candidate in provider_candidates(lead[token.start :]):
+            found = names.resolve_provider(candidate)
+            if found is not None:
+                return found
+    return None
 
 
 def _times_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
@@ -336,6 +383,22 @@ def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     )
 
 
+def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price."""
+    ref = PriceRef(model=resolve_model_phrase(g["model"], names))
+    return (
+        RatioClaim(
+            text=text,
+            a=ref,
+            b=ref,
+            a_price="cache_read",
+            b_price="input",
+            form="percent_cheaper",
+            claimed=Figure.point(parse_number(g["p"])),
+        ),
+    )
+
+
 def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     return (
         TrendClaim(
@@ -356,12 +419,15 @@ def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ..
 #: What each form of ``claim_grammar.GRAMMAR`` becomes.
 _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "workload": _workload_claims,
+    "workload_on": _workload_claims,
     "request": _request_claims,
     "price_pair": _price_claims,
-    "price_split": _price_claims,
+    "price_fields": _field_price_claims,
+    "price_fields_for": _field_price_claims,
     "times": _times_claims,
     "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
+    "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
     "trend_percent": _trend_percent_claims,
 }
@@ -384,4 +450,6 @@ def parse_claim(text: str, names: Names) -> ParsedClaim:
         raise UnparseableClaimError(sentence, FORMS)
     form, groups = found
     claims = _BUILDERS[form](groups, sentence, names)
-    return ParsedClaim(text=sentence, claims=claims, combine="any" if form == "workload" else "all")
+    return ParsedClaim(
+        text=sentence, claims=claims, combine="any" if form in ("workload", "workload_on") else "all"
+    )

@@ -21,6 +21,7 @@ A claim-like sentence that yields no claim is reported with the reason, never dr
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -892,16 +893,29 @@ def find_claims(
     return found, unparsed
 
 
+def _at_list_provider(claim: Claim, unit: TextUnit, ctx: _Context) -> Claim:
+    """A price in a list introduced by "... on <provider>:" that names no provider is at that provider."""
+    if (
+        isinstance(claim, PriceClaim)
+        and claim.provider is None
+        and unit.kind == "list item"
+        and ctx.list_provider
+    ):
+        return dataclasses.replace(claim, provider=ctx.list_provider)
+    return claim
+
+
 def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
     """The claims of one unit: a check form first, then the article extractors."""
     try:
         parsed = parse_claim(unit.text, names)
-        for claim in parsed.claims:
+        bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)
+        for claim in bound:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
                 ctx.quoted.append((claim.model, claim.provider))
-        return parsed.claims, parsed.combine, ""
+        return bound, parsed.combine, ""
     except UnknownModelError:
         pass  # an article's sentence may hold words around the name: let the extractors look
     except ClaimError:

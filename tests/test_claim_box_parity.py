@@ -157,6 +157,32 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
             f"{rng.choice(approx[:3])}{rng_range(5, 99)}%{rng.choice(['', '+', ' or more'])} "
             f"{rng.choice(['per year', 'a year', 'annually', 'each year'])}"
         ),
+        lambda: (  # issue 15: the price forms of real articles
+            rng.choice(["", "Back then, ", "The figure comes from the OpenRouter API pricing: "])
+            + rng.choice(["", f"{name()} {rng.choice(['costs', 'pricing:', 'is', ':'])} "])
+            + rng.choice([f"${n(rng)}", f"{rng.randrange(1, 99)} cents"])
+            + f" {rng.choice(['', *per])} {rng.choice(['input', 'output', 'cached input', 'cache reads', 'prompt'])}"
+            + rng.choice(["", " tokens"])
+            + rng.choice(
+                [
+                    "",
+                    f", ${n(rng)} {rng.choice(per)} output",
+                    f" and {rng.randrange(1, 99)} cents per 1M cache-read",
+                ]
+            )
+            + rng.choice(["", f" for {name()}"])
+            + rng.choice(["", f" on {rng.choice(providers)}", f" via {rng.choice(providers)}"])
+        ),
+        lambda: (
+            f"{rng.choice(['Heavy caching', 'Prompt caching', 'caching'])} "
+            f"{rng.choice(['can cut', 'cuts', 'saves'])} {rng.choice(['', 'your input costs '])}by "
+            f"{rng.randrange(1, 100)}% on {name()}"
+        ),
+        lambda: (
+            f"A power user processing {tokens()} tokens per day on {name()} with a {rng.randrange(0, 101)}% "
+            f"cache hit rate and a {rng.randrange(1, 100)}/{rng.randrange(1, 100)} input/output split would pay "
+            f"{rng.choice(approx[:3])}{money()}/month"
+        ),
         lambda: rng.choice(
             [
                 "the moon is made of cheese",

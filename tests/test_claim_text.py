@@ -152,9 +152,66 @@ def test_unparseable_sentence_lists_the_forms(names):
 def test_find_models_in_free_text(names):
     text = "Qwen 3.5 397B-A17B (comparable to Opus 4.6) and GPT-4, not Claude Pro or version 2.1.34"
     assert [(m.words, m.model) for m in find_models(text, names)] == [
-        ("Qwen 3.5 397B", "qwen/qwen3.5-397b-a17b"),
+        ("Qwen 3.5 397B-A17B", "qwen/qwen3.5-397b-a17b"),
         ("Opus 4.6", OPUS),
         ("GPT-4", "openai/gpt-4"),
     ]
     # the longest name wins: "Claude Opus 4.6", not "Opus 4.6"
     assert [m.words for m in find_models("for Claude Opus 4.6.", names)] == ["Claude Opus 4.6"]
+
+
+# ----------------------------------------------------------------------------- issue 15: the price forms articles use
+
+KIMI, DEEPSEEK = "moonshotai/kimi-k2.5", "deepseek/deepseek-v3.2"
+PRICE_SENTENCES = [
+    # (sentence, model, provider, input, output, cache_read) -- USD per million tokens
+    ("Claude Opus 4.6 costs $5/$25 per 1M tokens", OPUS, None, D(5), D(25), None),
+    ("Claude Opus 4.6 costs $5/$25 per MTok", OPUS, None, D(5), D(25), None),
+    ("DeepSeek V3.2 costs 28 cents/42 cents per million tokens", DEEPSEEK, None, D("0.28"), D("0.42"), None),
+    ("DeepSeek V3.2 costs 28 cents per million input tokens", DEEPSEEK, None, D("0.28"), None, None),
+    ("Claude Opus 4.6 costs $5 input and $25 output per million tokens", OPUS, None, D(5), D(25), None),
+    ("Claude Opus 4.6 pricing: $5/M input, $25/M output", OPUS, None, D(5), D(25), None),
+    (
+        "Claude Opus 4.6 pricing: $5/M input, $25/M output, $0.50/M cache reads",
+        OPUS,
+        None,
+        D(5),
+        D(25),
+        D("0.5"),
+    ),
+    ("Kimi K2.5: $0.45 per million input tokens", KIMI, None, D("0.45"), None, None),
+    ("Kimi K2.5 costs $2.25 per 1M output tokens on DeepInfra", KIMI, "deepinfra", None, D("2.25"), None),
+    ("Kimi K2.5: $0.07/MTok cache reads via DeepInfra", KIMI, "deepinfra", None, None, D("0.07")),
+    (
+        "GPT-4 costs $0.03 per 1K tokens for input and $0.06 per 1K tokens for output",
+        "openai/gpt-4",
+        None,
+        D(30),
+        D(60),
+        None,
+    ),
+    (
+        "$5 per million input tokens and $25 per million output tokens for Claude Opus 4.6",
+        OPUS,
+        None,
+        D(5),
+        D(25),
+        None,
+    ),
+    (
+        "The $5,000 figure comes from Anthropic's retail API pricing: $5 per million input tokens and "
+        "$25 per million output tokens for Opus 4.6.",
+        OPUS,
+        "anthropic",
+        D(5),
+        D(25),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "model", "provider", "inp", "out", "cache"), PRICE_SENTENCES)
+def test_price_forms_of_real_articles(names, text, model, provider, inp, out, cache):
+    claim = only(text, names)
+    assert (claim.kind, claim.model, claim.provider) == ("price", model, provider)
+    assert (claim.input, claim.output, claim.cache_read) == (inp, out, cache)

@@ -1357,13 +1357,48 @@
     c.reference_model = null; c.start = null; c.end = null; c.years = years;
     return c;
   }
+  // A captured price in dollars ("$0.28", "$1.2K", "28 cents").
+  function amount(g, cap) {
+    var v = scaled(g[cap], g[cap + "_scale"]);
+    return g[cap + "_cents"] ? v.div(Dec.of(100)) : v;
+  }
   function priceClaims(g, text, data) {
-    var scale = priceUnit(g.unit || g.unit2);
+    var scale = priceUnit(g.unit);
     var c = oneModel("price", text, resolveModel(data, g.model));
     c.provider = g.provider ? resolveProvider(data, g.provider) : null;
-    c.input = scaled(g.inp, g.inp_scale).mul(scale).text();
-    c.output = scaled(g.out, g.out_scale).mul(scale).text();
+    c.input = amount(g, "inp").mul(scale).text();
+    c.output = amount(g, "out").mul(scale).text();
     c.cache_read = null; c.cache_write = null;
+    return [c];
+  }
+  // The host a lead-in ends with ("... comes from Anthropic's retail API pricing: $5 ..."), if any.
+  function leadProvider(data, lead) {
+    if (!lead) return null;
+    var tokens = tokenize(lead);
+    for (var i = 0; i < tokens.length; i++) {
+      var candidates = providerCandidates(lead.slice(tokens[i].start));
+      for (var j = 0; j < candidates.length; j++) {
+        var id = data.providerNames[normaliseName(candidates[j])];
+        if (id) return id;
+      }
+    }
+    return null;
+  }
+  // One to three priced fields; a leg without its own unit takes the unit another leg names.
+  function fieldPriceClaims(g, text, data) {
+    var legs = ["1", "2", "3"].filter(function (n) { return g["v" + n]; });
+    var units = legs.map(function (n) { return g["u" + n] || g["w" + n]; });
+    var shared = null;
+    units.forEach(function (u) { if (u && !shared) shared = u; });
+    var prices = {};
+    legs.forEach(function (n, i) {
+      var field = G.price_fields[tokenize(g["f" + n]).map(function (t) { return t.low; }).join(" ")];
+      prices[field] = amount(g, "v" + n).mul(priceUnit(units[i] || shared)).text();
+    });
+    var model = resolveModel(data, g.model);
+    var c = oneModel("price", text, model);
+    c.provider = g.provider ? resolveProvider(data, g.provider) : leadProvider(data, g.lead);
+    ["input", "output", "cache_read", "cache_write"].forEach(function (f) { c[f] = prices[f] !== undefined ? prices[f] : null; });
     return [c];
   }
   function percentClaims(form) {
@@ -1394,6 +1429,7 @@
   }
   var BUILDERS = {
     workload: workloadClaims,
+    workload_on: workloadClaims,
     request: function (g, text, data) {
       var c = oneModel("request_cost", text, resolveModel(data, g.model));
       c.input_tokens = intValue(scaled(g.inp, g.inp_scale));
@@ -1403,7 +1439,8 @@
       return [c];
     },
     price_pair: priceClaims,
-    price_split: priceClaims,
+    price_fields: fieldPriceClaims,
+    price_fields_for: fieldPriceClaims,
     times: function (g, text, data) {
       var a = resolveModel(data, g.a), b = resolveModel(data, g.b);
       var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
@@ -1412,6 +1449,13 @@
     },
     percent_cheaper: percentClaims("percent_cheaper"),
     percent_of: percentClaims("percent_of"),
+    // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
+    cache_cut: function (g, text, data) {
+      var model = resolveModel(data, g.model);
+      var c = ratioClaim(text, model, model, "percent_cheaper", pointFigure(parseNumber(g.p)));
+      c.a_price = "cache_read"; c.b_price = "input";
+      return [c];
+    },
     trend_fold: function (g, text) { return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text())]; },
     trend_percent: function (g, text) {
       var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figure(g.p, g.p2);
@@ -1432,7 +1476,7 @@
       throw new ClaimError("cannot read a claim in " + pyRepr(sentence) + "; the forms understood are:\n" +
         G.form_texts.map(function (f) { return "  " + f; }).join("\n"));
     }
-    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" ? "any" : "all" };
+    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
   }
 
   // `pricewatch check TEXT --json` in the browser: {text, at, verdict, results}, or {error}.
