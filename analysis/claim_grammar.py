@@ -42,6 +42,7 @@ __all__ = [
     "FOLD_WORDS",
     "FORMS",
     "FORM_ORDER",
+    "FORM_TEXTS",
     "GRAMMAR",
     "MONEY_SCALES",
     "NUMBER_PATTERN",
@@ -50,6 +51,7 @@ __all__ = [
     "PER_THOUSAND_WORDS",
     "PER_WORDS",
     "PRICE_FIELDS",
+    "PROVIDER_WORDS",
     "QUOTES",
     "SCALES",
     "WHITESPACE",
@@ -62,6 +64,7 @@ __all__ = [
     "normalise_sentence",
     "phrase_pattern",
     "provider_candidates",
+    "refusal",
     "strip_space",
     "tables",
     "tokenize",
@@ -550,23 +553,26 @@ FORM_ORDER = (
 )
 
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
-FORMS = (
-    "<model> costs $<in>/$<out> per million tokens [on <provider>]",
-    "<model> costs $<in> input and $<out> output per million tokens [on <provider>]",
-    "<model>: $<X> per million input|output|cache-read tokens (one, two or three fields; "
-    "per 1M, per MTok, per 1K, <N> cents)",
-    "$<in> per million input tokens and $<out> per million output tokens for <model>",
-    "<model A> is <N>x cheaper than <model B>",
-    "<model A> costs <P>% of <model B>",
-    "<N> input and <M> output tokens cost $<X> on <model>",
-    "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
+FORM_TEXTS = {
+    "price_pair": "<model> costs $<in>/$<out> per million tokens [on <provider>]",
+    "price_fields": "<model> costs $<in> input and $<out> output per million tokens [on <provider>] "
+    "(one, two or three fields: input, output, cache reads; per 1M, per MTok, per 1K, <N> cents)",
+    "price_fields_for": "$<in> per million input tokens and $<out> per million output tokens for <model>",
+    "times": "<model A> is <N>x cheaper than <model B>",
+    "percent_cheaper": "<model A> is <P>% cheaper than <model B>",
+    "percent_of": "<model A> costs <P>% of <model B>",
+    "request": "<N> input and <M> output tokens cost $<X> on <model>",
+    "workload": "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
     "costs $<X>[-$<Y>] per month on <model>",
-    "<N> tokens per day on <model> with <H>% cache hits and a <a>/<b> input/output split "
+    "workload_on": "<N> tokens per day on <model> with <H>% cache hits and a <a>/<b> input/output split "
     "would pay $<X> per month",
-    "caching cuts input costs by <P>% on <model>",
-    "<price|cost> fell <N>x in <Y> years",
-    "prices fall <P>% per year",
-)
+    "cache_cut": "caching cuts input costs by <P>% on <model>",
+    "trend_fold": "<price|cost> fell <N>x in <Y> years",
+    "trend_percent": "prices fall <P>% per year",
+}
+#: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
+#: A model may be followed by "on|at|via <provider>" wherever a form names one.
+FORMS = tuple(FORM_TEXTS.values())
 
 
 # ----------------------------------------------------------------------------- matching
@@ -641,6 +647,42 @@ def match_form(text: str) -> tuple[str, dict[str, str]] | None:
         if found is not None:
             return name, found
     return None
+
+
+def _reach(elements: list[Element], tokens: list[Token]) -> int | None:
+    """The token position the longest prefix of ``elements`` that holds a word or number reaches."""
+    for k in range(len(elements), 0, -1):
+        prefix = elements[:k]
+        if not any(element[0] in ("lit", "num", "alt") for element in prefix):
+            return None
+        found = _seq(prefix, 0, 0, {}, tokens, lambda p, c: {**c, "": (p, p)})
+        if found is not None:
+            return found[""][0]
+    return None
+
+
+def refusal(text: str) -> str:
+    """Why ``text`` is in no form: the nearest form, the part read and the part it could not read.
+
+    The nearest form is the one whose longest readable beginning reaches furthest into the
+    sentence (the first in ``FORM_ORDER`` on a tie).
+    """
+    tokens = tokenize(text)
+    best: tuple[int, str] | None = None
+    for name in FORM_ORDER:
+        reach = _reach(GRAMMAR[name], tokens)
+        if reach is not None and (best is None or reach > best[0]):
+            best = (reach, name)
+    if best is None or best[0] == 0:
+        return "no part of it is in any of the forms"
+    reach, name = best
+    read = text[: tokens[reach - 1].end]
+    if reach == len(tokens):
+        return (
+            f"the nearest form is {FORM_TEXTS[name]!r}: {read!r} reads, then the sentence stops short of it"
+        )
+    rest = text[tokens[reach].start :]
+    return f"the nearest form is {FORM_TEXTS[name]!r}: {read!r} reads, {rest!r} does not"
 
 
 #: The tokenizer's number rule as a regular expression, for ``analysis.scan``'s article patterns.
@@ -798,6 +840,7 @@ def tables() -> dict[str, Any]:
         "forms": GRAMMAR,
         "form_order": list(FORM_ORDER),
         "form_texts": list(FORMS),
+        "form_text_of": FORM_TEXTS,
         "scales": SCALES,
         "number_words": NUMBER_WORDS,
         "per_thousand": [_phrase(p)[0] for p in PER_THOUSAND_WORDS],
@@ -809,4 +852,5 @@ def tables() -> dict[str, Any]:
         "name_end_punctuation": NAME_END_PUNCTUATION,
         "provider_noise": list(PROVIDER_NOISE),
         "prefixed_names": PREFIXED_NAMES,
+        "provider_words": [" ".join(_phrase(p)) for p in PROVIDER_WORDS],
     }

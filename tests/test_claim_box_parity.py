@@ -183,6 +183,19 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
             f"cache hit rate and a {rng.randrange(1, 100)}/{rng.randrange(1, 100)} input/output split would pay "
             f"{rng.choice(approx[:3])}{money()}/month"
         ),
+        lambda: rng.choice(  # issue 15: a host named with a model binds that model only; refusals
+            [
+                f"{name()} {rng.choice(['on', 'via', 'at'])} {rng.choice(providers)} is {n(rng)}x cheaper than "
+                f"{name()}{rng.choice(['', ' on ' + rng.choice(providers)])}",
+                f"{name()} on {rng.choice(providers)} costs ${n(rng)}/${n(rng)} per million tokens"
+                + rng.choice(["", f" on {rng.choice(providers)}"]),
+                f"1M input and 100K output tokens cost ${n(rng)} on {name()} via {rng.choice(providers)}",
+                f"{name()} costs ${n(rng)} per hour",
+                f"prices fell {n(rng)}x recently",
+                f"{name()} is {n(rng)}x cheaper",
+                f"{name()} costs ${n(rng)}/${n(rng)}",
+            ]
+        ),
         lambda: rng.choice(
             [
                 "the moon is made of cheese",

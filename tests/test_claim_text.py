@@ -215,3 +215,73 @@ def test_price_forms_of_real_articles(names, text, model, provider, inp, out, ca
     claim = only(text, names)
     assert (claim.kind, claim.model, claim.provider) == ("price", model, provider)
     assert (claim.input, claim.output, claim.cache_read) == (inp, out, cache)
+
+
+# ----------------------------------------------------------------------------- issue 15: refusals that help, binding
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "Claude Opus 4.6 costs $5 per hour",
+            "the nearest form is '<model> costs $<in>/$<out> per million tokens [on <provider>]': "
+            "'Claude Opus 4.6 costs $5' reads, 'per hour' does not",
+        ),
+        (
+            "prices fell 10x recently",
+            "the nearest form is '<price|cost> fell <N>x in <Y> years': 'prices fell 10x' reads, 'recently' does not",
+        ),
+        (
+            "Opus 4.6 is 5x cheaper",
+            "the nearest form is '<model A> is <N>x cheaper than <model B>': 'Opus 4.6 is 5x cheaper' reads, "
+            "then the sentence stops short of it",
+        ),
+        ("it's 10x cheaper, they say", "no part of it is in any of the forms"),
+    ],
+)
+def test_a_refusal_names_the_part_it_could_not_read_and_the_nearest_form(names, text, why):
+    with pytest.raises(UnparseableClaimError) as caught:
+        parse_claim(text, names)
+    assert caught.value.why == why
+    assert str(caught.value).startswith(f"cannot read a claim in {text!r} ({why}); the forms understood are:")
+
+
+def test_on_at_via_binds_the_host_of_that_model(names):
+    claim = only("Kimi K2.5 on DeepInfra costs $0.45/$2.25 per million tokens", names)
+    assert (claim.model, claim.provider) == (KIMI, "deepinfra")
+    claim = only("Kimi K2.5 via DeepInfra: $0.07 per million cache reads", names)
+    assert (claim.model, claim.provider, claim.cache_read) == (KIMI, "deepinfra", D("0.07"))
+    # each model keeps its own host; none is carried to the other model
+    claim = only("Kimi K2.5 on DeepInfra is 10x cheaper than Claude Opus 4.6", names)
+    assert (claim.a.model, claim.a.provider, claim.b.model, claim.b.provider) == (
+        KIMI,
+        "deepinfra",
+        OPUS,
+        None,
+    )
+    claim = only("Claude Opus 4.6 is 10x more expensive than Kimi K2.5 at DeepInfra", names)
+    assert (claim.a.model, claim.a.provider, claim.b.model, claim.b.provider) == (
+        KIMI,
+        "deepinfra",
+        OPUS,
+        None,
+    )
+    claim = only("1M input and 100K output tokens cost $0.67 on Kimi K2.5 on DeepInfra", names)
+    assert (claim.model, claim.provider) == (KIMI, "deepinfra")
+
+
+def test_did_you_mean_keeps_the_host_the_sentence_names(names):
+    with pytest.raises(UnknownModelError) as caught:
+        parse_claim("Kimi K2.5x on DeepInfra costs $0.45/$2.25 per million tokens", names)
+    assert caught.value.name == "Kimi K2.5x"
+    assert caught.value.suggestions and all(s.endswith(" on DeepInfra") for s in caught.value.suggestions)
+    assert "moonshotai/kimi-k2.5 on DeepInfra" in caught.value.suggestions
+
+
+def test_two_different_hosts_for_one_price_are_refused(names):
+    from pricewatch.errors import ClaimError
+
+    with pytest.raises(ClaimError) as caught:
+        parse_claim("Kimi K2.5 on DeepInfra costs $0.45/$2.25 per million tokens on OpenRouter", names)
+    assert str(caught.value) == "two hosts named for moonshotai/kimi-k2.5: deepinfra and openrouter"
