@@ -42,6 +42,7 @@ __all__ = [
     "FOLD_WORDS",
     "FORMS",
     "FORM_ORDER",
+    "FORM_TEXTS",
     "GRAMMAR",
     "MONEY_SCALES",
     "NUMBER_PATTERN",
@@ -49,6 +50,8 @@ __all__ = [
     "PER_MILLION_WORDS",
     "PER_THOUSAND_WORDS",
     "PER_WORDS",
+    "PRICE_FIELDS",
+    "PROVIDER_WORDS",
     "QUOTES",
     "SCALES",
     "WHITESPACE",
@@ -61,6 +64,7 @@ __all__ = [
     "normalise_sentence",
     "phrase_pattern",
     "provider_candidates",
+    "refusal",
     "strip_space",
     "tables",
     "tokenize",
@@ -191,6 +195,28 @@ APPROX = ("about", "roughly", "around", "nearly", "~")
 PER_WORDS = ("per", "/", "a", "for every", "for each")
 PER_MILLION_WORDS = ("million", "mil", "m", "mtok", "mtoks")
 PER_THOUSAND_WORDS = ("thousand", "k", "1,000")
+#: Words that name a price field ("$0.50 per million cached input tokens") and the field.
+PRICE_FIELDS = {
+    "uncached input": "input",
+    "input": "input",
+    "prompt": "input",
+    "output": "output",
+    "completion": "output",
+    "cached input": "cache_read",
+    "cache read": "cache_read",
+    "cache reads": "cache_read",
+    "cache-read": "cache_read",
+    "cache-reads": "cache_read",
+    "cache hits": "cache_read",
+    "cache hit": "cache_read",
+    "cached": "cache_read",
+    "cache write": "cache_write",
+    "cache writes": "cache_write",
+    "cache-write": "cache_write",
+    "cache-writes": "cache_write",
+}
+#: A price in cents ("28 cents per million").
+CENT_WORDS = ("cents", "cent", "¢")
 FOLD_WORDS = ("x", "×", "times", "-fold", "fold")
 CHEAPER_WORDS = ("cheaper", "less expensive", "less")
 DEARER_WORDS = ("more expensive", "pricier", "costlier", "dearer", "more")
@@ -260,6 +286,35 @@ def _per_unit(cap: str) -> list[Element]:
     ]
 
 
+def _price(cap: str) -> Element:
+    """An amount per token: "$0.28", "$1.2K" or "28 cents" (``<cap>_cents`` marks cents)."""
+    return alt(_money(cap), [num(cap), lit(*CENT_WORDS, cap=f"{cap}_cents")])
+
+
+def _field_leg(n: int) -> list[Element]:
+    """One priced field: "$5 per million input tokens", "$5/M input", "$0.03 per 1K tokens for input"."""
+    return [
+        _price(f"v{n}"),
+        opt(*_per_unit(f"u{n}")),
+        opt(lit("for", "of")),
+        lit(*PRICE_FIELDS, cap=f"f{n}"),
+        opt(lit("tokens", "token")),
+        opt(*_per_unit(f"w{n}")),
+    ]
+
+
+_LEG_JOINERS = (", and", ",", "and", "plus", "+", ";")
+
+
+def _field_legs() -> list[Element]:
+    """One to three priced fields ("$5/M input, $25/M output, $0.50/M cache reads")."""
+    more = [lit(*_LEG_JOINERS)]
+    return [
+        *_field_leg(1),
+        opt(*more, *_field_leg(2), opt(*more, *_field_leg(3))),
+    ]
+
+
 def _approx() -> Element:
     return opt(lit(*APPROX))
 
@@ -268,37 +323,72 @@ def _provider() -> Element:
     return opt(lit(*PROVIDER_WORDS), span("provider"))
 
 
+#: A workload claim's parts: "150-200 million tokens per day", "with a 95% cache hit rate and a
+#: 90/10 input/output split", "would pay roughly $4,200-$6,000/month".
+_WORKLOAD_VOLUME: list[Element] = [
+    opt(lit("a user processing", "a user using", "a user sending", "a power user processing")),
+    *_tokens("t1"),
+    opt(lit(*DASHES), *_tokens("t2")),
+    lit("tokens"),
+    lit("per", "a", "/", "each"),
+    lit("day", "month", cap="period"),
+]
+_WORKLOAD_MIX: list[Element] = [
+    lit("with"),
+    opt(lit("a")),
+    num("hit"),
+    lit("%"),
+    lit("cache hits", "cache hit", "cache-hits", "cache-hit"),
+    opt(lit("rate")),
+    opt(lit(",")),
+    lit("and"),
+    lit("a", "an"),
+    num("a"),
+    lit("/"),
+    num("b"),
+    lit("input / output"),
+    lit("split"),
+]
+_WORKLOAD_COST: list[Element] = [
+    lit("costs", "cost", "is", "comes to", "would pay", "pays", "would cost"),
+    _approx(),
+    *_money("x"),
+    opt(lit(*DASHES), *_money("y")),
+    lit("per", "a", "/"),
+    lit("month", "day", cap="per"),
+]
+#: "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6": the cache-read
+#: price against the input price of one model.
+CACHE_WORDS = ("prompt caching", "caching", "cache hits", "cached input", "cache reads")
+CUT_WORDS = (
+    "can cut",
+    "cuts",
+    "cut",
+    "can reduce",
+    "reduces",
+    "reduce",
+    "lowers",
+    "lower",
+    "slashes",
+    "saves",
+)
+
 #: The forms, by name. Each builder in ``analysis.claim_text`` reads its captures.
 GRAMMAR: dict[str, list[Element]] = {
     "workload": [
-        opt(lit("a user processing", "a user using", "a user sending")),
-        *_tokens("t1"),
-        opt(lit(*DASHES), *_tokens("t2")),
-        lit("tokens"),
-        lit("per", "a", "/", "each"),
-        lit("day", "month", cap="period"),
-        lit("with"),
-        opt(lit("a")),
-        num("hit"),
-        lit("%"),
-        lit("cache hits", "cache hit", "cache-hits", "cache-hit"),
-        opt(lit("rate")),
-        opt(lit(",")),
-        lit("and"),
-        lit("a", "an"),
-        num("a"),
-        lit("/"),
-        num("b"),
-        lit("input / output"),
-        lit("split"),
-        lit("costs", "cost", "is", "comes to"),
-        _approx(),
-        *_money("x"),
-        opt(lit(*DASHES), *_money("y")),
-        lit("per", "a", "/"),
-        lit("month", "day", cap="per"),
+        *_WORKLOAD_VOLUME,
+        *_WORKLOAD_MIX,
+        *_WORKLOAD_COST,
         lit("on"),
         span("model"),
+        *END,
+    ],
+    "workload_on": [
+        *_WORKLOAD_VOLUME,
+        lit("on"),
+        span("model"),
+        *_WORKLOAD_MIX,
+        *_WORKLOAD_COST,
         *END,
     ],
     "request": [
@@ -319,29 +409,30 @@ GRAMMAR: dict[str, list[Element]] = {
     "price_pair": [
         span("model"),
         lit(*PRICE_VERBS, "=", ":"),
-        *_money("inp"),
+        _price("inp"),
         opt(lit("input")),
         lit("/"),
-        *_money("out"),
+        _price("out"),
         opt(lit("output")),
         *_per_unit("unit"),
         opt(opt(lit("input / output")), lit("tokens")),
         _provider(),
         *END,
     ],
-    "price_split": [
+    "price_fields": [
+        opt(span("intro"), lit(",")),
         span("model"),
-        lit(*PRICE_VERBS),
-        *_money("inp"),
-        opt(*_per_unit("unit")),
-        lit("input", "prompt"),
-        opt(lit("tokens")),
-        opt(lit(",")),
-        lit("and", "plus", "+"),
-        *_money("out"),
-        opt(*_per_unit("unit2")),
-        lit("output", "completion"),
-        opt(lit("tokens")),
+        lit(*PRICE_VERBS, "=", ":", "pricing :", "pricing is", "prices are"),
+        _approx(),
+        *_field_legs(),
+        _provider(),
+        *END,
+    ],
+    "price_fields_for": [
+        opt(span("lead"), lit(":")),
+        *_field_legs(),
+        lit("for"),
+        span("model"),
         _provider(),
         *END,
     ],
@@ -376,6 +467,19 @@ GRAMMAR: dict[str, list[Element]] = {
         lit("of"),
         opt(lit("the price of", "the cost of")),
         span("b"),
+        *END,
+    ],
+    "cache_cut": [
+        opt(span("intro")),
+        lit(*CACHE_WORDS),
+        lit(*CUT_WORDS),
+        opt(span("what")),
+        lit("by"),
+        opt(lit("up to", "about", "roughly", "~")),
+        num("p"),
+        lit("%"),
+        lit("on", "with", "for"),
+        span("model"),
         *END,
     ],
     "trend_fold": [
@@ -435,27 +539,40 @@ GRAMMAR: dict[str, list[Element]] = {
 #: The order forms are tried in (the first that matches decides).
 FORM_ORDER = (
     "workload",
+    "workload_on",
     "request",
     "price_pair",
-    "price_split",
+    "price_fields",
+    "price_fields_for",
     "times",
     "percent_cheaper",
     "percent_of",
+    "cache_cut",
     "trend_fold",
     "trend_percent",
 )
 
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
-FORMS = (
-    "<model> costs $<in>/$<out> per million tokens [on <provider>]",
-    "<model A> is <N>x cheaper than <model B>",
-    "<model A> costs <P>% of <model B>",
-    "<N> input and <M> output tokens cost $<X> on <model>",
-    "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
+FORM_TEXTS = {
+    "price_pair": "<model> costs $<in>/$<out> per million tokens [on <provider>]",
+    "price_fields": "<model> costs $<in> input and $<out> output per million tokens [on <provider>] "
+    "(one, two or three fields: input, output, cache reads; per 1M, per MTok, per 1K, <N> cents)",
+    "price_fields_for": "$<in> per million input tokens and $<out> per million output tokens for <model>",
+    "times": "<model A> is <N>x cheaper than <model B>",
+    "percent_cheaper": "<model A> is <P>% cheaper than <model B>",
+    "percent_of": "<model A> costs <P>% of <model B>",
+    "request": "<N> input and <M> output tokens cost $<X> on <model>",
+    "workload": "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
     "costs $<X>[-$<Y>] per month on <model>",
-    "<price|cost> fell <N>x in <Y> years",
-    "prices fall <P>% per year",
-)
+    "workload_on": "<N> tokens per day on <model> with <H>% cache hits and a <a>/<b> input/output split "
+    "would pay $<X> per month",
+    "cache_cut": "caching cuts input costs by <P>% on <model>",
+    "trend_fold": "<price|cost> fell <N>x in <Y> years",
+    "trend_percent": "prices fall <P>% per year",
+}
+#: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
+#: A model may be followed by "on|at|via <provider>" wherever a form names one.
+FORMS = tuple(FORM_TEXTS.values())
 
 
 # ----------------------------------------------------------------------------- matching
@@ -530,6 +647,42 @@ def match_form(text: str) -> tuple[str, dict[str, str]] | None:
         if found is not None:
             return name, found
     return None
+
+
+def _reach(elements: list[Element], tokens: list[Token]) -> int | None:
+    """The token position the longest prefix of ``elements`` that holds a word or number reaches."""
+    for k in range(len(elements), 0, -1):
+        prefix = elements[:k]
+        if not any(element[0] in ("lit", "num", "alt") for element in prefix):
+            return None
+        found = _seq(prefix, 0, 0, {}, tokens, lambda p, c: {**c, "": (p, p)})
+        if found is not None:
+            return found[""][0]
+    return None
+
+
+def refusal(text: str) -> str:
+    """Why ``text`` is in no form: the nearest form, the part read and the part it could not read.
+
+    The nearest form is the one whose longest readable beginning reaches furthest into the
+    sentence (the first in ``FORM_ORDER`` on a tie).
+    """
+    tokens = tokenize(text)
+    best: tuple[int, str] | None = None
+    for name in FORM_ORDER:
+        reach = _reach(GRAMMAR[name], tokens)
+        if reach is not None and (best is None or reach > best[0]):
+            best = (reach, name)
+    if best is None or best[0] == 0:
+        return "no part of it is in any of the forms"
+    reach, name = best
+    read = text[: tokens[reach - 1].end]
+    if reach == len(tokens):
+        return (
+            f"the nearest form is {FORM_TEXTS[name]!r}: {read!r} reads, then the sentence stops short of it"
+        )
+    rest = text[tokens[reach].start :]
+    return f"the nearest form is {FORM_TEXTS[name]!r}: {read!r} reads, {rest!r} does not"
 
 
 #: The tokenizer's number rule as a regular expression, for ``analysis.scan``'s article patterns.
@@ -687,9 +840,11 @@ def tables() -> dict[str, Any]:
         "forms": GRAMMAR,
         "form_order": list(FORM_ORDER),
         "form_texts": list(FORMS),
+        "form_text_of": FORM_TEXTS,
         "scales": SCALES,
         "number_words": NUMBER_WORDS,
         "per_thousand": [_phrase(p)[0] for p in PER_THOUSAND_WORDS],
+        "price_fields": {" ".join(_phrase(p)): field for p, field in PRICE_FIELDS.items()},
         "dearer": [" ".join(_phrase(p)) for p in DEARER_WORDS],
         "name_leading": list(NAME_LEADING),
         "name_qualifiers": list(NAME_QUALIFIERS),
@@ -697,4 +852,5 @@ def tables() -> dict[str, Any]:
         "name_end_punctuation": NAME_END_PUNCTUATION,
         "provider_noise": list(PROVIDER_NOISE),
         "prefixed_names": PREFIXED_NAMES,
+        "provider_words": [" ".join(_phrase(p)) for p in PROVIDER_WORDS],
     }

@@ -25,6 +25,8 @@ from pricewatch.analysis.claim_grammar import (
     MONEY_SCALES,
     NUMBER_WORDS,
     PER_THOUSAND_WORDS,
+    PRICE_FIELDS,
+    PROVIDER_WORDS,
     SCALES,
     clean_name,
     lit,
@@ -35,6 +37,7 @@ from pricewatch.analysis.claim_grammar import (
     num,
     opt,
     provider_candidates,
+    refusal,
     strip_space,
     tokenize,
 )
@@ -60,6 +63,7 @@ __all__ = [
     "parse_money",
     "parse_number",
     "parse_tokens",
+    "resolve_model_and_host",
     "resolve_model_phrase",
     "resolve_provider_phrase",
 ]
@@ -207,6 +211,51 @@ def resolve_model_phrase(phrase: str, names: Names) -> str:
     raise UnknownModelError(cleaned, names.suggest_models(cleaned))
 
 
+def _lookup_provider(phrase: str, names: Names) -> str | None:
+    for candidate in provider_candidates(phrase):
+        found = names.resolve_provider(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def resolve_model_and_host(phrase: str, names: Names) -> tuple[str, str | None]:
+    """A model phrase that may end "on|at|via|from|through <host>": (model id, host id or None).
+
+    The host binds to this model only. A model name that is unknown keeps the host in its
+    "did you mean" ("Kimi K2.6x on DeepInfra": "did you mean moonshotai/kimi-k2.5 on DeepInfra?").
+    """
+    cleaned = clean_name(phrase)
+    found = _resolve_exact(cleaned, names)
+    if found is not None:
+        return found, None
+    for token in tokenize(phrase):
+        if token.kind != "word" or token.low not in PROVIDER_WORDS or token.start == 0:
+            continue
+        host = _lookup_provider(phrase[token.end :], names)
+        if host is None:
+            continue
+        words = clean_name(phrase[: token.start])
+        model = _resolve_exact(words, names)
+        if model is not None:
+            return model, host
+        tail = strip_space(phrase[token.start :])
+        raise UnknownModelError(words, [f"{s} {tail}" for s in names.suggest_models(words)])
+    raise UnknownModelError(cleaned, names.suggest_models(cleaned))
+
+
+def _ref(phrase: str, names: Names) -> PriceRef:
+    model, host = resolve_model_and_host(phrase, names)
+    return PriceRef(model=model, provider=host)
+
+
+def _one_host(model: str, named: str | None, host: str | None) -> str | None:
+    """The host of a price: "X on A costs ..." and "... on A" are one host; two different ones are refused."""
+    if named is not None and host is not None and named != host:
+        raise ClaimError(f"two hosts named for {model}: {host} and {named}")
+    return named or host
+
+
 def resolve_provider_phrase(phrase: str, names: Names) -> str:
     """The catalog id for a provider phrase ("DeepInfra", "the OpenRouter API"); ClaimError otherwise."""
     candidates = provider_candidates(phrase)
@@ -233,31 +282,78 @@ def _figure(low: str, high: str | None) -> Figure:
     return Figure.point(parse_number(low)) if not high else Figure.span(parse_number(low), parse_number(high))
 
 
+def _amount(g: Groups, cap: str) -> Decimal:
+    """A captured price in dollars ("$0.28", "$1.2K", "28 cents")."""
+    value = _scaled(g[cap], g.get(f"{cap}_scale"))
+    return value / Decimal(100) if g.get(f"{cap}_cents") else value
+
+
 def _price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
-    model = resolve_model_phrase(g["model"], names)
+    model, host = resolve_model_and_host(g["model"], names)
     provider = g.get("provider")
-    scale = _price_unit(g.get("unit") or g.get("unit2"))
+    scale = _price_unit(g.get("unit"))
     return (
         PriceClaim(
             text=text,
             model=model,
-            provider=resolve_provider_phrase(provider, names) if provider else None,
-            input=_scaled(g["inp"], g.get("inp_scale")) * scale,
-            output=_scaled(g["out"], g.get("out_scale")) * scale,
+            provider=_one_host(model, resolve_provider_phrase(provider, names) if provider else None, host),
+            input=_amount(g, "inp") * scale,
+            output=_amount(g, "out") * scale,
         ),
     )
 
 
+_FIELD_OF = {" ".join(t.low for t in tokenize(p)): field for p, field in PRICE_FIELDS.items()}
+
+
+def _field_price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """One to three priced fields; a leg without its own unit takes the unit another leg names."""
+    legs = [n for n in ("1", "2", "3") if g.get(f"v{n}")]
+    units = [g.get(f"u{n}") or g.get(f"w{n}") for n in legs]
+    shared = next((u for u in units if u), None)
+    prices: dict[str, Decimal] = {}
+    for n, unit in zip(legs, units, strict=True):
+        field_name = _FIELD_OF[" ".join(t.low for t in tokenize(g[f"f{n}"]))]
+        prices[field_name] = _amount(g, f"v{n}") * _price_unit(unit or shared)
+    model, host = resolve_model_and_host(g["model"], names)
+    provider = g.get("provider")
+    named = resolve_provider_phrase(provider, names) if provider else None
+    return (
+        PriceClaim(
+            text=text,
+            model=model,
+            provider=_one_host(model, named, host) or _lead_provider(g, names),
+            **prices,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def _lead_provider(g: Groups, names: Names) -> str | None:
+    """The host a lead-in ends with ("... comes from Anthropic's retail API pricing: $5 ..."), if any.
+
+    The longest ending of the lead-in that names a provider binds the prices after it.
+    """
+    lead = g.get("lead")
+    if not lead:
+        return None
+    for token in tokenize(lead):
+        for candidate in provider_candidates(lead[token.start :]):
+            found = names.resolve_provider(candidate)
+            if found is not None:
+                return found
+    return None
+
+
 def _times_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
-    a = resolve_model_phrase(g["a"], names)
-    b = resolve_model_phrase(g["b"], names)
+    a = _ref(g["a"], names)
+    b = _ref(g["b"], names)
     if " ".join(t.low for t in tokenize(g["dir"])) in DEARER_PHRASES:
         a, b = b, a  # "B is 3x more expensive than A" = "A is 3x cheaper than B"
     return (
         RatioClaim(
             text=text,
-            a=PriceRef(model=a),
-            b=PriceRef(model=b),
+            a=a,
+            b=b,
             form="times_cheaper",
             claimed=_figure(g["n"], g.get("n2")),
         ),
@@ -268,8 +364,8 @@ def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Clai
     return (
         RatioClaim(
             text=text,
-            a=PriceRef(model=resolve_model_phrase(g["a"], names)),
-            b=PriceRef(model=resolve_model_phrase(g["b"], names)),
+            a=_ref(g["a"], names),
+            b=_ref(g["b"], names),
             form=form,  # type: ignore[arg-type]
             claimed=_figure(g["p"], g.get("p2")),
         ),
@@ -277,10 +373,12 @@ def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Clai
 
 
 def _request_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    model, host = resolve_model_and_host(g["model"], names)
     return (
         RequestCostClaim(
             text=text,
-            model=resolve_model_phrase(g["model"], names),
+            model=model,
+            provider=host,
             input_tokens=int(_scaled(g["inp"], g.get("inp_scale"))),
             output_tokens=int(_scaled(g["out"], g.get("out_scale"))),
             claimed=Figure.point(_scaled(g["usd"], g.get("usd_scale"))),
@@ -297,6 +395,7 @@ def workload_readings(
     split: tuple[Decimal, Decimal],
     claimed: Figure,
     per: str = "month",
+    provider: str | None = None,
 ) -> tuple[Claim, ...]:
     """A workload claim under both cache readings: the hit rate as a share of input, or of all tokens."""
     a, b = split
@@ -305,6 +404,7 @@ def workload_readings(
         WorkloadClaim(
             text=text,
             model=model,
+            provider=provider,
             input_share=a / (a + b),
             cache_hit=hit_percent / 100,
             per="day" if per == "day" else "month",
@@ -324,15 +424,33 @@ def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
         tokens = Figure.span(low, _scaled(g["t2"], g.get("t2_scale")))
     x = _scaled(g["x"], g.get("x_scale"))
     claimed = Figure.span(x, _scaled(g["y"], g.get("y_scale"))) if g.get("y") else Figure.point(x)
+    model, host = resolve_model_and_host(g["model"], names)
     return workload_readings(
         text,
-        resolve_model_phrase(g["model"], names),
+        model,
         tokens,
         g["period"].lower(),
         parse_number(g["hit"]),
         (parse_number(g["a"]), parse_number(g["b"])),
         claimed,
         g["per"].lower(),
+        host,
+    )
+
+
+def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price."""
+    ref = _ref(g["model"], names)
+    return (
+        RatioClaim(
+            text=text,
+            a=ref,
+            b=ref,
+            a_price="cache_read",
+            b_price="input",
+            form="percent_cheaper",
+            claimed=Figure.point(parse_number(g["p"])),
+        ),
     )
 
 
@@ -356,12 +474,15 @@ def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ..
 #: What each form of ``claim_grammar.GRAMMAR`` becomes.
 _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "workload": _workload_claims,
+    "workload_on": _workload_claims,
     "request": _request_claims,
     "price_pair": _price_claims,
-    "price_split": _price_claims,
+    "price_fields": _field_price_claims,
+    "price_fields_for": _field_price_claims,
     "times": _times_claims,
     "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
+    "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
     "trend_percent": _trend_percent_claims,
 }
@@ -381,7 +502,9 @@ def parse_claim(text: str, names: Names) -> ParsedClaim:
     sentence = normalise_text(text)
     found = match_form(sentence)
     if found is None:
-        raise UnparseableClaimError(sentence, FORMS)
+        raise UnparseableClaimError(sentence, FORMS, refusal(sentence))
     form, groups = found
     claims = _BUILDERS[form](groups, sentence, names)
-    return ParsedClaim(text=sentence, claims=claims, combine="any" if form == "workload" else "all")
+    return ParsedClaim(
+        text=sentence, claims=claims, combine="any" if form in ("workload", "workload_on") else "all"
+    )

@@ -21,6 +21,7 @@ A claim-like sentence that yields no claim is reported with the reason, never dr
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -344,6 +345,10 @@ class _PriceMention:
     field_known: bool
     model: str | None = None
     provider: str | None = None
+    contrast: bool = False  # "vs", "while": this price is set against the one before
+
+
+_HOST_AFTER = re.compile(r"(?i)\s*(?:on|at|via|from|through)\s+([A-Z][\w.]*(?:\s+AI)?)")
 
 
 def _scale(unit: str | None) -> Decimal:
@@ -420,27 +425,47 @@ def _extract_prices(
             if field_name is None or field_name == "?":
                 raise _Skip("a price that does not say whether it is for input or output tokens")
             mention.values = {field_name: mention.values["?"]}
-        providers = _providers(_strip_asides(left), names)
-        after = re.match(r"(?i)\s*(?:for|on|with)\s+(.+)", right)
-        if after and find_models(after.group(1), names):
-            mention.model = find_models(after.group(1), names)[0].model
+        mention.contrast = contrast
+        # providers named before the price, not the maker's word inside a model's name ("DeepSeek V3.2")
+        named_left = find_models(_strip_asides(left), names)
+        providers = [
+            (at, provider)
+            for at, provider in _providers(_strip_asides(left), names)
+            if not any(m.start <= at < m.end for m in named_left)
+        ]
+        # "... for Claude Opus 4.6": a model right after the price (not one further on)
+        after = re.match(r"(?i)\s*(?:for|on|with)\s+", right)
+        named_after = find_models(right[after.end() :], names) if after else []
+        if named_after and named_after[0].start == 0:
+            mention.model = named_after[0].model
         else:
             mention.model = _model_near(left, names, ctx, facts, providers)
+        # "$0.45 per million input tokens on DeepInfra": the host right after the price is this price's
+        on = None if named_after and named_after[0].start == 0 else _HOST_AFTER.match(right)
+        host = names.resolve_provider(on.group(1)) if on else None
         if mention.model is None and index > 0 and not contrast:
             mention.model = mentions[index - 1].model
-        mention.provider = providers[-1][1] if providers else None
-        if mention.provider is None and index > 0 and not contrast:
-            mention.provider = mentions[index - 1].provider
-        on = re.match(r"(?i)\s*(?:on|at|via|from|through)\s+([A-Z][\w.]*(?:\s+AI)?)", right)
-        if mention.provider is None and on:
-            mention.provider = names.resolve_provider(on.group(1))
-        previous_end = mention.end
+        mention.provider = host or (providers[-1][1] if providers else None)
+        if (
+            mention.provider is None
+            and index > 0
+            and not contrast
+            and mention.model == mentions[index - 1].model
+        ):
+            mention.provider = mentions[index - 1].provider  # a host is carried within one model only
+        previous_end = mention.end + (on.end() if on and host else 0)
     # "$5 per million input tokens and $25 per million output tokens for Opus 4.6": the model
     # named after the last price belongs to the earlier ones too.
     for index in range(len(mentions) - 2, -1, -1):
-        if mentions[index].model is None:
-            mentions[index].model = mentions[index + 1].model
-            mentions[index].provider = mentions[index].provider or mentions[index + 1].provider
+        mention, following_mention = mentions[index], mentions[index + 1]
+        if mention.model is None:
+            mention.model = following_mention.model
+        if (
+            mention.provider is None
+            and mention.model == following_mention.model
+            and not following_mention.contrast
+        ):
+            mention.provider = following_mention.provider
     claims: list[Claim] = []
     groups: dict[tuple[str | None, str | None], dict[str, Decimal]] = {}
     for mention in mentions:
@@ -892,16 +917,29 @@ def find_claims(
     return found, unparsed
 
 
+def _at_list_provider(claim: Claim, unit: TextUnit, ctx: _Context) -> Claim:
+    """A price in a list introduced by "... on <provider>:" that names no provider is at that provider."""
+    if (
+        isinstance(claim, PriceClaim)
+        and claim.provider is None
+        and unit.kind == "list item"
+        and ctx.list_provider
+    ):
+        return dataclasses.replace(claim, provider=ctx.list_provider)
+    return claim
+
+
 def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
     """The claims of one unit: a check form first, then the article extractors."""
     try:
         parsed = parse_claim(unit.text, names)
-        for claim in parsed.claims:
+        bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)
+        for claim in bound:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
                 ctx.quoted.append((claim.model, claim.provider))
-        return parsed.claims, parsed.combine, ""
+        return bound, parsed.combine, ""
     except UnknownModelError:
         pass  # an article's sentence may hold words around the name: let the extractors look
     except ClaimError:

@@ -245,10 +245,12 @@ class NormaliseError(ReplayError):
 class UnparseableClaimError(ClaimError):
     """A sentence in none of the forms ``check`` understands; the message lists them."""
 
-    def __init__(self, text: str, forms: Sequence[str]) -> None:
+    def __init__(self, text: str, forms: Sequence[str], why: str = "") -> None:
         listed = "\n".join(f"  {form}" for form in forms)
-        super().__init__(f"cannot read a claim in {text!r}; the forms understood are:\n{listed}")
+        because = f" ({why})" if why else ""
+        super().__init__(f"cannot read a claim in {text!r}{because}; the forms understood are:\n{listed}")
         self.text = text
+        self.why = why
 
 
 class DataFileError(PricewatchError):

@@ -157,6 +157,45 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
             f"{rng.choice(approx[:3])}{rng_range(5, 99)}%{rng.choice(['', '+', ' or more'])} "
             f"{rng.choice(['per year', 'a year', 'annually', 'each year'])}"
         ),
+        lambda: (  # issue 15: the price forms of real articles
+            rng.choice(["", "Back then, ", "The figure comes from the OpenRouter API pricing: "])
+            + rng.choice(["", f"{name()} {rng.choice(['costs', 'pricing:', 'is', ':'])} "])
+            + rng.choice([f"${n(rng)}", f"{rng.randrange(1, 99)} cents"])
+            + f" {rng.choice(['', *per])} {rng.choice(['input', 'output', 'cached input', 'cache reads', 'prompt'])}"
+            + rng.choice(["", " tokens"])
+            + rng.choice(
+                [
+                    "",
+                    f", ${n(rng)} {rng.choice(per)} output",
+                    f" and {rng.randrange(1, 99)} cents per 1M cache-read",
+                ]
+            )
+            + rng.choice(["", f" for {name()}"])
+            + rng.choice(["", f" on {rng.choice(providers)}", f" via {rng.choice(providers)}"])
+        ),
+        lambda: (
+            f"{rng.choice(['Heavy caching', 'Prompt caching', 'caching'])} "
+            f"{rng.choice(['can cut', 'cuts', 'saves'])} {rng.choice(['', 'your input costs '])}by "
+            f"{rng.randrange(1, 100)}% on {name()}"
+        ),
+        lambda: (
+            f"A power user processing {tokens()} tokens per day on {name()} with a {rng.randrange(0, 101)}% "
+            f"cache hit rate and a {rng.randrange(1, 100)}/{rng.randrange(1, 100)} input/output split would pay "
+            f"{rng.choice(approx[:3])}{money()}/month"
+        ),
+        lambda: rng.choice(  # issue 15: a host named with a model binds that model only; refusals
+            [
+                f"{name()} {rng.choice(['on', 'via', 'at'])} {rng.choice(providers)} is {n(rng)}x cheaper than "
+                f"{name()}{rng.choice(['', ' on ' + rng.choice(providers)])}",
+                f"{name()} on {rng.choice(providers)} costs ${n(rng)}/${n(rng)} per million tokens"
+                + rng.choice(["", f" on {rng.choice(providers)}"]),
+                f"1M input and 100K output tokens cost ${n(rng)} on {name()} via {rng.choice(providers)}",
+                f"{name()} costs ${n(rng)} per hour",
+                f"prices fell {n(rng)}x recently",
+                f"{name()} is {n(rng)}x cheaper",
+                f"{name()} costs ${n(rng)}/${n(rng)}",
+            ]
+        ),
         lambda: rng.choice(
             [
                 "the moon is made of cheese",

@@ -23,12 +23,16 @@ from pricewatch.analysis.scan import find_claims, is_claim_like
 EXAMPLES = {
     "workload": "150-200 million tokens per day with 95% cache hits and a 90/10 input/output split "
     "costs $4,200-$6,000 per month on Claude Opus 4.6",
+    "workload_on": "A power user processing 150-200 million tokens per day on Claude Opus 4.6 with a 95% "
+    "cache hit rate and a 90/10 input/output split would pay roughly $4,200-$6,000/month.",
     "request": "1.5M input and 100K output tokens cost $7.50 on Claude Opus 4.6",
     "price_pair": "Claude Opus 4.6 costs $5/$25 per 1M tokens on Anthropic",
-    "price_split": "Claude Opus 4.6 costs $5 input and $25 output",
+    "price_fields": "Claude Opus 4.6 costs $5 input and $25 output",
+    "price_fields_for": "$5 per million input tokens and $25 per million output tokens for Claude Opus 4.6",
     "times": "DeepSeek V3.2 is roughly 10-20x cheaper than Claude Opus 4.6",
     "percent_cheaper": "Claude Sonnet 4.6 is 40% cheaper than Claude Opus 4.6",
     "percent_of": "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
+    "cache_cut": "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6.",
     "trend_fold": "LLM prices have fallen 10-fold in the last three years.",
     "trend_percent": "prices are falling 50% or more per year",
 }

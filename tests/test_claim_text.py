@@ -152,9 +152,136 @@ def test_unparseable_sentence_lists_the_forms(names):
 def test_find_models_in_free_text(names):
     text = "Qwen 3.5 397B-A17B (comparable to Opus 4.6) and GPT-4, not Claude Pro or version 2.1.34"
     assert [(m.words, m.model) for m in find_models(text, names)] == [
-        ("Qwen 3.5 397B", "qwen/qwen3.5-397b-a17b"),
+        ("Qwen 3.5 397B-A17B", "qwen/qwen3.5-397b-a17b"),
         ("Opus 4.6", OPUS),
         ("GPT-4", "openai/gpt-4"),
     ]
     # the longest name wins: "Claude Opus 4.6", not "Opus 4.6"
     assert [m.words for m in find_models("for Claude Opus 4.6.", names)] == ["Claude Opus 4.6"]
+
+
+# ----------------------------------------------------------------------------- issue 15: the price forms articles use
+
+KIMI, DEEPSEEK = "moonshotai/kimi-k2.5", "deepseek/deepseek-v3.2"
+PRICE_SENTENCES = [
+    # (sentence, model, provider, input, output, cache_read) -- USD per million tokens
+    ("Claude Opus 4.6 costs $5/$25 per 1M tokens", OPUS, None, D(5), D(25), None),
+    ("Claude Opus 4.6 costs $5/$25 per MTok", OPUS, None, D(5), D(25), None),
+    ("DeepSeek V3.2 costs 28 cents/42 cents per million tokens", DEEPSEEK, None, D("0.28"), D("0.42"), None),
+    ("DeepSeek V3.2 costs 28 cents per million input tokens", DEEPSEEK, None, D("0.28"), None, None),
+    ("Claude Opus 4.6 costs $5 input and $25 output per million tokens", OPUS, None, D(5), D(25), None),
+    ("Claude Opus 4.6 pricing: $5/M input, $25/M output", OPUS, None, D(5), D(25), None),
+    (
+        "Claude Opus 4.6 pricing: $5/M input, $25/M output, $0.50/M cache reads",
+        OPUS,
+        None,
+        D(5),
+        D(25),
+        D("0.5"),
+    ),
+    ("Kimi K2.5: $0.45 per million input tokens", KIMI, None, D("0.45"), None, None),
+    ("Kimi K2.5 costs $2.25 per 1M output tokens on DeepInfra", KIMI, "deepinfra", None, D("2.25"), None),
+    ("Kimi K2.5: $0.07/MTok cache reads via DeepInfra", KIMI, "deepinfra", None, None, D("0.07")),
+    (
+        "GPT-4 costs $0.03 per 1K tokens for input and $0.06 per 1K tokens for output",
+        "openai/gpt-4",
+        None,
+        D(30),
+        D(60),
+        None,
+    ),
+    (
+        "$5 per million input tokens and $25 per million output tokens for Claude Opus 4.6",
+        OPUS,
+        None,
+        D(5),
+        D(25),
+        None,
+    ),
+    (
+        "The $5,000 figure comes from Anthropic's retail API pricing: $5 per million input tokens and "
+        "$25 per million output tokens for Opus 4.6.",
+        OPUS,
+        "anthropic",
+        D(5),
+        D(25),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "model", "provider", "inp", "out", "cache"), PRICE_SENTENCES)
+def test_price_forms_of_real_articles(names, text, model, provider, inp, out, cache):
+    claim = only(text, names)
+    assert (claim.kind, claim.model, claim.provider) == ("price", model, provider)
+    assert (claim.input, claim.output, claim.cache_read) == (inp, out, cache)
+
+
+# ----------------------------------------------------------------------------- issue 15: refusals that help, binding
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "Claude Opus 4.6 costs $5 per hour",
+            "the nearest form is '<model> costs $<in>/$<out> per million tokens [on <provider>]': "
+            "'Claude Opus 4.6 costs $5' reads, 'per hour' does not",
+        ),
+        (
+            "prices fell 10x recently",
+            "the nearest form is '<price|cost> fell <N>x in <Y> years': 'prices fell 10x' reads, 'recently' does not",
+        ),
+        (
+            "Opus 4.6 is 5x cheaper",
+            "the nearest form is '<model A> is <N>x cheaper than <model B>': 'Opus 4.6 is 5x cheaper' reads, "
+            "then the sentence stops short of it",
+        ),
+        ("it's 10x cheaper, they say", "no part of it is in any of the forms"),
+    ],
+)
+def test_a_refusal_names_the_part_it_could_not_read_and_the_nearest_form(names, text, why):
+    with pytest.raises(UnparseableClaimError) as caught:
+        parse_claim(text, names)
+    assert caught.value.why == why
+    assert str(caught.value).startswith(f"cannot read a claim in {text!r} ({why}); the forms understood are:")
+
+
+def test_on_at_via_binds_the_host_of_that_model(names):
+    claim = only("Kimi K2.5 on DeepInfra costs $0.45/$2.25 per million tokens", names)
+    assert (claim.model, claim.provider) == (KIMI, "deepinfra")
+    claim = only("Kimi K2.5 via DeepInfra: $0.07 per million cache reads", names)
+    assert (claim.model, claim.provider, claim.cache_read) == (KIMI, "deepinfra", D("0.07"))
+    # each model keeps its own host; none is carried to the other model
+    claim = only("Kimi K2.5 on DeepInfra is 10x cheaper than Claude Opus 4.6", names)
+    assert (claim.a.model, claim.a.provider, claim.b.model, claim.b.provider) == (
+        KIMI,
+        "deepinfra",
+        OPUS,
+        None,
+    )
+    claim = only("Claude Opus 4.6 is 10x more expensive than Kimi K2.5 at DeepInfra", names)
+    assert (claim.a.model, claim.a.provider, claim.b.model, claim.b.provider) == (
+        KIMI,
+        "deepinfra",
+        OPUS,
+        None,
+    )
+    claim = only("1M input and 100K output tokens cost $0.67 on Kimi K2.5 on DeepInfra", names)
+    assert (claim.model, claim.provider) == (KIMI, "deepinfra")
+
+
+def test_did_you_mean_keeps_the_host_the_sentence_names(names):
+    with pytest.raises(UnknownModelError) as caught:
+        parse_claim("Kimi K2.5x on DeepInfra costs $0.45/$2.25 per million tokens", names)
+    assert caught.value.name == "Kimi K2.5x"
+    assert caught.value.suggestions and all(s.endswith(" on DeepInfra") for s in caught.value.suggestions)
+    assert "moonshotai/kimi-k2.5 on DeepInfra" in caught.value.suggestions
+
+
+def test_two_different_hosts_for_one_price_are_refused(names):
+    from pricewatch.errors import ClaimError
+
+    with pytest.raises(ClaimError) as caught:
+        parse_claim("Kimi K2.5 on DeepInfra costs $0.45/$2.25 per million tokens on OpenRouter", names)
+    assert str(caught.value) == "two hosts named for moonshotai/kimi-k2.5: deepinfra and openrouter"

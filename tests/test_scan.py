@@ -172,3 +172,86 @@ def test_five_k_per_user_article(catalog_inputs):
     # every skipped sentence is a per-user, per-conversation or monthly figure without tokens
     assert len(report.unparsed) >= 10
     assert all("no token" in u.reason for u in report.unparsed)
+
+
+# ----------------------------------------------------------------------------- one reader (issue 15)
+
+#: Sentences scan reads that `check` refuses, and why (each one is a form still to add).
+CHECK_REFUSES = {
+    # a model's name followed by a description of it, before the prices
+    "Kimi K2.5 1T params with 32B active: $0.45 per million input tokens, $2.25 per million output tokens",
+}
+
+
+def _corpus_units():
+    """Sentences and list items of the tests' articles (tables are read by scan only)."""
+    texts = [FIXTURE.read_text(encoding="utf-8")]
+    if ARTICLES.is_dir():
+        texts += [path.read_text(encoding="utf-8") for path in sorted(ARTICLES.glob("*.txt"))]
+    return [unit for text in texts for unit in split_units(text) if unit.kind in ("sentence", "list item")]
+
+
+def test_check_accepts_every_sentence_scan_reads_on_its_own(catalog_inputs):
+    """A property of the corpus: what scan reads from a sentence alone, `check` reads as the same claims."""
+    from pricewatch.analysis.claim_text import parse_claim
+
+    names, facts = catalog_inputs
+    read = 0
+    for unit in _corpus_units():
+        found, _ = find_claims(unit.text, names, facts)
+        if not found or unit.text in CHECK_REFUSES:
+            continue
+        parsed = parse_claim(unit.text, names)
+        assert [c.to_json() for c in parsed.claims] == [c.to_json() for c in found[0].claims], unit.text
+        read += 1
+    assert read >= 9
+
+
+# ----------------------------------------------------------------------------- binding (issue 15)
+
+DEEPSEEK = "deepseek/deepseek-v3.2"
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        # the host after one model's price is that price's; the next model gets none
+        (
+            "Kimi K2.5 costs $0.45 per million input tokens on DeepInfra, while DeepSeek V3.2 costs "
+            "$0.28 per million input tokens.",
+            [(KIMI, "deepinfra", D("0.45")), (DEEPSEEK, None, D("0.28"))],
+        ),
+        (
+            "On DeepSeek's API, DeepSeek V3.2 costs $0.28 per million input tokens; Kimi K2.5 costs "
+            "$0.45 per million input tokens.",
+            [(DEEPSEEK, "deepseek", D("0.28")), (KIMI, None, D("0.45"))],
+        ),
+        (
+            "DeepSeek V3.2 charges $0.28 per million input tokens via DeepSeek and Kimi K2.5 charges "
+            "$0.45 per million input tokens.",
+            [(DEEPSEEK, "deepseek", D("0.28")), (KIMI, None, D("0.45"))],
+        ),
+        (
+            "Kimi K2.5 costs $0.45/$2.25 per million tokens via DeepInfra, and Claude Opus 4.6 costs "
+            "$5/$25 per million tokens.",
+            [(KIMI, "deepinfra", D("0.45")), (OPUS, None, D(5))],
+        ),
+        # one model at two hosts: each price keeps its own host
+        (
+            "Kimi K2.5 input costs $0.45 per million tokens on DeepInfra and $0.40 per million tokens "
+            "on OpenRouter.",
+            [(KIMI, "deepinfra", D("0.45")), (KIMI, "openrouter", D("0.40"))],
+        ),
+        # one model's two fields, the host named once at the end: both at that host
+        (
+            "Kimi K2.5 costs $0.45 per million input tokens and $2.25 per million output tokens at DeepInfra.",
+            [(KIMI, "deepinfra", D("0.45"))],
+        ),
+    ],
+)
+def test_a_host_binds_the_model_it_is_named_for_only(catalog_inputs, text, bound):
+    names, facts = catalog_inputs
+    found, unparsed = find_claims(text, names, facts)
+    assert not unparsed
+    claims = [claim for item in found for claim in item.claims]
+    assert [(c.model, c.provider, c.input) for c in claims] == bound

@@ -204,13 +204,22 @@ def check(
 
     \b
       <model> costs $<in>/$<out> per million tokens [on <provider>]
+      <model> costs $<in> input and $<out> output per million tokens [on <provider>]
+        (one to three fields: input, output, cache reads; per 1M, per MTok,
+        per 1K, <N> cents; "<model> pricing: $5/M input, $25/M output")
+      $<in> per million input tokens and $<out> per million output tokens for <model>
       <model A> is <N>x cheaper than <model B>
       <model A> costs <P>% of <model B>
       <N> input and <M> output tokens cost $<X> on <model>
       <N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output
         split costs $<X>[-$<Y>] per month on <model>
+      caching cuts input costs by <P>% on <model>
       <price|cost> fell <N>x in <Y> years
       prices fall <P>% per year
+
+    A model may be written "<model> on|at|via <provider>": the host binds that model only.
+    A sentence in none of the forms is refused with the nearest form, the part read and
+    the part that could not be read.
 
     The verdict is one of: holds (within +-15%), off (by a factor, overstated or
     understated), stale (held from one date to another, no longer), cannot_check (naming
@@ -223,6 +232,7 @@ def check(
     Example:
         pricewatch check "Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6" --json
         pricewatch check "Claude Opus 4.6 costs $5/$25 per million tokens" --as-of 2026-06-01
+        pricewatch check "Kimi K2.5 on DeepInfra: $0.07 per million cache reads"
         pricewatch check --registry
     """
     if registry == (text is not None):

@@ -1177,6 +1177,30 @@
     return null;
   }
 
+  // The token position the longest prefix of the elements that holds a word or number reaches.
+  function reach(elements, tokens) {
+    for (var k = elements.length; k > 0; k--) {
+      var prefix = elements.slice(0, k), solid = false;
+      for (var e = 0; e < prefix.length; e++) if (["lit", "num", "alt"].indexOf(prefix[e][0]) >= 0) solid = true;
+      if (!solid) return null;
+      var found = seq(prefix, 0, 0, {}, tokens, function (p, c) { return { pos: p }; });
+      if (found !== null) return found.pos;
+    }
+    return null;
+  }
+  // Why a sentence is in no form: the nearest form, the part read and the part it could not read.
+  function refusal(text) {
+    var tokens = tokenize(text), best = null;
+    for (var f = 0; f < G.form_order.length; f++) {
+      var r = reach(G.forms[G.form_order[f]], tokens);
+      if (r !== null && (best === null || r > best[0])) best = [r, G.form_order[f]];
+    }
+    if (best === null || best[0] === 0) return "no part of it is in any of the forms";
+    var read = text.slice(0, tokens[best[0] - 1].end), form = pyRepr(G.form_text_of[best[1]]);
+    if (best[0] === tokens.length) return "the nearest form is " + form + ": " + pyRepr(read) + " reads, then the sentence stops short of it";
+    return "the nearest form is " + form + ": " + pyRepr(read) + " reads, " + pyRepr(text.slice(tokens[best[0]].start)) + " does not";
+  }
+
   function withoutParentheses(text) {
     var out = "", i = 0;
     while (i < text.length) {
@@ -1285,6 +1309,43 @@
     var suggestions = suggest(data, cleaned);
     throw new ClaimError("Unknown model: " + cleaned + (suggestions.length ? "; did you mean " + suggestions.join(", ") + "?" : ""));
   }
+  function lookupProvider(data, phrase) {
+    var candidates = providerCandidates(phrase);
+    for (var i = 0; i < candidates.length; i++) {
+      var id = data.providerNames[normaliseName(candidates[i])];
+      if (id) return id;
+    }
+    return null;
+  }
+  // A model phrase that may end "on|at|via|from|through <host>": [model id, host id or null].
+  function resolveModelAndHost(data, phrase) {
+    var cleaned = cleanName(phrase);
+    var found = resolveExact(data, cleaned);
+    if (found) return [found, null];
+    var tokens = tokenize(phrase);
+    for (var i = 0; i < tokens.length; i++) {
+      var t = tokens[i];
+      if (t.kind !== "word" || G.provider_words.indexOf(t.low) < 0 || t.start === 0) continue;
+      var host = lookupProvider(data, phrase.slice(t.end));
+      if (!host) continue;
+      var words = cleanName(phrase.slice(0, t.start));
+      var model = resolveExact(data, words);
+      if (model) return [model, host];
+      var tail = stripSpace(phrase.slice(t.start));
+      var suggestions = suggest(data, words).map(function (x) { return x + " " + tail; });
+      throw new ClaimError("Unknown model: " + words + (suggestions.length ? "; did you mean " + suggestions.join(", ") + "?" : ""));
+    }
+    return [resolveModel(data, phrase), null];
+  }
+  function phraseRef(data, phrase) {
+    var r = resolveModelAndHost(data, phrase);
+    return { model: r[0], provider: r[1], statistic: "auto" };
+  }
+  // The host of a price: "X on A costs ..." and "... on A" are one host; two different ones are refused.
+  function oneHost(model, named, host) {
+    if (named && host && named !== host) throw new ClaimError("two hosts named for " + model + ": " + host + " and " + named);
+    return named || host;
+  }
   function resolveProvider(data, phrase) {
     var candidates = providerCandidates(phrase);
     for (var i = 0; i < candidates.length; i++) {
@@ -1349,7 +1410,7 @@
   function oneModel(kind, text, model) { var c = base(kind, text); c.model = model; c.provider = null; c.statistic = "auto"; return c; }
   function ratioClaim(text, a, b, form, claimed) {
     var c = base("ratio", text);
-    c.a = ref(a); c.b = ref(b); c.a_price = "blended"; c.b_price = "blended"; c.form = form; c.claimed = claimed;
+    c.a = a; c.b = b; c.a_price = "blended"; c.b_price = "blended"; c.form = form; c.claimed = claimed;
     return c;
   }
   function trendClaim(text, form, claimed, years) {
@@ -1358,17 +1419,54 @@
     c.reference_model = null; c.start = null; c.end = null; c.years = years;
     return c;
   }
+  // A captured price in dollars ("$0.28", "$1.2K", "28 cents").
+  function amount(g, cap) {
+    var v = scaled(g[cap], g[cap + "_scale"]);
+    return g[cap + "_cents"] ? v.div(Dec.of(100)) : v;
+  }
   function priceClaims(g, text, data) {
-    var scale = priceUnit(g.unit || g.unit2);
-    var c = oneModel("price", text, resolveModel(data, g.model));
-    c.provider = g.provider ? resolveProvider(data, g.provider) : null;
-    c.input = scaled(g.inp, g.inp_scale).mul(scale).text();
-    c.output = scaled(g.out, g.out_scale).mul(scale).text();
+    var scale = priceUnit(g.unit);
+    var r = resolveModelAndHost(data, g.model);
+    var c = oneModel("price", text, r[0]);
+    c.provider = oneHost(r[0], g.provider ? resolveProvider(data, g.provider) : null, r[1]);
+    c.input = amount(g, "inp").mul(scale).text();
+    c.output = amount(g, "out").mul(scale).text();
     c.cache_read = null; c.cache_write = null;
     return [c];
   }
+  // The host a lead-in ends with ("... comes from Anthropic's retail API pricing: $5 ..."), if any.
+  function leadProvider(data, lead) {
+    if (!lead) return null;
+    var tokens = tokenize(lead);
+    for (var i = 0; i < tokens.length; i++) {
+      var candidates = providerCandidates(lead.slice(tokens[i].start));
+      for (var j = 0; j < candidates.length; j++) {
+        var id = data.providerNames[normaliseName(candidates[j])];
+        if (id) return id;
+      }
+    }
+    return null;
+  }
+  // One to three priced fields; a leg without its own unit takes the unit another leg names.
+  function fieldPriceClaims(g, text, data) {
+    var legs = ["1", "2", "3"].filter(function (n) { return g["v" + n]; });
+    var units = legs.map(function (n) { return g["u" + n] || g["w" + n]; });
+    var shared = null;
+    units.forEach(function (u) { if (u && !shared) shared = u; });
+    var prices = {};
+    legs.forEach(function (n, i) {
+      var field = G.price_fields[tokenize(g["f" + n]).map(function (t) { return t.low; }).join(" ")];
+      prices[field] = amount(g, "v" + n).mul(priceUnit(units[i] || shared)).text();
+    });
+    var r = resolveModelAndHost(data, g.model);
+    var named = g.provider ? resolveProvider(data, g.provider) : null;
+    var c = oneModel("price", text, r[0]);
+    c.provider = oneHost(r[0], named, r[1]) || leadProvider(data, g.lead);
+    ["input", "output", "cache_read", "cache_write"].forEach(function (f) { c[f] = prices[f] !== undefined ? prices[f] : null; });
+    return [c];
+  }
   function percentClaims(form) {
-    return function (g, text, data) { return [ratioClaim(text, resolveModel(data, g.a), resolveModel(data, g.b), form, figure(g.p, g.p2))]; };
+    return function (g, text, data) { return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), form, figure(g.p, g.p2))]; };
   }
   // A workload claim under both cache readings: the hit rate as a share of input, or of all tokens.
   function workloadClaims(g, text, data) {
@@ -1377,11 +1475,12 @@
     if (g.t2) { var high = scaled(g.t2, g.t2_scale); tokens = high.lt(low) ? { low: high.text(), high: low.text() } : { low: low.text(), high: high.text() }; }
     var x = scaled(g.x, g.x_scale), claimed = pointFigure(x);
     if (g.y) { var y = scaled(g.y, g.y_scale); claimed = y.lt(x) ? { low: y.text(), high: x.text() } : { low: x.text(), high: y.text() }; }
-    var model = resolveModel(data, g.model);
+    var r = resolveModelAndHost(data, g.model), model = r[0];
     var a = parseNumber(g.a), b = parseNumber(g.b);
     var period = g.period.toLowerCase();
     return ["input", "all"].map(function (reading) {
       var c = oneModel("workload", text, model);
+      c.provider = r[1];
       c.tokens_per_day = period === "day" ? tokens : null;
       c.tokens_per_month = period === "day" ? null : tokens;
       c.input_share = a.div(a.add(b)).text();
@@ -1395,8 +1494,11 @@
   }
   var BUILDERS = {
     workload: workloadClaims,
+    workload_on: workloadClaims,
     request: function (g, text, data) {
-      var c = oneModel("request_cost", text, resolveModel(data, g.model));
+      var r = resolveModelAndHost(data, g.model);
+      var c = oneModel("request_cost", text, r[0]);
+      c.provider = r[1];
       c.input_tokens = intValue(scaled(g.inp, g.inp_scale));
       c.output_tokens = intValue(scaled(g.out, g.out_scale));
       c.cache_read_tokens = 0;
@@ -1404,15 +1506,23 @@
       return [c];
     },
     price_pair: priceClaims,
-    price_split: priceClaims,
+    price_fields: fieldPriceClaims,
+    price_fields_for: fieldPriceClaims,
     times: function (g, text, data) {
-      var a = resolveModel(data, g.a), b = resolveModel(data, g.b);
+      var a = phraseRef(data, g.a), b = phraseRef(data, g.b);
       var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
       if (G.dearer.indexOf(dir) >= 0) { var t = a; a = b; b = t; } // "B is 3x more expensive than A" = "A is 3x cheaper than B"
       return [ratioClaim(text, a, b, "times_cheaper", figure(g.n, g.n2))];
     },
     percent_cheaper: percentClaims("percent_cheaper"),
     percent_of: percentClaims("percent_of"),
+    // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
+    cache_cut: function (g, text, data) {
+      var model = phraseRef(data, g.model);
+      var c = ratioClaim(text, model, model, "percent_cheaper", pointFigure(parseNumber(g.p)));
+      c.a_price = "cache_read"; c.b_price = "input";
+      return [c];
+    },
     trend_fold: function (g, text) { return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text())]; },
     trend_percent: function (g, text) {
       var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figure(g.p, g.p2);
@@ -1430,10 +1540,10 @@
     var sentence = normaliseSentence(text);
     var found = matchForm(sentence);
     if (!found) {
-      throw new ClaimError("cannot read a claim in " + pyRepr(sentence) + "; the forms understood are:\n" +
+      throw new ClaimError("cannot read a claim in " + pyRepr(sentence) + " (" + refusal(sentence) + "); the forms understood are:\n" +
         G.form_texts.map(function (f) { return "  " + f; }).join("\n"));
     }
-    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" ? "any" : "all" };
+    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
   }
 
   // `pricewatch check TEXT --json` in the browser: {text, at, verdict, results}, or {error}.
