@@ -63,6 +63,23 @@ NAV = (
     ("claims.html", "Claims"),
     ("changes.html", "Changes"),
     ("downloads.html", "Downloads"),
+    ("about.html", "About"),
+)
+#: The project's home: source code and issue tracker (a placeholder until it is published).
+PROJECT_URL = "https://github.com/pricewatch/pricewatch"
+#: The public price histories the shipped history derives from (README, "Public price histories").
+PUBLIC_HISTORIES = (
+    ("meni432/ModelGraveyard", "OpenRouter's models list every ~6 hours", "MIT, stated in its README"),
+    ("imphillip/mddb", "sweeps of OpenRouter's per-host endpoints", "AGPL-3.0-or-later (its repository)"),
+    ("pydantic/genai-prices", "about 35 providers' prices, curated by hand", "MIT"),
+    (
+        "RoCry/llm-api-price",
+        "a copy of LiteLLM's price map, committed on change",
+        "not stated (the file is LiteLLM's, MIT)",
+    ),
+    ("BerriAI/litellm", "LiteLLM's price map", "MIT"),
+    ("thevibeworks/claude-code-docs", "the Markdown export of Anthropic's pricing page", "MIT"),
+    ("anomalyco/models.dev", "every provider's models and prices", "MIT"),
 )
 
 
@@ -293,8 +310,17 @@ def _environment(templates: Path):
 
 def _new_environment(templates: Path):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    from pricewatch.site.words import origin_label, plain
+
+    def visitor_words(value: Any) -> Any:
+        # Every printed text in visitor words (score ids named, no repository paths); markup
+        # made on purpose (JSON embedded for the scripts, which needs the ids) is left alone.
+        return plain(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
     env = Environment(
+        finalize=visitor_words,
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -308,8 +334,10 @@ def _new_environment(templates: Path):
         datetime=show_datetime,
         date=lambda text: (text or "")[:10],
         anchor=anchor,
+        origin=origin_label,
     )
     env.globals["nav"] = NAV
+    env.globals["project_url"] = PROJECT_URL
     return env
 
 
@@ -397,6 +425,7 @@ def _build_locked(
             )
             _render_everything(tree, data, reader, site_dir, report, base_url, workers)
             tree.write_manifest(data.built_text)
+            _make_readable(tmp)
             report.rendered, report.reused = tree.rendered, tree.reused
             report.files = len(tree.hashes)
             _swap(tmp, out_dir)
@@ -498,7 +527,13 @@ def _render_pages(
     def render(relative: str, template: str, context: dict[str, Any]) -> None:
         report.pages.append(relative)
         # Every page says what its "current" means: the data's newest observation.
-        full = {"root": _root(relative), "page": relative, "as_of": data.now_text, **context}
+        full = {
+            "root": _root(relative),
+            "page": relative,
+            "as_of": data.now_text,
+            "canonical": canonical_url(base_url, relative),
+            **context,
+        }
         tree.write(relative, env.get_template(template).render(**full))
 
     def site_page(relative: str, template: str, context: dict[str, Any]) -> None:
@@ -548,11 +583,69 @@ def _render_pages(
     )
     site_page("ratios.html", "ratios.html", {"ratios": sections["ratios"]})
     site_page("trends.html", "trends.html", {"trends": sections["trends"]})
+    site_page(
+        "about.html",
+        "about.html",
+        {"histories": PUBLIC_HISTORIES, "statistic": sections["ratios"].get("statistic") or "median"},
+    )
     site_page("claims.html", "claims.html", {"claims": sections["claims"], "tools": sections["tools"]})
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
     files = _downloads(tree, reader, data, changes)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
+    sitemap_pages = list(report.pages)
+    # Served for any missing address: with the site's URL its links are absolute, so they
+    # work at any depth; without it they are relative to the site's top folder.
+    site_page("404.html", "404.html", {"root": _base(base_url) or "", "canonical": None, "as_of": None})
+    tree.write("sitemap.xml", sitemap(base_url, sitemap_pages))
+    tree.write("robots.txt", robots(base_url))
+
+
+def _base(base_url: str | None) -> str | None:
+    """``base_url`` with exactly one trailing slash, or None."""
+    return (base_url.rstrip("/") + "/") if base_url else None
+
+
+def canonical_url(base_url: str | None, relative: str) -> str | None:
+    """A page's public address when the site's URL is known (the overview is the site's root)."""
+    base = _base(base_url)
+    if base is None:
+        return None
+    return base if relative == "index.html" else base + relative
+
+
+def sitemap(base_url: str | None, pages: Iterable[str]) -> str:
+    """``sitemap.xml``: every page; absolute addresses when ``base_url`` is given, else relative ones."""
+    from xml.sax.saxutils import escape
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    if base_url is None:
+        lines.append(
+            "<!-- Relative addresses: give the build the site URL (base-url option) for the absolute ones search engines need. -->"
+        )
+    lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    for relative in sorted(set(pages), key=lambda p: (p != "index.html", p.count("/"), p)):
+        lines.append(f"<url><loc>{escape(canonical_url(base_url, relative) or relative)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots(base_url: str | None) -> str:
+    """``robots.txt``: everything may be crawled; the sitemap's address when the site's URL is known."""
+    text = "User-agent: *\nAllow: /\n"
+    base = _base(base_url)
+    return text + (f"\nSitemap: {base}sitemap.xml\n" if base else "")
+
+
+def _make_readable(root: Path) -> None:
+    """Folders 0755 and files 0644 (the build folder starts 0700): a web server running as
+    another user can read the site."""
+    root.chmod(0o755)
+    for folder, folders, files in os.walk(root):
+        for name in folders:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
 
 
 def _freshness(data: Any) -> dict[str, Any]:
@@ -582,7 +675,7 @@ def _feeds(
     from pricewatch.site.feeds import atom_feed
     from pricewatch.site.model import change_dict
 
-    base = (base_url.rstrip("/") + "/") if base_url else None
+    base = _base(base_url)
 
     def href(relative: str, depth: int) -> str:
         return (base + relative) if base else ("../" * depth) + relative

@@ -22,6 +22,7 @@ from pricewatch.site.model import assign_slugs, slugify
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
@@ -484,3 +485,112 @@ def test_a_model_page_lists_one_row_per_host_tier_and_price():
         ("azure", "standard", "", []),
         ("openai", "batch", "", []),
     ]
+
+
+# ----------------------------------------------------------------------------- publishable
+
+BASE_URL = "https://prices.example.org/llm"
+
+
+@pytest.fixture(scope="module")
+def published(hostile, tmp_path_factory) -> Path:
+    """The site built with its public URL (``--base-url``), under a strict umask."""
+    import os
+
+    out = tmp_path_factory.mktemp("published") / "public"
+    old = os.umask(0o077)
+    try:
+        build_site(hostile, out, now=NOW, workers=1, base_url=BASE_URL)
+    finally:
+        os.umask(old)
+    return out
+
+
+def test_built_files_and_folders_are_world_readable(built, published):
+    for root in (built, published):
+        assert root.stat().st_mode & 0o777 == 0o755
+        for path in root.rglob("*"):
+            mode = path.stat().st_mode & 0o777
+            assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+
+
+def test_every_page_links_the_favicon_and_has_card_tags(built):
+    assert (built / "static" / "favicon.svg").read_text().startswith("<svg")
+    ET.fromstring((built / "static" / "favicon.svg").read_text())
+    pages = _html_files(built)
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text()
+        depth = len(path.relative_to(built).parts) - 1
+        assert f'<link rel="icon" href="{"../" * depth}static/favicon.svg" type="image/svg+xml">' in html, (
+            path
+        )
+        for tag in ("og:title", "og:description", "og:type", "og:site_name"):
+            assert re.search(rf'<meta property="{tag}" content="[^"]+">', html), (path, tag)
+        for tag in ("twitter:card", "twitter:title", "twitter:description"):
+            assert re.search(rf'<meta name="{tag}" content="[^"]+">', html), (path, tag)
+        # No canonical address without the site's URL.
+        assert 'rel="canonical"' not in html and "og:url" not in html
+    model = (built / "models" / "moonshotai--kimi-k2.6.html").read_text()
+    assert '<meta property="og:title" content="Kimi K2.6 prices">' in model
+
+
+def test_404_sitemap_and_robots_without_a_base_url(built):
+    assert "Page not found" in (built / "404.html").read_text()
+    robots = (built / "robots.txt").read_text()
+    assert robots.startswith("User-agent: *\nAllow: /\n") and "Sitemap" not in robots
+    urls = [loc.text for loc in ET.parse(built / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert urls[0] == "index.html"
+    assert "models/moonshotai--kimi-k2.6.html" in urls and "404.html" not in urls
+    on_disk = {p.relative_to(built).as_posix() for p in _html_files(built)} - {"404.html"}
+    assert set(urls) == on_disk
+
+
+def test_canonical_urls_sitemap_and_robots_with_a_base_url(published):
+    base = BASE_URL + "/"
+    index = (published / "index.html").read_text()
+    assert f'<link rel="canonical" href="{base}">' in index
+    assert f'<meta property="og:url" content="{base}">' in index
+    model = (published / "models" / "moonshotai--kimi-k2.6.html").read_text()
+    assert f'<link rel="canonical" href="{base}models/moonshotai--kimi-k2.6.html">' in model
+    urls = [loc.text for loc in ET.parse(published / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert urls[0] == base and f"{base}compare.html" in urls
+    assert all(url.startswith(base) for url in urls)
+    assert (published / "robots.txt").read_text().endswith(f"\nSitemap: {base}sitemap.xml\n")
+    # The 404 page is served at any depth: its links are absolute.
+    missing = (published / "404.html").read_text()
+    assert f'href="{base}static/site.css"' in missing and f'href="{base}compare.html"' in missing
+    assert 'rel="canonical"' not in missing
+
+
+# ----------------------------------------------------------------------------- about
+
+
+def test_the_about_page_states_sources_definitions_and_how_to_report(built):
+    from pricewatch.site.build import PROJECT_URL
+
+    about = (built / "about.html").read_text()
+    for words in (
+        "Where the numbers come from",
+        "Curated history",
+        "pydantic/genai-prices",
+        "AGPL-3.0-or-later",
+        "Blended price",
+        "(3 × input + output) / 4",
+        "Open-weight market",
+        "Peer groups",
+        "95% interval",
+        "±15%",
+        "How often the data is refreshed",
+        "Known limits",
+        "Report a wrong price",
+        "MIT licence",
+    ):
+        assert words in about, words
+    assert f'<a href="{PROJECT_URL}/issues/new">' in about and f'<a href="{PROJECT_URL}">' in about
+    for path in _html_files(built):
+        html = path.read_text()
+        depth = len(path.relative_to(built).parts) - 1
+        if path.name != "404.html":
+            assert f'<a href="{"../" * depth}about.html"' in html, path
+        assert f'<a href="{PROJECT_URL}">source code</a>' in html, path

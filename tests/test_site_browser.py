@@ -113,6 +113,8 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Every address the browser asked for exists (the favicon included).
+        self.page.on("response", lambda response: response.status >= 400 and self.errors.append(response.url))
 
     def _route(self, route, request) -> None:
         if request.url.startswith(self.allowed):
@@ -161,6 +163,7 @@ def test_every_page_loads_without_a_request_leaving_the_site(browser, site, serv
             "claims.html",
             "changes.html",
             "downloads.html",
+            "about.html",
             "models/moonshotai--kimi-k2.6.html",
         ]
         for name in pages:
@@ -198,6 +201,50 @@ def test_phone_width_keeps_the_comparison_table_readable(browser, site, tmp_path
         # The page itself does not scroll sideways: the wide table scrolls in its own box.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
         page.screenshot(path=str(tmp_path / "compare-phone.png"))
+    finally:
+        context.close()
+
+
+# ----------------------------------------------------------------------------- without JavaScript
+
+NO_SCRIPT_PAGES = [
+    "index.html",
+    "compare.html",
+    "ratios.html",
+    "trends.html",
+    "claims.html",
+    "changes.html",
+    "downloads.html",
+    "about.html",
+    "404.html",
+    "models/moonshotai--kimi-k2.6.html",
+]
+# Every control a visitor could try to use, and the boxes a script fills in.
+CONTROLS = "input, select, textarea, button, form, output, #calc-result, #claim-result"
+
+
+def test_without_javascript_no_empty_control_shows(browser, site, tmp_path):
+    """Controls that need the script stay hidden; tables and the registry's verdicts stay readable."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        for name in NO_SCRIPT_PAGES:
+            page.goto(site.as_uri() + "/" + name)
+            visible = page.eval_on_selector_all(
+                CONTROLS,
+                "els => els.filter(e => e.getClientRects().length > 0)"
+                ".map(e => e.tagName + '#' + e.id + '.' + e.className)",
+            )
+            assert visible == [], (name, visible)
+            page.screenshot(path=str(tmp_path / f"nojs-{name.replace('/', '_')}.png"))
+        page.goto(site.as_uri() + "/compare.html")
+        assert page.locator("#compare tbody tr").first.is_visible()
+        page.goto(site.as_uri() + "/claims.html")
+        assert page.locator("#h-registry ~ article .verdict").first.is_visible()
+        # What to do instead is said where each control would be (chromium's emulated
+        # "JavaScript off" does not render <noscript>, so the text is checked in the page).
+        html = page.content()
+        assert "The calculator needs JavaScript" in html and "The claim box needs JavaScript" in html
     finally:
         context.close()
 

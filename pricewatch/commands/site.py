@@ -34,7 +34,10 @@ out_option = click.option(
 @click.option(
     "--base-url",
     envvar="PRICEWATCH_SITE_URL",
-    help="The site's public URL, for absolute links in the Atom feeds (env PRICEWATCH_SITE_URL).",
+    help=(
+        "The site's public URL: absolute links in the Atom feeds, the sitemap and robots.txt, "
+        "canonical URLs on every page (env PRICEWATCH_SITE_URL)."
+    ),
 )
 @click.option("--full", is_flag=True, help="Render every file, even those whose inputs did not change.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes drawing charts (default: every CPU).")
