@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pricewatch.analysis.prices import PriceIndex, PricePoint
 from pricewatch.errors import SectionUnavailable
 from pricewatch.fields import PRICE_FIELDS
-from pricewatch.money import dollars, fold, json_number
+from pricewatch.money import dollars, fold, json_number, money
 from pricewatch.site.charts import ChartSpec, Series
 from pricewatch.site.model import SiteData, blended, offer_label, point_dict, safe_url, slugify
 
@@ -684,8 +684,10 @@ def _verdict_view(verdict: Any) -> dict[str, Any]:
                 "role": p.role,
                 "model_name": p.model_name,
                 "provider": p.provider,
+                # Rounded for reading like every price on the site (exact in the downloads):
+                # "$0.08333", not "$0.08333333333"; "$0.30", not "$0.3".
                 "figures": ", ".join(
-                    f"{f.replace('_', ' ')} ${json_number(getattr(p, f))}"
+                    f"{f.replace('_', ' ')} {money(getattr(p, f))}"
                     for f in ("input", "output", "cache_read", "cache_write")
                     if getattr(p, f) is not None
                 ),
