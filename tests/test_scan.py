@@ -204,7 +204,9 @@ def test_check_accepts_every_sentence_scan_reads_on_its_own(catalog_inputs):
         parsed = parse_claim(unit.text, names)
         assert [c.to_json() for c in parsed.claims] == [c.to_json() for c in found[0].claims], unit.text
         read += 1
-    assert read >= 9
+    # The fixture alone has 8 such sentences; the real articles (beside the project, absent
+    # on a fresh machine) add more.
+    assert read >= (9 if ARTICLES.is_dir() else 8)
 
 
 # ----------------------------------------------------------------------------- binding (issue 15)
