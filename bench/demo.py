@@ -15,6 +15,9 @@ Runs, in a new temporary folder (the state of a fresh clone after the install):
    the same day), then ``pricewatch build`` (only what changed renders again; the first
    build of a new day renders every model page again, since each states its day).
 
+4. where a rebuild's time goes: reading the store and each site-wide analysis section,
+   timed in this process.
+
 Targets (issue 14): the demo under 90 s with the full site build under 60 s, the rebuild
 under 5 s, the database under 50 MB. With ``--write`` the results, the command, the machine
 and the date replace this script's section of docs/benchmarks.md.
@@ -113,7 +116,7 @@ def measure(work: Path) -> list[dict[str, str]]:
         {
             "step": "`pricewatch demo` (new database and site)",
             "wall (s)": f"{wall:.1f}",
-            "detail": output.splitlines()[0],
+            "detail": output.splitlines()[0].replace(f"{REPO}/", ""),
         }
     )
     results.append(
@@ -136,9 +139,39 @@ def measure(work: Path) -> list[dict[str, str]]:
             "detail": f"build {build_wall:.1f}s: {build_report}",
         }
     )
+    results.extend(section_times(db))
     for row in results:
         print(" | ".join(f"{k}: {v}" for k, v in row.items()), flush=True)
     return results
+
+
+def section_times(db: Path) -> list[dict[str, str]]:
+    """Where a rebuild's time goes: reading the store, then each site-wide analysis section,
+    timed one after the other in this process (a section reuses the indexes an earlier one built)."""
+    from pricewatch.paths import default_catalog_path
+    from pricewatch.scraper.catalog import load_catalog
+    from pricewatch.scraper.store import open_reader
+    from pricewatch.site import sections
+    from pricewatch.site.model import load_site_data
+
+    catalog = load_catalog(default_catalog_path())
+    reader = open_reader(db)
+    try:
+        started = time.perf_counter()
+        data = load_site_data(reader, catalog, datetime.now(UTC))
+        rows = [("reading the store (load_site_data)", time.perf_counter() - started)]
+        for name, compute in (
+            ("ratios", sections._ratios),
+            ("trends", sections._trends),
+            ("claims registry", sections._claims),
+            ("claim box data", sections._tools),
+        ):
+            started = time.perf_counter()
+            compute(data)
+            rows.append((f"site-wide section: {name}", time.perf_counter() - started))
+    finally:
+        reader.close()
+    return [{"step": f"of a rebuild: {step}", "wall (s)": f"{took:.1f}", "detail": ""} for step, took in rows]
 
 
 def write_section(command: str, results: list[dict[str, str]]) -> None:

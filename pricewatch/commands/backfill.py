@@ -57,6 +57,21 @@ def backfill() -> None:
     """
 
 
+def _inline(items: list[str]) -> str:
+    """The first LISTED items joined on one line, and how many more."""
+    more = f", ... and {len(items) - LISTED} more" if len(items) > LISTED else ""
+    return ", ".join(items[:LISTED]) + more
+
+
+def _indented(items: list[str], total: int | None = None) -> list[str]:
+    """The first LISTED items, one per indented line, and a line saying how many more."""
+    total = len(items) if total is None else total
+    lines = [f"    {item}" for item in items[:LISTED]]
+    if total > LISTED:
+        lines.append(f"    ... and {total - LISTED} more")
+    return lines
+
+
 def summary_lines(summary) -> list[str]:
     """The human summary of one backfill run."""
     from pricewatch.output import render_rows
@@ -80,42 +95,32 @@ def summary_lines(summary) -> list[str]:
             f"nothing stored): {summary.stale}"
         )
     if summary.announced:
-        announced = sorted(summary.announced)
-        more = f", ... and {len(announced) - LISTED} more" if len(announced) > LISTED else ""
         lines.append(
             f"  dated prices after the newest version (not stored until a version on or after "
-            f"their day gives them): {len(announced)}: {', '.join(announced[:LISTED])}{more}"
+            f"their day gives them): {len(summary.announced)}: {_inline(sorted(summary.announced))}"
         )
     if summary.row_error_texts:
-        texts = sorted(summary.row_error_texts)
-        lines.append(f"  prices not read ({len(texts)} distinct row errors):")
-        lines.extend(f"    {text}" for text in texts[:LISTED])
-        if len(texts) > LISTED:
-            lines.append(f"    ... and {len(texts) - LISTED} more")
+        lines.append(f"  prices not read ({len(summary.row_error_texts)} distinct row errors):")
+        lines.extend(_indented(sorted(summary.row_error_texts)))
     if summary.zero_prices:
-        zeros = sorted(summary.zero_prices)
-        more = f", ... and {len(zeros) - LISTED} more" if len(zeros) > LISTED else ""
         lines.append(
             f"  $0 prices not stored (a zero is a free tier only when the source names one): "
-            f"{len(zeros)} offers: {', '.join(zeros[:LISTED])}{more}"
+            f"{len(summary.zero_prices)} offers: {_inline(sorted(summary.zero_prices))}"
         )
     if summary.file_errors:
         lines.append(
             f"  files not readable at a commit (each kept its previous version): {len(summary.file_errors)}"
         )
-        lines.extend(f"    {error}" for error in summary.file_errors[:LISTED])
-        if len(summary.file_errors) > LISTED:
-            lines.append(f"    ... and {len(summary.file_errors) - LISTED} more")
+        lines.extend(_indented(list(summary.file_errors)))
     for failure in summary.failures[:LISTED]:
         lines.append(f"  failed: {failure.commit[:10]} {failure.committed_at}: {failure.error}")
     if summary.failed > LISTED:
         lines.append(f"  ... and {summary.failed - LISTED} more failed versions")
     for kind, names in (("models", summary.unmapped_models), ("providers", summary.unmapped_providers)):
         if names:
-            top = sorted(names.items(), key=lambda item: (-item[1], item[0]))[:LISTED]
-            shown = ", ".join(f"{name} ({count})" for name, count in top)
-            more = f", ... and {len(names) - LISTED} more" if len(names) > LISTED else ""
-            lines.append(f"  unmapped {kind} (versions seen): {shown}{more}")
+            top = sorted(names.items(), key=lambda item: (-item[1], item[0]))
+            shown = _inline([f"{name} ({count})" for name, count in top])
+            lines.append(f"  unmapped {kind} (versions seen): {shown}")
     if summary.held:
         lines.append(
             f"  suspected typos held in quarantine, not stored ({len(summary.held)}; "
