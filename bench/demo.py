@@ -37,7 +37,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from build import machine  # bench/build.py: the machine line
 from pricewatch.scraper.records import PRICE_FIELDS
 from pricewatch.scraper.store import Observation, apply_observations, finish_run, open_database, start_run
 
@@ -175,6 +174,10 @@ def section_times(db: Path) -> list[dict[str, str]]:
 
 
 def write_section(command: str, results: list[dict[str, str]]) -> None:
+    # bench/build.py's machine line (imported here: "build" is also a folder name that
+    # import sorting classifies differently from checkout to checkout).
+    from build import machine
+
     lines = [
         START_MARK,
         "## `make demo` on the shipped real history",
