@@ -41,6 +41,7 @@ The **retail/open-weight ratio** over time is a peer group's headline ratio (see
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -520,6 +521,35 @@ def _version_moments(
     return moments
 
 
+def _repricing(
+    by_model: Mapping[str, list[PricePoint]],
+    scored: Mapping[str, ScoreSteps],
+    models: Iterable[str],
+    moments: Sequence[str],
+) -> list[set[str]]:
+    """For each moment, the models whose price or score may differ from the previous moment's.
+
+    A model's price at a time depends only on which of its periods are in force and which
+    are past their confirmation window, and its score on the version in force: it can
+    differ between two moments only when one of its periods starts or ends, or passes
+    ``unconfirmed_after``, or a new version is released, after the earlier moment and at or
+    before the later one. The first moment prices every model. (Re-pricing every model at
+    every moment gave the same series and grew with the square of the data.)
+    """
+    plan: list[set[str]] = [set() for _ in moments]
+    if not moments:
+        return plan
+    for model in models:
+        plan[0].add(model)
+        events = [t for p in by_model[model] for t in (p.valid_from, p.valid_to, p.unconfirmed_after) if t]
+        events.extend(valid_from for valid_from, _, _ in scored[model] if valid_from)
+        for moment in events:
+            index = bisect_left(moments, moment)
+            if 0 < index < len(moments):
+                plan[index].add(model)
+    return plan
+
+
 def _scored(
     by_model: Mapping[str, list[PricePoint]],
     facts: Mapping[str, ModelFacts],
@@ -749,22 +779,14 @@ def cheapest_at_threshold(
     series: list[TrendPoint] = []
     records: list[TrendPoint] = []
     if start_text is not None:
-        # Walk the change moments in order and re-price only the models whose prices start
-        # or end, or whose version changes, at each one (a model's price and score cannot
-        # change otherwise); re-pricing every qualifying model at every moment grew with the
-        # square of the data.
+        # Walk the change moments in order and re-price only the models whose price or
+        # score may have changed since the previous one (``_repricing``).
         boundaries = _version_moments(scored, qualifying, start_text, end_text)
-        for model in qualifying:
-            for point in by_model[model]:
-                for moment in (point.valid_from, point.valid_to):
-                    if moment is not None:
-                        boundaries.setdefault(moment, set()).add(model)
-        current: dict[str, TrendPoint] = {}
         moments = change_times([p for m in qualifying for p in by_model[m]], qualifying, start_text, end_text)
-        moments = sorted({*moments, *(m for m in boundaries if start_text < m <= end_text)})
-        for index, moment in enumerate(moments):
-            changed = qualifying if index == 0 else sorted(boundaries.get(moment, ()))
-            for model in changed:
+        moments = sorted({*moments, *boundaries})
+        current: dict[str, TrendPoint] = {}
+        for moment, changed in zip(moments, _repricing(by_model, scored, qualifying, moments), strict=True):
+            for model in sorted(changed):
                 value, version = _score_at(scored[model], moment)
                 found = (
                     None
@@ -891,26 +913,36 @@ def frontier_trend(
     if start_text is not None:
         moments = change_times([p for m in scored for p in by_model[m]], scored, start_text, end_text)
         moments = sorted({*moments, *_version_moments(scored, scored, start_text, end_text)})
-        for moment in moments:
-            best: TrendPoint | None = None
-            for model, steps in scored.items():
-                value, version = _score_at(steps, moment)
-                if value is None:
-                    continue
-                found = _price_of(by_model, facts, model, moment, price, host_rule, unquantized_only, weights)
-                if found is None:
-                    continue
-                candidate = TrendPoint(
-                    at=moment, model=model, value=found[0], score=value, price=found[1], version=version
+        # The frontier at each moment: the highest score, then the lowest price, then the
+        # model id; only the models whose price or score may have changed are priced again.
+        current: dict[str, TrendPoint] = {}
+        for moment, changed in zip(moments, _repricing(by_model, scored, scored, moments), strict=True):
+            for model in sorted(changed):
+                value, version = _score_at(scored[model], moment)
+                found = (
+                    None
+                    if value is None
+                    else _price_of(
+                        by_model, facts, model, moment, price, host_rule, unquantized_only, weights
+                    )
                 )
-                if best is None or (-value, candidate.value, model) < (
-                    -(best.score or 0),
-                    best.value,
-                    best.model,
-                ):
-                    best = candidate
-            if best is None:
+                if found is None:
+                    current.pop(model, None)
+                else:
+                    current[model] = TrendPoint(
+                        at=moment, model=model, value=found[0], score=value, price=found[1], version=version
+                    )
+            if not current:
                 continue
+            top = min(current.values(), key=lambda point: (-(point.score or 0), point.value, point.model))
+            best = TrendPoint(
+                at=moment,
+                model=top.model,
+                value=top.value,
+                score=top.score,
+                price=top.price,
+                version=top.version,
+            )
             if series and (series[-1].model, series[-1].value) == (best.model, best.value):
                 continue
             if series and series[-1].day == best.day:
