@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 from pricewatch.fields import PRICE_FIELDS
 
@@ -230,6 +230,32 @@ class PriceIndex(list):
                 entries.append(entry)
                 self._bands.setdefault((model, key[1], key[2]), []).append(entry)
             self._series[model] = entries
+        self._events: dict[str, list[str]] = {}
+
+    def stretch(self, model: str, at: str) -> int:
+        """Which stretch of time between the model's price events ``at`` falls in.
+
+        An event is a period of any of the model's offers starting or ending, or passing its
+        confirmation window (``unconfirmed_after``). Between two events no question about the
+        model's prices can have another answer, so a result keyed on (model, stretch) may be
+        reused for any time in the stretch.
+        """
+        events = self._events.get(model)
+        if events is None:
+            events = self._events[model] = sorted(
+                {
+                    moment
+                    for _, periods in self._series.get(model, ())
+                    for p in periods
+                    for moment in (p.valid_from, p.valid_to, p.unconfirmed_after)
+                    if moment
+                }
+            )
+        return bisect_right(events, at)
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A cache of results about this index's points (it must not change once made)."""
+        return self.__dict__.setdefault("_memos", {}).setdefault(name, {})
 
     def for_model(self, model: str) -> PriceIndex:
         """The index of one model's points (built once, then reused)."""

@@ -179,9 +179,45 @@ def model_price(
     weights: Sequence[int | Decimal] = DEFAULT_BLEND_WEIGHTS,
 ) -> ModelPrice | None:
     """A model's standard, base-context price at ``at`` on ``basis`` (see the module doc); None if unknown."""
-    points = points if isinstance(points, PriceIndex) else list(points)
     at = as_time(at)
     fact = facts.get(model)
+    if not isinstance(points, PriceIndex):
+        return _model_price(list(points), fact, model, at, basis, statistic, unquantized_only, weights)
+    # Trends and ratio series ask for the same model at many times: one answer per stretch
+    # between the model's price events (``PriceIndex.stretch``), restated for each time.
+    key = (model, points.stretch(model, at), basis, statistic, unquantized_only, tuple(weights))
+    memo = points.memo("model_price")
+    hit = memo.get(key)
+    if hit is None or hit[0] is not fact:
+        hit = memo[key] = (
+            fact,
+            _model_price(points, fact, model, at, basis, statistic, unquantized_only, weights),
+        )
+    found = hit[1]
+    if found is None or found.at == at:
+        return found
+    return ModelPrice(
+        model=found.model,
+        basis=found.basis,
+        at=at,
+        input=found.input,
+        output=found.output,
+        blended=found.blended,
+        points=found.points,
+        note=found.note,
+    )
+
+
+def _model_price(
+    points: Sequence[PricePoint],
+    fact: ModelFacts | None,
+    model: str,
+    at: str,
+    basis: Basis,
+    statistic: str,
+    unquantized_only: bool,
+    weights: Sequence[int | Decimal],
+) -> ModelPrice | None:
     use_retail = {
         "retail": True,
         "market": False,

@@ -138,3 +138,21 @@ def test_a_price_passing_its_confirmation_window_between_moments_is_priced_again
     object.__setattr__(points[1], "valid_to", "2025-06-01T00:00:00Z")
     trend = trends.cheapest_at_threshold(PriceIndex(points), facts, SCORE, 1200.0, "2026-01-01")
     assert [(p.model, str(p.value)) for p in trend.series] == [("a/cheap", "1"), ("b/dear", "3")]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_price_reused_within_a_stretch_equals_the_price_asked_afresh(seed):
+    # ratios.model_price answers once per stretch between a model's price events on an index;
+    # a plain list is asked afresh every time.
+    from pricewatch.analysis.ratios import model_price
+
+    index, facts = _history(seed)
+    plain = list(index)
+    times = sorted({t for p in plain for t in (p.valid_from, p.valid_to, p.unconfirmed_after) if t})
+    times += [t.replace("T00:00:00Z", "T12:00:00Z") for t in times] + ["2022-01-01T00:00:00Z"]
+    for model in facts:
+        for at in sorted(times):
+            for basis, statistic in (("auto", "cheapest"), ("market", "median"), ("weights", "cheapest")):
+                assert model_price(index, facts, model, at, basis=basis, statistic=statistic) == model_price(
+                    plain, facts, model, at, basis=basis, statistic=statistic
+                ), (model, at, basis)
