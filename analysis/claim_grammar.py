@@ -29,7 +29,6 @@ to its last. The first form in ``FORM_ORDER`` that matches decides; there is no 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,8 +71,13 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- characters
 
-#: Every character Python's ``str.isspace`` calls whitespace (JavaScript's ``\s`` differs).
-WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+#: Every character Python's ``str.isspace`` calls whitespace (JavaScript's ``\s`` differs),
+#: written out: finding them scans every code point, half a second at each import
+#: (tests/test_claim_grammar.py holds the list equal to that scan).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _SPACE = frozenset(WHITESPACE)
 #: Quote characters, dropped from names.
 QUOTES = "\"'“”‘’"

@@ -41,7 +41,7 @@ The **retail/open-weight ratio** over time is a peer group's headline ratio (see
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -463,9 +463,27 @@ class _ModelIndexes(Mapping[str, PriceIndex]):
         """The model's periods as a plain list (no index built)."""
         return self._raw[model]
 
+    def priced_between(self, model: str, start: str | None, end: str) -> bool:
+        """True when one of the model's periods is in force at some time of (start, end].
 
-def _periods(by_model: Mapping[str, list[PricePoint]], model: str) -> Sequence[PricePoint]:
-    return by_model.periods(model) if isinstance(by_model, _ModelIndexes) else by_model[model]
+        One bisection: the periods sorted by start, with the latest end among each prefix
+        (a trend asks this of every model, for each of the dozens of windows of a build).
+        """
+        spans = self.__dict__.setdefault("_spans", {}).get(model)
+        if spans is None:
+            ordered = sorted(self._raw[model], key=lambda p: p.valid_from)
+            latest, ends = "", []
+            for period in ordered:
+                latest = max(latest, period.valid_to or _OPEN_END)
+                ends.append(latest)
+            spans = self._spans[model] = ([p.valid_from for p in ordered], ends)
+        starts, ends = spans
+        count = bisect_right(starts, end)
+        return count > 0 and (start is None or ends[count - 1] > start)
+
+
+#: Sorts after every time text: the end of a period that has not ended.
+_OPEN_END = "\uffff"
 
 
 def _group_standard(points: Iterable[PricePoint]) -> _ModelIndexes:
@@ -562,10 +580,13 @@ def _scored(
     scored: dict[str, ScoreSteps] = {}
     excluded: list[str] = []
     for model in sorted(by_model):
-        in_window = any(
-            p.valid_from <= end and (start is None or p.valid_to is None or p.valid_to > start)
-            for p in _periods(by_model, model)
-        )
+        if isinstance(by_model, _ModelIndexes):
+            in_window = by_model.priced_between(model, start, end)
+        else:
+            in_window = any(
+                p.valid_from <= end and (start is None or p.valid_to is None or p.valid_to > start)
+                for p in by_model[model]
+            )
         if not in_window:
             continue
         fact = facts.get(model)

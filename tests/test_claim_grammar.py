@@ -101,3 +101,11 @@ def test_the_tables_are_plain_json():
 
     emitted = json.loads(json.dumps(tables()))
     assert emitted["forms"] == json.loads(json.dumps(GRAMMAR)) and emitted["form_order"] == list(FORM_ORDER)
+
+
+def test_the_written_out_whitespace_is_every_character_python_calls_whitespace():
+    import sys
+
+    from pricewatch.analysis.claim_grammar import WHITESPACE
+
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == WHITESPACE

@@ -156,3 +156,20 @@ def test_a_price_reused_within_a_stretch_equals_the_price_asked_afresh(seed):
                 assert model_price(index, facts, model, at, basis=basis, statistic=statistic) == model_price(
                     plain, facts, model, at, basis=basis, statistic=statistic
                 ), (model, at, basis)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_model_priced_in_a_window_by_bisection_is_priced_in_it_by_its_periods(seed):
+    index, _ = _history(seed)
+    grouped = trends._group_standard(index)
+    rng = random.Random(seed)
+    for model in grouped:
+        periods = grouped.periods(model)
+        for _ in range(30):
+            start = None if rng.random() < 0.2 else _day(rng)
+            end = _day(rng)
+            expected = any(
+                p.valid_from <= end and (start is None or p.valid_to is None or p.valid_to > start)
+                for p in periods
+            )
+            assert grouped.priced_between(model, start, end) == expected, (model, start, end)
