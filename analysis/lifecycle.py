@@ -40,13 +40,13 @@ _KNOWN_ENDS = frozenset({"changed", "retired"})
 
 def window_end(confirmed: str, days: int) -> str:
     """The first instant a price last confirmed at ``confirmed`` is no longer current."""
-    moment = datetime.strptime(confirmed[:19], "%Y-%m-%dT%H:%M:%S") + timedelta(days=days)
+    moment = datetime.fromisoformat(confirmed[:19]) + timedelta(days=days)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def window_start(moment: str, days: int) -> str:
     """The instant ``days`` before ``moment`` (both in the store's time format)."""
-    start = datetime.strptime(moment[:19], "%Y-%m-%dT%H:%M:%S") - timedelta(days=days)
+    start = datetime.fromisoformat(moment[:19]) - timedelta(days=days)
     return start.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

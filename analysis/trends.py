@@ -575,11 +575,24 @@ def _scored(
     start: str | None,
     end: str,
     exclude_models: Sequence[str],
+    *,
+    explain: bool = True,
 ) -> tuple[dict[str, ScoreSteps], list[str]]:
-    """Models with the score in the window (their score steps), and 'model: why' for priced models left out."""
+    """Models with the score in the window (their score steps), and 'model: why' for priced models left out.
+
+    Without ``explain`` the reasons are not gathered (an empty list) and models without the
+    score are not looked at: a single moment's cheapest price needs only the scored ones.
+    """
     scored: dict[str, ScoreSteps] = {}
     excluded: list[str] = []
-    for model in sorted(by_model):
+    models: Iterable[str] = sorted(by_model)
+    if not explain:
+        models = [
+            m
+            for m in models
+            if m not in exclude_models and (fact := facts.get(m)) is not None and score in fact.score_names
+        ]
+    for model in models:
         if isinstance(by_model, _ModelIndexes):
             in_window = by_model.priced_between(model, start, end)
         else:
@@ -677,7 +690,7 @@ def cheapest_at(
     _validate_field(price)
     at = as_time(at)
     by_model = _standard_points(points)
-    scored, _ = _scored(by_model, facts, score, at, at, exclude_models)
+    scored, _ = _scored(by_model, facts, score, at, at, exclude_models, explain=False)
     return _cheapest(by_model, facts, scored, threshold, at, price, host_rule, unquantized_only, weights)
 
 
