@@ -1365,7 +1365,10 @@ def evaluate(
     """
     at = as_time(at, end_of_day=True) if isinstance(at, date | str) else as_time(at)
     models = _models(claim)
-    relevant = [p for p in points if p.model in models] if models else list(points)
+    if isinstance(points, PriceIndex):
+        relevant = points.for_models(models) if models else points
+    else:
+        relevant = [p for p in points if p.model in models] if models else list(points)
     verdict = _judge(claim, relevant, facts, at)
     if not history or claim.kind not in PRICED_KINDS:
         return verdict

@@ -257,6 +257,18 @@ class PriceIndex(list):
         """A cache of results about this index's points (it must not change once made)."""
         return self.__dict__.setdefault("_memos", {}).setdefault(name, {})
 
+    def for_models(self, models: Iterable[str]) -> PriceIndex:
+        """The index of several models' points, in this index's order (built once per set of models)."""
+        wanted = frozenset(models)
+        cache = self.__dict__.setdefault("_per_models", {})
+        if wanted not in cache:
+            position = self.__dict__.get("_position")
+            if position is None:
+                position = self.__dict__["_position"] = {id(p): i for i, p in enumerate(self)}
+            chosen = [p for m in wanted for _, periods in self._series.get(m, ()) for p in periods]
+            cache[wanted] = PriceIndex(sorted(chosen, key=lambda p: position[id(p)]))
+        return cache[wanted]
+
     def for_model(self, model: str) -> PriceIndex:
         """The index of one model's points (built once, then reused)."""
         cache = self.__dict__.setdefault("_per_model", {})
