@@ -451,6 +451,32 @@ def _render_everything(
     base_url: str | None,
     workers: int | None,
 ) -> None:
+    from pricewatch.site import sections as site_sections
+    from pricewatch.site.aside import Aside, can_fork
+
+    # The claims page's analysis runs in a forked child while this process does the rest
+    # (site.aside: only where forking is safe and more than one process may work; elsewhere
+    # it runs when the page needs it).
+    fork = can_fork() and (workers is None or workers > 1)
+    with Aside(lambda: site_sections.analysis_sections(data, ASIDE_SECTIONS), fork=fork) as aside:
+        _render_with(tree, data, reader, site_dir, report, base_url, workers, aside)
+
+
+#: The analysis sections computed aside (site.aside): only the claims page and the home page
+#: read them, and those are rendered last.
+ASIDE_SECTIONS = ("claims", "tools")
+
+
+def _render_with(
+    tree: _Tree,
+    data: Any,
+    reader: StoreReader,
+    site_dir: Path,
+    report: BuildReport,
+    base_url: str | None,
+    workers: int | None,
+    aside: Any,
+) -> None:
     from pricewatch.site import charts
     from pricewatch.site import sections as site_sections
     from pricewatch.site.model import model_fingerprint
@@ -484,11 +510,10 @@ def _render_everything(
             tree.forget(chart_path)
         elif need_chart:
             chart_jobs.append((chart_path, spec))
-    sections = site_sections.analysis_sections(data)
-    for name, section in sections.items():
-        if not section.get("available"):
-            detail = section.get("detail")
-            report.unavailable[name] = section.get("reason", "") + (f" [{detail}]" if detail else "")
+    sections = site_sections.analysis_sections(
+        data, [name for name in site_sections.SECTION_NAMES if name not in ASIDE_SECTIONS]
+    )
+    for section in sections.values():
         for path, spec in section.get("charts", []):
             if tree.needs(path, spec.as_key()):
                 chart_jobs.append((path, spec))
@@ -497,7 +522,17 @@ def _render_everything(
     pending = charts.start_rendering(chart_jobs, workers=cpu)
     try:
         _render_pages(
-            tree, data, reader, env, sections, model_ids, model_contexts, fingerprints, report, base_url
+            tree,
+            data,
+            reader,
+            env,
+            sections,
+            aside,
+            model_ids,
+            model_contexts,
+            fingerprints,
+            report,
+            base_url,
         )
         for relative, svg in pending.result():
             tree.write(relative, svg)
@@ -505,6 +540,10 @@ def _render_everything(
         report.charts_cpu_seconds = pending.cpu_seconds
     finally:
         pending.close()
+    for name, section in sections.items():
+        if not section.get("available"):
+            detail = section.get("detail")
+            report.unavailable[name] = section.get("reason", "") + (f" [{detail}]" if detail else "")
 
 
 def _render_pages(
@@ -513,6 +552,7 @@ def _render_pages(
     reader: StoreReader,
     env: Any,
     sections: dict[str, Any],
+    aside: Any,
     model_ids: list[str],
     model_contexts: dict[str, dict[str, Any]],
     fingerprints: dict[str, str],
@@ -563,6 +603,22 @@ def _render_pages(
         },
     )
     site_page(
+        "changes.html", "changes.html", {"changes": change_dicts[:CHANGES_PAGE], "total": f"{len(changes):,}"}
+    )
+    site_page("ratios.html", "ratios.html", {"ratios": sections["ratios"]})
+    site_page("trends.html", "trends.html", {"trends": sections["trends"]})
+    site_page(
+        "about.html",
+        "about.html",
+        {"histories": PUBLIC_HISTORIES, "statistic": sections["ratios"].get("statistic") or "median"},
+    )
+
+    _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
+    files = _downloads(tree, reader, data, changes)
+    site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
+    # The pages that read the sections computed aside, last: the child had the most time.
+    sections.update(aside.result())
+    site_page(
         "index.html",
         "index.html",
         {
@@ -578,21 +634,7 @@ def _render_pages(
             "changes": change_dicts[:OVERVIEW_CHANGES],
         },
     )
-    site_page(
-        "changes.html", "changes.html", {"changes": change_dicts[:CHANGES_PAGE], "total": f"{len(changes):,}"}
-    )
-    site_page("ratios.html", "ratios.html", {"ratios": sections["ratios"]})
-    site_page("trends.html", "trends.html", {"trends": sections["trends"]})
-    site_page(
-        "about.html",
-        "about.html",
-        {"histories": PUBLIC_HISTORIES, "statistic": sections["ratios"].get("statistic") or "median"},
-    )
     site_page("claims.html", "claims.html", {"claims": sections["claims"], "tools": sections["tools"]})
-
-    _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
-    files = _downloads(tree, reader, data, changes)
-    site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
     sitemap_pages = list(report.pages)
     # Served for any missing address: with the site's URL its links are absolute, so they
     # work at any depth; without it they are relative to the site's top folder.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -760,11 +760,24 @@ def _tools(data: SiteData) -> dict[str, Any]:
     return {"data": tools_data(data)}
 
 
-def analysis_sections(data: SiteData) -> dict[str, dict[str, Any]]:
-    """Every analysis section: ratios, trends, claims, and the in-browser tools' data."""
+#: The analysis sections' names, in the order they are computed when all are.
+SECTION_NAMES = ("ratios", "trends", "claims", "tools")
+
+
+def _section(name: str) -> tuple[str, str, Callable[[SiteData], dict[str, Any]]]:
+    """What a section is (for an unavailable section's reason), its module, and its computation."""
     return {
-        "ratios": _guarded("ratio analysis", "pricewatch.analysis.ratios", lambda: _ratios(data)),
-        "trends": _guarded("trend analysis", "pricewatch.analysis.trends", lambda: _trends(data)),
-        "claims": _guarded("claims registry check", "pricewatch.analysis.claims", lambda: _claims(data)),
-        "tools": _guarded("workload calculator and claim box", "pricewatch.site.tools", lambda: _tools(data)),
-    }
+        "ratios": ("ratio analysis", "pricewatch.analysis.ratios", _ratios),
+        "trends": ("trend analysis", "pricewatch.analysis.trends", _trends),
+        "claims": ("claims registry check", "pricewatch.analysis.claims", _claims),
+        "tools": ("workload calculator and claim box", "pricewatch.site.tools", _tools),
+    }[name]
+
+
+def analysis_sections(data: SiteData, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The analysis sections ``names`` (default every one: ratios, trends, claims, and the in-browser tools' data)."""
+    sections = {}
+    for name in SECTION_NAMES if names is None else names:
+        what, module, compute = _section(name)
+        sections[name] = _guarded(what, module, lambda compute=compute: compute(data))
+    return sections
