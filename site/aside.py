@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -43,9 +44,11 @@ class Aside(Generic[T]):
         self._value: T | None = None
         if fork if fork is not None else can_fork():
             read, write = os.pipe()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child
                 os.close(read)
+                _end_with(parent)
                 _child(compute, write)
             os.close(write)
             self._pid, self._read = pid, read
@@ -74,7 +77,9 @@ class Aside(Generic[T]):
         return self._value  # type: ignore[return-value]
 
     def close(self) -> None:
-        """Reap the child; one still writing a result nobody reads gets a broken pipe and exits."""
+        """Reap the child; one whose result was never asked for (the build failed) is stopped first."""
+        if self._pid is not None and not self._done:
+            os.kill(self._pid, signal.SIGKILL)  # a pure computation: nothing of it is lost
         if self._read is not None:
             os.close(self._read)
             self._read = None
@@ -90,6 +95,21 @@ class Aside(Generic[T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel kill this child when the build process dies (Linux), so none outlives a killed build."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the broken pipe ends it when it writes
+        return
+    if os.getppid() != parent:  # the build died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _child(compute: Callable[[], object], write: int) -> None:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 from pricewatch.money import tick
+from pricewatch.site.aside import Aside, can_fork
 
 __all__ = ["ChartSpec", "PendingCharts", "Series", "render_many", "render_svg", "start_rendering"]
 
@@ -288,7 +289,12 @@ class PendingCharts:
         self._results = None
         self._lifeline: Connection | None = None  # the write end of the workers' lifeline
         self._drawn = False
-        if workers > 1 and len(items) >= _POOL_THRESHOLD:
+        self._aside: Aside[list[tuple[str, str, float]]] | None = None
+        if workers > 1 and 0 < len(items) < _POOL_THRESHOLD and can_fork():
+            # A few charts (a rebuild after a refresh): one forked child draws them, so
+            # importing matplotlib and drawing overlap the pages rendered meanwhile.
+            self._aside = Aside(lambda: [_render_one(item) for item in items], fork=True)
+        elif workers > 1 and len(items) >= _POOL_THRESHOLD:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
@@ -306,7 +312,12 @@ class PendingCharts:
 
     def result(self) -> list[tuple[str, str]]:
         """Every ``(path, svg)``, in the order given; ``cpu_seconds`` then holds their drawing time."""
-        drawn = [_render_one(item) for item in self._items] if self._results is None else list(self._results)
+        if self._aside is not None:
+            drawn = self._aside.result()
+        elif self._results is None:
+            drawn = [_render_one(item) for item in self._items]
+        else:
+            drawn = list(self._results)
         self._drawn = True
         self.cpu_seconds = sum(seconds for _, _, seconds in drawn)
         return [(path, svg) for path, svg, _ in drawn]
@@ -314,6 +325,8 @@ class PendingCharts:
     def close(self) -> None:
         """Stop the worker processes: after ``result()`` once they are idle; before it (the
         build failed or was interrupted) at once, dropping the charts being drawn."""
+        if self._aside is not None:
+            self._aside.close()
         if self._pool is None or self._lifeline is None:
             return
         if not self._drawn:

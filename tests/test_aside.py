@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 import pytest
@@ -77,3 +78,70 @@ def test_a_site_built_with_the_analysis_aside_equals_one_built_in_one_process(tm
     build_site(db, tmp_path / "alone", now=now, workers=1)
     for page in ("index.html", "claims.html"):
         assert (tmp_path / "aside" / page).read_bytes() == (tmp_path / "alone" / page).read_bytes(), page
+
+
+@needs_fork
+def test_a_few_charts_are_drawn_in_a_forked_child_as_they_are_drawn_here(monkeypatch):
+    from pricewatch.site import charts
+
+    def spec(i: int) -> charts.ChartSpec:
+        return charts.ChartSpec(
+            title=f"chart {i}",
+            alt=f"chart {i}",
+            ylabel="USD per million tokens",
+            series=(
+                charts.Series(
+                    label="a", x=("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"), y=(1.0, 0.5 + i)
+                ),
+            ),
+        )
+
+    monkeypatch.setattr(charts, "can_fork", lambda: True)
+    items = [(f"c{i}.svg", spec(i)) for i in range(3)]
+    pending = charts.start_rendering(items, workers=2)
+    try:
+        assert pending._aside is not None  # drawn aside, not here
+        child = pending._aside._pid
+        assert pending.result() == [(path, charts.render_svg(s)) for path, s in items]
+    finally:
+        pending.close()
+    assert child is not None and not _alive(child)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_child_outlives_no_killed_parent(tmp_path):
+    # A build killed while its child computes: the kernel ends the child too (Linux).
+    import subprocess
+    import time
+
+    script = tmp_path / "parent.py"
+    marker = tmp_path / "child.pid"
+    script.write_text(
+        "import os, sys, time\n"
+        "from pricewatch.site.aside import Aside\n"
+        f"def compute():\n    open({str(marker)!r}, 'w').write(str(os.getpid()))\n    time.sleep(600)\n"
+        "aside = Aside(compute, fork=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()):
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.05)
+        child = int(marker.read_text())
+    finally:
+        parent.kill()
+        parent.wait(30)
+    deadline = time.monotonic() + 60
+    while os.path.exists(f"/proc/{child}") and "Z" not in _state(child):
+        assert time.monotonic() < deadline, "the child outlived its killed parent"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
