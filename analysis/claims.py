@@ -1365,6 +1365,7 @@ def evaluate(
     """
     at = as_time(at, end_of_day=True) if isinstance(at, date | str) else as_time(at)
     models = _models(claim)
+    relevant: Sequence[PricePoint]
     if isinstance(points, PriceIndex):
         relevant = points.for_models(models) if models else points
     else:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from pricewatch.analysis.prices import (
@@ -371,8 +372,12 @@ class GroupRatio:
     open_market: ModelPrice | None
     closed_market: ModelPrice | None
     ratios: tuple[PriceRatio, ...]
-    pairs: tuple[PriceRatio, ...]
     headline: PriceRatio | None
+
+    @cached_property
+    def pairs(self) -> tuple[PriceRatio, ...]:
+        """Each closed model over each open model (made when asked: a ratio series never asks)."""
+        return tuple(ratio_of(c, o) for c in self.closed for o in self.open)
 
     @property
     def points(self) -> tuple[PricePoint, ...]:
@@ -476,7 +481,6 @@ def group_ratio(
     open_market = _aggregate(open_, group_statistic, f"{group.id} open-weight market ({group_statistic})", at)
     closed_market = _aggregate(closed, group_statistic, f"{group.id} closed retail ({group_statistic})", at)
     ratios = tuple(ratio_of(c, open_market) for c in closed) if open_market else ()
-    pairs = tuple(ratio_of(c, o) for c in closed for o in open_)
     headline = ratio_of(closed_market, open_market) if closed_market and open_market else None
     return GroupRatio(
         group=group,
@@ -489,7 +493,6 @@ def group_ratio(
         open_market=open_market,
         closed_market=closed_market,
         ratios=ratios,
-        pairs=pairs,
         headline=headline,
     )
 

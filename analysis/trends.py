@@ -446,6 +446,7 @@ class _ModelIndexes(Mapping[str, PriceIndex]):
     def __init__(self, grouped: dict[str, list[PricePoint]]) -> None:
         self._raw = grouped
         self._indexed: dict[str, PriceIndex] = {}
+        self._spans: dict[str, tuple[list[str], list[str]]] = {}
 
     def __getitem__(self, model: str) -> PriceIndex:
         index = self._indexed.get(model)
@@ -469,7 +470,7 @@ class _ModelIndexes(Mapping[str, PriceIndex]):
         One bisection: the periods sorted by start, with the latest end among each prefix
         (a trend asks this of every model, for each of the dozens of windows of a build).
         """
-        spans = self.__dict__.setdefault("_spans", {}).get(model)
+        spans = self._spans.get(model)
         if spans is None:
             ordered = sorted(self._raw[model], key=lambda p: p.valid_from)
             latest, ends = "", []

@@ -74,7 +74,7 @@ class Aside(Generic[T]):
                 raise payload
             self._value = payload
         self._done = True
-        return self._value  # type: ignore[return-value]
+        return self._value
 
     def close(self) -> None:
         """Reap the child; one whose result was never asked for (the build failed) is stopped first."""

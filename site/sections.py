@@ -16,6 +16,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint
@@ -779,5 +780,5 @@ def analysis_sections(data: SiteData, names: Iterable[str] | None = None) -> dic
     sections = {}
     for name in SECTION_NAMES if names is None else names:
         what, module, compute = _section(name)
-        sections[name] = _guarded(what, module, lambda compute=compute: compute(data))
+        sections[name] = _guarded(what, module, partial(compute, data))
     return sections
