@@ -266,7 +266,9 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.option("--unmapped", is_flag=True, help="List source names the catalog does not map.")
-@click.option("--check", is_flag=True, help="Exit 1 when a source is stale or failing (for monitoring).")
+@click.option(
+    "--check", is_flag=True, help="Exit 1 when a source is failing or stale (degraded is reported, exit 0)."
+)
 @click.option(
     "--config",
     "schedule_path",
@@ -279,12 +281,16 @@ def models(search: str | None, catalog_path: Path | None, fmt: str) -> None:
 @format_option
 @handle_errors
 def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Path, fmt: str) -> None:
-    """Per source: last ok run, when its data was observed and how old it is, last error, quarantine, staleness.
+    """Per source: health, last usable run, when its data was observed and how old it is, last error.
 
-    Ages are observation ages (data_as_of: a replay's recorded time, a backfill's newest
-    commit), not when a run happened. A source is stale when its data is older than three
-    times its interval in the schedule (data/schedule.toml, or --config); --check then
-    exits 1, as it does when a source's last run failed.
+    health is ok; degraded (the last run stored prices but some items had no usable price:
+    `problem` names them); failing (the last finished run failed: `failing_since`); or
+    stale (data older than three times the source's interval in the schedule,
+    data/schedule.toml or --config; or never refreshed). Ages are observation ages
+    (data_as_of: a replay's recorded time, a backfill's newest commit), not when a run
+    happened. --check exits 1 when a source is failing or stale, 0 when every source is ok
+    or degraded (a steady partial source, such as a maker's model file without a price,
+    is no alarm).
 
     \b
     Example:
@@ -292,7 +298,7 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
         pricewatch status --check || echo "pricewatch needs attention"
         pricewatch status --unmapped --format csv
     """
-    from pricewatch.queries import quarantine_rows, source_status, unmapped_rows
+    from pricewatch.queries import check_fails, quarantine_rows, source_status, unmapped_rows
     from pricewatch.scraper.store.reader import open_reader
 
     reader = open_reader(db_path)
@@ -325,7 +331,7 @@ def status(unmapped: bool, check: bool, schedule_path: Path | None, db_path: Pat
             "or `pricewatch refresh --accept-changes|--reject-changes`):"
         )
         click.echo(render_rows(held, ["id", "source", "observed_at", "offer", "reason"]), nl=False)
-    if check and any(r["problem"] for r in rows):
+    if check and check_fails(rows):
         raise ExitWith(EXIT_FAILED)
 
 

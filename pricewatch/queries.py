@@ -12,9 +12,28 @@ from typing import TYPE_CHECKING, Any
 from pricewatch.scraper.catalog import Catalog, normalise_name, provider_slug
 
 if TYPE_CHECKING:
-    from pricewatch.scraper.store.reader import StoreReader
+    from pricewatch.scraper.store.reader import RunStreak, RunSummary, StoreReader
 
-__all__ = ["price_history", "quarantine_rows", "search_models", "source_status", "unmapped_rows"]
+__all__ = [
+    "DEGRADED",
+    "FAILING",
+    "OK",
+    "STALE",
+    "check_fails",
+    "price_history",
+    "quarantine_rows",
+    "search_models",
+    "source_status",
+    "unmapped_rows",
+]
+
+# A source's health (`pricewatch status`, the site, `pricewatch publish`):
+OK = "ok"  # its newest run stored every item it listed
+DEGRADED = "degraded"  # its newest run stored prices, but some items had none usable (listed)
+FAILING = "failing"  # its newest finished run failed: nothing stored since ``failing_since``
+STALE = "stale"  # its data is older than three intervals, or it was never refreshed
+# How many of a degraded run's unreadable items the problem column names.
+DEGRADED_LISTED = 5
 
 
 def price_history(
@@ -64,13 +83,17 @@ def source_status(
     now: datetime | None = None,
     intervals: Mapping[str, timedelta] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per source (registered or seen in `runs`): last ok run, its data's age, last status and error.
+    """One row per source (registered or seen in `runs`): health, last usable run, its data's age, last error.
 
-    Ages are observation ages: ``data_as_of`` is when the last ok run's data was observed
-    (a replay's recorded time, a backfill's newest commit, the newest curated row), and
-    ``age`` runs from it to ``now``, so a database built from old recordings says so. A
-    source is ``stale`` when that age is over three times its interval; ``intervals``
-    (source -> timedelta) default to data/schedule.toml's.
+    Ages are observation ages: ``data_as_of`` is when the last usable (ok or partial) run's
+    data was observed (a replay's recorded time, a backfill's newest commit, the newest
+    curated row), and ``age`` runs from it to ``now``, so a database built from old
+    recordings says so. A source is ``stale`` when that age is over three times its
+    interval; ``intervals`` (source -> timedelta) default to data/schedule.toml's.
+    ``health`` is ok, degraded (the newest run was partial: the items without a usable price
+    are named in ``problem``), failing (the newest finished run failed; ``failing_since``
+    says since when) or stale (or never refreshed). An abandoned run (a killed process) is
+    no failure: the run before it decides.
     """
     from pricewatch.scraper.schedule_config import STALE_FACTOR, format_duration
 
@@ -81,6 +104,7 @@ def source_status(
     if intervals is None:
         intervals = shipped_source_intervals(sources)
     embedded = reader.embedded_data_date()
+    streaks = reader.run_streaks()
     for source in sources:
         last = reader.last_run(source)
         backfilled = reader.last_ok_run(f"backfill:{source}") if last is None else None
@@ -104,6 +128,7 @@ def source_status(
             rows.append(
                 {
                     "source": source,
+                    "health": STALE,
                     "origin": backfilled.origin,
                     "last_ok": "never",
                     "data_as_of": history_as_of,
@@ -113,6 +138,7 @@ def source_status(
                     "quarantined": 0,
                     "problem": note,
                     "stale": history_stale,
+                    "failing_since": "",
                 }
             )
             continue
@@ -121,6 +147,7 @@ def source_status(
             rows.append(
                 {
                     "source": source,
+                    "health": STALE,
                     "origin": "",
                     "last_ok": "never",
                     "data_as_of": "",
@@ -130,42 +157,86 @@ def source_status(
                     "quarantined": 0,
                     "problem": note,
                     "stale": False,
+                    "failing_since": "",
                 }
             )
             continue
-        ok_run = reader.last_ok_run(source)
-        pending = reader.pending_quarantine_count(source)
-        problem = ""
-        if last.status in ("failed", "partial", "abandoned"):
-            problem = f"last run {last.status}"
-        last_ok = ok_run.finished_at if ok_run else None
-        observed = (ok_run.observed_at or ok_run.finished_at) if ok_run else None
-        if ok_run is None:
-            problem = problem or "no ok run yet"
-        interval = intervals.get(source)
-        observed_at = observed and datetime.fromisoformat(observed.replace("Z", "+00:00"))
-        stale = bool(observed_at and interval and now - observed_at > STALE_FACTOR * interval)
-        if stale and interval is not None:
-            note = (
-                f"stale: data as of {observed}, {_age(observed, now)} old, "
-                f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
-            )
-            problem = f"{problem}; {note}" if problem else note
-        rows.append(
-            {
-                "source": source,
-                "origin": last.origin,
-                "last_ok": last_ok if ok_run else "never",
-                "data_as_of": observed or "",
-                "age": _age(observed, now) if ok_run else "",
-                "last_status": last.status,
-                "last_error": last.error or "",
-                "quarantined": pending,
-                "problem": problem,
-                "stale": stale,
-            }
-        )
+        rows.append(_refreshed_row(reader, source, last, streaks.get(source), intervals.get(source), now))
     return rows
+
+
+def _refreshed_row(
+    reader: StoreReader,
+    source: str,
+    last: RunSummary,
+    streak: RunStreak | None,
+    interval: timedelta | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The status row of a source that ran: its health from its newest usable run and the failures since."""
+    from pricewatch.scraper.schedule_config import STALE_FACTOR, format_duration
+
+    usable = reader.last_usable_run(source)
+    failing = bool(streak and streak.failures)
+    problems = []
+    if failing and streak is not None:
+        runs = f"{streak.failures} failed run{'s' if streak.failures != 1 else ''}"
+        problems.append(f"last run failed; failing since {streak.failing_since} ({runs})")
+    elif last.status == "abandoned":
+        problems.append("last run abandoned (the process stopped before it finished)")
+    observed = (usable.observed_at or usable.finished_at) if usable else None
+    if usable is None and not failing:
+        problems.append("no ok run yet")
+    degraded = usable is not None and usable.status == "partial" and not failing
+    if degraded and usable is not None:
+        problems.append(_degraded_note(usable))
+    observed_at = observed and datetime.fromisoformat(observed.replace("Z", "+00:00"))
+    stale = bool(observed_at and interval and now - observed_at > STALE_FACTOR * interval)
+    if stale and interval is not None:
+        problems.append(
+            f"stale: data as of {observed}, {_age(observed, now)} old, "
+            f"over {STALE_FACTOR}x its {format_duration(interval)} interval"
+        )
+    if failing:
+        health = FAILING
+    elif stale or usable is None:
+        health = STALE
+    elif degraded:
+        health = DEGRADED
+    else:
+        health = OK
+    return {
+        "source": source,
+        "health": health,
+        "origin": last.origin,
+        "last_ok": (usable.finished_at or "") if usable else "never",
+        "data_as_of": observed or "",
+        "age": _age(observed, now) if usable else "",
+        "last_status": last.status,
+        "last_error": last.error or "",
+        "quarantined": reader.pending_quarantine_count(source),
+        "problem": "; ".join(problems),
+        "stale": stale,
+        "failing_since": (streak.failing_since or "") if failing and streak else "",
+    }
+
+
+def _degraded_note(run: RunSummary) -> str:
+    """``degraded: 2 items without a usable price: a: ...; b: ...`` (the first few, and how many more)."""
+    listed = list(run.problems) or ([run.error] if run.error else [])
+    shown = listed[:DEGRADED_LISTED]
+    more = len(listed) - len(shown)
+    text = f"degraded: {len(listed)} item{'s' if len(listed) != 1 else ''} without a usable price"
+    if shown:
+        text += ": " + "; ".join(shown)
+    if more:
+        text += f"; and {more} more"
+    return text
+
+
+def check_fails(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows `status --check` fails on: a failing or stale source (a degraded one is reported, not failed)."""
+    return [row for row in rows if row.get("health") in (FAILING, STALE)]
 
 
 def unmapped_rows(reader: StoreReader) -> list[dict[str, Any]]:

@@ -497,6 +497,7 @@ def store_source_run(
                     outcome.messages.append(f"{ended} offers of {maker} no longer listed: ended")
         outcome.changed = changed
         outcome.errors += len(held)
+        problems = []
         if not complete:
             outcome.status = "partial"
             problems = (
@@ -517,6 +518,7 @@ def store_source_run(
             errors=outcome.errors,
             error=outcome.error,
             observed_at=observed_at,
+            problems=problems,
         )
     return outcome
 

@@ -20,14 +20,18 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
 from pricewatch.errors import PricewatchError, RefreshCancelledError
 from pricewatch.scraper.schedule_config import SourceSchedule
 
-__all__ = ["JobResult", "Scheduler", "last_run_times"]
+__all__ = ["RETRY_FIRST", "JobResult", "Scheduler", "SourceRuns", "last_run_times", "retry_delay"]
+
+# After a failed run, the first retry waits this long; each further failure doubles the
+# wait, up to the source's own interval.
+RETRY_FIRST = timedelta(minutes=5)
 
 RefreshFn = Callable[[list[str], threading.Event], Sequence]
 
@@ -50,11 +54,42 @@ class JobResult:
         return line
 
 
-def last_run_times(db_path: Path) -> dict[str, datetime]:
-    """The observation time of each source's newest finished run (ok, partial or failed), read-only.
+@dataclass(frozen=True)
+class SourceRuns:
+    """What decides when a source is due: its data's observation time and the failures since."""
 
-    A source is due by the age of its data: a database built from recordings months old
-    (a replay, ``pricewatch demo``) is due at once, not an interval after the replay ran.
+    observed_at: datetime | None  # the newest ok or partial run's observation (None: never)
+    failures: int = 0  # failed runs after it
+    failed_at: datetime | None = None  # when the newest of them finished (wall clock)
+
+
+def retry_delay(failures: int, period: timedelta) -> timedelta:
+    """How long after its ``failures``-th failure in a row a source is tried again: 5m, 10m, 20m, ... up to ``period``."""
+    if failures <= 0:
+        return timedelta()
+    return min(period, RETRY_FIRST * 2 ** min(failures - 1, 30))
+
+
+def next_attempt(schedule: SourceSchedule, runs: SourceRuns | datetime | None) -> datetime | None:
+    """When ``schedule``'s source is next due (None: at once).
+
+    A source is due by the age of its data (its newest ok or partial run's observation):
+    a database built from recordings months old is due at once, not an interval after the
+    replay ran. A failed run is not a run done: the source stays due, tried again after a
+    backoff (``retry_delay``) counted from the last failure.
+    """
+    if not isinstance(runs, SourceRuns):
+        runs = SourceRuns(observed_at=runs)
+    due = schedule.next_due(runs.observed_at)
+    if runs.failures and runs.failed_at is not None:
+        retry = runs.failed_at + retry_delay(runs.failures, schedule.period())
+        due = retry if due is None else max(due, retry)
+    return due
+
+
+def last_run_times(db_path: Path) -> dict[str, SourceRuns]:
+    """Each source's newest usable run's observation time and the failures since, read-only.
+
     Abandoned and running runs do not count: a source whose last run was killed is due again.
     """
     from pricewatch.scraper.store.reader import open_reader
@@ -64,7 +99,14 @@ def last_run_times(db_path: Path) -> dict[str, datetime]:
         return {}
     reader = open_reader(db_path)
     try:
-        return {source: parse_time(at) for source, at in reader.last_observation_times().items()}
+        return {
+            source: SourceRuns(
+                observed_at=parse_time(streak.observed_at) if streak.observed_at else None,
+                failures=streak.failures,
+                failed_at=parse_time(streak.failed_at) if streak.failed_at else None,
+            )
+            for source, streak in reader.run_streaks().items()
+        }
     finally:
         reader.close()
 
@@ -135,21 +177,33 @@ class Scheduler:
 
     # ------------------------------------------------------------------ when
 
-    def due(self, last_runs: Mapping[str, datetime], now: datetime | None = None) -> list[SourceSchedule]:
-        """The schedules whose next run is due at ``now`` given each source's last run start."""
+    def due(
+        self, last_runs: Mapping[str, SourceRuns | datetime], now: datetime | None = None
+    ) -> list[SourceSchedule]:
+        """The schedules due at ``now`` given each source's runs (``next_attempt``: failures back off)."""
         now = now or self.clock()
         due = []
         for schedule in self.schedules:
-            next_due = schedule.next_due(last_runs.get(schedule.source))
+            next_due = next_attempt(schedule, last_runs.get(schedule.source))
             if next_due is None or next_due <= now:
                 due.append(schedule)
         return due
 
-    def run_once(self, last_runs: Mapping[str, datetime]) -> list[JobResult]:
+    def run_once(self, last_runs: Mapping[str, SourceRuns | datetime]) -> list[JobResult]:
         """Run every due job once, one after the other (``schedule --once``); stops early on stop()."""
         due = self.due(last_runs)
         if not due:
-            self.log("nothing due: every source ran within its interval")
+            waiting = [
+                f"{s.source} retried after {_text(at)}"
+                for s in self.schedules
+                if isinstance(runs := last_runs.get(s.source), SourceRuns)
+                and runs.failures
+                and (at := next_attempt(s, runs)) is not None
+            ]
+            self.log(
+                "nothing due: every source ran within its interval"
+                + (f" or waits to be retried ({'; '.join(waiting)})" if waiting else "")
+            )
         results = []
         for schedule in due:
             if self.stop_event.is_set():
@@ -157,7 +211,7 @@ class Scheduler:
             results.append(self.run_job(schedule.source))
         return results
 
-    def run_forever(self, last_runs: Mapping[str, datetime]) -> None:
+    def run_forever(self, last_runs: Mapping[str, SourceRuns | datetime]) -> None:
         """Run the BlockingScheduler in this thread until stop(); return once running jobs ended."""
         from apscheduler.events import EVENT_SCHEDULER_START
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -175,7 +229,7 @@ class Scheduler:
             },
         )
         for schedule in self.schedules:
-            next_due = schedule.next_due(last_runs.get(schedule.source))
+            next_due = next_attempt(schedule, last_runs.get(schedule.source))
             first = now if next_due is None or next_due <= now else next_due
             scheduler.add_job(
                 self.run_job,

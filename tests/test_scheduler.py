@@ -379,3 +379,54 @@ def test_a_refresh_cancelled_while_storing_finishes_its_store():
     _cancel_after(cancel, 0.2)  # arrives in the middle of the store step
     assert asyncio.run(_cancellable(fetch_then_store(), cancel, lambda: abandoned.append(True))) == "stored"
     assert abandoned == []
+
+
+# ----------------------------------------------------------------------------- failed runs are retried
+
+
+def test_a_failed_run_is_not_a_run_done_it_is_retried_with_backoff():
+    from pricewatch.scraper.scheduler import SourceRuns, retry_delay
+
+    _, schedules = build_schedules(None, ("openrouter=1h",))
+    scheduler, _ = _scheduler(schedules, clock=lambda: NOW)
+    fresh = NOW - timedelta(minutes=10)  # ok ten minutes ago: not due by its interval
+
+    def due(failures, failed_ago):
+        runs = SourceRuns(observed_at=fresh, failures=failures, failed_at=NOW - failed_ago)
+        return [s.source for s in scheduler.due({"openrouter": runs})]
+
+    assert [retry_delay(n, timedelta(hours=1)) for n in (1, 2, 3, 4, 5, 30)] == [
+        timedelta(minutes=m) for m in (5, 10, 20, 40, 60, 60)
+    ]
+    # Due by its data's age (observed 10 minutes ago): a failure after it does not make it due sooner.
+    assert due(1, timedelta(minutes=9)) == []
+    old = NOW - timedelta(hours=2)  # the data is older than the interval: due, after the backoff
+    runs = SourceRuns(observed_at=old, failures=1, failed_at=NOW - timedelta(minutes=4))
+    assert scheduler.due({"openrouter": runs}) == []
+    runs = SourceRuns(observed_at=old, failures=1, failed_at=NOW - timedelta(minutes=5))
+    assert [s.source for s in scheduler.due({"openrouter": runs})] == ["openrouter"]
+    runs = SourceRuns(observed_at=old, failures=3, failed_at=NOW - timedelta(minutes=19))
+    assert scheduler.due({"openrouter": runs}) == []
+    runs = SourceRuns(observed_at=None, failures=3, failed_at=NOW - timedelta(minutes=20))
+    assert [s.source for s in scheduler.due({"openrouter": runs})] == ["openrouter"]
+
+
+def test_once_retries_a_failed_source_after_its_backoff_instead_of_waiting_an_interval(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pricewatch.site.build", None)
+    db = tmp_path / "pw.db"
+    args = ["schedule", "--once", "--db", str(db), "--source", "openrouter=1h", "--no-build"]
+    with OpenRouterServer({}) as server:  # an empty list: "no prices found"
+        monkeypatch.setenv("PRICEWATCH_OPENROUTER_BASE_URL", server.url)
+        first = CliRunner().invoke(cli, args)
+        assert first.exit_code == 1 and "status=failed" in first.output
+        # At once: the failure is within its 5-minute backoff, so nothing runs (and it says why).
+        waiting = CliRunner().invoke(cli, args)
+        assert waiting.exit_code == 0, waiting.output
+        assert "waits to be retried (openrouter retried after" in waiting.output
+        server.models = dict(TRUE_PRICES)  # the source answers again
+        with closing(sqlite3.connect(db)) as conn, conn:  # six minutes later
+            conn.execute("UPDATE runs SET finished_at = '2000-01-01T00:00:00Z' WHERE status = 'failed'")
+        retried = CliRunner().invoke(cli, args)
+    assert retried.exit_code == 0, retried.output
+    assert "source=openrouter status=ok" in retried.output
+    assert _runs(db) == [("openrouter", "failed"), ("openrouter", "ok")]

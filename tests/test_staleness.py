@@ -70,8 +70,10 @@ def test_a_failing_stale_source_names_both_problems(db_path):
     _write_runs(db_path, {"openrouter": timedelta(hours=1)}, NOW, status="failed")
     row = source_status(open_reader(db_path), ["openrouter"], now=NOW)[0]
     assert row["problem"] == (
-        "last run failed; stale: data as of 2026-08-30T12:00:00Z, 2d old, over 3x its 1h interval"
+        "last run failed; failing since 2026-09-01T11:00:00Z (1 failed run); "
+        "stale: data as of 2026-08-30T12:00:00Z, 2d old, over 3x its 1h interval"
     )
+    assert row["health"] == "failing" and row["failing_since"] == "2026-09-01T11:00:00Z"
 
 
 def test_status_check_exits_1_on_a_stale_source(db_path):

@@ -113,7 +113,10 @@ def _logger() -> Callable[[str], None]:
     help="Schedule TOML (default: the shipped data/schedule.toml; env PRICEWATCH_SCHEDULE).",
 )
 @click.option(
-    "--once", is_flag=True, help="Run every due source once and exit (for cron); exit 1 if any failed."
+    "--once",
+    is_flag=True,
+    help="Run every due source once and exit (for cron); exit 1 if any failed. A failed source is retried "
+    "by the next --once after a backoff (5m, 10m, 20m, ... up to its interval).",
 )
 @click.option(
     "--source",

@@ -15,6 +15,7 @@ printed columns. The conversion into the analysis' types happens above the store
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "CurrentPrice",
     "ListPriceNote",
     "PricePeriod",
+    "RunStreak",
     "RunSummary",
     "ScheduledPrice",
     "SqliteStoreReader",
@@ -204,6 +206,18 @@ class RunSummary:
     finished_at: str | None
     error: str | None
     observed_at: str | None = None  # when the run's data was observed (a replay's recorded time)
+    problems: tuple[str, ...] = ()  # a partial run's unreadable items and failed pages (the first 100)
+
+
+@dataclass(frozen=True)
+class RunStreak:
+    """A source's runs seen from its newest usable (ok or partial) one: what the health and the retries read."""
+
+    source: str
+    observed_at: str | None  # the newest ok or partial run's observation time (None: none yet)
+    failures: int  # failed runs after the newest usable one
+    failing_since: str | None  # when the first of those finished (wall clock)
+    failed_at: str | None  # when the newest of those finished (wall clock)
 
 
 class StoreReader(Protocol):
@@ -273,6 +287,14 @@ class StoreReader(Protocol):
         """The source's latest run (by id) that finished ok."""
         ...
 
+    def last_usable_run(self, source: str) -> RunSummary | None:
+        """The latest run of ``source`` that stored prices: ok, or partial (some items unreadable)."""
+        ...
+
+    def run_streaks(self) -> dict[str, RunStreak]:
+        """Source -> its newest usable run's observation time and the failures since ({} before any run)."""
+        ...
+
     def last_observation_times(self) -> dict[str, str]:
         """Source -> observation time of its newest ok, partial or failed run ({} before the first migration).
 
@@ -338,6 +360,7 @@ def _run(row: Mapping[str, Any] | None) -> RunSummary | None:
         finished_at=row["finished_at"],
         error=row["error"],
         observed_at=row.get("observed_at") or row["finished_at"],
+        problems=tuple(json.loads(row["problems"])) if row.get("problems") else (),
     )
 
 
@@ -642,6 +665,32 @@ class SqliteStoreReader:
                 "SELECT * FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 1", [source]
             )
         )
+
+    def last_usable_run(self, source: str) -> RunSummary | None:
+        return _run(
+            self._one(
+                "SELECT * FROM runs WHERE source = ? AND status IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+                [source],
+            )
+        )
+
+    def run_streaks(self) -> dict[str, RunStreak]:
+        if not self._has_table("runs"):  # a file not yet migrated: nothing ran
+            return {}
+        at = "coalesce(observed_at, started_at)" if self._has_column("runs", "observed_at") else "started_at"
+        failed = "r.status = 'failed' AND r.id > coalesce(u.id, 0)"
+        rows = self._rows(
+            "WITH usable AS ("
+            f"  SELECT source, max(id) AS id, max({at}) AS observed_at FROM runs"
+            "  WHERE status IN ('ok', 'partial') GROUP BY source) "
+            "SELECT r.source AS source, u.observed_at AS observed_at, "
+            f"  count(CASE WHEN {failed} THEN 1 END) AS failures, "
+            f"  min(CASE WHEN {failed} THEN coalesce(r.finished_at, r.started_at) END) AS failing_since, "
+            f"  max(CASE WHEN {failed} THEN coalesce(r.finished_at, r.started_at) END) AS failed_at "
+            "FROM runs r LEFT JOIN usable u ON u.source = r.source "
+            "WHERE r.status IN ('ok', 'partial', 'failed') GROUP BY r.source"
+        )
+        return {r["source"]: RunStreak(**r) for r in rows}
 
     def last_observation_times(self) -> dict[str, str]:
         if not self._has_table("runs"):  # a file not yet migrated: nothing ran

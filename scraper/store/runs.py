@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -13,6 +14,8 @@ __all__ = ["ORIGINS", "RUN_STATUSES", "abandon_running_runs", "finish_run", "las
 
 ORIGINS = ("live", "replay", "backfill", "curated")
 RUN_STATUSES = ("running", "ok", "partial", "failed", "abandoned")
+# How many of a partial run's problems its row keeps (the count is in ``errors``).
+MAX_STORED_PROBLEMS = 100
 
 
 def start_run(
@@ -52,8 +55,12 @@ def finish_run(
     errors: int = 0,
     error: str | None = None,
     observed_at: str | None = None,
+    problems: list[str] | None = None,
 ) -> None:
     """Close a run with its status and counts (inside the caller's transaction, if any).
+
+    ``problems`` (a partial run's unreadable items and failed pages) is stored as a JSON
+    list, the first ``MAX_STORED_PROBLEMS`` of them, for `pricewatch status` to name.
 
     ``observed_at`` is when the run's data was observed: a replay's recorded time, a
     backfill's newest commit, the newest curated row; a live run (and a failure) is
@@ -73,6 +80,7 @@ def finish_run(
             "prices_changed": prices_changed,
             "errors": errors,
             "error": error,
+            "problems": json.dumps(problems[:MAX_STORED_PROBLEMS]) if problems else None,
         },
     )
     if status in ("ok", "partial"):

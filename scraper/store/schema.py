@@ -493,6 +493,13 @@ def m_ship_views_returns_and_third_party(db: Database) -> None:
     create_price_views(db)
 
 
+@migrations()
+def m_ops18_run_problems(db: Database) -> None:
+    # A partial run lists what it could not read (items without a usable price, pages that
+    # failed): `pricewatch status` reports the source degraded and names them.
+    db.execute("ALTER TABLE runs ADD COLUMN problems TEXT")
+
+
 def open_database(path: Path | str) -> Database:
     """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
     path = Path(path)
