@@ -223,7 +223,9 @@ def _refreshed_row(
 
 def _degraded_note(run: RunSummary) -> str:
     """``degraded: 2 items without a usable price: a: ...; b: ...`` (the first few, and how many more)."""
-    listed = list(run.problems) or ([run.error] if run.error else [])
+    listed = list(run.problems)
+    if not listed:  # a run stored before runs.problems existed: its error says the first one
+        return f"degraded: {run.error}" if run.error else "degraded"
     shown = listed[:DEGRADED_LISTED]
     more = len(listed) - len(shown)
     text = f"degraded: {len(listed)} item{'s' if len(listed) != 1 else ''} without a usable price"

@@ -855,7 +855,9 @@ def _size(path: Path) -> str:
 
 def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) -> list[dict[str, str]]:
     """The database copy, current prices (CSV, JSON) and price changes (CSV); rewritten every build."""
-    reader.backup_to(tree.path("downloads/pricewatch.db"))
+    # The published copy leaves the providers' pages out (raw_responses and their archives):
+    # prices, offers, runs and where each was read stay.
+    reader.public_copy_to(tree.path("downloads/pricewatch.db"))
     tree.hashes.setdefault("downloads/pricewatch.db", "")
     tree.rendered += 1
 
@@ -880,7 +882,7 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) 
     tree.write("downloads/price-changes.csv", _csv(_price_change_rows(changes), _CHANGE_COLUMNS))
 
     about = {
-        "downloads/pricewatch.db": "the whole SQLite database: every price period, run, fetch and source name",
+        "downloads/pricewatch.db": "the SQLite database: every price period, offer, run, fetch (URL, time, hash) and source name; the providers' pages themselves are left out",
         "downloads/current-prices.csv": "one row per offer with its prices in force now (the current_prices view)",
         "downloads/current-prices.json": "the same as JSON, with the column list and the unit",
         "downloads/price-changes.csv": "one row per event (kind: a price change, a new offer, an ended offer), old and new value of every field (the price_changes view)",

@@ -374,6 +374,9 @@ def test_downloads_hold_the_database_and_current_prices(built):
     downloads = built / "downloads"
     with sqlite3.connect(downloads / "pricewatch.db") as conn:
         assert conn.execute("SELECT count(*) FROM prices").fetchone()[0] > 10
+        # The providers' pages stay in the private database: the download has none.
+        assert conn.execute("SELECT count(*) FROM raw_responses").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM fetches").fetchone()[0] > 0
     rows = list(csv.DictReader((downloads / "current-prices.csv").open()))
     kimi = [r for r in rows if r["model"] == "moonshotai/kimi-k2.6" and r["provider"] == "openrouter"]
     assert kimi and kimi[0]["input"] == "0.5415" and kimi[0]["model_name"] == "Kimi K2.6"

@@ -270,28 +270,27 @@ def test_workflow_runs_on_a_schedule_and_by_hand_and_publishes_pages():
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
 
 
-def test_workflow_uses_one_snapshot_directory_and_publishes_what_it_builds():
+def test_workflow_publishes_what_the_publish_command_builds_and_commits_only_the_derived_history():
     text = WORKFLOW.read_text()
     commands = {c[1]: c for c in _pricewatch_commands()}
-    assert commands["normalise"][2] == commands["record"][2]  # normalised before it is moved in
-    snapshot = commands["refresh"][commands["refresh"].index("--replay") + 1]
-    # One folder per schedule: the hourly list and pages, the 6-hourly endpoints sweep; the run
-    # records, commits and replays the one it chose, and a rebuild reads both.
-    assert snapshot == "${{ steps.plan.outputs.dir }}"
-    folders = {"snapshots/latest", "snapshots/endpoints"}
-    assert all(f"dir={folder}" in text for folder in folders)
-    rebuilt = {c[c.index("--path") + 1] for c in _pricewatch_commands() if c[1] == "rebuild"}
-    assert rebuilt == folders
-    assert f'git add --all "{snapshot}"' in text and f'mv {commands["record"][2]} "{snapshot}"' in text
-    assert "--source openrouter-endpoints" in text and "'47 */6 * * *'" in text
-    out = commands["build"][commands["build"].index("--out") + 1]
-    pages = next(
-        s
-        for job in _workflow()["jobs"].values()
-        for s in job["steps"]
-        if "upload-pages-artifact" in s.get("uses", "")
-    )
+    # The one command tests/test_publish.py runs against a local server.
+    publish = commands["publish"]
+    assert publish[publish.index("--history") + 1] == "data/history"
+    db = publish[publish.index("--db") + 1]
+    out = publish[publish.index("--out") + 1]
+    steps = [s for job in _workflow()["jobs"].values() for s in job["steps"]]
+    pages = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
     assert pages["with"]["path"] == out
+    # The private database (raw pages) travels as an artifact only, never into git or the site.
+    saved = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert saved["with"]["path"] == db and not db.startswith(out)
+    assert "git add data/history" in text and "snapshots/" not in text and "git add --all" not in text
+    # Hourly: every source but the endpoints sweep; every 6 hours: the sweep.
+    assert "--skip openrouter-endpoints" in text and "--source openrouter-endpoints" in text
+    assert "'47 */6 * * *'" in text
+    # A judged failure (exit 1) turns the run red after the site and the database are saved.
+    verdict = _workflow()["jobs"]["verdict"]
+    assert verdict["if"] == "always()" and "exit 1" in verdict["steps"][0]["run"]
 
 
 @pytest.mark.parametrize("command", _pricewatch_commands() if WORKFLOW.exists() else [], ids=" ".join)

@@ -30,6 +30,7 @@ from pricewatch.fields import PRICE_FIELDS
 __all__ = [
     "CORRECTION_NOTE_SQL",
     "LIST_PRICE_NOTE_SQL",
+    "PRIVATE_TABLES",
     "AppliedCorrection",
     "CurrentPrice",
     "ListPriceNote",
@@ -44,6 +45,11 @@ __all__ = [
     "UnitPriceNow",
     "open_reader",
 ]
+
+
+#: The tables a published copy leaves empty (``public_copy_to``): the providers' pages and API
+#: answers, kept privately for re-parsing. Prices are facts; the pages are the providers' own.
+PRIVATE_TABLES = ("raw_responses", "raw_archives", "raw_archive_members")
 
 
 #: SQL of a period's correction note ("input stored 150, corrected to 0.1: why (url)"; several
@@ -337,6 +343,10 @@ class StoreReader(Protocol):
 
     def backup_to(self, path: Path) -> None:
         """A consistent copy of the whole database at ``path``, without a write-ahead log."""
+        ...
+
+    def public_copy_to(self, path: Path) -> dict[str, int]:
+        """``backup_to`` without the providers' pages (``PRIVATE_TABLES`` emptied); rows left out per table."""
         ...
 
     def close(self) -> None:
@@ -737,6 +747,21 @@ class SqliteStoreReader:
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+
+    def public_copy_to(self, path: Path) -> dict[str, int]:
+        self.backup_to(path)
+        target = sqlite3.connect(path)
+        try:
+            tables = {r[0] for r in target.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            removed = {}
+            with target:
+                for table in PRIVATE_TABLES:
+                    if table in tables:
+                        removed[table] = target.execute(f"DELETE FROM {table}").rowcount
+            target.execute("VACUUM")  # the deleted pages leave the file, not only the tables
+        finally:
+            target.close()
+        return removed
 
     def close(self) -> None:
         self._conn.close()
