@@ -134,6 +134,7 @@ class Scheduler:
         self._scheduler = None
         self._active = 0
         self._idle = threading.Condition()
+        self._failures: dict[str, int] = {}  # failed runs in a row, per source (run_forever's retries)
 
     # ------------------------------------------------------------------ one job
 
@@ -168,12 +169,38 @@ class Scheduler:
             result.source, result.status, result.changed, time.perf_counter() - started, result.error
         )
         self.log(result.log_line())
+        if result.status == "failed":
+            self._failures[source] = self._failures.get(source, 0) + 1
+            self._retry_soon(source)
+        elif result.status in ("ok", "partial"):
+            self._failures.pop(source, None)
         if result.changed and result.status in ("ok", "partial") and self.on_changed is not None:
             try:
                 self.on_changed(result)
             except Exception as error:  # a broken site build must not stop the scraping
                 self.log(f"site rebuild failed: {type(error).__name__}: {error}")
         return result
+
+    def _retry_soon(self, source: str) -> None:
+        """In ``run_forever``: bring a failed source's next run forward to its backoff (``retry_delay``).
+
+        The source's own job is moved, so a retry never runs beside a scheduled run; once it
+        has run, the job's trigger takes over again.
+        """
+        scheduler = self._scheduler
+        if scheduler is None or not scheduler.running or self.stop_event.is_set():
+            return
+        schedule = next((s for s in self.schedules if s.source == source), None)
+        job = scheduler.get_job(source)
+        if schedule is None or job is None:
+            return
+        failures = self._failures.get(source, 1)
+        at = self.clock() + retry_delay(failures, schedule.period())
+        if job.next_run_time is None or at < job.next_run_time:
+            job.modify(next_run_time=at)
+            self.log(
+                f"retrying {source} at {_text(at)} (failed {failures} time{'s' if failures != 1 else ''} in a row)"
+            )
 
     # ------------------------------------------------------------------ when
 
@@ -218,6 +245,11 @@ class Scheduler:
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         now = self.clock()
+        self._failures = {
+            source: runs.failures
+            for source, runs in last_runs.items()
+            if isinstance(runs, SourceRuns) and runs.failures
+        }
         scheduler = BlockingScheduler(
             timezone=UTC,
             # Jobs of different sources may overlap in time; the writer lock serialises their writes.

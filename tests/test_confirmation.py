@@ -14,7 +14,7 @@ from sqlite_utils.migrations import Migrations
 
 from pricewatch.queries import source_status
 from pricewatch.refresh_command import run_demo
-from pricewatch.scraper.scheduler import last_run_times
+from pricewatch.scraper.scheduler import SourceRuns, last_run_times
 from pricewatch.scraper.store import Observation, apply_observations, migrations, open_database
 from pricewatch.scraper.store.reader import open_reader
 
@@ -112,13 +112,15 @@ def test_an_older_database_is_carried_forward(db_path):
         db["fetches"].insert({"run_id": 1, "url": "u", "status": 200, "fetched_at": at})
     db.close()
     # Read as it is (read-only commands never migrate): a run's start is all it has.
-    assert last_run_times(db_path) == {"openrouter": datetime(2026, 12, 1, tzinfo=UTC)}
+    assert last_run_times(db_path) == {"openrouter": SourceRuns(datetime(2026, 12, 1, tzinfo=UTC))}
     db = open_database(db_path)
     assert [r["last_seen_by"] for r in db.query("SELECT last_seen_by FROM prices")] == ["openrouter"]
     assert [r["observed_at"] for r in db.query("SELECT observed_at FROM runs")] == [at]
     assert [r["confirmed_by"] for r in db.query("SELECT confirmed_by FROM current_prices")] == ["openrouter"]
     db.close()
-    assert last_run_times(db_path) == {"openrouter": datetime(2026, 8, 22, 18, 35, 39, tzinfo=UTC)}
+    assert last_run_times(db_path) == {
+        "openrouter": SourceRuns(datetime(2026, 8, 22, 18, 35, 39, tzinfo=UTC))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 def test_a_replayed_run_is_observed_when_it_was_recorded_not_when_it_ran(demo_db):
-    times = last_run_times(demo_db)
+    times = {source: runs.observed_at for source, runs in last_run_times(demo_db).items()}
     assert times["openrouter"] == datetime(2026, 8, 22, 18, 35, 39, tzinfo=UTC)
     assert times["deepseek"] == datetime(2026, 9, 13, tzinfo=UTC)
     assert times["google"] == datetime(2026, 8, 18, tzinfo=UTC)

@@ -430,3 +430,23 @@ def test_once_retries_a_failed_source_after_its_backoff_instead_of_waiting_an_in
     assert retried.exit_code == 0, retried.output
     assert "source=openrouter status=ok" in retried.output
     assert _runs(db) == [("openrouter", "failed"), ("openrouter", "ok")]
+
+
+def test_the_long_running_scheduler_brings_a_failed_sources_next_run_forward_with_backoff():
+    _, schedules = build_schedules(None, ("openrouter=1h",))
+    statuses = iter(["failed", "failed", "ok"])
+    scheduler, lines = _scheduler(
+        schedules, refresh=lambda names, cancel: [_outcome(next(statuses))], clock=lambda: NOW
+    )
+    job = types.SimpleNamespace(next_run_time=NOW + timedelta(hours=1))
+    job.modify = lambda next_run_time: setattr(job, "next_run_time", next_run_time)
+    scheduler._scheduler = types.SimpleNamespace(running=True, get_job=lambda job_id: job)
+    scheduler.run_job("openrouter")
+    assert job.next_run_time == NOW + timedelta(minutes=5)
+    assert "retrying openrouter at 2026-09-01T12:05:00Z (failed 1 time in a row)" in lines
+    job.next_run_time = NOW + timedelta(hours=1)  # the retry ran; the trigger set the next run
+    scheduler.run_job("openrouter")
+    assert job.next_run_time == NOW + timedelta(minutes=10)
+    job.next_run_time = NOW + timedelta(hours=1)
+    scheduler.run_job("openrouter")  # ok: the interval again
+    assert job.next_run_time == NOW + timedelta(hours=1) and scheduler._failures == {}

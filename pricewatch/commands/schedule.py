@@ -153,6 +153,7 @@ def schedule(
     twice at once. Each refresh takes the writer lock (a manual refresh meanwhile waits,
     or exits 5 with --no-wait) and logs one line: source, status, changed, seconds. A
     refresh that changed prices rebuilds the site when `pricewatch.site.build` is installed.
+    A failed refresh is retried after a backoff (5m, 10m, 20m, ... up to the interval).
     SIGINT/SIGTERM stop it cleanly: a refresh still fetching is abandoned (its run marked
     so), one already storing finishes; a second signal stops at once.
 
