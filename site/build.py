@@ -614,6 +614,11 @@ def _render_pages(
     )
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
+    # The static JSON API (api/v1/) and its page: site/api_json.py, one call.
+    from pricewatch.site import api_json
+
+    api_json.publish(tree, data, reader, change_dicts[:CHANGES_PAGE], len(changes))
+    site_page("api.html", "api.html", api_json.page_context(data, base_url))
     files = _downloads(tree, reader, data, changes)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
     # The pages that read the sections computed aside, last: the child had the most time.

@@ -164,6 +164,7 @@ def test_every_page_loads_without_a_request_leaving_the_site(browser, site, serv
             "changes.html",
             "downloads.html",
             "about.html",
+            "api.html",
             "models/moonshotai--kimi-k2.6.html",
         ]
         for name in pages:
@@ -174,6 +175,38 @@ def test_every_page_loads_without_a_request_leaving_the_site(browser, site, serv
             visit.page.screenshot(path=str(tmp_path / f"{how}-{name.replace('/', '_')}.png"), full_page=False)
         # The chart is an image the page loads from the site itself.
         assert any(url.endswith("moonshotai--kimi-k2.6.svg") for url in visit.requests)
+        visit.check_local()
+    finally:
+        visit.close()
+
+
+def test_a_program_in_the_browser_reads_a_models_history_from_the_served_api(browser, server, tmp_path):
+    """The JSON API as a script on another page would use it: fetch models.json from the
+    served site, follow a model's ``history`` address, read a price."""
+    visit = Visit(browser, (server.rsplit("/sub/", 1)[0],))
+    try:
+        response = visit.page.goto(server + "api.html")
+        assert response is not None and response.ok
+        answer = visit.page.evaluate(
+            """async () => {
+                const models = await (await fetch("api/v1/models.json")).json();
+                const kimi = models.models.find((m) => m.id === "moonshotai/kimi-k2.6");
+                const reply = await fetch(kimi.history);
+                const history = await reply.json();
+                const offer = history.offers.find((o) => o.provider === "openrouter" && o.tier === "standard");
+                return {
+                    type: reply.headers.get("content-type"),
+                    url: reply.url,
+                    id: history.model.id,
+                    input: offer.periods[offer.periods.length - 1].prices.input,
+                };
+            }"""
+        )
+        assert answer["url"].endswith("/sub/api/v1/models/moonshotai--kimi-k2.6.json")
+        assert answer["type"].startswith("application/json")
+        assert answer["id"] == "moonshotai/kimi-k2.6"
+        assert answer["input"] == "0.5415"  # a string: the exact figure, as the page shows it
+        visit.page.screenshot(path=str(tmp_path / "api-page.png"), full_page=False)
         visit.check_local()
     finally:
         visit.close()

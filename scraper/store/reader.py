@@ -16,8 +16,10 @@ printed columns. The conversion into the analysis' types happens above the store
 from __future__ import annotations
 
 import json
+import posixpath
 import sqlite3
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,7 @@ __all__ = [
     "AppliedCorrection",
     "CurrentPrice",
     "ListPriceNote",
+    "PeriodCitation",
     "PricePeriod",
     "RunStreak",
     "RunSummary",
@@ -81,6 +84,29 @@ class ListPriceNote:
     valid_from: str
     field: str
     amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCitation:
+    """Where a price period was read: the fetch of its run at its start (docs/schema.md, ``fetches``).
+
+    A field is None where the store does not have it (a curated row's citation is its
+    ``source_url`` in ``PricePeriod``, not here) or where the run's fetches at that time
+    disagree on it (a run that read several URLs at once); ``path`` is then the folder the
+    files read at that time share.
+    """
+
+    model: str
+    provider: str
+    tier: str
+    min_prompt_tokens: int
+    variant: str
+    valid_from: str
+    fetched_at: str
+    url: str | None
+    repository: str | None
+    commit: str | None
+    path: str | None
 
 
 @dataclass(frozen=True)
@@ -251,6 +277,16 @@ class StoreReader(Protocol):
         """
         ...
 
+    def open_price_rows(self, at: str | None = None, window_days: int | None = None) -> list[dict[str, Any]]:
+        """The ``open_prices`` view (every period in force, with ``status`` and ``status_since``),
+        prices as decimal text, by model, provider and tier; ``at``/``window_days`` as in
+        ``current_price_rows``."""
+        ...
+
+    def period_citations(self) -> list[PeriodCitation]:
+        """For every price period whose run recorded fetches: the fetch that cites it."""
+        ...
+
     def current_unit_prices(self) -> list[UnitPriceNow]:
         """Every current non-token price, by provider and unit."""
         ...
@@ -352,6 +388,24 @@ class StoreReader(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
+
+
+_OFFER_ORDER = "ORDER BY model, provider, tier, min_prompt_tokens, variant"
+
+
+def _agreed(values: Iterable[str | None]) -> str | None:
+    """The one value all give (None when they differ or give none)."""
+    distinct = {value for value in values if value}
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _shared_folder(paths: Iterable[str | None]) -> str | None:
+    """The one path all give, else the folder they share (None when none or nothing in common)."""
+    given = sorted({path for path in paths if path})
+    if len(given) <= 1:
+        return given[0] if given else None
+    shared = posixpath.commonpath(given)
+    return shared or None
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -509,18 +563,34 @@ class SqliteStoreReader:
     def current_price_rows(
         self, at: str | None = None, window_days: int | None = None
     ) -> list[dict[str, Any]]:
-        order = "ORDER BY model, provider, tier, min_prompt_tokens, variant"
         if (at is None and window_days is None) or not self._has_table("model_lifecycle"):
-            rows = self._rows(f"SELECT * FROM current_prices {order}")
-        else:
-            from pricewatch.scraper.store.views import REFERENCE_SQL, current_columns, open_prices_sql
+            return self._exact(self._rows(f"SELECT * FROM current_prices {_OFFER_ORDER}"))
+        from pricewatch.scraper.store.views import current_columns
 
-            # The views' own rule with this reference time and window bound as parameters.
-            reference = f"SELECT coalesce(?, (SELECT at FROM ({REFERENCE_SQL}))) AS at, coalesce(?, (SELECT days FROM ({REFERENCE_SQL}))) AS days"
-            rows = self._rows(
-                f"SELECT {current_columns()} FROM ({open_prices_sql(reference)}) WHERE status = 'current' {order}",
+        return self._open_rows(at, window_days, current_columns(), "WHERE status = 'current'")
+
+    def open_price_rows(self, at: str | None = None, window_days: int | None = None) -> list[dict[str, Any]]:
+        if not self._has_table("model_lifecycle"):
+            # A database from before the lifecycle views: what is current is all it can say.
+            rows = self.current_price_rows(at, window_days)
+            return [{**row, "status": "current", "status_since": None} for row in rows]
+        return self._open_rows(at, window_days, "*", "")
+
+    def _open_rows(
+        self, at: str | None, window_days: int | None, columns: str, where: str
+    ) -> list[dict[str, Any]]:
+        from pricewatch.scraper.store.views import REFERENCE_SQL, open_prices_sql
+
+        # The views' own rule with this reference time and window bound as parameters.
+        reference = f"SELECT coalesce(?, (SELECT at FROM ({REFERENCE_SQL}))) AS at, coalesce(?, (SELECT days FROM ({REFERENCE_SQL}))) AS days"
+        return self._exact(
+            self._rows(
+                f"SELECT {columns} FROM ({open_prices_sql(reference)}) {where} {_OFFER_ORDER}",
                 [at, window_days],
             )
+        )
+
+    def _exact(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self._text_suffix():
             # Prices as the exact decimal text under their own names (the view's REAL
             # columns are for sorting in SQL; a download must be exact).
@@ -528,6 +598,41 @@ class SqliteStoreReader:
                 for name in PRICE_FIELDS:
                     row[name] = row.pop(f"{name}_text")
         return rows
+
+    def period_citations(self) -> list[PeriodCitation]:
+        if not self._has_column("fetches", "repository"):
+            return []
+        # Every fetch of every run, by run and time; a period is cited by its run's fetches at
+        # its start, or (a dated price placed at its day) the first after it, else the last.
+        fetches: dict[int, list[tuple[str, str | None, str | None, str | None, str | None]]] = {}
+        for run_id, fetched_at, url, repository, commit, path in self._conn.execute(
+            "SELECT run_id, fetched_at, url, repository, git_commit, path FROM fetches "
+            "WHERE run_id IS NOT NULL ORDER BY run_id, fetched_at, id"
+        ):
+            fetches.setdefault(run_id, []).append((fetched_at, url, repository, commit, path))
+        times = {run_id: [row[0] for row in rows] for run_id, rows in fetches.items()}
+        seen: dict[tuple[int, str], tuple[str | None, ...]] = {}
+        citations = []
+        for model, provider, tier, band, variant, valid_from, run_id in self._conn.execute(
+            "SELECT o.model_id, o.provider_id, o.tier, o.min_prompt_tokens, o.variant, p.valid_from, p.run_id "
+            "FROM prices p JOIN offers o ON o.id = p.offer_id WHERE p.run_id IS NOT NULL ORDER BY p.id"
+        ):
+            rows = fetches.get(run_id)
+            if not rows:
+                continue
+            at = times[run_id]
+            index = bisect_left(at, valid_from)
+            moment = at[index] if index < len(at) else at[-1]
+            cited = seen.get((run_id, moment))
+            if cited is None:
+                # One commit of a folder backfill is thousands of rows: summed up once.
+                same = rows[bisect_left(at, moment) : bisect_right(at, moment)]
+                cited = seen[run_id, moment] = (
+                    *(_agreed(row[i] for row in same) for i in (1, 2, 3)),
+                    _shared_folder(row[4] for row in same),
+                )
+            citations.append(PeriodCitation(model, provider, tier, band, variant, valid_from, moment, *cited))
+        return citations
 
     def _text_suffix(self) -> str:
         """``"_text"`` when the views give each price as REAL beside its exact ``<field>_text``.
