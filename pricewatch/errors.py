@@ -7,6 +7,8 @@ imports click.
     PricewatchError
       SourceError            .source is set by the refresh loop
         FetchError           wraps httpx.HTTPError; keeps url and status
+          UnsafeURLError     a link or redirect off the source's own host (never fetched)
+          DeadlineError      a request or a whole source ran past its overall deadline
         SourceLayoutError    the body no longer looks as parse() expects
         RecordInvalid        pydantic said no; carries the rendered errors
       PriceCellError         a table cell that should hold a price and does not (also a ValueError)
@@ -60,6 +62,7 @@ __all__ = [
     "CuratedDataError",
     "DataError",
     "DataFileError",
+    "DeadlineError",
     "FetchError",
     "FxDataError",
     "GitError",
@@ -83,6 +86,7 @@ __all__ = [
     "UnknownPeerGroupError",
     "UnknownSourceError",
     "UnparseableClaimError",
+    "UnsafeURLError",
 ]
 
 # One exit-code table for every command (README and each --help).
@@ -123,6 +127,16 @@ class FetchError(SourceError):
         super().__init__(message, source=source)
         self.url = url
         self.status = status
+
+
+class UnsafeURLError(FetchError):
+    """A follow-up link or a redirect that leaves the source's own host, is not https, or names
+    a private or loopback address: refused before any request is sent (no SSRF)."""
+
+
+class DeadlineError(FetchError):
+    """A request (or a whole source) ran past its overall deadline: a server trickling bytes
+    (slow-loris) cannot hold a refresh; the per-read timeout alone never fires there."""
 
 
 # How every layout-drift message ends (SourceLayoutError, and a run that found no prices).

@@ -45,6 +45,9 @@ TOKENS_PER_MILLION = Decimal(1_000_000)
 DOUBLE_DIGITS = 15
 # A float rendering (more than DOUBLE_DIGITS) is read as its rounding to this many digits.
 SHORT_DIGITS = 10
+# No price, rate or count we read is 10**40 or 10**-40: a figure like "1e1000000" or
+# "1e-999999999" would overflow (or silently underflow to 0) in arithmetic, so it is refused.
+EXPONENT_LIMIT = 40
 
 
 def decimal_from_text(value: str | int | float | Decimal) -> Decimal:
@@ -63,6 +66,8 @@ def decimal_from_text(value: str | int | float | Decimal) -> Decimal:
             raise ValueError(f"not a number: {value!r}") from None
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
+    if not result.is_zero() and abs(result.adjusted()) > EXPONENT_LIMIT:
+        raise ValueError(f"out of range: {str(value)[:40]!r}")
     return result
 
 

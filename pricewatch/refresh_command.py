@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,22 +37,25 @@ def run_refresh(
     cancel: threading.Event | None = None,
     curated_window_days: int | None = None,
 ) -> list[SourceOutcome]:
-    """Refresh the named sources (all when empty) under the writer lock; returns their outcomes.
+    """Refresh the named sources (all when empty); returns their outcomes.
 
-    ``reject_changes`` drops the pending quarantine of those sources first (never stored).
-    ``cancel`` (the scheduler's stop event) stops the refresh once set: a wait for the lock
-    ends, and fetching is cancelled at its next await. A source's store step has no await,
-    so it is never cut in half; runs left `running` are marked abandoned before the lock is
-    released, and RefreshCancelledError is raised. ``curated_window_days``, when given, is
+    The writer lock is held to prepare the database and, after every source is fetched, to
+    store; never while fetching. ``reject_changes`` drops the pending quarantine of those
+    sources first (never stored). ``cancel`` (the scheduler's stop event) stops the refresh
+    once set: a wait for the lock ends, and fetching is cancelled at its next await (nothing
+    is written while fetching). A source's store step has no await, so it is never cut in
+    half; RefreshCancelledError is raised. ``curated_window_days``, when given, is
     stored with the catalog (the views apply it).
     """
+    from pricewatch.errors import LockBusyError
     from pricewatch.scraper.fx import load_fx_rates, read_fx_rates
     from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.refresh import cache_lookup, refresh_sources
     from pricewatch.scraper.replay import load_replay
     from pricewatch.scraper.sources import all_sources, api_keys_from_env, get_source
-    from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
+    from pricewatch.scraper.store import abandon_running_runs, now_text, open_database, sync_catalog
+    from pricewatch.scraper.store.runs import abandon_fetch
 
     modules = [get_source(name) for name in source_names] if source_names else all_sources()
     origin = "replay" if replay_dir is not None else "live"
@@ -60,66 +64,89 @@ def run_refresh(
         if not source_names:
             # Replaying a directory refreshes the sources it recorded, not every registered one.
             modules = recorded_sources(transport, modules, base_urls or {})
+    # The lock is held to prepare the database, released while fetching, and taken again to
+    # store: a slow server never holds other writers up (``refresh_sources``).
     with writer_lock(db_path, wait=wait, on_wait=on_wait, cancel=cancel):
         db = open_database(db_path)
         abandon_running_runs(db)
         sync_catalog(db, catalog, curated_window_days=curated_window_days)
         if reject_changes:
             from pricewatch.scraper.quarantine import reject_held
-            from pricewatch.scraper.store import now_text
 
             # The held changes of these sources are dropped; this refresh is guarded as usual.
             reject_held(db, now_text(), sources=[m.NAME for m in modules])
         # The dated currency rates behind the current_prices_usd view (unchanged: no write).
         load_fx_rates(db, read_fx_rates(shipped_data_dir() / "fx_rates.csv"))
-        settings = settings or FetchSettings()
+    settings = settings or FetchSettings.from_env(os.environ)
 
-        # Optional API keys from the environment (OPENROUTER_API_KEY), for live fetches only.
-        keys = {} if replay_dir else api_keys_from_env(modules, base_urls or {}, os.environ)
+    @contextmanager
+    def store_lock() -> Iterator[None]:
+        with writer_lock(db_path, wait=wait, on_wait=on_wait, cancel=cancel):
+            # Runs left `running` now are a dead writer's: ours start under this lock.
+            abandon_running_runs(db)
+            yield
 
-        async def go():
-            async with make_client(settings, transport=transport) as client:
-                # Replayed bodies are fixed files: conditional requests would only hide them.
-                fetcher = Fetcher(
-                    client, settings, cache=None if replay_dir else cache_lookup(db), bearer=keys
+    # Optional API keys from the environment (OPENROUTER_API_KEY), for live fetches only.
+    keys = {} if replay_dir else api_keys_from_env(modules, base_urls or {}, os.environ)
+
+    started_at = now_text()
+    finished: list[str] = []
+
+    def abandon() -> None:
+        """Record the runs a cancelled refresh never stored as abandoned (it wrote nothing while fetching)."""
+        try:
+            with writer_lock(db_path, wait=False):
+                for module in modules:
+                    if module.NAME not in finished:
+                        abandon_fetch(db, module.NAME, origin, started_at, pid=os.getpid())
+        except LockBusyError:
+            pass  # another writer is busy: the log line says it; nothing of ours is in the database
+
+    async def go():
+        async with make_client(settings, transport=transport) as client:
+            # Replayed bodies are fixed files: conditional requests would only hide them.
+            fetcher = Fetcher(client, settings, cache=None if replay_dir else cache_lookup(db), bearer=keys)
+            if not show_progress:
+                return await refresh_sources(
+                    db,
+                    catalog,
+                    modules,
+                    fetcher,
+                    origin=origin,
+                    base_urls=base_urls,
+                    accept_changes=accept_changes,
+                    lock=store_lock,
+                    on_done=lambda outcome: finished.append(outcome.source),
                 )
-                if not show_progress:
-                    return await refresh_sources(
-                        db,
-                        catalog,
-                        modules,
-                        fetcher,
-                        origin=origin,
-                        base_urls=base_urls,
-                        accept_changes=accept_changes,
-                    )
-                from rich.progress import Progress
+            from rich.progress import Progress
 
-                with Progress(transient=True) as progress:
-                    task = progress.add_task("refresh", total=None)
-                    done: list[str] = []
+            with Progress(transient=True) as progress:
+                task = progress.add_task("refresh", total=None)
+                done: list[str] = []
 
-                    def on_page(source: str, url: str) -> None:
-                        progress.update(task, advance=1, description=f"{source}: {len(done)} sources done")
+                def on_page(source: str, url: str) -> None:
+                    progress.update(task, advance=1, description=f"{source}: {len(done)} sources done")
 
-                    def on_done(outcome) -> None:
-                        done.append(outcome.source)
+                def on_done(outcome) -> None:
+                    done.append(outcome.source)
+                    finished.append(outcome.source)
 
-                    return await refresh_sources(
-                        db,
-                        catalog,
-                        modules,
-                        fetcher,
-                        origin=origin,
-                        base_urls=base_urls,
-                        accept_changes=accept_changes,
-                        on_page=on_page,
-                        on_done=on_done,
-                    )
+                return await refresh_sources(
+                    db,
+                    catalog,
+                    modules,
+                    fetcher,
+                    origin=origin,
+                    base_urls=base_urls,
+                    accept_changes=accept_changes,
+                    on_page=on_page,
+                    on_done=on_done,
+                    lock=store_lock,
+                )
 
-        if cancel is None:
-            return asyncio.run(go())
-        return asyncio.run(_cancellable(go(), cancel, lambda: abandon_running_runs(db)))
+    if cancel is None:
+        return asyncio.run(go())
+    return asyncio.run(_cancellable(go(), cancel, abandon))
 
 
 async def _cancellable(work, cancel: threading.Event, abandon: Callable[[], object]):
@@ -174,7 +201,7 @@ def run_record(
     modules = [get_source(name) for name in source_names] if source_names else all_sources()
     base_urls = base_urls or {}
     recorder = RecordingTransport(transport or httpx.AsyncHTTPTransport())
-    settings = FetchSettings()
+    settings = FetchSettings.from_env(os.environ)
     errors: list[str] = []
 
     async def go() -> None:

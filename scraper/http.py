@@ -27,10 +27,12 @@ from dataclasses import dataclass
 import httpx
 
 from pricewatch import __version__
-from pricewatch.errors import FetchError
+from pricewatch.errors import ConfigError, DeadlineError, FetchError, UnsafeURLError
+from pricewatch.scraper.urlpolicy import refusal
 
 __all__ = [
     "CONTACT_URL",
+    "DEADLINE_ENV",
     "DEFAULT_SLEEP",
     "RECORDED_AT_HEADER",
     "CachedResponse",
@@ -46,6 +48,12 @@ __all__ = [
 RECORDED_AT_HEADER = "x-pricewatch-recorded-at"
 
 _MB = 1024 * 1024
+
+# FetchSettings field -> the environment variable that overrides it (FetchSettings.from_env).
+DEADLINE_ENV = {
+    "request_deadline_s": "PRICEWATCH_REQUEST_DEADLINE_S",
+    "source_deadline_s": "PRICEWATCH_SOURCE_DEADLINE_S",
+}
 
 # Where a site owner reads what pricewatch is and how to reach whoever runs it (in the User-Agent).
 CONTACT_URL = "https://github.com/pricewatch/pricewatch"
@@ -70,6 +78,27 @@ class FetchSettings:
     wait_initial_s: float = 0.5
     wait_max_s: float = 30.0
     wait_jitter_s: float = 1.0
+    # Overall deadlines: one attempt of one request, whole body included (a server that
+    # trickles a byte a second never trips the read timeout), and one source's whole crawl.
+    request_deadline_s: float = 120.0
+    source_deadline_s: float = 900.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> FetchSettings:
+        """Defaults, with the deadlines overridden by PRICEWATCH_REQUEST_DEADLINE_S and
+        PRICEWATCH_SOURCE_DEADLINE_S (seconds) when set."""
+        overrides: dict[str, float] = {}
+        for field_name, variable in DEADLINE_ENV.items():
+            text = environ.get(variable, "").strip()
+            if text:
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise ConfigError(f"{variable}={text!r} is not a number of seconds") from None
+                if not value > 0:
+                    raise ConfigError(f"{variable}={text!r} must be more than 0 seconds")
+                overrides[field_name] = value
+        return cls(**overrides)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -120,7 +149,21 @@ def make_client(
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
         transport=transport,
+        event_hooks={"response": [_redirect_within_host]},
     )
+
+
+async def _redirect_within_host(response: httpx.Response) -> None:
+    """Refuse a redirect off the host it comes from (``scraper/urlpolicy.py``), before it is followed."""
+    if not response.has_redirect_location:
+        return
+    target = response.url.join(response.headers["location"])
+    refused = refusal(str(response.url), str(target))
+    if refused is not None:
+        url = str(response.request.url)
+        raise UnsafeURLError(
+            f"GET {url}: redirect to {target} refused, {refused}", url=url, status=response.status_code
+        )
 
 
 def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
@@ -239,10 +282,18 @@ class Fetcher:
             headers["Authorization"] = f"Bearer {token}"
         sleep = self._sleep or DEFAULT_SLEEP
         attempts = max(1, self.settings.attempts)
+        deadline = self.settings.request_deadline_s
         for attempt in range(1, attempts + 1):
             try:
                 async with self._semaphore(parsed):
-                    return await self._get_once(url, headers, cached)
+                    # Inside the semaphore: time queued behind the host's other requests is not counted.
+                    async with asyncio.timeout(deadline):
+                        return await self._get_once(url, headers, cached)
+            except TimeoutError:
+                # Not retried: a server that trickles its answer would hold the source again.
+                raise DeadlineError(
+                    f"GET {url}: no complete answer within the {deadline:g} s request deadline", url=url
+                ) from None
             except (_RetryableStatusError, httpx.TransportError) as exc:
                 wait = self._backoff(exc, attempt)
                 if attempt == attempts or wait is None:

@@ -17,6 +17,7 @@ Observation time, run id and the body's hash are added by the caller.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +33,11 @@ class Parsed:
     records: list[PriceRecord]
     links: list[str] = field(default_factory=list)
     row_errors: list[str] = field(default_factory=list)
+    # What the body says it is about (an OpenRouter endpoints body's model id), when it says.
+    subject: str | None = None
+    # link -> the subjects its body may name: a body about anything else is an error for
+    # that page, never records (an endpoints URL answered with another model's body).
+    link_subjects: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 class SourceModule(Protocol):

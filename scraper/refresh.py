@@ -1,9 +1,10 @@
 """The refresh loop: fetch every source concurrently, parse, resolve, guard, store.
 
 Each source's run is one transaction: a source that fails (fetch error, layout change,
-garbage) is recorded in ``runs`` with the reason, leaves stored prices untouched and does
-not stop the others. The caller holds the writer lock and owns the HTTP client (a live
-one, a replay transport, or a mock).
+garbage, past its deadline) is recorded in ``runs`` with the reason, leaves stored prices
+untouched and does not stop the others. Fetching writes nothing; the caller passes the
+writer lock as ``lock``, taken only to store, and owns the HTTP client (a live one, a
+replay transport, or a mock).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,7 +21,14 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
-from pricewatch.errors import LAYOUT_CHANGED, PricewatchError, SourceError, SourceLayoutError
+from pricewatch.errors import (
+    LAYOUT_CHANGED,
+    DeadlineError,
+    PricewatchError,
+    SourceError,
+    SourceLayoutError,
+    UnsafeURLError,
+)
 from pricewatch.scraper.catalog import Catalog, provider_slug
 from pricewatch.scraper.http import CachedResponse, FetchedResponse, Fetcher
 from pricewatch.scraper.identity import merge_endpoints
@@ -42,7 +51,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
-from pricewatch.scraper.store.prices import close_models_missing
+from pricewatch.scraper.store.prices import close_models_missing, missing_offers, models_missing
 from pricewatch.scraper.store.scheduled import apply_scheduled
 from pricewatch.scraper.store.writer import (
     add_providers,
@@ -53,6 +62,7 @@ from pricewatch.scraper.store.writer import (
     save_model_metadata,
 )
 from pricewatch.scraper.timeline import THIRD_PARTY
+from pricewatch.scraper.urlpolicy import refusal
 
 __all__ = [
     "MAX_PAGES_PER_SOURCE",
@@ -69,6 +79,11 @@ __all__ = [
 PRICE_JUMP_FACTOR = Decimal(10)
 # A source whose model count falls under this share of its last ok run is quarantined whole.
 MIN_MODEL_SHARE = Decimal("0.5")
+# A complete listing that would end more than this share of a source's open offers (and at
+# least MIN_HELD_DELISTINGS of them) ends none: the delistings are held like a large price
+# move, until `refresh --accept-changes` (a listing of 55% of the models is a glitch, not news).
+MAX_DELIST_SHARE = Decimal("0.2")
+MIN_HELD_DELISTINGS = 5
 # How a layout-drift error ends (SourceLayoutError's text).
 LAYOUT_SUFFIX = f"; {LAYOUT_CHANGED}"
 # No source needs more pages than this in one refresh; a link loop stops here.
@@ -108,14 +123,22 @@ async def crawl_source(
     base_url: str,
     on_page: Callable[[str], None] | None = None,
 ) -> list[PageResult]:
-    """Fetch a source's start pages and every link its parser returns, concurrently; parse each once."""
+    """Fetch a source's start pages and every link its parser returns, concurrently; parse each once.
+
+    A link off the source's own host (``scraper/urlpolicy.py``) is a page error, never
+    fetched; a body about another subject than its link promised (``Parsed.link_subjects``)
+    is a page error, never records.
+    """
     results: list[PageResult] = []
     seen: set[str] = set()
 
-    async def visit(url: str, is_start: bool) -> None:
+    async def visit(url: str, is_start: bool, subjects: frozenset[str] | None = None) -> None:
         page = PageResult(url=url, is_start=is_start)
         results.append(page)
         try:
+            refused = None if is_start else refusal(base_url, url)
+            if refused is not None:
+                raise UnsafeURLError(f"GET {url}: refused, {refused}", url=url)
             response = await fetcher.get(url)
             normalise = getattr(module, "normalise_body", None)
             if normalise is not None:
@@ -123,7 +146,12 @@ async def crawl_source(
                 # uptimes) is dropped before the body is parsed and stored.
                 response = replace(response, body=normalise(response.url, response.body))
             page.response = response
-            page.parsed = module.parse(page.response.url, page.response.body)
+            parsed = module.parse(page.response.url, page.response.body)
+            if subjects is not None and parsed.subject is not None and parsed.subject not in subjects:
+                raise SourceLayoutError(
+                    f"the body is about {parsed.subject!r}, not {', '.join(sorted(subjects))}", url=url
+                )
+            page.parsed = parsed
         except PricewatchError as error:
             page.error = error
         except Exception as error:  # a parser bug must not take the other sources down
@@ -133,13 +161,13 @@ async def crawl_source(
         if page.parsed is None:
             return
         base = page.response.url if page.response else url
-        links = []
+        links: list[tuple[str, frozenset[str] | None]] = []
         for link in page.parsed.links:
             absolute = urljoin(base, link)
             if absolute not in seen and len(seen) < MAX_PAGES_PER_SOURCE:
                 seen.add(absolute)
-                links.append(absolute)
-        await asyncio.gather(*(visit(link, False) for link in links))
+                links.append((absolute, page.parsed.link_subjects.get(link)))
+        await asyncio.gather(*(visit(link, False, subjects) for link, subjects in links))
 
     start = list(dict.fromkeys(module.start_urls(base_url)))
     seen.update(start)
@@ -247,10 +275,29 @@ def _jump(old: str | None, new: Decimal | None) -> Decimal | None:
     return max(new / old_value, old_value / new)
 
 
+def _large_move(name: str, old: str | None, new: Decimal | None, variable: bool) -> str | None:
+    """Why a move of one price field is large, or None: more than 10x, or from a price to 0,
+    to variable ("-1" on OpenRouter) or to none.
+
+    An underflow ("1e-999999999" per token) reads as 0, so it is held here too. A move from
+    0 or from no price to a price is not held: a free tier ending is news, not a glitch.
+    """
+    if old is None or Decimal(old) <= 0:
+        return None
+    if new is None:
+        return f"{name} {old} -> {'variable' if variable else 'none'}"
+    if new <= 0:
+        return f"{name} {old} -> {new}"
+    factor = _jump(old, new)
+    if factor is not None and factor > PRICE_JUMP_FACTOR:
+        return f"{name} {old} -> {new} ({factor:.1f}x)"
+    return None
+
+
 def guard_jumps(
     db: Database, observations: list[Observation]
 ) -> tuple[list[Observation], list[tuple[Observation, str]]]:
-    """Split observations into those to apply and those whose price moved more than 10x.
+    """Split observations into those to apply and those with a large move (``_large_move``).
 
     A third-party price (LiteLLM's map, models.dev) is no baseline: it ranks below every
     measured source, so a maker's page or a host that differs from it tenfold is what it
@@ -263,14 +310,23 @@ def guard_jumps(
         reasons = []
         if row is not None and row["currency"] == observation.currency and row["origin"] != THIRD_PARTY:
             for name, value in zip(PRICE_FIELDS, observation.prices, strict=True):
-                factor = _jump(row[name], value)
-                if factor is not None and factor > PRICE_JUMP_FACTOR:
-                    reasons.append(f"{name} {row[name]} -> {value} ({factor:.1f}x)")
+                reason = _large_move(name, row[name], value, observation.variable)
+                if reason is not None:
+                    reasons.append(reason)
         if reasons:
-            held.append((observation, "price moved more than 10x: " + ", ".join(reasons)))
+            tenfold = all(reason.endswith("x)") for reason in reasons)
+            prefix = (
+                "price moved more than 10x" if tenfold else "large price move (10x, to 0, variable or none)"
+            )
+            held.append((observation, f"{prefix}: " + ", ".join(reasons)))
         else:
             keep.append(observation)
     return keep, held
+
+
+def _too_many_delistings(gone: int, total: int) -> bool:
+    """Whether ending ``gone`` of ``total`` open offers at once is a large move (``MAX_DELIST_SHARE``)."""
+    return gone >= MIN_HELD_DELISTINGS and gone > total * MAX_DELIST_SHARE
 
 
 def _accept_quarantine(
@@ -477,24 +533,43 @@ def store_source_run(
         if announced_rows:
             outcome.messages.append(f"{announced_rows} scheduled price changes recorded")
         complete = not page_errors and not row_errors and not held
+        held_delistings: list[str] = []
         if complete and module.LISTS_EVERYTHING:
             latest_seen = max(o.observed_at for o in observations)
-            # Offers that were quarantined are still listed: keep them open.
-            delisted = delist_missing(db, name, stats.offer_ids_seen, latest_seen)
-            changed += delisted
-            if delisted:
-                outcome.messages.append(f"{delisted} offers delisted")
+            gone, total = missing_offers(db, name, stats.offer_ids_seen, latest_seen)
+            if not accept_changes and _too_many_delistings(gone, total):
+                held_delistings.append(f"{name}: {gone} of {total} offers missing from a complete listing")
+            else:
+                # Offers that were quarantined are still listed: keep them open.
+                delisted = delist_missing(db, name, stats.offer_ids_seen, latest_seen)
+                changed += delisted
+                if delisted:
+                    outcome.messages.append(f"{delisted} offers delisted")
         maker = getattr(module, "CLOSES_MISSING_MODELS_OF", None)
         if complete and maker and not all_unmapped_models:
             # A maker's page that lists every model it sells: a model it no longer lists has
             # ended there, at this observation (curated history included). A page with a
             # name the catalog does not map might list a model under it: nothing closes.
             listed = {o.model_id for o in observations if o.provider_id == maker}
-            if listed:
+            gone, total = models_missing(db, maker, listed, observed_at) if listed else (0, 0)
+            if listed and not accept_changes and _too_many_delistings(gone, total):
+                held_delistings.append(f"{maker}: {gone} of {total} offers no longer listed")
+            elif listed:
                 ended = close_models_missing(db, maker, listed, observed_at)
                 changed += ended
                 if ended:
                     outcome.messages.append(f"{ended} offers of {maker} no longer listed: ended")
+        if held_delistings:
+            complete = False
+            outcome.errors += 1
+            row_errors = [
+                *row_errors,
+                *(
+                    f"delisting held: {what} (more than {MAX_DELIST_SHARE:.0%}); end them with "
+                    f"`pricewatch refresh --source {name} --accept-changes`"
+                    for what in held_delistings
+                ),
+            ]
         outcome.changed = changed
         outcome.errors += len(held)
         problems = []
@@ -549,8 +624,15 @@ async def refresh_sources(
     on_page: Callable[[str, str], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
     checkpoint: Callable[[str, str], None] | None = None,
+    lock: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[SourceOutcome]:
-    """Refresh every given source concurrently; each stores in its own transaction as it finishes.
+    """Fetch every given source concurrently, then store each in its own transaction.
+
+    Fetching writes nothing: ``lock()`` (the writer lock, when given) is taken only once
+    every source is fetched, and held while each source's run is started, stored and
+    closed, so a slow server never holds the lock. Each source's crawl has an overall
+    deadline (``fetcher.settings.source_deadline_s``); a source past it fails with a
+    DeadlineError and keeps its stored prices.
 
     ``checkpoint(source, step)``, when given, is called at each step of a source's run:
     "fetched" (every page in, nothing stored), "stored" (inside the transaction: every row
@@ -558,45 +640,73 @@ async def refresh_sources(
     to SIGKILL a refresh at a step they choose.
     """
     base_urls = base_urls or {}
-    outcomes: list[SourceOutcome] = []
+    deadline = fetcher.settings.source_deadline_s
 
-    async def one(module: ModuleType) -> None:
+    async def fetch(module: ModuleType) -> tuple[list[PageResult] | Exception, str, float]:
+        started_at = format_time(datetime.now(UTC))
         started = time.perf_counter()
-        run_id = start_run(db, module.NAME, origin, pid=os.getpid())
         base_url = base_urls.get(module.NAME, module.DEFAULT_BASE_URL).rstrip("/")
         callback = (lambda url: on_page(module.NAME, url)) if on_page else None
+        result: list[PageResult] | Exception
         try:
-            pages = await crawl_source(fetcher, module, base_url, callback)
-            if checkpoint is not None:
-                checkpoint(module.NAME, "fetched")
-            now = format_time(datetime.now(UTC))
-            outcome = store_source_run(
-                db,
-                module,
-                catalog,
-                pages,
-                run_id=run_id,
-                origin=origin,
-                accept_changes=accept_changes,
-                now=now,
-                checkpoint=checkpoint,
-            )
+            async with asyncio.timeout(deadline):
+                result = await crawl_source(fetcher, module, base_url, callback)
+        except TimeoutError:
+            result = DeadlineError(f"not fetched within the {deadline:g} s source deadline", url=base_url)
         except Exception as error:  # the run row must say why, whatever went wrong
-            outcome = SourceOutcome(
-                source=module.NAME,
-                status="failed",
-                run_id=run_id,
-                error=f"{module.NAME}: {type(error).__name__}: {error}",
-            )
-            with db.atomic():
-                finish_run(db, run_id, "failed", errors=1, error=outcome.error)
+            result = error
         if checkpoint is not None:
-            checkpoint(module.NAME, "closed")
-        outcome.seconds = time.perf_counter() - started
-        outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
+            checkpoint(module.NAME, "fetched")
+        return result, started_at, started
 
-    await asyncio.gather(*(one(module) for module in modules))
-    order = {m.NAME: i for i, m in enumerate(modules)}
-    return sorted(outcomes, key=lambda o: order[o.source])
+    fetched = await asyncio.gather(*(fetch(module) for module in modules))
+    outcomes: list[SourceOutcome] = []
+    # No await from here on: a cancellation never cuts a source's store step in half.
+    with lock() if lock is not None else nullcontext():
+        for module, (result, started_at, started) in zip(modules, fetched, strict=True):
+            outcome = _store_one(db, module, catalog, result, started_at, origin, accept_changes, checkpoint)
+            if checkpoint is not None:
+                checkpoint(module.NAME, "closed")
+            outcome.seconds = time.perf_counter() - started
+            outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+    return outcomes
+
+
+def _store_one(
+    db: Database,
+    module: ModuleType,
+    catalog: Catalog,
+    result: list[PageResult] | Exception,
+    started_at: str,
+    origin: str,
+    accept_changes: bool,
+    checkpoint: Callable[[str, str], None] | None,
+) -> SourceOutcome:
+    """One source's run: its row started (at the time its fetch began), then stored and closed."""
+    run_id = start_run(db, module.NAME, origin, started_at=started_at, pid=os.getpid())
+    try:
+        if isinstance(result, Exception):
+            raise result
+        return store_source_run(
+            db,
+            module,
+            catalog,
+            result,
+            run_id=run_id,
+            origin=origin,
+            accept_changes=accept_changes,
+            now=format_time(datetime.now(UTC)),
+            checkpoint=checkpoint,
+        )
+    except Exception as error:  # the run row must say why, whatever went wrong
+        outcome = SourceOutcome(
+            source=module.NAME,
+            status="failed",
+            run_id=run_id,
+            error=f"{module.NAME}: {type(error).__name__}: {error}",
+        )
+        with db.atomic():
+            finish_run(db, run_id, "failed", errors=1, error=outcome.error)
+        return outcome

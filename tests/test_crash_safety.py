@@ -132,6 +132,10 @@ def _answer_until(report_fd: int, go_fd: int, target: str, log) -> None:
         buffer += chunk
 
 
+def _statuses(status_after: dict[str, str | None], killed_at: list[str]) -> list[str]:
+    return [status for at in killed_at if (status := status_after[at]) is not None]
+
+
 def _kill_refresh(server: OpenRouterServer, db_path, at: str, log) -> None:
     """Run `pricewatch refresh` in a subprocess and SIGKILL it at step ``at``.
 
@@ -176,8 +180,10 @@ def test_sigkill_at_any_point_leaves_a_consistent_database_and_the_same_history(
     db_path = tmp_path / "killed.db"
     reference = tmp_path / "reference.db"
     log = tmp_path / "refresh.log"
-    # A kill before the run is closed leaves it `running`: the next refresh marks it abandoned.
-    status_after = {"fetch": "abandoned", "fetched": "abandoned", "stored": "abandoned", "closed": "ok"}
+    # Fetching writes nothing (the run starts under the writer lock, once every page is in):
+    # a kill there leaves no run. A kill after the run started, before it is closed, leaves it
+    # `running`: the next refresh marks it abandoned.
+    status_after = {"fetch": None, "fetched": None, "stored": "abandoned", "closed": "ok"}
     killed_at = []
     with OpenRouterServer({}, {}) as server:
         monkeypatch.setenv("PRICEWATCH_OPENROUTER_BASE_URL", server.url)
@@ -188,10 +194,10 @@ def test_sigkill_at_any_point_leaves_a_consistent_database_and_the_same_history(
             _kill_refresh(server, db_path, at, log)
             killed_at.append(at)
             _assert_consistent(db_path)
-            assert _run_statuses(db_path)[-1] == "running"
+            assert _run_statuses(db_path)[-1:] == ([] if status_after[at] is None else ["running"])
             assert _history(db_path)[1] == [], "a killed first refresh stored a price"
         _refresh_in_process(db_path)
-        assert _run_statuses(db_path) == [*(status_after[at] for at in killed_at), "ok"]
+        assert _run_statuses(db_path) == [*_statuses(status_after, killed_at), "ok"]
         assert _history(db_path) == _history(reference)
 
         _set_version(server, VERSION_B)
@@ -209,7 +215,7 @@ def test_sigkill_at_any_point_leaves_a_consistent_database_and_the_same_history(
 
     _assert_consistent(db_path)
     statuses = _run_statuses(db_path)
-    assert statuses == [*(status_after[at] for at in killed_at[:3]), "ok", "abandoned", "ok", "ok"]
+    assert statuses == [*_statuses(status_after, killed_at[:3]), "ok", "abandoned", "ok", "ok"]
     offers, prices = _history(db_path)
     assert (offers, prices) == _history(reference)
     assert len(offers) == (MODELS + 1) * len(HOSTS)

@@ -319,7 +319,12 @@ def test_sigint_while_idle_stops_at_once(tmp_path):
     assert _runs(db) == [("openrouter", "ok")]
 
 
-def test_manual_refresh_with_no_wait_exits_5_while_the_scheduler_holds_the_lock(tmp_path):
+def test_a_scheduler_fetching_holds_no_lock_and_no_wait_exits_5_only_while_a_writer_writes(tmp_path):
+    """The writer lock is not held while fetching (a stalled server holds no one up): a manual
+    `refresh --no-wait` runs beside a scheduler stuck in a fetch; it exits 5 only while a
+    writer holds the lock."""
+    from pricewatch.scraper.lock import writer_lock
+
     db = tmp_path / "pw.db"
     with OpenRouterServer(TRUE_PRICES) as server:
         server.stall(lambda path: True)
@@ -333,11 +338,12 @@ def test_manual_refresh_with_no_wait_exits_5_while_the_scheduler_holds_the_lock(
         finally:
             if process.poll() is None:
                 process.kill()
-    assert manual.exit_code == 5, manual.output
-    assert manual.output.startswith("Error: another pricewatch command is writing")
+    assert manual.exit_code == 0, manual.output
     assert code == 0, err
-    after = CliRunner().invoke(cli, ["refresh", "--db", str(db), "--no-wait", "--replay", str(SNAPSHOT)])
-    assert after.exit_code == 0, after.output  # the lock was released on the way out
+    with writer_lock(db):
+        busy = CliRunner().invoke(cli, ["refresh", "--db", str(db), "--no-wait", "--replay", str(SNAPSHOT)])
+    assert busy.exit_code == 5, busy.output
+    assert busy.output.startswith("Error: another pricewatch command is writing")
 
 
 # ----------------------------------------------------------------------------- cancelling a refresh

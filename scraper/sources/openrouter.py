@@ -132,7 +132,9 @@ def endpoint_links(url: str, body: bytes) -> Parsed:
     every model and the list's next page as links; the list's row errors (a model without an
     id has no link, so a sweep that misses it is not complete)."""
     parsed, _ = _parse_list(url, _load_json(url, body))
-    return Parsed(records=[], links=parsed.links, row_errors=parsed.row_errors)
+    return Parsed(
+        records=[], links=parsed.links, row_errors=parsed.row_errors, link_subjects=parsed.link_subjects
+    )
 
 
 def normalise_body(url: str, body: bytes) -> bytes:
@@ -194,6 +196,7 @@ def _parse_list(url: str, doc: Any) -> tuple[Parsed, set[str]]:
         raise SourceLayoutError("no `data` list in /api/v1/models response", url=url)
     records: list[PriceRecord] = []
     links: list[str] = []
+    subjects: dict[str, set[str]] = {}
     errors: list[str] = []
     seen: set[tuple[str, str, str, int, str]] = set()
     for index, model in enumerate(models):
@@ -202,13 +205,17 @@ def _parse_list(url: str, doc: Any) -> tuple[Parsed, set[str]]:
             continue
         model_id = _text(model["id"])
         name, tier = _split_tier(model_id)
-        base = {
-            "model": name,
-            "provider": LIST_PROVIDER,
-            "tier": tier,
-            "context_length": _int_or_none(model.get("context_length")),
-            "info": _model_info(model, tier),
-        }
+        try:
+            base = {
+                "model": name,
+                "provider": LIST_PROVIDER,
+                "tier": tier,
+                "context_length": _int_or_none(model.get("context_length")),
+                "info": _model_info(model, tier),
+            }
+        except ValueError as error:  # one bad field is this model's row error, not the list's
+            errors.append(f"{model_id}: {error}")
+            continue
         for record in _priced_records(model_id, model.get("pricing"), base, errors):
             if record.offer_key() in seen:
                 errors.append(f"{model_id}: duplicate offer {record.offer_key()} skipped")
@@ -219,6 +226,8 @@ def _parse_list(url: str, doc: Any) -> tuple[Parsed, set[str]]:
         # `:free`/`:batch` variants share their base model's canonical slug, hence its link.
         if link and link not in links:
             links.append(link)
+        if link:
+            subjects.setdefault(link, set()).add(name)
     if not records:
         raise SourceLayoutError("no models in /api/v1/models response", url=url)
     # Pagination-style fields appeared in July 2026 (`links.next` has been null so far);
@@ -227,7 +236,8 @@ def _parse_list(url: str, doc: Any) -> tuple[Parsed, set[str]]:
     next_page = doc.get("links", {}).get("next") if isinstance(doc.get("links"), dict) else None
     if isinstance(next_page, str) and next_page and next_page not in links:
         links.append(next_page)
-    return Parsed(records=records, links=links, row_errors=errors), endpoints
+    link_subjects = {link: frozenset(names) for link, names in subjects.items()}
+    return Parsed(records=records, links=links, row_errors=errors, link_subjects=link_subjects), endpoints
 
 
 def _parse_endpoints(url: str, doc: Any) -> Parsed:
@@ -237,7 +247,11 @@ def _parse_endpoints(url: str, doc: Any) -> Parsed:
         raise SourceLayoutError("no `data.id` and `data.endpoints` list in endpoints response", url=url)
     model_id = _text(data["id"])
     name, tier = _split_tier(model_id)
-    info = {"display_name": _text(data.get("name")) or None, "created_at": _created_at(data.get("created"))}
+    try:
+        created_at = _created_at(data.get("created"))
+    except ValueError as error:
+        return Parsed(records=[], row_errors=[f"{model_id}: {error}"], subject=name)
+    info = {"display_name": _text(data.get("name")) or None, "created_at": created_at}
     records: list[PriceRecord] = []
     errors: list[str] = []
     for index, endpoint in enumerate(endpoints):
@@ -264,7 +278,7 @@ def _parse_endpoints(url: str, doc: Any) -> Parsed:
         label = f"{model_id} @ {provider} ({tag})"
         records.extend(_priced_records(label, endpoint.get("pricing"), base, errors))
     # Zero endpoints is not a layout failure: a model can be listed with no live host.
-    return Parsed(records=records, links=[], row_errors=errors)
+    return Parsed(records=records, links=[], row_errors=errors, subject=name)
 
 
 # ---------------------------------------------------------------- prices
@@ -366,7 +380,9 @@ def _price(key: str, value: Any) -> Decimal:
         # OpenRouter prints some per-token prices from binary floats ("0.0000009499999999999999"
         # for $0.95 per million): the digits past a double's precision are noise, not price.
         return without_float_noise(decimal_from_text(value))
-    except (ValueError, TypeError, AttributeError):
+    except ValueError as error:  # "not a number", "out of range" ("1e1000000", "1e-999999999")
+        raise ValueError(f"pricing.{key}: {error}") from None
+    except (TypeError, AttributeError, ArithmeticError):
         raise ValueError(f"pricing.{key}: not a number: {value!r}") from None
 
 
@@ -412,10 +428,16 @@ def _model_info(model: Mapping[str, Any], tier: str) -> dict[str, Any]:
 
 
 def _created_at(value: Any) -> str | None:
-    """Unix seconds -> "YYYY-MM-DDTHH:MM:SSZ" (UTC); None when absent or not a number."""
+    """Unix seconds -> "YYYY-MM-DDTHH:MM:SSZ" (UTC); None when absent or not a number.
+
+    Raises ValueError for a number no date has (``10**15``): the caller makes it a row error.
+    """
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         return None
-    return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"created: {value} is not a date") from None
 
 
 def _int_or_none(value: Any) -> int | None:

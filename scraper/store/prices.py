@@ -576,6 +576,32 @@ def _record_disagreement(
     )
 
 
+def missing_offers(db: Database, source: str, seen_offer_ids: set[int], at: str) -> tuple[int, int]:
+    """(offers ``delist_missing`` would close, offers of this source open before ``at``)."""
+    rows = list(
+        db.query(
+            "SELECT p.offer_id FROM prices p JOIN offers o ON o.id = p.offer_id "
+            "WHERE o.source = ? AND p.valid_to IS NULL AND p.last_seen < ?",
+            [source, at],
+        )
+    )
+    gone = {r["offer_id"] for r in rows} - seen_offer_ids
+    return len(gone), len(gone) + len(seen_offer_ids)
+
+
+def models_missing(db: Database, provider_id: str, seen_model_ids: set[str], at: str) -> tuple[int, int]:
+    """(offers ``close_models_missing`` would close, open offers of ``provider_id`` it looks at)."""
+    rows = list(
+        db.query(
+            "SELECT p.offer_id, o.model_id FROM prices p JOIN offers o ON o.id = p.offer_id "
+            "WHERE o.provider_id = ? AND p.valid_to IS NULL AND p.valid_from < ? AND p.last_seen < ?",
+            [provider_id, at, at],
+        )
+    )
+    gone = {r["offer_id"] for r in rows if r["model_id"] not in seen_model_ids}
+    return len(gone), len({r["offer_id"] for r in rows})
+
+
 def delist_missing(db: Database, source: str, seen_offer_ids: set[int], at: str) -> int:
     """Close the current prices of this source's offers that a complete listing no longer shows."""
     rows = list(

@@ -10,7 +10,15 @@ from sqlite_utils import Database
 from pricewatch.errors import StoreError
 from pricewatch.scraper.store.times import now_text
 
-__all__ = ["ORIGINS", "RUN_STATUSES", "abandon_running_runs", "finish_run", "last_ok_run", "start_run"]
+__all__ = [
+    "ORIGINS",
+    "RUN_STATUSES",
+    "abandon_fetch",
+    "abandon_running_runs",
+    "finish_run",
+    "last_ok_run",
+    "start_run",
+]
 
 ORIGINS = ("live", "replay", "backfill", "curated")
 RUN_STATUSES = ("running", "ok", "partial", "failed", "abandoned")
@@ -88,6 +96,14 @@ def finish_run(
         from pricewatch.scraper.store.corrections import sync_corrections
 
         sync_corrections(db)
+
+
+def abandon_fetch(db: Database, source: str, origin: str, started_at: str, pid: int | None = None) -> int:
+    """An `abandoned` run of a refresh stopped while fetching (it had written nothing yet)."""
+    run_id = start_run(db, source, origin, started_at=started_at, pid=pid)
+    with db.atomic():
+        finish_run(db, run_id, "abandoned", error="stopped while fetching, before anything was stored")
+    return run_id
 
 
 def abandon_running_runs(db: Database) -> int:
