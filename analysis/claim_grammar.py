@@ -43,6 +43,8 @@ __all__ = [
     "FORM_ORDER",
     "FORM_TEXTS",
     "GRAMMAR",
+    "MAX_ARTICLE_CHARS",
+    "MAX_CLAIM_CHARS",
     "MONEY_SCALES",
     "NUMBER_PATTERN",
     "NUMBER_WORDS",
@@ -585,15 +587,45 @@ Captures = dict[str, tuple[int, int]]
 _Next = Callable[[int, Captures], Captures | None]
 
 
-def _seq(elements: list[Element], i: int, pos: int, caps: Captures, tokens: list[Token], k: _Next):
-    """Match elements[i:] at token ``pos``, then hand over to ``k`` (continuation-passing backtracking)."""
+def _seq(
+    elements: list[Element],
+    i: int,
+    pos: int,
+    caps: Captures,
+    tokens: list[Token],
+    k: _Next,
+    failed: set[tuple[int, int]] | None = None,
+):
+    """Match elements[i:] at token ``pos``, then hand over to ``k`` (continuation-passing backtracking).
+
+    ``failed`` (the top-level sequence only, whose ``k`` never fails) remembers the (i, pos)
+    already known to fail: whether they match does not depend on the captures, so each is
+    tried once and two spans cost O(tokens²), not O(tokens^spans) (issue 18's 9 KB inputs).
+    """
+    if failed is not None and (i, pos) in failed:
+        return None
+    found = _seq_step(elements, i, pos, caps, tokens, k, failed)
+    if found is None and failed is not None:
+        failed.add((i, pos))
+    return found
+
+
+def _seq_step(
+    elements: list[Element],
+    i: int,
+    pos: int,
+    caps: Captures,
+    tokens: list[Token],
+    k: _Next,
+    failed: set[tuple[int, int]] | None,
+):
     if i == len(elements):
         return k(pos, caps)
     element = elements[i]
     kind = element[0]
 
     def rest(p: int, c: Captures) -> Captures | None:
-        return _seq(elements, i + 1, p, c, tokens, k)
+        return _seq(elements, i + 1, p, c, tokens, k, failed)
 
     if kind == "lit":
         for phrase in element[1]:
@@ -637,7 +669,7 @@ def _seq(elements: list[Element], i: int, pos: int, caps: Captures, tokens: list
 def match(elements: list[Element], text: str, tokens: list[Token] | None = None) -> dict[str, str] | None:
     """The captures (name -> text) when the whole of ``text`` matches ``elements``, else None."""
     tokens = tokenize(text) if tokens is None else tokens
-    caps = _seq(elements, 0, 0, {}, tokens, lambda p, c: c)
+    caps = _seq(elements, 0, 0, {}, tokens, lambda p, c: c, set())
     if caps is None:
         return None
     return {name: text[tokens[a].start : tokens[b - 1].end] for name, (a, b) in caps.items()}
@@ -659,7 +691,7 @@ def _reach(elements: list[Element], tokens: list[Token]) -> int | None:
         prefix = elements[:k]
         if not any(element[0] in ("lit", "num", "alt") for element in prefix):
             return None
-        found = _seq(prefix, 0, 0, {}, tokens, lambda p, c: {**c, "": (p, p)})
+        found = _seq(prefix, 0, 0, {}, tokens, lambda p, c: {**c, "": (p, p)}, set())
         if found is not None:
             return found[""][0]
     return None
@@ -672,6 +704,8 @@ def refusal(text: str) -> str:
     sentence (the first in ``FORM_ORDER`` on a tie).
     """
     tokens = tokenize(text)
+    if len(tokens) > MAX_REFUSAL_TOKENS:
+        return f"no form is near a sentence of {len(tokens)} words and signs"
     best: tuple[int, str] | None = None
     for name in FORM_ORDER:
         reach = _reach(GRAMMAR[name], tokens)
@@ -688,6 +722,16 @@ def refusal(text: str) -> str:
     rest = text[tokens[reach].start :]
     return f"the nearest form is {FORM_TEXTS[name]!r}: {read!r} reads, {rest!r} does not"
 
+
+#: The longest sentence read as a claim (``check``, and each unit ``scan`` reads). Real claims
+#: are under 200 characters; the grammar's spans backtrack, so a limit keeps a hostile 9 KB
+#: "sentence" from taking seconds (docs/benchmarks.md, bench/claims_adversarial.py).
+MAX_CLAIM_CHARS = 400
+#: The longest sentence ``refusal`` looks for a nearest form in (tokens): it tries every
+#: beginning of every form, so its work grows faster than the sentence.
+MAX_REFUSAL_TOKENS = 80
+#: The longest article ``scan`` reads (characters).
+MAX_ARTICLE_CHARS = 2_000_000
 
 #: The tokenizer's number rule as a regular expression, for ``analysis.scan``'s article patterns.
 NUMBER_PATTERN = r"\d(?:\d|,(?=\d))*(?:\.\d+)?"

@@ -22,6 +22,7 @@ from typing import Literal
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
     FORMS,
+    MAX_CLAIM_CHARS,
     MONEY_SCALES,
     NUMBER_WORDS,
     PER_THOUSAND_WORDS,
@@ -51,7 +52,7 @@ from pricewatch.analysis.claims import (
     TrendClaim,
     WorkloadClaim,
 )
-from pricewatch.errors import ClaimError, UnknownModelError, UnparseableClaimError
+from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError, UnparseableClaimError
 
 __all__ = [
     "FORMS",
@@ -493,16 +494,21 @@ def normalise_text(text: str) -> str:
     return normalise_sentence(text)
 
 
-def parse_claim(text: str, names: Names) -> ParsedClaim:
+def parse_claim(text: str, names: Names, *, explain: bool = True) -> ParsedClaim:
     """The claim(s) one sentence makes, in one of ``FORMS``.
 
     Raises ``UnparseableClaimError`` (listing the forms) when the sentence is in none of
-    them, and ``UnknownModelError`` (with "did you mean") when a model name is unknown.
+    them (with the nearest form unless ``explain`` is False: ``scan`` does not show it),
+    ``ClaimTooLongError`` when it is longer than ``MAX_CLAIM_CHARS``, and ``UnknownModelError`` (with "did you mean") when a model name is unknown.
     """
+    if len(text) > 2 * MAX_CLAIM_CHARS:  # refused before normalising, which is linear anyway
+        raise ClaimTooLongError("the claim", len(text), MAX_CLAIM_CHARS)
     sentence = normalise_text(text)
+    if len(sentence) > MAX_CLAIM_CHARS:
+        raise ClaimTooLongError("the claim", len(sentence), MAX_CLAIM_CHARS)
     found = match_form(sentence)
     if found is None:
-        raise UnparseableClaimError(sentence, FORMS, refusal(sentence))
+        raise UnparseableClaimError(sentence, FORMS, refusal(sentence) if explain else "")
     form, groups = found
     claims = _BUILDERS[form](groups, sentence, names)
     return ParsedClaim(

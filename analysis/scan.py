@@ -33,6 +33,8 @@ from pricewatch.analysis.claim_grammar import (
     DASHES,
     DEARER_WORDS,
     FOLD_WORDS,
+    MAX_ARTICLE_CHARS,
+    MAX_CLAIM_CHARS,
     MONEY_SCALES,
     NUMBER_PATTERN,
     NUMBER_WORDS,
@@ -68,7 +70,7 @@ from pricewatch.analysis.claims import (
 )
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.records import Record, record
-from pricewatch.errors import ClaimError, UnknownModelError
+from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
 __all__ = [
     "FoundClaim",
@@ -210,34 +212,95 @@ _PER_THOUSAND = _PER + phrase_pattern(PER_THOUSAND_WORDS)
 _MONEY = rf"\$\s?{NUM}\s*{phrase_pattern(MONEY_SCALES)}?\b"
 _COST_WORDS = r"(?:cheaper|less\s+expensive|more\s+expensive|pricier|less\s+than|lower|reduction|cut|drop|fall|fell|decline|inflat\w*|costs?|price[sd]?|pricing|rates?)"
 
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# Pieces of the chained patterns below (``A[^.]*B`` read by ``_in_order``, never by one regex).
+_MONEY_RX = _rx(_MONEY)
+_FOLD_NUM = _rx(r"\d\s*(?:x|×|-fold|fold)\b")
+_FOLD_NUM_SHORT = _rx(r"\d\s*(?:x|×|-fold)\b")
+_COST_RX = _rx(_COST_WORDS)
+_MONTHLY_WORDS = _rx(r"\b(?:monthly|per\s+month|a\s+month)\b")
+_MONTH_MARKS = _rx(r"/\s*mo\b|/\s*month|per\s+month|a\s+month|monthly")
+_EQUALS_MONEY = _rx(rf"(?:≈|~=|=)\s*{_MONEY}")
+_PER_PERSON = _rx(
+    r"\bper\s+(?:\w+\s+){0,2}(?:user|seat|conversation|session|request|call|query|subscriber|developer)\b"
+)
+_MONEY_RANGE = _rx(rf"{_MONEY}(?:\s*{DASH}\s*{_MONEY})?")
+_PER_WHOM = _rx(
+    r"\b(?:per|a|/|for\s+every|each)\s*(?:\w+\s+){0,3}"
+    r"(?:user|subscriber|seat|developer|conversation|session|request|call|query)\b"
+)
+
+
+def _in_order(text: str, parts: Sequence[re.Pattern[str]], stops: str) -> bool:
+    """Whether ``parts`` match one after another with no character of ``stops`` between two of
+    them: what ``A[^.]*B[^.]*C`` says, in linear time.
+
+    One regex of that shape backtracks from every start of A over the rest of the sentence
+    (34-60 s on a 9 KB hostile input, issue 18); here each part is searched once per stretch
+    between stops, from the first match of the part before (the earliest match leaves the
+    most room for the rest), and a start of A in a stretch already tried is skipped.
+    """
+    stop = re.compile("[" + re.escape(stops) + "]")
+
+    def stretch_end(pos: int) -> int:
+        found = stop.search(text, pos)
+        return found.start() if found is not None else len(text)
+
+    tried = -1
+    for first in parts[0].finditer(text):
+        limit = stretch_end(first.end())
+        if limit == tried:
+            continue
+        tried = limit
+        pos, found_all = first.end(), True
+        for part in parts[1:]:
+            # A part may run past a stop it starts before ("$1.50"): a little slack.
+            found = part.search(text, pos, min(len(text), limit + 64))
+            if found is None or found.start() > limit:
+                found_all = False
+                break
+            pos, limit = found.end(), stretch_end(found.end())
+        if found_all:
+            return True
+    return False
+
+
 _CLAIM_LIKE = (
     re.compile(rf"{_MONEY}\s*(?:{_PER_MILLION}|{_PER_THOUSAND})", re.I),
     re.compile(rf"{_MONEY}\s*/\s*{_MONEY}", re.I),
-    re.compile(rf"\d\s*(?:x|×|-fold|fold)\b(?=.*{_COST_WORDS})|{_COST_WORDS}.*\d\s*(?:x|×|-fold)\b", re.I),
     re.compile(r"%\s+of\s+(?:the\s+)?(?:[\w']+\s+){0,3}(?:costs?|price|pricing|rates?|spend)\b", re.I),
     re.compile(
         rf"{_MONEY}(?:\s*(?:{DASH})\s*{_MONEY})?\s*(?:/|per|a|an|each|every)\s*(?:\w+\s+){{0,2}}"
         r"(?:month|mo|day|year|user|seat|request|call|query|conversation|session|subscriber|developer|dev)\b",
         re.I,
     ),
-    re.compile(rf"{_MONEY}[^.]*\b(?:monthly|per\s+month|a\s+month)\b", re.I),
     re.compile(
         rf"{_MONEY}\s+(?:for|per)\s+(?:every|each)\s+(?:[\w-]+\s+){{0,3}}(?:user|subscriber|developer)", re.I
     ),
-    re.compile(rf"{_MONEY}[^.;]*(?:≈|~=|=)\s*{_MONEY}", re.I),
-    re.compile(
-        r"\bper\s+(?:\w+\s+){0,2}(?:user|seat|conversation|session|request|call|query|subscriber|developer)\b"
-        rf"[^.$]*{_MONEY}",
-        re.I,
-    ),
     re.compile(r"\d\s*%\s*\+?\s*(?:a\s+year|per\s+year|annually|each\s+year|every\s+year|yearly)", re.I),
-    re.compile(rf"\b(?:fell|fallen|dropped|declined)\b[^.]*\d\s*{_FOLD_WORDS}", re.I),
     re.compile(r"\d\s*(?:x|×|-fold|fold)\s+(?:cost\s+|price\s+)?(?:reduction|drop|decline|fall)", re.I),
-    re.compile(rf"\binput\b[^.]*\boutput\b[^.]*\bcosts?\b[^.]*{_MONEY}", re.I),
-    re.compile(
-        r"\b(?:cut|cuts|reduc\w*|lower\w*|slash\w*|sav\w*)\b[^.]*\b(?:costs?|price|bill|spend)\b[^.]*"
-        r"\bby\s+(?:up\s+to\s+|about\s+|roughly\s+)?\d+(?:\.\d+)?\s*%",
-        re.I,
+)
+# (parts, stops): each is ``parts[0][^stops]*parts[1]...`` read by ``_in_order``.
+_CLAIM_LIKE_CHAINS: tuple[tuple[tuple[re.Pattern[str], ...], str], ...] = (
+    # "3x cheaper", "costs fell 10x" (on one line)
+    ((_FOLD_NUM, _COST_RX), "\n"),
+    ((_COST_RX, _FOLD_NUM_SHORT), "\n"),
+    ((_MONEY_RX, _MONTHLY_WORDS), "."),
+    ((_MONEY_RX, _EQUALS_MONEY), ".;"),
+    ((_PER_PERSON, _MONEY_RX), ".$"),
+    ((_rx(r"\b(?:fell|fallen|dropped|declined)\b"), _rx(rf"\d\s*{_FOLD_WORDS}")), "."),
+    ((_rx(r"\binput\b"), _rx(r"\boutput\b"), _rx(r"\bcosts?\b"), _MONEY_RX), "."),
+    (
+        (
+            _rx(r"\b(?:cut|cuts|reduc\w*|lower\w*|slash\w*|sav\w*)\b"),
+            _rx(r"\b(?:costs?|price|bill|spend)\b"),
+            _rx(r"\bby\s+(?:up\s+to\s+|about\s+|roughly\s+)?\d+(?:\.\d+)?\s*%"),
+        ),
+        ".",
     ),
 )
 
@@ -248,7 +311,11 @@ def is_claim_like(text: str) -> bool:
     Every sentence in one of the forms `check` reads is one (``claim_grammar.match_form``),
     whatever the article patterns below say.
     """
-    return any(pattern.search(text) for pattern in _CLAIM_LIKE) or match_form(text) is not None
+    return (
+        any(pattern.search(text) for pattern in _CLAIM_LIKE)
+        or any(_in_order(text, parts, stops) for parts, stops in _CLAIM_LIKE_CHAINS)
+        or match_form(text) is not None
+    )
 
 
 # ----------------------------------------------------------------------------- context
@@ -851,17 +918,13 @@ _EXTRACTORS = (
 
 def _reason(text: str) -> str:
     """Why a claim-like sentence yields nothing checkable, from its shape."""
-    if re.search(
-        rf"(?i){_MONEY}(?:\s*{DASH}\s*{_MONEY})?[^.]*?\b(?:per|a|/|for\s+every|each)\s*(?:\w+\s+){{0,3}}"
-        r"(?:user|subscriber|seat|developer|conversation|session|request|call|query)\b",
-        text,
-    ) or re.search(
+    if _in_order(text, (_MONEY_RANGE, _PER_WHOM), ".") or re.search(
         r"(?i)\bper\s+(?:\w+\s+){0,2}(?:user|seat|conversation|session|request|call|query)\b", text
     ):
         return "a cost per user, conversation or request with no token counts or per-token price to check"
-    if re.search(rf"(?i){_MONEY}[^.;]*(?:≈|~=|=)\s*{_MONEY}", text):
+    if _in_order(text, (_MONEY_RX, _EQUALS_MONEY), ".;"):
         return "an estimate derived from another figure, with no token counts or per-token price to check"
-    if re.search(rf"(?i){_MONEY}[^.]*(?:/\s*mo\b|/\s*month|per\s+month|a\s+month|monthly)", text):
+    if _in_order(text, (_MONEY_RX, _MONTH_MARKS), "."):
         return "a monthly figure (a plan price, spend or loss) with no token volume behind it to price"
     if re.search(r"(?i)\d\s*(?:x|×|-fold|fold)\b", text):
         return "a multiple that names no two models or prices to compare"
@@ -905,6 +968,12 @@ def find_claims(
     found: list[_Found] = []
     unparsed: list[UnparsedClaim] = []
     for unit in split_units(text):
+        if len(unit.text) > MAX_CLAIM_CHARS:
+            # Not read: no real claim is this long, and the patterns' work grows with it.
+            quote = unit.text[:120] + "…"
+            why = str(ClaimTooLongError("this unit", len(unit.text), MAX_CLAIM_CHARS))
+            unparsed.append(UnparsedClaim(quote=quote, line=unit.line, unit=unit.kind, reason=why))
+            continue
         mentions = find_models(unit.text, names)
         claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
         if claim_like:
@@ -934,7 +1003,7 @@ def _read(
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
     """The claims of one unit: a check form first, then the article extractors."""
     try:
-        parsed = parse_claim(unit.text, names)
+        parsed = parse_claim(unit.text, names, explain=False)
         bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)
         for claim in bound:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
@@ -966,7 +1035,13 @@ def scan_article(
     *,
     source: str = "-",
 ) -> ScanReport:
-    """Find every claim in ``text`` and check each as of ``at``; list what could not be read."""
+    """Find every claim in ``text`` and check each as of ``at``; list what could not be read.
+
+    Raises ClaimTooLongError for an article over ``MAX_ARTICLE_CHARS``; a unit over
+    ``MAX_CLAIM_CHARS`` is listed as unread, not matched.
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ClaimTooLongError("the article", len(text), MAX_ARTICLE_CHARS)
     points = list(points)
     found, unparsed = find_claims(text, names, facts)
     results: list[FoundClaim] = []

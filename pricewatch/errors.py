@@ -21,6 +21,7 @@ imports click.
         NormaliseError       normalising would change what a body says
       ClaimError             a claim we cannot parse or check
         UnparseableClaimError  a sentence in none of the forms `check` reads
+        ClaimTooLongError    a claim or article over the size `check`/`scan` read (refused, not read)
       BuildError             the site could not be built (the previous one is left as it was)
         SectionUnavailable   one section of the site cannot be shown yet; the page says why
       ConfigError            a configuration file or option we cannot use (schedule.toml, --source)
@@ -58,6 +59,7 @@ __all__ = [
     "BackfillError",
     "BuildError",
     "ClaimError",
+    "ClaimTooLongError",
     "ConfigError",
     "CuratedDataError",
     "DataError",
@@ -265,6 +267,15 @@ class UnparseableClaimError(ClaimError):
         super().__init__(f"cannot read a claim in {text!r}{because}; the forms understood are:\n{listed}")
         self.text = text
         self.why = why
+
+
+class ClaimTooLongError(ClaimError):
+    """Text longer than ``check`` or ``scan`` reads: refused at once, never matched (no regex blow-up)."""
+
+    def __init__(self, what: str, size: int, limit: int) -> None:
+        super().__init__(f"{what} is {size:,} characters long; the limit is {limit:,}: not read")
+        self.size = size
+        self.limit = limit
 
 
 class DataFileError(PricewatchError):
