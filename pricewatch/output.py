@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pricewatch.text import clean_text
+
 __all__ = ["FORMATS", "render_rows"]
 
 FORMATS = ("table", "csv", "json")
@@ -16,7 +18,7 @@ FORMATS = ("table", "csv", "json")
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    return str(value)
+    return clean_text(str(value))  # a scraped name's ESC or NUL never reaches the terminal
 
 
 def render_rows(

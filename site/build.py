@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from pricewatch.errors import BuildError
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import money
+from pricewatch.text import clean_text
 
 if TYPE_CHECKING:
     from pricewatch.scraper.store.reader import StoreReader
@@ -211,7 +212,8 @@ class _Tree:
         """Write a rendered file (text as UTF-8)."""
         target = self.path(relative)
         if isinstance(content, str):
-            content = content.encode("utf-8")
+            # No control character leaves in a page, chart, CSV or JSON file (pricewatch/text.py).
+            content = clean_text(content).encode("utf-8")
         target.write_bytes(content)
         self.hashes.setdefault(relative, "")
         self.rendered += 1

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 from pricewatch.money import tick
 from pricewatch.site.aside import Aside, can_fork
+from pricewatch.text import clean_text
 
 __all__ = ["ChartSpec", "PendingCharts", "Series", "render_many", "render_svg", "start_rendering"]
 
@@ -104,7 +105,8 @@ class ChartSpec:
 
 
 def _plain(text: str) -> str:
-    """A legend label matplotlib keeps: a leading ``_`` would hide the entry."""
+    """A legend label matplotlib keeps: a leading ``_`` would hide the entry; no control character."""
+    text = clean_text(text)
     return (" " + text) if text.startswith("_") else text
 
 
@@ -207,7 +209,7 @@ def render_svg(spec: ChartSpec) -> str:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d" if _span_days(spec) < 120 else "%Y-%m"))
     ax.xaxis.set_minor_locator(NullLocator())
     # parse_math=False: a "$" in a scraped name must not start mathtext.
-    ax.set_title(spec.title, fontsize=10, loc="left", parse_math=False)
+    ax.set_title(clean_text(spec.title), fontsize=10, loc="left", parse_math=False)
     ax.set_ylabel(spec.ylabel + (" (log scale)" if log else ""), parse_math=False)
     ax.set_xlabel(spec.xlabel, parse_math=False)
     ax.grid(True, which="major", axis="y", color="#dddddd", linewidth=0.6)
@@ -216,7 +218,9 @@ def render_svg(spec: ChartSpec) -> str:
         for text in legend.get_texts():
             text.set_parse_math(False)
     if spec.notes:
-        fig.text(0.01, 0.01, " · ".join(spec.notes), fontsize=7, color="#555555", parse_math=False)
+        fig.text(
+            0.01, 0.01, clean_text(" · ".join(spec.notes)), fontsize=7, color="#555555", parse_math=False
+        )
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _with_title(buffer.getvalue(), spec)

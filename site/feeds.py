@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pricewatch.money import dollars
+from pricewatch.text import clean_text
 
 __all__ = ["atom_feed", "change_summary"]
 
@@ -55,6 +56,9 @@ def atom_feed(
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
+    # One control character in one name must not stop the feed (feedgen refuses it): clean every field.
+    feed_id, title, subtitle = clean_text(feed_id), clean_text(title), clean_text(subtitle)
+    self_href, page_href = clean_text(self_href), clean_text(page_href)
     feed.id(f"{FEED_TAG}:{feed_id}")
     feed.title(title)
     feed.subtitle(subtitle)
@@ -65,23 +69,28 @@ def atom_feed(
     feed.updated(_time(changes[0]["at"] if changes else _EPOCH))
     for change in changes:
         entry = feed.add_entry(order="append")
-        entry.id(f"{FEED_TAG}:change/{change['key']}")
+        entry.id(clean_text(f"{FEED_TAG}:change/{change['key']}"))
         unverified = " [unverified]" if change["unverified"] else ""
         tier = "" if change["tier"] == "standard" else f" ({change['tier']})"
         band = f" prompts >= {change['min_prompt_tokens']:,}" if change["min_prompt_tokens"] else ""
         entry.title(
-            f"{change['model_name']} at {change['provider_name']}{tier}{band}: {change_summary(change)}{unverified}"
+            clean_text(
+                f"{change['model_name']} at {change['provider_name']}{tier}{band}: "
+                f"{change_summary(change)}{unverified}"
+            )
         )
         entry.updated(_time(change["at"]))
         entry.published(_time(change["at"]))
-        entry.link(href=model_href(change), rel="alternate", type="text/html")
+        entry.link(href=clean_text(model_href(change)), rel="alternate", type="text/html")
         source = f" Source: {change['source_url']}." if change["source_url"] else ""
         entry.content(
-            f"{change['model_name']} ({change['model']}) at {change['provider_name']}, tier {change['tier']}, "
-            f"on {change['date']} (USD per million tokens): {change_summary(change)}. "
-            f"Origin: {change['origin']}"
-            + (f", confidence {change['confidence']}" if change["confidence"] else "")
-            + f".{source}",
+            clean_text(
+                f"{change['model_name']} ({change['model']}) at {change['provider_name']}, tier {change['tier']}, "
+                f"on {change['date']} (USD per million tokens): {change_summary(change)}. "
+                f"Origin: {change['origin']}"
+                + (f", confidence {change['confidence']}" if change["confidence"] else "")
+                + f".{source}"
+            ),
             type="text",
         )
     return feed.atom_str(pretty=True)

@@ -78,17 +78,24 @@ def slugify(model_id: str) -> str:
     return text or "model"
 
 
-def assign_slugs(model_ids: Iterable[str]) -> dict[str, str]:
+def assign_slugs(model_ids: Iterable[str], owners: Iterable[str] = ()) -> dict[str, str]:
     """One unique slug per id; ids whose slugs collide each get a short hash of the id appended.
 
-    The result does not depend on the order of the ids, so a model keeps its URL between builds.
+    An id in ``owners`` (the catalog's models) owns its slug: an id that is not and slugs the
+    same (a look-alike ``openai/gpt-4o\u200b``, a crafted ``OpenAI/GPT-4o``) gets the hashed
+    name, and the catalog model keeps its page. The result does not depend on the order of
+    the ids, so a model keeps its URL between builds.
     """
     ids = sorted(set(model_ids))
+    owned = set(owners) & set(ids)
     base = {model_id: slugify(model_id) for model_id in ids}
+    owner_counts = Counter(slug for model_id, slug in base.items() if model_id in owned)
     counts = Counter(base.values())
     slugs = {}
     for model_id, slug in base.items():
-        if counts[slug] > 1:
+        # An owner yields only to another owner; anything else yields to an owner and to its peers.
+        owner = model_id in owned
+        if owner_counts[slug] > 1 or (not owner and (counts[slug] > 1 or owner_counts[slug] > 0)):
             slug = f"{slug}-{hashlib.sha256(model_id.encode()).hexdigest()[:8]}"
         slugs[model_id] = slug
     return slugs
@@ -232,7 +239,8 @@ def paged_models(
 def _paged_slugs(
     by_model: Mapping[str, list[PricePoint]], models: Mapping[str, Mapping[str, Any]], as_of: str
 ) -> dict[str, str]:
-    every = assign_slugs(by_model)
+    owners = [model_id for model_id in by_model if models.get(model_id, {}).get("catalogued")]
+    every = assign_slugs(by_model, owners)
     return {model_id: every[model_id] for model_id in paged_models(by_model, models, as_of)}
 
 
