@@ -270,6 +270,19 @@ def _swap(new: Path, out_dir: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
+def _recover_swap(out_dir: Path) -> None:
+    """Finish what a kill between ``_swap``'s two renames left: the previous site set aside and
+    no ``out_dir``. It is put back before anything else runs, so a build that then fails
+    leaves it as it was; set-aside copies of a site that is in place are deleted."""
+    asides = sorted(
+        out_dir.parent.glob(f".{out_dir.name}.old-*"), key=lambda path: (path.stat().st_mtime, path.name)
+    )
+    if asides and not out_dir.exists():
+        asides.pop().rename(out_dir)
+    for leftover in asides:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _salt(site_dir: Path, base_url: str | None) -> str:
     """A hash of everything besides the data that shapes the output: templates, static files, code."""
     digest = hashlib.sha256(f"{BUILD_FORMAT}|{base_url}".encode())
@@ -412,11 +425,11 @@ def _build_locked(
     site_dir = shipped_site_dir()
     report = BuildReport(out_dir=out_dir)
     # Trees left by a build that was killed half-way (we hold the lock: none is in use).
+    _recover_swap(out_dir)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.build-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out_dir.parent.glob(f".{out_dir.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
     reader = open_reader(db_path)
+    reader.snapshot()  # one state for every page and the download, whatever a refresh commits meanwhile
     try:
         data = load_site_data(reader, catalog, now, window_days=curated_window_days)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))

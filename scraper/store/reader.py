@@ -385,6 +385,11 @@ class StoreReader(Protocol):
         """``backup_to`` without the providers' pages (``PRIVATE_TABLES`` emptied); rows left out per table."""
         ...
 
+    def snapshot(self) -> None:
+        """From now until ``close``, every read and ``backup_to`` sees one state of the database
+        (one read transaction), however many refreshes commit meanwhile."""
+        ...
+
     def close(self) -> None:
         """Release the connection."""
         ...
@@ -867,6 +872,13 @@ class SqliteStoreReader:
         finally:
             target.close()
         return removed
+
+    def snapshot(self) -> None:
+        # A read transaction pins the write-ahead log's snapshot at its first read; the
+        # backup API reads through it too (a build's pages and its download agree).
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN")
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
     def close(self) -> None:
         self._conn.close()
