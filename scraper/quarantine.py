@@ -1,6 +1,7 @@
 """Deciding on held observations: accept (store them at their own time) or reject (drop them).
 
-The sanity guard of a refresh holds a price that moved more than 10x; a backfill holds a
+The sanity guard of a refresh holds a price that moved more than 10x, or from a price to 0,
+to variable or to none (``refresh.guard_jumps``); a backfill holds a
 suspected typo (a jump that came back within days). Both wait in ``quarantine`` with their
 reason until someone decides. Accepting places each at its observation time like any
 observation, so a jump that a later observation contradicts ends at that observation

@@ -25,7 +25,9 @@ COLUMNS = ["id", "source", "observed_at", "offer", "reason"]
 def quarantine() -> None:
     """Observations held back, with the reason: list them, accept or reject them.
 
-    A refresh holds a price that moved more than 10x against the stored one; a backfill
+    A refresh holds a price that moved more than 10x against the stored one, or from a
+    price to 0, to variable or to none (a complete listing missing more than a fifth of its
+    offers holds their delisting too: `refresh --accept-changes` ends them); a backfill
     holds a suspected typo (a jump of more than 10x that came back within 7 days). A held
     price is not history until accepted. Accepting stores it at its own observation time,
     so a later observation that contradicts it ends it there; rejecting drops it for good.
