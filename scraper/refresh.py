@@ -84,6 +84,8 @@ MIN_MODEL_SHARE = Decimal("0.5")
 # move, until `refresh --accept-changes` (a listing of 55% of the models is a glitch, not news).
 MAX_DELIST_SHARE = Decimal("0.2")
 MIN_HELD_DELISTINGS = 5
+# The price fields whose disappearance (a price to none) is held like a large move.
+HELD_WHEN_GONE = frozenset({"input", "output"})
 # How a layout-drift error ends (SourceLayoutError's text).
 LAYOUT_SUFFIX = f"; {LAYOUT_CHANGED}"
 # No source needs more pages than this in one refresh; a link loop stops here.
@@ -277,7 +279,7 @@ def _jump(old: str | None, new: Decimal | None) -> Decimal | None:
 
 def _large_move(name: str, old: str | None, new: Decimal | None, variable: bool) -> str | None:
     """Why a move of one price field is large, or None: more than 10x, or from a price to 0,
-    to variable ("-1" on OpenRouter) or to none.
+    to variable ("-1" on OpenRouter), or (input and output) to none.
 
     An underflow ("1e-999999999" per token) reads as 0, so it is held here too. A move from
     0 or from no price to a price is not held: a free tier ending is news, not a glitch.
@@ -285,7 +287,11 @@ def _large_move(name: str, old: str | None, new: Decimal | None, variable: bool)
     if old is None or Decimal(old) <= 0:
         return None
     if new is None:
-        return f"{name} {old} -> {'variable' if variable else 'none'}"
+        if variable:
+            return f"{name} {old} -> variable"
+        # An optional price (cache, reasoning) a page stops listing is a change of shape,
+        # not a glitch; the input or output price gone is held.
+        return f"{name} {old} -> none" if name in HELD_WHEN_GONE else None
     if new <= 0:
         return f"{name} {old} -> {new}"
     factor = _jump(old, new)

@@ -96,6 +96,19 @@ def test_a_move_to_zero_to_variable_or_to_none_is_held_like_a_tenfold_one(tmp_pa
     assert held_reason.endswith(": " + reason)
 
 
+def test_an_optional_price_gone_is_not_held(tmp_path):
+    """A cache price a page stops listing is a change of shape; it is stored, not held."""
+    db = open_database(tmp_path / "guard.db")
+    with_cache = _observation(T1, "1")
+    with_cache = Observation(
+        **{**with_cache.__dict__, "prices": (Decimal("1"), Decimal("2"), Decimal("0.1"), None, None, None)}
+    )
+    with db.atomic():
+        apply_observations(db, [with_cache], origin="live", run_id=None, source="openrouter")
+    keep, held = guard_jumps(db, [_observation(T2, "1")])
+    assert (len(keep), held) == (1, [])
+
+
 def test_a_move_from_zero_or_a_small_one_is_not_held(tmp_path):
     db = open_database(tmp_path / "guard.db")
     with db.atomic():

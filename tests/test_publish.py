@@ -57,7 +57,11 @@ def published(history, tmp_path_factory):
     shutil.copytree(history, work_history)
     db, site, summary = root / "private.db", root / "public", root / "summary.md"
     saved = dict(os.environ)
-    with OpenRouterServer(TRUE_PRICES) as server:
+    # The live list names every model the loaded history has (the real list does): a list of a
+    # third of them would be a large delisting, held (issue 18's guard), not published.
+    listed = json.loads((REPO_ROOT / "data" / "snapshot" / "openrouter" / "models.json").read_text())["data"]
+    prices = {**{m["id"]: (m["pricing"]["prompt"], m["pricing"]["completion"]) for m in listed}, **TRUE_PRICES}
+    with OpenRouterServer(prices) as server:
         os.environ["PRICEWATCH_OPENROUTER_BASE_URL"] = server.url
         os.environ["PRICEWATCH_ANTHROPIC_BASE_URL"] = server.url  # 404: Anthropic fails
         try:
