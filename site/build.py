@@ -451,20 +451,32 @@ def _render_everything(
     base_url: str | None,
     workers: int | None,
 ) -> None:
-    from pricewatch.site import sections as site_sections
+    from pricewatch.site import api_json
     from pricewatch.site.aside import Aside, can_fork
 
     # The claims page's analysis runs in a forked child while this process does the rest
     # (site.aside: only where forking is safe and more than one process may work; elsewhere
     # it runs when the page needs it).
     fork = can_fork() and (workers is None or workers > 1)
-    with Aside(lambda: site_sections.analysis_sections(data, ASIDE_SECTIONS), fork=fork) as aside:
+    store = api_json.read_store(data, reader)  # the child reads no database
+    with Aside(lambda: _aside_work(data, store), fork=fork) as aside:
         _render_with(tree, data, reader, site_dir, report, base_url, workers, aside)
 
 
 #: The analysis sections computed aside (site.aside): only the claims page and the home page
 #: read them, and those are rendered last.
 ASIDE_SECTIONS = ("claims", "tools")
+
+
+def _aside_work(data: Any, store: Any) -> dict[str, Any]:
+    """What the forked child computes: the claims page's sections and the JSON API's model documents."""
+    from pricewatch.site import api_json
+    from pricewatch.site import sections as site_sections
+
+    return {
+        "sections": site_sections.analysis_sections(data, ASIDE_SECTIONS),
+        "api": api_json.model_documents(data, store),
+    }
 
 
 def _render_with(
@@ -559,6 +571,7 @@ def _render_pages(
     report: BuildReport,
     base_url: str | None,
 ) -> None:
+    from pricewatch.site import api_json
     from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summary
 
     changes = change_log(data.points)
@@ -614,15 +627,14 @@ def _render_pages(
     )
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
-    # The static JSON API (api/v1/) and its page: site/api_json.py, one call.
-    from pricewatch.site import api_json
-
-    api_json.publish(tree, data, reader, change_dicts[:CHANGES_PAGE], len(changes))
     site_page("api.html", "api.html", api_json.page_context(data, base_url))
     files = _downloads(tree, reader, data, changes)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
-    # The pages that read the sections computed aside, last: the child had the most time.
-    sections.update(aside.result())
+    # What was computed aside, last: the child had the most time. The static JSON API
+    # (api/v1/, site/api_json.py) and the pages that read the claims sections.
+    later = aside.result()
+    api_json.publish(tree, data, later["api"], change_dicts[:CHANGES_PAGE], len(changes))
+    sections.update(later["sections"])
     site_page(
         "index.html",
         "index.html",
