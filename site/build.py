@@ -870,6 +870,19 @@ def _size(path: Path) -> str:
     return ""  # pragma: no cover
 
 
+def rows_json(document: dict[str, Any], rows_key: str) -> str:
+    """``document`` as JSON text with each of its ``rows_key`` rows on a line of its own.
+
+    As readable as an indented dump for a table of thousands of rows, and many times
+    faster: ``json.dumps`` encodes in C only without ``indent``.
+    """
+    head = {key: value for key, value in document.items() if key != rows_key}
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in document[rows_key])
+    # The other keys indented as usual, without the closing "\n}"; then the rows.
+    opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ",\n" if head else "{\n"
+    return f"{opening} {json.dumps(rows_key)}: [\n{rows}\n ]\n}}\n"
+
+
 def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) -> list[dict[str, str]]:
     """The database copy, current prices (CSV, JSON) and price changes (CSV); rewritten every build."""
     # The published copy leaves the providers' pages out (raw_responses and their archives):
@@ -894,7 +907,7 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) 
         "columns": list(_CURRENT_COLUMNS),
         "prices": [{c: row.get(c) for c in _CURRENT_COLUMNS} for row in current],
     }
-    tree.write("downloads/current-prices.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    tree.write("downloads/current-prices.json", rows_json(document, "prices"))
 
     tree.write("downloads/price-changes.csv", _csv(_price_change_rows(changes), _CHANGE_COLUMNS))
 

@@ -597,3 +597,26 @@ def test_the_about_page_states_sources_definitions_and_how_to_report(built):
         if path.name != "404.html":
             assert f'<a href="{"../" * depth}about.html"' in html, path
         assert f'<a href="{PROJECT_URL}">source code</a>' in html, path
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {
+            "generated_at": "2026-01-01T00:00:00Z",
+            "columns": ["a", "b"],
+            "prices": [{"a": "1", "b": None}, {"a": "é<", "b": "2"}],
+        },
+        {"generated_at": "x", "prices": []},
+        {"prices": [{"a": 1}]},
+    ],
+)
+def test_a_rows_document_is_the_json_of_the_document_with_a_row_per_line(document):
+    from pricewatch.site.build import rows_json
+
+    text = rows_json(document, "prices")
+    assert json.loads(text) == document
+    assert text.endswith("}\n")
+    assert sum(line.startswith("{") and line.rstrip(",").endswith("}") for line in text.splitlines()) >= len(
+        document["prices"]
+    )
