@@ -27,12 +27,15 @@ imports click.
         CuratedDataError     data/curated_prices.csv
         FxDataError          data/fx_rates.csv
         ScoreDataError       the catalog's capability scores and model versions
+        UsageLogError        a usage log `reprice` cannot read as a whole
       DataError              a record's data with problems, each with its place (also a ValueError)
       GitError               a repository or path that git cannot read as asked
       BackfillError          a backfill that cannot start
       AnalysisError
         ImpossibleWorkloadError   a usage profile that cannot happen (also a ValueError)
         MissingPriceError         a price the computation needs is not known (also a LookupError)
+          NoPriceThenError        no price of the model at that time; names the nearest dates known
+          NotSoldByMakerError     no maker sells the model (then); names the hosts that do
         UnknownPeerGroupError     a peer group id that data/peer_groups.toml does not declare
 
 This module is the only place an error class of pricewatch is defined (a test checks it), as
@@ -328,6 +331,30 @@ class ImpossibleWorkloadError(AnalysisError, ValueError):
 
 class MissingPriceError(AnalysisError, LookupError):
     """A price the computation needs is not known (names the model, provider, field and time)."""
+
+
+class NoPriceThenError(MissingPriceError):
+    """No price of a model in force at the time asked; ``nearest`` are the dates known around it."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, nearest: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.nearest = list(nearest)
+
+
+class NotSoldByMakerError(MissingPriceError):
+    """A model its maker does not sell (then): ``hosts`` are the providers that do; name one."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hosts: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.hosts = list(hosts)
+
+
+class UsageLogError(DataFileError):
+    """A usage log `reprice` cannot read as a whole (an unknown format, no header, no timestamp column)."""
 
 
 class UnknownPeerGroupError(AnalysisError, KeyError):

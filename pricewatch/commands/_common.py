@@ -109,12 +109,9 @@ def catalog_cache_dir() -> Path | None:
 
     PRICEWATCH_NO_CACHE=1 turns the cache off.
     """
-    import os
+    from pricewatch.paths import user_cache_dir
 
-    if os.environ.get("PRICEWATCH_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pricewatch"
+    return user_cache_dir()
 
 
 def load_catalog(path: Path | None):
