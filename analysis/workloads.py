@@ -58,8 +58,10 @@ __all__ = [
     "WorkloadProfile",
     "blended_price",
     "describe_point",
+    "long_context_applies",
     "request_cost",
     "usage_cost",
+    "usage_rates",
     "workload_cost",
     "workload_prices_at",
 ]
@@ -562,7 +564,10 @@ class _Biller:
                     f"no {words} price known{self._who()}: {label} billed at the input price ({bound})"
                 )
                 notes.append(f"input price: no {words} price")
-        if all(sheet is not used for used in self.used):
+        for used in self.used:
+            if used is sheet:
+                break
+        else:
             self.used.append(sheet)
         self.lines.append(
             CostLine(
@@ -597,10 +602,12 @@ class TokenCounts:
 
     def __post_init__(self) -> None:
         for name in ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning"):
-            value = _dec(getattr(self, name), f"{name.replace('_', ' ')} tokens")
+            value = getattr(self, name)
+            if type(value) is not Decimal:
+                value = _dec(value, f"{name.replace('_', ' ')} tokens")
+                object.__setattr__(self, name, value)
             if value < 0:
                 raise ImpossibleWorkloadError(f"{name.replace('_', ' ')} tokens cannot be negative")
-            object.__setattr__(self, name, value)
 
     @classmethod
     def of(
@@ -645,12 +652,35 @@ def _bill_counts(
         biller.bill(label, getattr(counts, name), sheet, segment, name, note)
 
 
+def long_context_applies(prices: WorkloadPrices, counts: TokenCounts) -> bool:
+    """True when the request's prompt is above the long-context threshold in force (every
+    token of it is then billed at the long-context sheet)."""
+    threshold = prices.long_context_threshold
+    return threshold is not None and counts.prompt > threshold
+
+
+def usage_rates(
+    prices: WorkloadPrices,
+    counts: TokenCounts,
+    *,
+    batch: bool = False,
+    on_missing: MissingPolicy = "input_price",
+) -> tuple[tuple[tuple[str, Decimal], ...], tuple[str, ...]]:
+    """The (token class, price per million) pairs ``usage_cost`` bills ``counts`` at, in its
+    order, and its flags: the same choice of sheet and stand-in prices, for a caller that
+    bills many requests of one shape (``sum(count * price / 1e6)`` in this order is
+    ``usage_cost``'s total, exactly)."""
+    billed = usage_cost(_as_prices(prices), counts, batch=batch, on_missing=on_missing, explain=False)
+    return tuple((line.price_field, line.usd_per_mtok) for line in billed.lines), billed.flags
+
+
 def usage_cost(
     prices: WorkloadPrices | TokenPrices,
     counts: TokenCounts,
     *,
     batch: bool = False,
     on_missing: MissingPolicy = "input_price",
+    explain: bool = True,
 ) -> CostBreakdown:
     """The cost of one request's (or one log row's) tokens, each class at its price.
 
@@ -658,13 +688,22 @@ def usage_cost(
     the long-context threshold in force (decided per request, every token of it at that
     sheet); ``batch`` bills at the batch sheet. A missing price is billed at a stand-in
     and flagged, as ``workload_cost`` does (``on_missing="refuse"`` raises instead).
+    ``explain=False`` leaves the assumptions out (a log of a million rows needs the sums).
     """
     prices = _as_prices(prices)
     biller = _Biller(prices, on_missing)
     threshold = prices.long_context_threshold
-    long = threshold is not None and counts.prompt > threshold
+    long = long_context_applies(prices, counts)
     sheet, segment, note = biller.sheet(batch, long)
     _bill_counts(biller, counts, sheet, segment, note)
+    if not explain:
+        return CostBreakdown(
+            lines=tuple(biller.lines),
+            total_usd=sum((line.cost_usd for line in biller.lines), _ZERO),
+            assumptions=(),
+            flags=tuple(biller.flags),
+            prices=prices,
+        )
     band = (
         f"prompt {grouped(counts.prompt)} tokens, above the {threshold:,}-token long-context threshold"
         if long and threshold is not None

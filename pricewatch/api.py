@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from pricewatch.analysis.prices import PricePoint
     from pricewatch.analysis.workloads import WorkloadPrices
     from pricewatch.pricing import PriceBook, Resolved
-    from pricewatch.scraper.fx import FxRate
 
 __all__ = ["Cost", "CostPart", "History", "Model", "Price", "cost", "history", "price", "resolve"]
 
@@ -146,24 +145,16 @@ def _model(resolved: Resolved) -> Model:
     )
 
 
-def _shipped_rates() -> list[FxRate]:
-    """data/fx_rates.csv: the dated reference rates a price in another currency is converted at."""
-    from pricewatch.paths import shipped_data_dir
-    from pricewatch.scraper.fx import read_fx_rates
-
-    return read_fx_rates(shipped_data_dir() / "fx_rates.csv")
-
-
 class History:
     """A price history to ask: a database's (``db``), or the shipped one (``db=None``)."""
 
     def __init__(self, db: str | Path | None = None, *, catalog: str | Path | None = None) -> None:
         from pricewatch.paths import user_cache_dir
-        from pricewatch.pricing import load_book
+        from pricewatch.pricing import load_book, shipped_rates
 
         self.db = Path(db) if db is not None else None
         self.book: PriceBook = load_book(
-            self.db, Path(catalog) if catalog else None, cache_dir=user_cache_dir(), fx_rates=_shipped_rates
+            self.db, Path(catalog) if catalog else None, cache_dir=user_cache_dir(), fx_rates=shipped_rates
         )
 
     @classmethod

@@ -33,7 +33,9 @@ from pricewatch.analysis.workloads import (
     MissingPolicy,
     TokenCounts,
     WorkloadPrices,
+    long_context_applies,
     usage_cost,
+    usage_rates,
     workload_prices_at,
 )
 from pricewatch.errors import MissingPriceError, NoPriceThenError, NotSoldByMakerError, UnknownModelError
@@ -43,7 +45,16 @@ if TYPE_CHECKING:
     from pricewatch.scraper.catalog import Catalog
     from pricewatch.scraper.fx import FxRate
 
-__all__ = ["Bill", "PriceBook", "Resolved", "load_book", "parse_time", "read_history", "shipped_database"]
+__all__ = [
+    "Bill",
+    "PriceBook",
+    "Resolved",
+    "load_book",
+    "parse_time",
+    "read_history",
+    "shipped_database",
+    "shipped_rates",
+]
 
 
 def read_history(
@@ -213,8 +224,9 @@ class PriceBook:
         self._stored = by_name
         self._bounds = {model: sorted(edges) for model, edges in bounds.items()}
         self._creators = sorted({m.creator for m in catalog.models.values()} | {"meta-llama", "mistralai"})
-        self._resolved: dict[str, Resolved] = {}
+        self._resolved: dict[str, Resolved | UnknownModelError] = {}
         self._sheets: dict[tuple[Any, ...], WorkloadPrices | Exception] = {}
+        self._rates: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     # -------------------------------------------------------------- names
 
@@ -285,6 +297,8 @@ class PriceBook:
         """
         known = self._resolved.get(name)
         if known is not None:
+            if isinstance(known, Exception):
+                raise known
             return known
         forms = self._forms(name)
         for form, rule in forms:  # the catalog first, through every rule
@@ -321,7 +335,9 @@ class PriceBook:
                 return self._remember(
                     Resolved(name=name, model=stored, catalogued=False, rule=how, released=_date_in(name))
                 )
-        raise UnknownModelError(name, self.catalog.suggest_models(name))
+        unknown = UnknownModelError(name, self.catalog.suggest_models(name))
+        self._resolved[name] = unknown  # a log repeats its names: suggest once
+        raise unknown
 
     def _remember(self, resolved: Resolved) -> Resolved:
         self._resolved[resolved.name] = resolved
@@ -491,29 +507,67 @@ class PriceBook:
         *,
         batch: bool = False,
         on_missing: MissingPolicy = "input_price",
+        explain: bool = True,
     ) -> Bill:
         """``counts`` at ``prices`` (``usage_cost``), with the USD total and the conversion said."""
-        breakdown = usage_cost(prices, counts, batch=batch, on_missing=on_missing)
+        breakdown = usage_cost(prices, counts, batch=batch, on_missing=on_missing, explain=explain)
         point = prices.standard.point
         currency = point.currency if point is not None else "USD"
         if currency == "USD":
             return Bill(breakdown, currency, breakdown.total_usd)
-        fx = self.rate(currency, prices.at)
-        note = (
+        rate, note = self._fx(currency, prices.at)
+        breakdown = replace(breakdown, assumptions=(*breakdown.assumptions, note))
+        return Bill(breakdown, currency, breakdown.total_usd * rate, rate, note)
+
+    def total_usd(
+        self, prices: WorkloadPrices, counts: TokenCounts, *, batch: bool = False
+    ) -> tuple[Decimal, tuple[str, ...], str | None]:
+        """(USD total, flags, conversion note) of ``counts`` at ``prices``: ``bill``'s total without
+        its lines, for a long log. The prices per token class are ``usage_rates``' choice (the
+        billing of ``usage_cost``), asked once per sheet, prompt band and set of classes used.
+        """
+        mask = tuple(getattr(counts, name) != 0 for name in _CLASSES)
+        key = (id(prices), batch, long_context_applies(prices, counts), mask)
+        known = self._rates.get(key)
+        if known is None or known[0] is not prices:
+            ones = {name: _ONE if used else _NONE for name, used in zip(_CLASSES, mask, strict=True)}
+            if key[2]:  # as long a prompt, on a prompt class the request uses
+                first = next(name for name in _PROMPT if ones[name])
+                ones[first] = Decimal(prices.long_context_threshold or 0) + 1
+            probe = TokenCounts(**ones)
+            rates, flags = usage_rates(prices, probe, batch=batch)
+            point = prices.standard.point
+            currency = point.currency if point is not None else "USD"
+            fx, note = (None, None) if currency == "USD" else self._fx(currency, prices.at)
+            known = (prices, rates, flags, fx, note)
+            self._rates[key] = known
+        _, rates, flags, fx, note = known
+        total = _NONE
+        for name, price in rates:
+            total += getattr(counts, name) * price / _MILLION
+        return (total if fx is None else total * fx), flags, note
+
+    def _fx(self, currency: str, at: str) -> tuple[Decimal, str]:
+        fx = self.rate(currency, at)
+        return fx.usd_per_unit, (
             f"price in {currency}, converted at {decimal_to_text(fx.usd_per_unit)} USD per {currency} "
             f"(reference rate of {fx.date.isoformat()}, {fx.confidence} confidence)"
         )
-        breakdown = replace(breakdown, assumptions=(*breakdown.assumptions, note))
-        return Bill(breakdown, currency, breakdown.total_usd * fx.usd_per_unit, fx.usd_per_unit, note)
+
+
+_ONE, _NONE, _MILLION = Decimal(1), Decimal(0), Decimal(1_000_000)
+_PROMPT = ("input", "cache_read", "cache_write", "cache_write_1h")
+_CLASSES = (*_PROMPT, "output", "reasoning")
 
 
 # ----------------------------------------------------------------------------- the shipped history
 
 
-def shipped_digest(catalog_path: Path | None = None) -> str:
+def shipped_digest(catalog_path: Path | None = None, *, code: bool = True) -> str:
     """A hash of what the shipped history's database and book are built from: data/history,
     the curated prices, the corrections, the catalog, the reference rates, and the code that
-    builds and reads them (the store's schema and reader, the loaders, the pickled classes)."""
+    builds and reads them (the store's schema and reader; with ``code``, also the modules whose
+    classes a cached book holds)."""
     import hashlib
     import sys
 
@@ -521,7 +575,7 @@ def shipped_digest(catalog_path: Path | None = None) -> str:
 
     data = shipped_data_dir()
     scraper_dir = Path(sys.modules["pricewatch.scraper.catalog"].__file__ or "").parent
-    code = [Path(sys.modules[name].__file__ or "") for name in _PICKLED_CODE]
+    sources = [Path(sys.modules[name].__file__ or "") for name in _PICKLED_CODE] if code else []
     digest = hashlib.sha256()
     for path in (
         *sorted((data / "history").glob("*.jsonl.gz")),
@@ -530,7 +584,7 @@ def shipped_digest(catalog_path: Path | None = None) -> str:
         catalog_path or default_catalog_path(),
         scraper_dir / "store" / "schema.py",
         scraper_dir / "store" / "reader.py",
-        *code,
+        *sources,
     ):
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return digest.hexdigest()
@@ -544,6 +598,14 @@ _PICKLED_CODE = (
     "pricewatch.pricing",
     "pricewatch.scraper.catalog",
 )
+
+
+def shipped_rates() -> list[FxRate]:
+    """data/fx_rates.csv: the dated reference rates a price in another currency is converted at."""
+    from pricewatch.paths import shipped_data_dir
+    from pricewatch.scraper.fx import read_fx_rates
+
+    return read_fx_rates(shipped_data_dir() / "fx_rates.csv")
 
 
 def load_book(
@@ -607,7 +669,7 @@ def shipped_database(cache_dir: Path | None) -> Path:
     import shutil
     import tempfile
 
-    name = f"shipped-{shipped_digest()[:24]}.db"
+    name = f"shipped-{shipped_digest(code=False)[:24]}.db"
     if cache_dir is not None:
         path = cache_dir / name
         if path.is_file():

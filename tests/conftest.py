@@ -61,11 +61,11 @@ def catalog():
 def shipped_api(tmp_path_factory):
     """(History over the shipped history, the shipped history's database), built once per session
     in a cache folder of its own (the API's default cache is the user's)."""
-    from pricewatch.api import History, _shipped_rates
-    from pricewatch.pricing import load_book, shipped_database
+    from pricewatch.api import History
+    from pricewatch.pricing import load_book, shipped_database, shipped_rates
 
     cache = tmp_path_factory.mktemp("shipped-api-cache")
-    book = load_book(None, cache_dir=cache, fx_rates=_shipped_rates)
+    book = load_book(None, cache_dir=cache, fx_rates=shipped_rates)
     return History.from_book(book), shipped_database(cache)
 
 
