@@ -526,7 +526,14 @@ class PriceBook:
         its lines, for a long log. The prices per token class are ``usage_rates``' choice (the
         billing of ``usage_cost``), asked once per sheet, prompt band and set of classes used.
         """
-        mask = tuple(getattr(counts, name) != 0 for name in _CLASSES)
+        mask = (
+            counts.input != 0,
+            counts.cache_read != 0,
+            counts.cache_write != 0,
+            counts.cache_write_1h != 0,
+            counts.output != 0,
+            counts.reasoning != 0,
+        )  # in _CLASSES order
         key = (id(prices), batch, long_context_applies(prices, counts), mask)
         known = self._rates.get(key)
         if known is None or known[0] is not prices:

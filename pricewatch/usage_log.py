@@ -52,6 +52,16 @@ _TIME_KEYS = ("timestamp", "time", "created_at", "created", "date")
 _ZERO = Decimal(0)
 
 
+def _count(value: Any, name: str) -> Decimal:
+    """A token count from a field's value: 0 when absent or empty; ValueError when not a whole number."""
+    if value is None or value == "":
+        return _ZERO
+    kind = type(value)
+    if (kind is str and value.isdigit()) or kind is int:
+        return Decimal(value)  # the common case of a long log
+    return _number({name: value}, name)
+
+
 def _number(record: Mapping[str, Any], *path: str) -> Decimal:
     """A count at ``path`` (nested keys), 0 when absent or empty; ValueError when not a whole number."""
     value: Any = record
@@ -62,7 +72,7 @@ def _number(record: Mapping[str, Any], *path: str) -> Decimal:
     if value is None or value == "" or value == 0:
         return _ZERO
     if (type(value) is str and value.isdigit()) or type(value) is int:
-        return Decimal(value)  # the common case of a long log
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal | float):
         raise ValueError(f"{'.'.join(path)} is not a number: {value!r}")
     try:
@@ -87,13 +97,14 @@ def token_counts(record: Mapping[str, Any], usage_format: UsageFormat = "explici
     usage = record.get("usage")
     fields: Mapping[str, Any] = {**record, **usage} if isinstance(usage, Mapping) else record
     if usage_format == "explicit":
+        get = fields.get
         return TokenCounts(
-            input=_number(fields, "input_tokens"),
-            output=_number(fields, "output_tokens"),
-            cache_read=_number(fields, "cache_read_tokens"),
-            cache_write=_number(fields, "cache_write_tokens"),
-            cache_write_1h=_number(fields, "cache_write_1h_tokens"),
-            reasoning=_number(fields, "reasoning_tokens"),
+            _count(get("input_tokens"), "input_tokens"),
+            _count(get("output_tokens"), "output_tokens"),
+            _count(get("cache_read_tokens"), "cache_read_tokens"),
+            _count(get("cache_write_tokens"), "cache_write_tokens"),
+            _count(get("cache_write_1h_tokens"), "cache_write_1h_tokens"),
+            _count(get("reasoning_tokens"), "reasoning_tokens"),
         )
     if usage_format == "openai":
         prompt = _first(fields, ("prompt_tokens",), ("input_tokens",))
@@ -153,12 +164,13 @@ def read_log(
     if log_format == "auto":
         log_format = "jsonl" if first.lstrip().startswith("{") else "csv"
     if log_format == "csv":
-        lines = _chain([first], stream)
-        reader = csv.DictReader(lines)
-        if not reader.fieldnames or not any(k in reader.fieldnames for k in _TIME_KEYS):
+        reader = csv.reader(_chain([first], stream))
+        header = next(reader, [])
+        if not any(k in header for k in _TIME_KEYS):
             raise UsageLogError(Path(name), [f"line 1: no timestamp column (one of {', '.join(_TIME_KEYS)})"])
         for row in reader:
-            yield reader.line_num, row
+            if row:
+                yield reader.line_num, dict(zip(header, row, strict=False))
         return
     for number, line in enumerate(_chain([first], stream), start=1):
         if not line.strip():
@@ -258,12 +270,13 @@ class RepricedRow:
             "provider": self.provider,
             "tier": self.tier,
             "priced_at": self.at,
-            "input_tokens": decimal_to_text(counts.input) if counts else None,
-            "cache_read_tokens": decimal_to_text(counts.cache_read) if counts else None,
-            "cache_write_tokens": decimal_to_text(counts.cache_write) if counts else None,
-            "cache_write_1h_tokens": decimal_to_text(counts.cache_write_1h) if counts else None,
-            "output_tokens": decimal_to_text(counts.output) if counts else None,
-            "reasoning_tokens": decimal_to_text(counts.reasoning) if counts else None,
+            # Whole numbers read from the log (exponent 0): their str() is the plain text.
+            "input_tokens": str(counts.input) if counts else None,
+            "cache_read_tokens": str(counts.cache_read) if counts else None,
+            "cache_write_tokens": str(counts.cache_write) if counts else None,
+            "cache_write_1h_tokens": str(counts.cache_write_1h) if counts else None,
+            "output_tokens": str(counts.output) if counts else None,
+            "reasoning_tokens": str(counts.reasoning) if counts else None,
             "cost": decimal_to_text(self.cost) if self.cost is not None else None,
             "flags": list(self.flags),
             "converted": self.converted,
@@ -273,7 +286,9 @@ class RepricedRow:
 
 def _text(record: Mapping[str, Any], key: str) -> str:
     value = record.get(key)
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    return value.strip() if type(value) is str else str(value).strip()
 
 
 def reprice(
@@ -292,7 +307,9 @@ def reprice(
         model = _text(record, "model")
         provider = _text(record, "provider") or None
         tier = _text(record, "tier") or "standard"
-        stamp = next((_text(record, k) for k in _TIME_KEYS if _text(record, k)), "")
+        stamp = _text(record, "timestamp") or next(
+            (_text(record, k) for k in _TIME_KEYS if _text(record, k)), ""
+        )
         try:
             if "__error__" in record:
                 raise ValueError(record["__error__"])
