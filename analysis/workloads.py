@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint, as_time, offers_at, price_at
 from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
+from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import decimal_to_text, grouped, percent, usd
 
 __all__ = [
@@ -601,7 +602,7 @@ class TokenCounts:
     reasoning: Decimal = _ZERO
 
     def __post_init__(self) -> None:
-        for name in ("input", "output", "cache_read", "cache_write", "cache_write_1h", "reasoning"):
+        for name in PRICE_FIELDS:  # the token classes are named as the price fields
             value = getattr(self, name)
             if type(value) is not Decimal:
                 value = _dec(value, f"{name.replace('_', ' ')} tokens")

@@ -108,20 +108,22 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=True)
 wall = time.perf_counter() - start
-print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 print(" ".join(done.stdout[-600:].decode().split()))
 """
 
 
-def reprice(log: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MiB, the end of the output) of `pricewatch reprice LOG --shipped
-    --format json`, run by a fresh Python parent that runs only it (so ``ru_maxrss`` is its own)."""
+def reprice(log: Path, env: dict[str, str]) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS MiB, CPU seconds, the end of the output) of `pricewatch reprice LOG
+    --shipped --format json`, run by a fresh Python parent that runs only it (so ``ru_maxrss``
+    is its own)."""
     command = [str(BIN), "reprice", str(log), "--shipped", "--format", "json"]
     out = subprocess.run(
         [sys.executable, "-c", RUN, *command], capture_output=True, text=True, check=True, env=env
     ).stdout.splitlines()
-    wall, peak = (float(x) for x in out[0].split())
-    return wall, peak, out[1] if len(out) > 1 else ""
+    wall, peak, cpu = (float(x) for x in out[0].split())
+    return wall, peak, cpu, out[1] if len(out) > 1 else ""
 
 
 def main() -> None:
@@ -151,13 +153,13 @@ def main() -> None:
         small, log = Path(folder) / "small.csv", Path(folder) / "usage.csv"
         write_log(small, max(args.rows // 10, 1))
         write_log(log, args.rows)
-        small_wall, small_peak, _ = reprice(small, env)
-        wall, peak, tail = reprice(log, env)
+        small_wall, small_peak, small_cpu, _ = reprice(small, env)
+        wall, peak, cpu, tail = reprice(log, env)
         size = log.stat().st_size / 1e6
         print(
-            f"reprice {args.rows:,} rows ({size:.0f} MB CSV): {wall:.1f} s, {args.rows / wall:,.0f} rows/s "
-            f"(target < 30 s for 1,000,000); peak RSS {peak:.0f} MiB "
-            f"({args.rows // 10:,} rows: {small_wall:.1f} s, peak RSS {small_peak:.0f} MiB)"
+            f"reprice {args.rows:,} rows ({size:.0f} MB CSV): {wall:.1f} s wall, {cpu:.1f} s CPU, "
+            f"{args.rows / wall:,.0f} rows/s (target < 30 s for 1,000,000); peak RSS {peak:.0f} MiB "
+            f"({args.rows // 10:,} rows: {small_wall:.1f} s wall, {small_cpu:.1f} s CPU, peak RSS {small_peak:.0f} MiB)"
         )
         print("totals (tail of the JSON):", " ".join(tail.split())[-200:])
 

@@ -298,7 +298,7 @@ class PriceBook:
         known = self._resolved.get(name)
         if known is not None:
             if isinstance(known, Exception):
-                raise known
+                raise known.with_traceback(None)  # a cached error: its traceback must not grow per raise
             return known
         forms = self._forms(name)
         for form, rule in forms:  # the catalog first, through every rule
@@ -371,7 +371,7 @@ class PriceBook:
                 cached = error
             self._sheets[key] = cached  # type: ignore[assignment]
         if isinstance(cached, Exception):
-            raise cached
+            raise cached.with_traceback(None)  # a cached error: its traceback must not grow per raise
         return cached  # type: ignore[return-value]
 
     def _seller(self, model: str, at: str, tier: str) -> str:
@@ -455,7 +455,7 @@ class PriceBook:
                 cached = error
             self._sheets[key] = cached
         if isinstance(cached, Exception):
-            raise cached
+            raise cached.with_traceback(None)  # a cached error: its traceback must not grow per raise
         return cached
 
     def _find_sheets(

@@ -243,7 +243,7 @@ class Totals:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RepricedRow:
     """One log row with its cost (USD, exact), or None and the reason it could not be priced."""
 

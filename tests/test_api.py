@@ -90,7 +90,7 @@ def test_unknown_model_suggests_and_hosted_only_model_names_its_hosts(shipped_de
 def test_resolve_maps_real_name_forms_and_lists_an_unknown_one(shipped_default):
     import pricewatch
 
-    with (FIXTURES / "api_names.csv").open(newline="", encoding="utf-8") as handle:
+    with (FIXTURES / "names" / "api_names.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) >= 30
     wrong = []
@@ -220,3 +220,13 @@ def test_cost_equals_the_cost_command(profile, shipped_api, monkeypatch):
     assert decimal_to_text(api.total) == command["monthly_cost_usd"]
     assert list(api.flags) == command["flags"]
     assert [decimal_to_text(p.cost) for p in api.parts] == [line["cost_usd"] for line in command["lines"]]
+
+
+def test_history_reads_a_database_of_your_own(shipped_api):
+    from pricewatch.api import History
+
+    _, db = shipped_api
+    own = History(db=db)
+    price = own.price("gpt-4o-2024-08-06", at="2024-09-01")
+    assert (price.input, price.output, price.provider) == (Decimal("2.5"), Decimal("10"), "openai")
+    assert own.resolve("claude-opus-4-6").id == "anthropic/claude-opus-4.6"
