@@ -394,6 +394,7 @@ class PriceBook:
         provider: str | None = None,
         tier: str = "standard",
         released: date | None = None,
+        note: str | None = None,
     ) -> NoPriceThenError:
         """The error for no price then, naming the nearest dates the history knows (and the release)."""
         periods = [
@@ -401,10 +402,18 @@ class PriceBook:
             for p in self.points.for_model(model)
             if p.tier == tier and p.min_prompt_tokens == 0 and (provider is None or p.provider == provider)
         ]
-        before = [p.valid_to or p.valid_from for p in periods if p.valid_from <= at]
+        stale = [p for p in periods if p.in_force(at) and p.unconfirmed_at(at)]
+        before = [p.valid_to for p in periods if p.valid_to is not None and p.valid_to <= at]
         after = [p.valid_from for p in periods if p.valid_from > at]
         nearest: list[str] = []
-        words: list[str] = []
+        words: list[str] = [note] if note else []
+        if stale:
+            since = max(p.unconfirmed_since for p in stale)[:10]
+            nearest.append(since)
+            words.append(
+                f"a curated price was in force but no source had confirmed it since {since}, "
+                "longer than the curated window"
+            )
         if released is not None and as_time(released) > at:
             nearest.append(released.isoformat())
             words.append(f"it was released on {released.isoformat()}")
@@ -477,10 +486,28 @@ class PriceBook:
         ]
         if not offers:
             raise self.no_price(model, at, provider=who, tier=tier, released=resolved.released)
-        variant = resolved.snapshot if any(p.variant == resolved.snapshot for p in offers) else None
-        usable = [p for p in offers if variant is None or p.variant == variant]
+        variant: str | None
+        if resolved.snapshot is not None and any(p.variant == resolved.snapshot for p in offers):
+            variant = resolved.snapshot
+        else:
+            # The model's own offers, not a dated snapshot's (OpenAI still sells gpt-4o-2024-05-13
+            # at $5/$15 beside gpt-4o at $2.50/$10: the plain name is never the old snapshot).
+            dated = self._snapshot_variants(model)
+            plain = [p for p in offers if p.variant.rsplit("|", 1)[-1] not in dated]
+            if not plain:
+                only = ", ".join(sorted({p.variant for p in offers}))
+                raise self.no_price(
+                    model, at, provider=who, tier=tier, note=f"only dated snapshots were priced then ({only})"
+                )
+            variant = "" if any(p.variant == "" for p in plain) else max(plain, key=_newest).variant
+        usable = [p for p in offers if p.variant == variant]
         currency = "USD" if any(p.currency == "USD" for p in usable) else usable[0].currency
         return workload_prices_at(self.points, model, who, at, tier=tier, variant=variant, currency=currency)
+
+    def _snapshot_variants(self, model: str) -> frozenset[str]:
+        """The variants a model's dated snapshots are stored under (the catalog's ``snapshots``)."""
+        entry = self.catalog.models.get(model)
+        return frozenset(name.rsplit("/", 1)[-1] for name in entry.snapshots) if entry else frozenset()
 
     # -------------------------------------------------------------- bills
 
@@ -560,6 +587,10 @@ class PriceBook:
             f"price in {currency}, converted at {decimal_to_text(fx.usd_per_unit)} USD per {currency} "
             f"(reference rate of {fx.date.isoformat()}, {fx.confidence} confidence)"
         )
+
+
+def _newest(point: PricePoint) -> tuple[str, str]:
+    return point.valid_from, point.variant
 
 
 _ONE, _NONE, _MILLION = Decimal(1), Decimal(0), Decimal(1_000_000)
