@@ -235,9 +235,10 @@ def test_history_reads_a_database_of_your_own(shipped_api):
 def test_a_plain_name_never_answers_with_an_old_snapshots_price(shipped_default):
     import pricewatch
 
-    # On 2026-11-01 the history holds OpenAI's dated gpt-4o snapshots (05-13 still at $5/$15)
+    # On 2026-12-01 the history holds OpenAI's dated gpt-4o snapshots (05-13 still at $5/$15)
     # and a curated gpt-4o price no source had confirmed for months: no current gpt-4o price.
+    assert pricewatch.price("openai/gpt-4o", at="2026-11-01").output == Decimal("10")  # still in its window
     with pytest.raises(NoPriceThenError) as raised:
-        pricewatch.price("openai/gpt-4o", at="2026-11-01")
+        pricewatch.price("openai/gpt-4o", at="2026-12-01")
     assert "only dated snapshots" in str(raised.value) and "no source had confirmed it" in str(raised.value)
-    assert pricewatch.price("gpt-4o-2024-05-13", at="2026-11-01").output == Decimal("15")
+    assert pricewatch.price("gpt-4o-2024-05-13", at="2026-12-01").output == Decimal("15")
