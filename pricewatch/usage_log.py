@@ -36,6 +36,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as _quote
 from typing import IO, Any, Literal
 
 from pricewatch.analysis.workloads import TokenCounts
@@ -282,6 +283,30 @@ class RepricedRow:
             "converted": self.converted,
             "error": self.error,
         }
+
+    def json_line(self) -> str:
+        """``json.dumps(self.as_dict())``, written out field by field (a long log's rows, fast)."""
+        c = self.counts
+        counts = (
+            f'"{c.input}", "cache_read_tokens": "{c.cache_read}", "cache_write_tokens": "{c.cache_write}", '
+            f'"cache_write_1h_tokens": "{c.cache_write_1h}", "output_tokens": "{c.output}", '
+            f'"reasoning_tokens": "{c.reasoning}"'
+            if c is not None
+            else 'null, "cache_read_tokens": null, "cache_write_tokens": null, "cache_write_1h_tokens": null, '
+            '"output_tokens": null, "reasoning_tokens": null'
+        )
+        cost = "null" if self.cost is None else f'"{decimal_to_text(self.cost)}"'
+        flags = "[" + ", ".join(_quote(f) for f in self.flags) + "]"
+        return (
+            f'{{"line": {self.line}, "timestamp": {_quote(self.timestamp)}, "model": {_quote(self.model)}, '
+            f'"model_id": {_json(self.model_id)}, "provider": {_json(self.provider)}, "tier": {_quote(self.tier)}, '
+            f'"priced_at": {_quote(self.at)}, "input_tokens": {counts}, "cost": {cost}, "flags": {flags}, '
+            f'"converted": {_json(self.converted)}, "error": {_json(self.error)}}}'
+        )
+
+
+def _json(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
 
 
 def _text(record: Mapping[str, Any], key: str) -> str:

@@ -146,3 +146,11 @@ def test_the_log_total_equals_the_api_cost_of_every_row(shipped_api):
             at=row.at,
         )
         assert (row.cost, row.flags) == (api.total, api.flags)
+
+
+def test_a_rows_json_line_is_its_dict(tmp_path, shipped_book):
+    from pricewatch.usage_log import read_log, reprice
+
+    text = LOG + ',gpt-4o,5,5,0\n2024-09-02T00:00:00Z,"gpt-4o ""x"" ü",5,5,0\n'
+    for row in reprice(shipped_book, read_log(io.StringIO(text))):
+        assert json.loads(row.json_line()) == row.as_dict()

@@ -173,7 +173,7 @@ def reprice(
             for row in rows:
                 totals.add(row)
                 if listing:
-                    out.write(("\n  " if first else ",\n  ") + json.dumps(row.as_dict()))
+                    out.write(("\n  " if first else ",\n  ") + row.json_line())
                     first = False
             out.write(
                 ("\n], " if listing else "") + '"totals": ' + json.dumps(totals.as_dict(), indent=2) + "}\n"
