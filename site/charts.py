@@ -27,6 +27,7 @@ import signal
 import textwrap
 import threading
 import time
+import warnings
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -375,7 +376,10 @@ def _finish(frame: _Frame, handles: list[Any], spec: AnySpec) -> str:
         y -= line_h
         fig.text(left, y + line_h * 0.2, line, fontsize=layout.note_pt, color="#444444", parse_math=False)
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with warnings.catch_warnings():
+        # A span of a few days on a phone's four ticks: matplotlib picks an interval itself and says so.
+        warnings.filterwarnings("ignore", message="AutoDateLocator was unable", category=UserWarning)
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _with_title(buffer.getvalue(), spec)
 
 
@@ -495,7 +499,7 @@ def render_svg(spec: AnySpec) -> str:
 #: (shape and colour both), the cheapest host of an open model a hollow circle.
 _CLOSED = ("#1f4e9c", "s")
 _OPEN = ("#1d7a35", "o")
-_GROUP_STYLES = ("--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
+_GROUP_STYLES: tuple[Any, ...] = ("--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
 
 
 def _render_market(spec: MarketSpec) -> str:
@@ -597,7 +601,7 @@ def _render_market(spec: MarketSpec) -> str:
     ]
     if every_x and every_y:
         span = max(every_x) - min(every_x) or 10.0
-        ax.set_xlim(min(every_x) - span * 0.03, max(every_x) + span * 0.03)
+        ax.set_xlim(min(every_x) - span * 0.05, max(every_x) + span * 0.05)
         ax.set_ylim(min(every_y) / 1.25, max(every_y) * 1.6)
     for number, x0, x1, y0, y1 in boxes:
         style = _GROUP_STYLES[(number - 1) % len(_GROUP_STYLES)]
@@ -628,7 +632,7 @@ def _span_days(spec: ChartSpec) -> float:
     return (max(times) - min(times)).total_seconds() / 86400
 
 
-def _with_title(svg: str, spec: ChartSpec) -> str:
+def _with_title(svg: str, spec: AnySpec) -> str:
     """Insert ``<title>`` and ``<desc>`` as the first children of the root ``<svg>`` element."""
     start = svg.find("<svg")
     end = svg.find(">", start)

@@ -506,6 +506,10 @@ def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
             reference, basis = anywhere.offers[0], "aggregator"
     cheapest = host.offers[0] if host is not None else None
     current = [p for p in points if p.current_at(at)]
+    scheduled = sorted(data.scheduled.get(model_id, []), key=lambda c: c["valid_from"])
+    # A model with no current price: when its last price ended, and why (history kept on its page).
+    ended = reference is None and points and not any(p.in_force(at) for p in points)
+    last = max(points, key=lambda p: p.valid_to or p.valid_from) if ended else None
     return {
         "id": model_id,
         "name": info["name"],
@@ -519,6 +523,9 @@ def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
         "cheapest_host": point_dict(cheapest, data) if cheapest is not None else None,
         "offers": len({(p.provider, p.tier, p.min_prompt_tokens, p.variant) for p in current}),
         "base_offers": len(_base_offers(points, at)),
+        "scheduled_from": scheduled[0]["valid_from"] if scheduled else None,
+        "ended_at": (last.valid_to or None) if last is not None else None,
+        "ended_how": (last.ended or "") if last is not None else "",
     }
 
 
@@ -719,7 +726,7 @@ def market_rows(
                 "basis": summary["basis"],
                 "provider_name": reference["provider_name"],
                 "host_blended": host_blended,
-                "host_name": host["provider_name"] if host_blended else None,
+                "host_name": host["provider_name"] if host and host_blended else None,
                 "last_confirmed": reference["last_confirmed"],
                 "groups": [],
                 "frontier": False,
