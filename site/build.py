@@ -58,6 +58,7 @@ MODEL_FEED_ENTRIES = 50
 NAV = (
     ("index.html", "Overview"),
     ("compare.html", "Compare"),
+    ("market.html", "Market"),
     ("ratios.html", "Ratios"),
     ("trends.html", "Trends"),
     ("claims.html", "Claims"),
@@ -512,23 +513,27 @@ def _render_with(
         fingerprint = fingerprints[model_id] = model_fingerprint(model_id, data)
         page_path, chart_path = f"models/{slug}.html", f"models/{slug}.svg"
         need_page = tree.needs(page_path, "model.html", fingerprint)
-        need_chart = tree.needs(chart_path, "chart", fingerprint, chart_day)
+        # Each chart is drawn twice: for a desktop column and for a phone (charts.variants).
+        chart_paths = [chart_path, charts.narrow_path(chart_path)]
+        need_chart = [p for p in chart_paths if tree.needs(p, "chart", fingerprint, chart_day)]
         if not (need_page or need_chart):
             continue
         context, spec = site_sections.model_page(model_id, data)
         if need_page:
             model_contexts[model_id] = context
         if spec is None:
-            tree.forget(chart_path)
-        elif need_chart:
-            chart_jobs.append((chart_path, spec))
+            for path in chart_paths:
+                tree.forget(path)
+        else:
+            chart_jobs.extend(job for job in charts.variants(chart_path, spec) if job[0] in need_chart)
     sections = site_sections.analysis_sections(
         data, [name for name in site_sections.SECTION_NAMES if name not in ASIDE_SECTIONS]
     )
     for section in sections.values():
         for path, spec in section.get("charts", []):
-            if tree.needs(path, spec.as_key()):
-                chart_jobs.append((path, spec))
+            chart_jobs.extend(
+                job for job in charts.variants(path, spec) if tree.needs(job[0], job[1].as_key())
+            )
     # Charts go to worker processes while the pages render here.
     cpu = workers if workers is not None else (os.cpu_count() or 1)
     pending = charts.start_rendering(chart_jobs, workers=cpu)
@@ -572,7 +577,7 @@ def _render_pages(
     base_url: str | None,
 ) -> None:
     from pricewatch.site import api_json
-    from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summary
+    from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summaries
 
     changes = change_log(data.points)
     change_dicts = [change_dict(c, data) for c in changes[: max(CHANGES_PAGE, SITE_FEED_ENTRIES)]]
@@ -602,7 +607,7 @@ def _render_pages(
         else:
             report.pages.append(relative)
 
-    summaries = [model_summary(m, data) for m in model_ids]
+    summaries = model_summaries(data)
     # Current prices only: a model whose prices all ended (retired, no longer listed) or are
     # past their confirmation window is listed apart, never among current prices.
     site_page(
@@ -618,6 +623,7 @@ def _render_pages(
     site_page(
         "changes.html", "changes.html", {"changes": change_dicts[:CHANGES_PAGE], "total": f"{len(changes):,}"}
     )
+    site_page("market.html", "market.html", {"market": sections["market"]})
     site_page("ratios.html", "ratios.html", {"ratios": sections["ratios"]})
     site_page("trends.html", "trends.html", {"trends": sections["trends"]})
     site_page(
@@ -648,6 +654,7 @@ def _render_pages(
             "ratios": sections["ratios"],
             "trends": sections["trends"],
             "claims": sections["claims"],
+            "market": sections["market"],
             "changes": change_dicts[:OVERVIEW_CHANGES],
         },
     )
