@@ -256,7 +256,7 @@ def query(sql: str, db_path: Path, fmt: str, timeout_s: float) -> None:
     metavar="A,B,...|all",
     help=(
         "Columns to print, comma-separated, or `all`. Default: valid_from, valid_to, provider, tier, "
-        "input, output, cache_read, origin for a table; every column for csv and json."
+        "input, output, origin, confidence for a table; every column for csv and json."
     ),
 )
 @db_option

@@ -62,6 +62,7 @@ HISTORY_COLUMNS = (
     "correction",
 )
 #: What the table shows by default: about 110 characters wide, not 296.
+# Confidence stays: a curated price of low confidence reads "low (unverified)", never as fact.
 HISTORY_COMPACT_COLUMNS = (
     "valid_from",
     "valid_to",
@@ -69,8 +70,8 @@ HISTORY_COMPACT_COLUMNS = (
     "tier",
     "input",
     "output",
-    "cache_read",
     "origin",
+    "confidence",
 )
 
 

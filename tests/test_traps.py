@@ -280,6 +280,97 @@ def test_a_write_into_a_read_only_folder_is_one_line_exit_4(read_only_db, tmp_pa
 # ----------------------------------------------------------------------------- the offline refresh
 
 
+def _offline_transport(calls: list[str]):
+    import httpx
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        if request.url.host == "down.example":
+            cause = socket.gaierror(-2, "Name or service not known")
+            raise httpx.ConnectError("[Errno -2] Name or service not known", request=request) from cause
+        if request.url.path == "/flaky" and calls.count(str(request.url)) == 1:
+            return httpx.Response(503)
+        return httpx.Response(200, text="ok")
+
+    return httpx.MockTransport(handle)
+
+
+def test_an_unreachable_host_is_found_once_and_reported_in_one_line(caplog):
+    import asyncio
+    import logging
+
+    from pricewatch.errors import FetchError
+    from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
+
+    calls: list[str] = []
+
+    async def go() -> list[BaseException | object]:
+        settings = FetchSettings()
+        async with make_client(settings, transport=_offline_transport(calls)) as client:
+            fetcher = Fetcher(client, settings)
+            first = await asyncio.gather(fetcher.get("https://down.example/a"), return_exceptions=True)
+            rest = await asyncio.gather(
+                *(fetcher.get(f"https://down.example/{n}") for n in range(20)), return_exceptions=True
+            )
+            return [*first, *rest]
+
+    with caplog.at_level(logging.INFO, logger="pricewatch"):
+        results = asyncio.run(go())
+    assert all(isinstance(r, FetchError) and "cannot reach down.example" in str(r) for r in results)
+    assert calls == ["https://down.example/a"]  # no retry, no request for the 20 others
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "cannot reach down.example (DNS: Name or service not known); offline? "
+        "`pricewatch refresh --replay DIR` replays recorded responses (e.g. data/snapshot)"
+    ]
+
+
+def test_each_retry_is_one_info_line_of_the_projects_logger(caplog):
+    import asyncio
+    import logging
+
+    from pricewatch.scraper.http import Fetcher, FetchSettings, make_client
+
+    calls: list[str] = []
+
+    async def go():
+        settings = FetchSettings()
+        async with make_client(settings, transport=_offline_transport(calls)) as client:
+            return await Fetcher(client, settings).get("https://up.example/flaky")
+
+    with caplog.at_level(logging.INFO, logger="pricewatch"):
+        assert asyncio.run(go()).body == b"ok"
+    lines = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert len(lines) == 1
+    name, level, message = lines[0]
+    assert name == "pricewatch.scraper.http" and level == logging.INFO
+    assert message.startswith("retry 2 of 4 for GET https://up.example/flaky in ") and message.endswith(
+        "(HTTP 503)"
+    )
+
+
+def test_an_offline_refresh_says_so_once_per_host_and_quickly(own_db, monkeypatch):
+    import httpx
+
+    calls: list[str] = []
+    transport = _offline_transport(calls)
+
+    async def offline(self, request):  # every live request meets a machine with no DNS
+        request.url = request.url.copy_with(host="down.example")
+        return await transport.handle_async_request(request)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", offline)
+    result = run("refresh", "--db", str(own_db), "--source", "openrouter-endpoints", "--source", "openrouter")
+    assert result.exit_code == 1, result.output
+    hints = [line for line in result.output.splitlines() if "--replay" in line]
+    assert hints == [
+        "WARNING cannot reach openrouter.ai (DNS: Name or service not known); offline? "
+        "`pricewatch refresh --replay DIR` replays recorded responses (e.g. data/snapshot)"
+    ]
+    assert "retry" not in result.output  # retries are INFO: quiet without -v
+    assert len(calls) <= 5  # openrouter.ai tried by its first requests in flight (4 per host), none retried
+
+
 def test_the_progress_label_counts_sources_in_english():
     from pricewatch.refresh_command import sources_done
 
@@ -339,8 +430,8 @@ def test_history_is_compact_by_default_and_takes_columns(demo_db):
         "tier",
         "input",
         "output",
-        "cache_read",
         "origin",
+        "confidence",
     ]
     assert max(len(line) for line in lines) <= 120
     picked = run("history", "openai/gpt-4o", "--db", str(demo_db), "--columns", "valid_from,input,source_url")

@@ -178,7 +178,7 @@ def configure_logging(verbose: bool) -> None:
     logger = logging.getLogger("pricewatch")
     if not any(type(h).__name__ == "EchoHandler" for h in logger.handlers):
         handler = EchoHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         logger.addHandler(handler)
         logger.propagate = False
     logger.setLevel(logging.INFO if verbose else logging.WARNING)

@@ -93,7 +93,7 @@ def checkpoint(path: Path | str) -> bool:
     if not path.is_file():
         return False
     try:
-        conn = sqlite3.connect(path, timeout=5)
+        conn = sqlite3.connect(path, timeout=2)  # a long reader (a build) delays the writer at most 2 s
     except sqlite3.Error:
         return False
     try:
