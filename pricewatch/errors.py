@@ -13,7 +13,12 @@ imports click.
       UnknownSourceError
       UnknownModelError
       StoreError
-        QueryError           SQL that SQLite rejected (or that tried to write)
+        QueryError           SQL that SQLite rejected (or that tried to write, or ran past --timeout)
+        NoDatabaseError      a command that reads a database was pointed at a path where none is
+        ForeignDatabaseError an SQLite file that is not a pricewatch database (refused, never migrated)
+        DamagedDatabaseError PRAGMA quick_check found damage; nothing is written or published
+      UnknownValueError      a filter value (provider, tier...) that matches nothing known; suggests close ones
+      MachineError           the machine said no: a port in use, a permission, a full disk (one line)
       LockBusyError          another writer holds the lock and we were told not to wait
       ReplayError            a replay manifest we cannot use
         NormaliseError       normalising would change what a body says
@@ -61,14 +66,18 @@ __all__ = [
     "ClaimError",
     "ConfigError",
     "CuratedDataError",
+    "DamagedDatabaseError",
     "DataError",
     "DataFileError",
     "FetchError",
+    "ForeignDatabaseError",
     "FxDataError",
     "GitError",
     "ImpossibleWorkloadError",
     "LockBusyError",
+    "MachineError",
     "MissingPriceError",
+    "NoDatabaseError",
     "NormaliseError",
     "PriceCellError",
     "PricewatchError",
@@ -85,6 +94,7 @@ __all__ = [
     "UnknownModelError",
     "UnknownPeerGroupError",
     "UnknownSourceError",
+    "UnknownValueError",
     "UnparseableClaimError",
 ]
 
@@ -179,6 +189,66 @@ class UnknownModelError(PricewatchError):
 
 class StoreError(PricewatchError):
     """The database could not be read or written as asked."""
+
+
+class NoDatabaseError(StoreError):
+    """A command that reads an existing database was given a path where there is none (none is created)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"no database at {path}; run `pricewatch demo` or `refresh` first")
+        self.path = str(path)
+
+
+class ForeignDatabaseError(StoreError):
+    """An SQLite file with tables but none of pricewatch's: refused, never migrated."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"{path} is an SQLite database but not a pricewatch one (none of its tables); "
+            "nothing was changed: pass --db with a pricewatch database or a new path"
+        )
+        self.path = str(path)
+
+
+class DamagedDatabaseError(StoreError):
+    """``PRAGMA quick_check`` found damage: nothing is written to it or published from it."""
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        first = problems[0] if problems else "unknown damage"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"the database at {path} is damaged (quick_check: {first}{more}); nothing was written or "
+            "published: restore it from a snapshot (`pricewatch rebuild`) or a copy"
+        )
+        self.path = str(path)
+        self.problems = list(problems)
+
+
+class UnknownValueError(PricewatchError):
+    """A filter value (provider, tier, ...) that matches nothing known; names close ones, else the known ones."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, what: str, value: str, suggestions: Sequence[str], known: Sequence[str] = ()) -> None:
+        if suggestions:
+            hint = f"; did you mean {', '.join(suggestions)}?"
+        elif known:
+            shown = ", ".join(list(known)[:12])
+            hint = f" (known: {shown}{', ...' if len(known) > 12 else ''})"
+        else:
+            hint = ""
+        super().__init__(f"Unknown {what}: {value}{hint}")
+        self.what = what
+        self.value = value
+        self.suggestions = list(suggestions)
+
+
+class MachineError(PricewatchError):
+    """The machine refused: a port in use, a permission, a full disk. One line; nothing half-written is kept."""
 
 
 class LockBusyError(PricewatchError):

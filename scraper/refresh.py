@@ -42,6 +42,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
+from pricewatch.scraper.store.files import machine_refusal
 from pricewatch.scraper.store.prices import close_models_missing
 from pricewatch.scraper.store.scheduled import apply_scheduled
 from pricewatch.scraper.store.writer import (
@@ -100,6 +101,7 @@ class SourceOutcome:
     error: str | None = None
     quarantined: int = 0
     messages: list[str] = field(default_factory=list)
+    refused_by_machine: str | None = None  # a full disk, a read-only file: no source's fault
 
 
 async def crawl_source(
@@ -587,6 +589,7 @@ async def refresh_sources(
                 status="failed",
                 run_id=run_id,
                 error=f"{module.NAME}: {type(error).__name__}: {error}",
+                refused_by_machine=machine_refusal(error),
             )
             with db.atomic():
                 finish_run(db, run_id, "failed", errors=1, error=outcome.error)

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.errors import BuildError
+from pricewatch.errors import BuildError, DamagedDatabaseError
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import money
 
@@ -379,8 +379,9 @@ def build_site(
         from pricewatch.scraper.catalog import load_catalog
 
         catalog = load_catalog(default_catalog_path())
-    if not db_path.exists():
-        raise BuildError(f"no database at {db_path}: run `pricewatch demo` or `pricewatch refresh` first")
+    from pricewatch.scraper.store.files import require_database
+
+    require_database(db_path)  # NoDatabaseError: a build never creates one
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
 
@@ -417,6 +418,9 @@ def _build_locked(
         shutil.rmtree(leftover, ignore_errors=True)
     reader = open_reader(db_path)
     try:
+        problems = reader.quick_check()  # nothing is published from a damaged file
+        if problems:
+            raise DamagedDatabaseError(db_path, problems)
         data = load_site_data(reader, catalog, now, window_days=curated_window_days)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
@@ -859,12 +863,14 @@ def _csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
     import csv
     import io
 
+    from pricewatch.cells import csv_cell
+
     columns = list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])  # a name cannot be a formula
     return buffer.getvalue()
 
 

@@ -432,7 +432,7 @@ def test_build_without_a_database_is_one_line_error(tmp_path):
     result = CliRunner().invoke(
         cli, ["build", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "o")]
     )
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # no database is a usage error
     assert result.output.startswith("Error: no database at")
 
 

@@ -12,6 +12,7 @@ import click
 
 from pricewatch.commands._analysis import (
     DateType,
+    NumberType,
     ShareType,
     TokenCountType,
     load_inputs,
@@ -87,12 +88,12 @@ __all__ = ["cost", "register"]
 )
 @click.option(
     "--reasoning-per-output",
-    type=Decimal,
+    type=NumberType(),
     default="0",
     show_default=True,
     help="Reasoning tokens per output token.",
 )
-@click.option("--days-per-month", type=Decimal, default="30", show_default=True, help="Days in a month.")
+@click.option("--days-per-month", type=NumberType(), default="30", show_default=True, help="Days in a month.")
 @click.option("--as-of", type=DateType(), help="Prices in force at the end of this day (default: today).")
 @click.option(
     "--refuse-missing",
