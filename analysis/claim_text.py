@@ -52,7 +52,13 @@ from pricewatch.analysis.claims import (
     TrendClaim,
     WorkloadClaim,
 )
-from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError, UnparseableClaimError
+from pricewatch.errors import (
+    ClaimError,
+    ClaimTooLongError,
+    DataError,
+    UnknownModelError,
+    UnparseableClaimError,
+)
 
 __all__ = [
     "FORMS",
@@ -456,14 +462,15 @@ def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
 
 
 def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
-    return (
-        TrendClaim(
-            text=text,
-            form="fold_over_period",
-            claimed=_figure(g["n"], g.get("n2")),
-            years=parse_number(g["y"]),
-        ),
-    )
+    claimed, years = _figure(g["n"], g.get("n2")), parse_number(g["y"])
+    problems = []
+    if claimed.low is not None and claimed.low <= 0:  # "fell 0x": no price falls zero-fold
+        problems.append(f"a fall of {g['n']}x means nothing (2x is half the price): the fold must be above 0")
+    if years <= 0:
+        problems.append(f"a period of {g['y']} years has no length: the years must be above 0")
+    if problems:
+        raise ClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
+    return (TrendClaim(text=text, form="fold_over_period", claimed=claimed, years=years),)
 
 
 def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
@@ -510,7 +517,16 @@ def parse_claim(text: str, names: Names, *, explain: bool = True) -> ParsedClaim
     if found is None:
         raise UnparseableClaimError(sentence, FORMS, refusal(sentence) if explain else "")
     form, groups = found
-    claims = _BUILDERS[form](groups, sentence, names)
+    try:
+        claims = _BUILDERS[form](groups, sentence, names)
+    except DataError as error:  # a number the claim's record refuses ("in 0 years"): one line, exit 2
+        said = "; ".join(
+            f"{'.'.join(str(p) for p in loc) or 'value'} {message[:1].lower()}{message[1:]}".replace(
+                "input should be", "must be"
+            )
+            for loc, message in error.errors
+        )
+        raise ClaimError(f"cannot check {sentence!r}: {said}") from None
     return ParsedClaim(
         text=sentence, claims=claims, combine="any" if form in ("workload", "workload_on") else "all"
     )

@@ -363,11 +363,23 @@ def price_at(
     *,
     tier: str = "standard",
     min_prompt_tokens: int = 0,
+    variant: str | None = None,
+    currency: str = "USD",
 ) -> PricePoint | None:
-    """The price a provider charged for a model at ``at`` (its plain offer before variants)."""
-    return _preferred(
-        offers_at(points, model, at, provider=provider, tier=tier, min_prompt_tokens=min_prompt_tokens)
+    """The price a provider charged for a model at ``at`` (its plain offer before variants;
+    only ``variant``'s offer when one is named)."""
+    offers = offers_at(
+        points,
+        model,
+        at,
+        provider=provider,
+        tier=tier,
+        min_prompt_tokens=min_prompt_tokens,
+        currency=currency,
     )
+    if variant is not None:
+        offers = [p for p in offers if p.variant == variant]
+    return _preferred(offers)
 
 
 def retail_price(

@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint, as_time, offers_at, price_at
 from pricewatch.errors import ImpossibleWorkloadError, MissingPriceError
+from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import decimal_to_text, grouped, percent, usd
 
 __all__ = [
@@ -51,13 +52,17 @@ __all__ = [
     "CostBreakdown",
     "CostLine",
     "MissingPolicy",
+    "TokenCounts",
     "TokenPrices",
     "WorkloadCost",
     "WorkloadPrices",
     "WorkloadProfile",
     "blended_price",
     "describe_point",
+    "long_context_applies",
     "request_cost",
+    "usage_cost",
+    "usage_rates",
     "workload_cost",
     "workload_prices_at",
 ]
@@ -282,46 +287,81 @@ class WorkloadPrices:
 
 
 def _long_threshold(
-    points: Sequence[PricePoint], model: str, provider: str, at: str, tier: str
+    points: Sequence[PricePoint], model: str, provider: str, at: str, tier: str, currency: str = "USD"
 ) -> int | None:
+    candidates = points.for_model(model) if isinstance(points, PriceIndex) else points
     thresholds = sorted(
         {
             p.min_prompt_tokens
-            for p in points
+            for p in candidates
             if p.model == model and p.provider == provider and p.tier == tier
         }
         - {0}
     )
     for threshold in thresholds:
-        if offers_at(points, model, at, provider=provider, tier=tier, min_prompt_tokens=threshold):
+        if offers_at(
+            points, model, at, provider=provider, tier=tier, min_prompt_tokens=threshold, currency=currency
+        ):
             return threshold
     return None
 
 
 def workload_prices_at(
-    points: Iterable[PricePoint], model: str, provider: str, at: str | Any
+    points: Iterable[PricePoint],
+    model: str,
+    provider: str,
+    at: str | Any,
+    *,
+    tier: str = "standard",
+    variant: str | None = None,
+    currency: str = "USD",
 ) -> WorkloadPrices:
     """The standard, long-context and batch prices a provider charged for a model at ``at``.
 
     The long-context sheet is the lowest threshold above 0 in force then. Raises
-    ``MissingPriceError`` when there is no standard price with input and output.
+    ``MissingPriceError`` when there is no standard price with input and output. ``tier``
+    other than "standard" (priority, flex...) makes that tier's sheet the base one (and no
+    batch sheet); ``variant`` picks one product variant (a dated snapshot) of the offer;
+    ``currency`` the currency of the offers read.
     """
     points = points if isinstance(points, PriceIndex) else list(points)
     at = as_time(at)
-    standard = price_at(points, model, provider, at)
+    standard = price_at(points, model, provider, at, tier=tier, variant=variant, currency=currency)
     if standard is None or standard.input is None or standard.output is None:
-        raise MissingPriceError(f"no standard input and output price for {model} at {provider} on {at[:10]}")
-    threshold = _long_threshold(points, model, provider, at, "standard")
+        raise MissingPriceError(f"no {tier} input and output price for {model} at {provider} on {at[:10]}")
+    threshold = _long_threshold(points, model, provider, at, tier, currency)
     long_point = (
-        price_at(points, model, provider, at, min_prompt_tokens=threshold) if threshold is not None else None
-    )
-    batch_point = price_at(points, model, provider, at, tier="batch")
-    batch_threshold = _long_threshold(points, model, provider, at, "batch")
-    batch_long_point = (
-        price_at(points, model, provider, at, tier="batch", min_prompt_tokens=batch_threshold)
-        if batch_threshold is not None
+        price_at(
+            points,
+            model,
+            provider,
+            at,
+            tier=tier,
+            min_prompt_tokens=threshold,
+            variant=variant,
+            currency=currency,
+        )
+        if threshold is not None
         else None
     )
+    batch_point = batch_threshold = batch_long_point = None
+    if tier == "standard":
+        batch_point = price_at(points, model, provider, at, tier="batch", variant=variant, currency=currency)
+        batch_threshold = _long_threshold(points, model, provider, at, "batch", currency)
+        batch_long_point = (
+            price_at(
+                points,
+                model,
+                provider,
+                at,
+                tier="batch",
+                min_prompt_tokens=batch_threshold,
+                variant=variant,
+                currency=currency,
+            )
+            if batch_threshold is not None
+            else None
+        )
 
     def sheet(point: PricePoint | None) -> TokenPrices | None:
         return TokenPrices.from_point(point) if point is not None else None
@@ -525,7 +565,10 @@ class _Biller:
                     f"no {words} price known{self._who()}: {label} billed at the input price ({bound})"
                 )
                 notes.append(f"input price: no {words} price")
-        if all(sheet is not used for used in self.used):
+        for used in self.used:
+            if used is sheet:
+                break
+        else:
             self.used.append(sheet)
         self.lines.append(
             CostLine(
@@ -542,6 +585,140 @@ class _Biller:
     def sources(self) -> list[str]:
         """The sheets the lines used, described."""
         return [f"price: {sheet.source or 'given prices'}" for sheet in self.used]
+
+
+@dataclass(frozen=True)
+class TokenCounts:
+    """The tokens of one bill by class; ``input`` is the UNCACHED input (cache reads and writes apart).
+
+    Reasoning tokens come on top of output; ``TokenCounts.of`` takes ints or strings too.
+    """
+
+    input: Decimal = _ZERO
+    output: Decimal = _ZERO
+    cache_read: Decimal = _ZERO
+    cache_write: Decimal = _ZERO
+    cache_write_1h: Decimal = _ZERO
+    reasoning: Decimal = _ZERO
+
+    def __post_init__(self) -> None:
+        for name in PRICE_FIELDS:  # the token classes are named as the price fields
+            value = getattr(self, name)
+            if type(value) is not Decimal:
+                value = _dec(value, f"{name.replace('_', ' ')} tokens")
+                object.__setattr__(self, name, value)
+            if value < 0:
+                raise ImpossibleWorkloadError(f"{name.replace('_', ' ')} tokens cannot be negative")
+
+    @classmethod
+    def of(
+        cls,
+        input: int | str | Decimal = 0,
+        output: int | str | Decimal = 0,
+        cache_read: int | str | Decimal = 0,
+        cache_write: int | str | Decimal = 0,
+        cache_write_1h: int | str | Decimal = 0,
+        reasoning: int | str | Decimal = 0,
+    ) -> TokenCounts:
+        """Counts from ints, strings or Decimals (kept exact)."""
+        return cls(
+            *(
+                _dec(value, "a token count")
+                for value in (input, output, cache_read, cache_write, cache_write_1h, reasoning)
+            )
+        )
+
+    @property
+    def prompt(self) -> Decimal:
+        """The request's prompt size: uncached input, cache reads and cache writes."""
+        return self.input + self.cache_read + self.cache_write + self.cache_write_1h
+
+
+# (label, TokenCounts field = price field), in the order every bill lists them.
+_CLASSES = (
+    ("uncached input", "input"),
+    ("cache reads", "cache_read"),
+    ("cache writes (5m)", "cache_write"),
+    ("cache writes (1h)", "cache_write_1h"),
+    ("output", "output"),
+    ("reasoning", "reasoning"),
+)
+
+
+def _bill_counts(
+    biller: _Biller, counts: TokenCounts, sheet: TokenPrices, segment: str, note: str | None
+) -> None:
+    """Bill each token class of ``counts`` at ``sheet``: the one billing both workloads and usages go through."""
+    for label, name in _CLASSES:
+        biller.bill(label, getattr(counts, name), sheet, segment, name, note)
+
+
+def long_context_applies(prices: WorkloadPrices, counts: TokenCounts) -> bool:
+    """True when the request's prompt is above the long-context threshold in force (every
+    token of it is then billed at the long-context sheet)."""
+    threshold = prices.long_context_threshold
+    return threshold is not None and counts.prompt > threshold
+
+
+def usage_rates(
+    prices: WorkloadPrices,
+    counts: TokenCounts,
+    *,
+    batch: bool = False,
+    on_missing: MissingPolicy = "input_price",
+) -> tuple[tuple[tuple[str, Decimal], ...], tuple[str, ...]]:
+    """The (token class, price per million) pairs ``usage_cost`` bills ``counts`` at, in its
+    order, and its flags: the same choice of sheet and stand-in prices, for a caller that
+    bills many requests of one shape (``sum(count * price / 1e6)`` in this order is
+    ``usage_cost``'s total, exactly)."""
+    billed = usage_cost(_as_prices(prices), counts, batch=batch, on_missing=on_missing, explain=False)
+    return tuple((line.price_field, line.usd_per_mtok) for line in billed.lines), billed.flags
+
+
+def usage_cost(
+    prices: WorkloadPrices | TokenPrices,
+    counts: TokenCounts,
+    *,
+    batch: bool = False,
+    on_missing: MissingPolicy = "input_price",
+    explain: bool = True,
+) -> CostBreakdown:
+    """The cost of one request's (or one log row's) tokens, each class at its price.
+
+    The long-context sheet applies when the request's prompt (``counts.prompt``) is above
+    the long-context threshold in force (decided per request, every token of it at that
+    sheet); ``batch`` bills at the batch sheet. A missing price is billed at a stand-in
+    and flagged, as ``workload_cost`` does (``on_missing="refuse"`` raises instead).
+    ``explain=False`` leaves the assumptions out (a log of a million rows needs the sums).
+    """
+    prices = _as_prices(prices)
+    biller = _Biller(prices, on_missing)
+    threshold = prices.long_context_threshold
+    long = long_context_applies(prices, counts)
+    sheet, segment, note = biller.sheet(batch, long)
+    _bill_counts(biller, counts, sheet, segment, note)
+    if not explain:
+        return CostBreakdown(
+            lines=tuple(biller.lines),
+            total_usd=sum((line.cost_usd for line in biller.lines), _ZERO),
+            assumptions=(),
+            flags=tuple(biller.flags),
+            prices=prices,
+        )
+    band = (
+        f"prompt {grouped(counts.prompt)} tokens, above the {threshold:,}-token long-context threshold"
+        if long and threshold is not None
+        else f"prompt {grouped(counts.prompt)} tokens"
+        + (f", within the {threshold:,}-token long-context threshold" if threshold is not None else "")
+    )
+    assumptions = (band, f"{segment} list prices per million tokens", *biller.sources(), *biller.flags)
+    return CostBreakdown(
+        lines=tuple(biller.lines),
+        total_usd=sum((line.cost_usd for line in biller.lines), _ZERO),
+        assumptions=assumptions,
+        flags=tuple(biller.flags),
+        prices=prices,
+    )
 
 
 def workload_cost(
@@ -581,18 +758,16 @@ def workload_cost(
         sheet, segment, note = biller.sheet(batch, long)
         if weight != 1:
             segment = f"{segment}, {percent(weight)} of tokens"
-        biller.bill("uncached input", uncached * weight, sheet, segment, "input", note)
-        biller.bill("cache reads", cache_reads * weight, sheet, segment, "cache_read", note)
-        biller.bill(
-            f"cache writes ({profile.cache_write_ttl})",
-            cache_writes * weight,
-            sheet,
-            segment,
-            write_field,
-            note,
+        writes = cache_writes * weight
+        counts = TokenCounts(
+            input=uncached * weight,
+            output=output_tokens * weight,
+            cache_read=cache_reads * weight,
+            cache_write=writes if write_field == "cache_write" else _ZERO,
+            cache_write_1h=writes if write_field == "cache_write_1h" else _ZERO,
+            reasoning=reasoning * weight,
         )
-        biller.bill("output", output_tokens * weight, sheet, segment, "output", note)
-        biller.bill("reasoning", reasoning * weight, sheet, segment, "reasoning", note)
+        _bill_counts(biller, counts, sheet, segment, note)
 
     total = sum((line.cost_usd for line in biller.lines), _ZERO)
     assumptions = (

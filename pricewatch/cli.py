@@ -18,7 +18,9 @@ from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
     ExitWith,
+    add_anywhere_options,
     catalog_option,
+    configure_logging,
     curated_window_days,
     db_option,
     echo_wait,
@@ -34,7 +36,15 @@ from pricewatch.output import render_rows
 
 @click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="pricewatch")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option(
+    "--debug", is_flag=True, help="Show tracebacks instead of one-line errors (before or after the command)."
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Log retries and other details on stderr (before or after the command; `check -v` is check's own).",
+)
 @click.option(
     "--curated-window-days",
     type=click.IntRange(min=1),
@@ -49,15 +59,16 @@ from pricewatch.output import render_rows
         "current_prices view applies it; the analysis commands and build use it instead of the stored one."
     ),
 )
-def cli(debug: bool, curated_window_days: int | None) -> None:
+def cli(debug: bool, verbose: bool, curated_window_days: int | None) -> None:
     """pricewatch: a tracker of LLM API prices.
 
     \b
     Example:
-        pricewatch refresh --replay tests/fixtures/replay
+        pricewatch refresh --replay data/snapshot
         pricewatch query "select * from current_prices limit 5"
         pricewatch --curated-window-days 90 check "Claude Opus 4.5 costs $5/$25 per million tokens"
     """
+    configure_logging(verbose)
 
 
 # ----------------------------------------------------------------------------- refresh
@@ -146,6 +157,11 @@ def refresh(
         for o in outcomes
     ]
     click.echo(render_rows(rows, fmt=fmt), nl=False)
+    refused = next((o.refused_by_machine for o in outcomes if o.refused_by_machine), None)
+    if refused:  # a full disk is no source's fault: one line, exit 4 (each source's run rolled back)
+        from pricewatch.errors import MachineError
+
+        raise MachineError(f"{refused}; the sources it stopped stored nothing, the rest is intact")
     if any(o.status != "ok" for o in outcomes):
         raise ExitWith(EXIT_FAILED)
 
@@ -187,9 +203,21 @@ def record(directory: Path, sources: tuple[str, ...]) -> None:
 @click.argument("sql")
 @db_option
 @format_option
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this long (0: no limit). Ctrl-C stops it too.",
+)
 @handle_errors
-def query(sql: str, db_path: Path, fmt: str) -> None:
+def query(sql: str, db_path: Path, fmt: str, timeout_s: float) -> None:
     """Run read-only SQL against the database (opened with mode=ro).
+
+    Only reading is allowed: ATTACH, VACUUM INTO, writes and PRAGMA settings are refused
+    (exit 2), and a query is stopped after --timeout seconds (exit 2).
 
     Start with the views: current_prices (what is current at the data's newest
     observation: no retired model, no curated price past its window; open_prices keeps
@@ -211,7 +239,7 @@ def query(sql: str, db_path: Path, fmt: str) -> None:
 
     reader = open_reader(db_path)
     try:
-        columns, rows = reader.run_user_query(sql)
+        columns, rows = reader.run_user_query(sql, timeout_s=timeout_s or None)
     finally:
         reader.close()
     click.echo(render_rows(rows, columns, fmt), nl=False)
@@ -219,31 +247,54 @@ def query(sql: str, db_path: Path, fmt: str) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("model")
-@click.option("--provider", help="Only this provider (id or alias).")
-@click.option("--tier", help="Only this tier (standard, batch, flex, priority, off-peak, free).")
+@click.option("--provider", help="Only this provider (id or alias); an unknown one is an error (exit 2).")
+@click.option(
+    "--tier", help="Only this tier (standard, batch, flex, priority, off-peak, free); others are an error."
+)
+@click.option(
+    "--columns",
+    metavar="A,B,...|all",
+    help=(
+        "Columns to print, comma-separated, or `all`. Default: valid_from, valid_to, provider, tier, "
+        "input, output, origin, confidence for a table; every column for csv and json."
+    ),
+)
 @db_option
 @catalog_option
 @format_option
 @handle_errors
 def history(
-    model: str, provider: str | None, tier: str | None, db_path: Path, catalog_path: Path | None, fmt: str
+    model: str,
+    provider: str | None,
+    tier: str | None,
+    columns: str | None,
+    db_path: Path,
+    catalog_path: Path | None,
+    fmt: str,
 ) -> None:
     """A model's price history, oldest first, with dates and origin.
+
+    The columns: valid_from, valid_to, provider, tier, min_prompt_tokens, variant, the
+    prices (input, output, cache_read, cache_write, cache_write_1h, reasoning), list_price,
+    currency, origin, confidence, source_url, closed_reason, last_seen, correction.
 
     \b
     Example:
         pricewatch history openai/gpt-4o --provider openai
+        pricewatch history openai/gpt-4o --columns valid_from,provider,input,output,source_url
+        pricewatch history openai/gpt-4o --columns all --format csv
     """
-    from pricewatch.queries import price_history
+    from pricewatch.queries import history_columns, price_history
     from pricewatch.scraper.store.reader import open_reader
 
+    shown = history_columns(columns, fmt)  # a typo fails before the database is read
     catalog = load_catalog(catalog_path)
     reader = open_reader(db_path)
     try:
         rows = price_history(reader, catalog, model, provider=provider, tier=tier)
     finally:
         reader.close()
-    click.echo(render_rows(rows, fmt=fmt), nl=False)
+    click.echo(render_rows(rows, shown, fmt), nl=False)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -366,6 +417,8 @@ def demo(db_path: Path, site_dir: Path, no_site: bool) -> None:
 
 
 register_commands(cli)
+for _command in cli.commands.values():
+    add_anywhere_options(_command)
 
 
 def main() -> None:

@@ -15,7 +15,12 @@ imports click.
       UnknownSourceError
       UnknownModelError
       StoreError
-        QueryError           SQL that SQLite rejected (or that tried to write)
+        QueryError           SQL that SQLite rejected (or that tried to write, or ran past --timeout)
+        NoDatabaseError      a command that reads a database was pointed at a path where none is
+        ForeignDatabaseError an SQLite file that is not a pricewatch database (refused, never migrated)
+        DamagedDatabaseError PRAGMA quick_check found damage; nothing is written or published
+      UnknownValueError      a filter value (provider, tier...) that matches nothing known; suggests close ones
+      MachineError           the machine said no: a port in use, a permission, a full disk (one line)
       LockBusyError          another writer holds the lock and we were told not to wait
       ReplayError            a replay manifest we cannot use
         NormaliseError       normalising would change what a body says
@@ -30,12 +35,15 @@ imports click.
         CuratedDataError     data/curated_prices.csv
         FxDataError          data/fx_rates.csv
         ScoreDataError       the catalog's capability scores and model versions
+        UsageLogError        a usage log `reprice` cannot read as a whole
       DataError              a record's data with problems, each with its place (also a ValueError)
       GitError               a repository or path that git cannot read as asked
       BackfillError          a backfill that cannot start
       AnalysisError
         ImpossibleWorkloadError   a usage profile that cannot happen (also a ValueError)
         MissingPriceError         a price the computation needs is not known (also a LookupError)
+          NoPriceThenError        no price of the model at that time; names the nearest dates known
+          NotSoldByMakerError     no maker sells the model (then); names the hosts that do
         UnknownPeerGroupError     a peer group id that data/peer_groups.toml does not declare
 
 This module is the only place an error class of pricewatch is defined (a test checks it), as
@@ -62,15 +70,19 @@ __all__ = [
     "ClaimTooLongError",
     "ConfigError",
     "CuratedDataError",
+    "DamagedDatabaseError",
     "DataError",
     "DataFileError",
     "DeadlineError",
     "FetchError",
+    "ForeignDatabaseError",
     "FxDataError",
     "GitError",
     "ImpossibleWorkloadError",
     "LockBusyError",
+    "MachineError",
     "MissingPriceError",
+    "NoDatabaseError",
     "NormaliseError",
     "PriceCellError",
     "PricewatchError",
@@ -87,6 +99,7 @@ __all__ = [
     "UnknownModelError",
     "UnknownPeerGroupError",
     "UnknownSourceError",
+    "UnknownValueError",
     "UnparseableClaimError",
     "UnsafeURLError",
 ]
@@ -192,6 +205,66 @@ class UnknownModelError(PricewatchError):
 
 class StoreError(PricewatchError):
     """The database could not be read or written as asked."""
+
+
+class NoDatabaseError(StoreError):
+    """A command that reads an existing database was given a path where there is none (none is created)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"no database at {path}; run `pricewatch demo` or `refresh` first")
+        self.path = str(path)
+
+
+class ForeignDatabaseError(StoreError):
+    """An SQLite file with tables but none of pricewatch's: refused, never migrated."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"{path} is an SQLite database but not a pricewatch one (none of its tables); "
+            "nothing was changed: pass --db with a pricewatch database or a new path"
+        )
+        self.path = str(path)
+
+
+class DamagedDatabaseError(StoreError):
+    """``PRAGMA quick_check`` found damage: nothing is written to it or published from it."""
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        first = problems[0] if problems else "unknown damage"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"the database at {path} is damaged (quick_check: {first}{more}); nothing was written or "
+            "published: restore it from a snapshot (`pricewatch rebuild`) or a copy"
+        )
+        self.path = str(path)
+        self.problems = list(problems)
+
+
+class UnknownValueError(PricewatchError):
+    """A filter value (provider, tier, ...) that matches nothing known; names close ones, else the known ones."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, what: str, value: str, suggestions: Sequence[str], known: Sequence[str] = ()) -> None:
+        if suggestions:
+            hint = f"; did you mean {', '.join(suggestions)}?"
+        elif known:
+            shown = ", ".join(list(known)[:12])
+            hint = f" (known: {shown}{', ...' if len(known) > 12 else ''})"
+        else:
+            hint = ""
+        super().__init__(f"Unknown {what}: {value}{hint}")
+        self.what = what
+        self.value = value
+        self.suggestions = list(suggestions)
+
+
+class MachineError(PricewatchError):
+    """The machine refused: a port in use, a permission, a full disk. One line; nothing half-written is kept."""
 
 
 class LockBusyError(PricewatchError):
@@ -353,6 +426,30 @@ class ImpossibleWorkloadError(AnalysisError, ValueError):
 
 class MissingPriceError(AnalysisError, LookupError):
     """A price the computation needs is not known (names the model, provider, field and time)."""
+
+
+class NoPriceThenError(MissingPriceError):
+    """No price of a model in force at the time asked; ``nearest`` are the dates known around it."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, nearest: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.nearest = list(nearest)
+
+
+class NotSoldByMakerError(MissingPriceError):
+    """A model its maker does not sell (then): ``hosts`` are the providers that do; name one."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hosts: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.hosts = list(hosts)
+
+
+class UsageLogError(DataFileError):
+    """A usage log `reprice` cannot read as a whole (an unknown format, no header, no timestamp column)."""
 
 
 class UnknownPeerGroupError(AnalysisError, KeyError):

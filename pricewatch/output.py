@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pricewatch.cells import csv_cell
 from pricewatch.text import clean_text
 
 __all__ = ["FORMATS", "render_rows"]
@@ -34,7 +35,7 @@ def render_rows(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(_cell(row.get(c))) for c in columns])  # no formulas
         return buffer.getvalue()
     if not rows:
         return "(no rows)\n"

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from pricewatch.errors import StoreError
 
-__all__ = ["default_catalog_path", "default_db_path", "shipped_data_dir", "shipped_site_dir"]
+__all__ = [
+    "default_catalog_path",
+    "default_db_path",
+    "shipped_data_dir",
+    "shipped_site_dir",
+    "user_cache_dir",
+]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -41,3 +47,15 @@ def default_catalog_path() -> Path:
 def default_db_path() -> Path:
     """The database path used when neither --db nor PRICEWATCH_DB is given."""
     return Path("data") / "pricewatch.db"
+
+
+def user_cache_dir() -> Path | None:
+    """Where pricewatch caches what it can rebuild (a parsed catalog, the shipped history as a
+    database): $XDG_CACHE_HOME/pricewatch, else ~/.cache/pricewatch. PRICEWATCH_NO_CACHE=1
+    turns caching off (None)."""
+    import os
+
+    if os.environ.get("PRICEWATCH_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pricewatch"

@@ -5,10 +5,12 @@ Each asks a ``StoreReader`` (``pricewatch.scraper.store.reader``); the SQL is th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pricewatch.fields import PRICE_FIELDS
 from pricewatch.scraper.catalog import Catalog, normalise_name, provider_slug
 
 if TYPE_CHECKING:
@@ -17,9 +19,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DEGRADED",
     "FAILING",
+    "HISTORY_COLUMNS",
+    "HISTORY_COMPACT_COLUMNS",
     "OK",
     "STALE",
     "check_fails",
+    "close_matches",
+    "history_columns",
+    "known_provider",
+    "known_tier",
     "price_history",
     "quarantine_rows",
     "search_models",
@@ -35,6 +43,53 @@ STALE = "stale"  # its data is older than three intervals, or it was never refre
 # How many of a degraded run's unreadable items the problem column names.
 DEGRADED_LISTED = 5
 
+#: Every column of `pricewatch history` (csv and json print them all unless --columns says).
+HISTORY_COLUMNS = (
+    "valid_from",
+    "valid_to",
+    "provider",
+    "tier",
+    "min_prompt_tokens",
+    "variant",
+    *PRICE_FIELDS,
+    "list_price",
+    "currency",
+    "origin",
+    "confidence",
+    "source_url",
+    "closed_reason",
+    "last_seen",
+    "correction",
+)
+#: What the table shows by default: about 110 characters wide, not 296.
+# Confidence stays: a curated price of low confidence reads "low (unverified)", never as fact.
+HISTORY_COMPACT_COLUMNS = (
+    "valid_from",
+    "valid_to",
+    "provider",
+    "tier",
+    "input",
+    "output",
+    "origin",
+    "confidence",
+)
+
+
+def history_columns(spec: str | None, fmt: str) -> list[str]:
+    """The columns `history` prints: ``spec`` ("valid_from,input,output" or "all"), else the
+    compact set for a table and every column for csv/json. UnknownValueError names a typo."""
+    from pricewatch.errors import UnknownValueError
+
+    if not spec:
+        return list(HISTORY_COMPACT_COLUMNS if fmt == "table" else HISTORY_COLUMNS)
+    if spec.strip() == "all":
+        return list(HISTORY_COLUMNS)
+    columns = [c.strip() for c in spec.split(",") if c.strip()]
+    for column in columns:
+        if column not in HISTORY_COLUMNS:
+            raise UnknownValueError("column", column, close_matches(column, HISTORY_COLUMNS), HISTORY_COLUMNS)
+    return columns
+
 
 def price_history(
     reader: StoreReader, catalog: Catalog, model: str, *, provider: str | None = None, tier: str | None = None
@@ -47,8 +102,44 @@ def price_history(
 
             raise UnknownModelError(model, catalog.suggest_models(model))
         model_id = model
-    provider_id = (catalog.resolve_provider(provider) or provider_slug(provider)) if provider else None
+    provider_id = known_provider(reader, catalog, provider) if provider else None
+    if tier:
+        tier = known_tier(tier)
     return reader.price_history(model_id, provider_id=provider_id, tier=tier)
+
+
+def close_matches(value: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """Names close to ``value`` (case aside), for "did you mean"."""
+    by_key = {name.lower(): name for name in names}
+    return [by_key[m] for m in difflib.get_close_matches(value.lower(), by_key, n=limit, cutoff=0.6)]
+
+
+def known_provider(reader: StoreReader, catalog: Catalog, name: str) -> str:
+    """The provider id of ``name`` (catalog id, name or alias, or a stored host's id); UnknownValueError
+    (exit 2, with close names) when nothing is known by it: a typo is not "(no rows)"."""
+    from pricewatch.errors import UnknownValueError
+
+    found = catalog.resolve_provider(name)
+    if found:
+        return found
+    stored = {p.id for p in reader.providers()}
+    slug = provider_slug(name)
+    if slug in stored:
+        return slug
+    known = sorted(set(catalog.providers) | stored)
+    raise UnknownValueError("provider", name, close_matches(name, known), known)
+
+
+def known_tier(name: str) -> str:
+    """``name`` when it is a tier the store knows (``TIERS``); UnknownValueError (exit 2) otherwise."""
+    from pricewatch.errors import UnknownValueError
+    from pricewatch.scraper.records import TIERS
+
+    if name in TIERS:
+        return name
+    if name.lower() in TIERS:
+        return name.lower()
+    raise UnknownValueError("tier", name, close_matches(name, TIERS), TIERS)
 
 
 def _age(since: str | None, now: datetime) -> str:

@@ -17,7 +17,7 @@ from pricewatch.scraper.catalog import Catalog
 if TYPE_CHECKING:
     from pricewatch.scraper.refresh import SourceOutcome
 
-__all__ = ["run_demo", "run_record", "run_refresh"]
+__all__ = ["run_demo", "run_record", "run_refresh", "sources_done"]
 
 
 def run_refresh(
@@ -125,7 +125,9 @@ def run_refresh(
                 done: list[str] = []
 
                 def on_page(source: str, url: str) -> None:
-                    progress.update(task, advance=1, description=f"{source}: {len(done)} sources done")
+                    progress.update(
+                        task, advance=1, description=f"{source}: {sources_done(len(done), len(modules))}"
+                    )
 
                 def on_done(outcome) -> None:
                     done.append(outcome.source)
@@ -147,6 +149,11 @@ def run_refresh(
     if cancel is None:
         return asyncio.run(go())
     return asyncio.run(_cancellable(go(), cancel, abandon))
+
+
+def sources_done(done: int, total: int) -> str:
+    """The progress label: "0 of 9 sources done", "1 of 1 source done"."""
+    return f"{done} of {total} {'source' if total == 1 else 'sources'} done"
 
 
 async def _cancellable(work, cancel: threading.Event, abandon: Callable[[], object]):

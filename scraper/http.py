@@ -8,6 +8,12 @@ transport is the seam: live runs use httpx's default, replay passes
     fetcher = Fetcher(client, settings, cache=lookup)   # lookup(url) -> CachedResponse | None
     response = await fetcher.get(url)                   # FetchedResponse, or raises FetchError
 
+Offline: a host whose name does not resolve (or whose network is unreachable) is detected
+on its first failure, reported once as one warning line with a hint to use ``--replay``,
+and every later request to it in the same run fails at once, without retries. A host that
+never answers a connection is marked the same way after its attempts. Each retry is one
+INFO line of the "pricewatch" logger: quiet unless ``-v``.
+
 Politeness: every request says who we are (``FetchSettings.user_agent``, with a contact
 URL); a 429 or 5xx is retried after the server's ``Retry-After`` (seconds or an HTTP-date,
 capped at ``wait_max_s``), else after an exponential backoff; ``bearer`` sends an API key
@@ -20,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import logging
 import random
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -34,6 +42,7 @@ __all__ = [
     "CONTACT_URL",
     "DEADLINE_ENV",
     "DEFAULT_SLEEP",
+    "OFFLINE_HINT",
     "RECORDED_AT_HEADER",
     "CachedResponse",
     "FetchSettings",
@@ -41,8 +50,41 @@ __all__ = [
     "Fetcher",
     "Sleep",
     "make_client",
+    "offline_reason",
     "parse_retry_after",
 ]
+
+_log = logging.getLogger(__name__)
+
+# What the resolver or the kernel says when there is no network (or no such host).
+_OFFLINE_MARKERS = (
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "nodename nor servname provided",
+    "No address associated with hostname",
+    "getaddrinfo failed",
+    "Network is unreachable",
+)
+
+#: The hint printed once per unreachable host.
+OFFLINE_HINT = "offline? `pricewatch refresh --replay DIR` replays recorded responses (e.g. data/snapshot)"
+
+
+def offline_reason(exc: BaseException) -> str | None:
+    """Why ``exc`` means the host cannot be reached at all (DNS, no route), else None."""
+    if not isinstance(exc, httpx.ConnectError):
+        return None
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return f"DNS: {seen.strerror or seen}"
+        text = str(seen)
+        for marker in _OFFLINE_MARKERS:
+            if marker in text:
+                return f"DNS: {marker}" if "Network" not in marker else marker
+        seen = seen.__cause__ or seen.__context__
+    return None
+
 
 # Set by the replay transport on every recorded response it serves; live servers never send it.
 RECORDED_AT_HEADER = "x-pricewatch-recorded-at"
@@ -243,6 +285,13 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._semaphores: dict[str, asyncio.Semaphore] = {}
+        #: Hosts found unreachable in this run (host -> why); later requests to them fail at once.
+        self.unreachable: dict[str, str] = {}
+
+    def _mark_unreachable(self, host: str, reason: str) -> None:
+        if host not in self.unreachable:  # one line per host, however many URLs it has
+            self.unreachable[host] = reason
+            _log.warning("cannot reach %s (%s); %s", host, reason, OFFLINE_HINT)
 
     def _semaphore(self, url: httpx.URL) -> asyncio.Semaphore:
         key = f"{url.scheme}://{url.host}:{url.port or ''}"
@@ -280,6 +329,12 @@ class Fetcher:
         token = self._bearer.get(parsed.host)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        host = parsed.host
+        if host in self.unreachable:
+            raise FetchError(
+                f"GET {url}: cannot reach {host} ({self.unreachable[host]}; not tried again in this run)",
+                url=url,
+            )
         sleep = self._sleep or DEFAULT_SLEEP
         attempts = max(1, self.settings.attempts)
         deadline = self.settings.request_deadline_s
@@ -295,10 +350,19 @@ class Fetcher:
                     f"GET {url}: no complete answer within the {deadline:g} s request deadline", url=url
                 ) from None
             except (_RetryableStatusError, httpx.TransportError) as exc:
+                reason = offline_reason(exc)
+                if reason is not None:  # no retry brings a name or a route back
+                    self._mark_unreachable(host, reason)
+                    raise FetchError(f"GET {url}: cannot reach {host} ({reason})", url=url) from exc
                 wait = self._backoff(exc, attempt)
                 if attempt == attempts or wait is None:
+                    if isinstance(exc, httpx.ConnectTimeout):
+                        self._mark_unreachable(host, f"no answer to {_attempts(attempt)} to connect")
                     cause = None if isinstance(exc, _RetryableStatusError) else exc
                     raise self._fetch_error(url, exc, attempt) from cause
+                _log.info(
+                    "retry %d of %d for GET %s in %.1f s (%s)", attempt + 1, attempts, url, wait, _why(exc)
+                )
             except httpx.HTTPError as exc:  # too many redirects, undecodable body: not worth retrying
                 raise FetchError(f"GET {url}: {type(exc).__name__}: {exc}", url=url) from exc
             # Outside the semaphore: a waiting retry holds no slot of its host.
@@ -357,6 +421,12 @@ class Fetcher:
                     )
                 chunks.append(chunk)
             return FetchedResponse(final_url, status, response_headers, b"".join(chunks), False, recorded_at)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, _RetryableStatusError):
+        return f"HTTP {exc.status}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _attempts(count: int) -> str:

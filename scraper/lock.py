@@ -1,4 +1,9 @@
-"""One writer at a time: a file lock beside the database (filelock)."""
+"""One writer at a time: a file lock beside the database (filelock).
+
+The lock is derived from the database's real path (symlinks resolved), so two names of
+one file share one lock. When a writer lets go, the write-ahead log is checkpointed
+(``store.files.checkpoint``): every write command leaves a file that is a complete copy.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,11 @@ __all__ = ["lock_path_for", "writer_lock"]
 
 
 def lock_path_for(db_path: Path) -> Path:
-    """The lock file of a database: ``<db>.lock`` beside it."""
-    return db_path.with_name(db_path.name + ".lock")
+    """The lock file of a database: ``<db>.lock`` beside the file a symlinked path points at."""
+    from pricewatch.scraper.store.files import lock_target
+
+    real = lock_target(db_path)
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager
@@ -49,7 +57,12 @@ def writer_lock(
     try:
         yield
     finally:
-        lock.release()
+        try:
+            from pricewatch.scraper.store.files import checkpoint
+
+            checkpoint(db_path)  # the one place every writer passes: the file alone is whole
+        finally:
+            lock.release()
 
 
 def _acquire_unless_cancelled(lock: FileLock, cancel: threading.Event) -> None:

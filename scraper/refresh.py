@@ -51,6 +51,7 @@ from pricewatch.scraper.store import (
     save_raw_response,
     start_run,
 )
+from pricewatch.scraper.store.files import machine_refusal
 from pricewatch.scraper.store.prices import close_models_missing, missing_offers, models_missing
 from pricewatch.scraper.store.scheduled import apply_scheduled
 from pricewatch.scraper.store.writer import (
@@ -117,6 +118,7 @@ class SourceOutcome:
     error: str | None = None
     quarantined: int = 0
     messages: list[str] = field(default_factory=list)
+    refused_by_machine: str | None = None  # a full disk, a read-only file: no source's fault
 
 
 async def crawl_source(
@@ -712,6 +714,7 @@ def _store_one(
             status="failed",
             run_id=run_id,
             error=f"{module.NAME}: {type(error).__name__}: {error}",
+            refused_by_machine=machine_refusal(error),
         )
         with db.atomic():
             finish_run(db, run_id, "failed", errors=1, error=outcome.error)

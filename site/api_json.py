@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -403,35 +403,64 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parent / "schemas" / VERSION
 
 
+@dataclass(frozen=True)
+class StoreFacts:
+    """What the API documents read of the store beyond the site's data: each period's
+    citation and the ``open_prices`` rows at the site's as-of (read in the build's process,
+    so the documents can be made in a forked child that touches no database)."""
+
+    citations: dict[PeriodKey, PeriodCitation]
+    open_rows: list[dict[str, Any]]
+
+
+def read_store(data: SiteData, reader: StoreReader) -> StoreFacts:
+    """The store's part of the API's inputs."""
+    return StoreFacts(
+        citations=_citation_index(reader.period_citations()),
+        open_rows=reader.open_price_rows(data.now_text, data.window_days or None),
+    )
+
+
+def model_documents(data: SiteData, store: StoreFacts) -> list[tuple[str, bytes]]:
+    """Every model's history document, then ``models.json``, as (path under the site, bytes): pure."""
+    names = file_names(data)
+    documents = [
+        (
+            f"{API_ROOT}/models/{names[model_id]}.json",
+            encode(history_document(model_id, data, names, store.citations)),
+        )
+        for model_id in sorted(data.by_model)
+    ]
+    documents.append(
+        (f"{API_ROOT}/models.json", encode(models_document(data, store.open_rows, names, store.citations)))
+    )
+    return documents
+
+
 def publish(
     tree: OutputTree,
     data: SiteData,
-    reader: StoreReader,
+    documents: Iterable[tuple[str, bytes]],
     changes: Iterable[Mapping[str, Any]],
     total_changes: int,
-) -> float:
-    """Write ``api/v1/`` into the build's output tree; returns the seconds it took.
+) -> None:
+    """Write ``api/v1/`` into the build's output tree: the schemas, ``documents`` (from
+    ``model_documents``) and ``changes.json``.
 
     ``changes``: the change rows of the changes page (newest first), ``total_changes`` how
     many there are in all. A per-model document is written only when its bytes differ from
-    the previous build's (the tree reuses the old file when the hash of the bytes matches).
+    the previous build's (the tree reuses the old file when the hash of the bytes matches);
+    ``models.json`` and ``changes.json`` hold the build time: written on every build.
     """
-    started = time.perf_counter()
-    names = file_names(data)
-    citations = _citation_index(reader.period_citations())
     for source in sorted(schema_dir().glob("*.json")):
         tree.copy(source, f"{API_ROOT}/schema/{source.name}")
-    for model_id in sorted(data.by_model):
-        relative = f"{API_ROOT}/models/{names[model_id]}.json"
-        body = encode(history_document(model_id, data, names, citations))
-        if tree.needs(relative, "api", hashlib.sha256(body).hexdigest()):
+    every_build = {f"{API_ROOT}/models.json"}
+    for relative, body in documents:
+        if relative in every_build:
+            tree.always(relative)
             tree.write(relative, body)
-    # Both hold the build time: written on every build.
-    open_rows = reader.open_price_rows(data.now_text, data.window_days or None)
-    for relative, document in (
-        (f"{API_ROOT}/models.json", models_document(data, open_rows, names, citations)),
-        (f"{API_ROOT}/changes.json", changes_document(changes, total_changes, data, names)),
-    ):
-        tree.always(relative)
-        tree.write(relative, encode(document))
-    return time.perf_counter() - started
+        elif tree.needs(relative, "api", hashlib.sha256(body).hexdigest()):
+            tree.write(relative, body)
+    relative = f"{API_ROOT}/changes.json"
+    tree.always(relative)
+    tree.write(relative, encode(changes_document(changes, total_changes, data, file_names(data))))

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.errors import BuildError
+from pricewatch.errors import BuildError, DamagedDatabaseError
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import money
 from pricewatch.text import clean_text
@@ -59,6 +59,7 @@ MODEL_FEED_ENTRIES = 50
 NAV = (
     ("index.html", "Overview"),
     ("compare.html", "Compare"),
+    ("market.html", "Market"),
     ("ratios.html", "Ratios"),
     ("trends.html", "Trends"),
     ("claims.html", "Claims"),
@@ -393,8 +394,9 @@ def build_site(
         from pricewatch.scraper.catalog import load_catalog
 
         catalog = load_catalog(default_catalog_path())
-    if not db_path.exists():
-        raise BuildError(f"no database at {db_path}: run `pricewatch demo` or `pricewatch refresh` first")
+    from pricewatch.scraper.store.files import require_database
+
+    require_database(db_path)  # NoDatabaseError: a build never creates one
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
 
@@ -431,6 +433,9 @@ def _build_locked(
     reader = open_reader(db_path)
     reader.snapshot()  # one state for every page and the download, whatever a refresh commits meanwhile
     try:
+        problems = reader.quick_check()  # nothing is published from a damaged file
+        if problems:
+            raise DamagedDatabaseError(db_path, problems)
         data = load_site_data(reader, catalog, now, window_days=curated_window_days)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
@@ -466,20 +471,32 @@ def _render_everything(
     base_url: str | None,
     workers: int | None,
 ) -> None:
-    from pricewatch.site import sections as site_sections
+    from pricewatch.site import api_json
     from pricewatch.site.aside import Aside, can_fork
 
     # The claims page's analysis runs in a forked child while this process does the rest
     # (site.aside: only where forking is safe and more than one process may work; elsewhere
     # it runs when the page needs it).
     fork = can_fork() and (workers is None or workers > 1)
-    with Aside(lambda: site_sections.analysis_sections(data, ASIDE_SECTIONS), fork=fork) as aside:
+    store = api_json.read_store(data, reader)  # the child reads no database
+    with Aside(lambda: _aside_work(data, store), fork=fork) as aside:
         _render_with(tree, data, reader, site_dir, report, base_url, workers, aside)
 
 
 #: The analysis sections computed aside (site.aside): only the claims page and the home page
 #: read them, and those are rendered last.
 ASIDE_SECTIONS = ("claims", "tools")
+
+
+def _aside_work(data: Any, store: Any) -> dict[str, Any]:
+    """What the forked child computes: the claims page's sections and the JSON API's model documents."""
+    from pricewatch.site import api_json
+    from pricewatch.site import sections as site_sections
+
+    return {
+        "sections": site_sections.analysis_sections(data, ASIDE_SECTIONS),
+        "api": api_json.model_documents(data, store),
+    }
 
 
 def _render_with(
@@ -515,23 +532,27 @@ def _render_with(
         fingerprint = fingerprints[model_id] = model_fingerprint(model_id, data)
         page_path, chart_path = f"models/{slug}.html", f"models/{slug}.svg"
         need_page = tree.needs(page_path, "model.html", fingerprint)
-        need_chart = tree.needs(chart_path, "chart", fingerprint, chart_day)
+        # Each chart is drawn twice: for a desktop column and for a phone (charts.variants).
+        chart_paths = [chart_path, charts.narrow_path(chart_path)]
+        need_chart = [p for p in chart_paths if tree.needs(p, "chart", fingerprint, chart_day)]
         if not (need_page or need_chart):
             continue
         context, spec = site_sections.model_page(model_id, data)
         if need_page:
             model_contexts[model_id] = context
         if spec is None:
-            tree.forget(chart_path)
-        elif need_chart:
-            chart_jobs.append((chart_path, spec))
+            for path in chart_paths:
+                tree.forget(path)
+        else:
+            chart_jobs.extend(job for job in charts.variants(chart_path, spec) if job[0] in need_chart)
     sections = site_sections.analysis_sections(
         data, [name for name in site_sections.SECTION_NAMES if name not in ASIDE_SECTIONS]
     )
     for section in sections.values():
         for path, spec in section.get("charts", []):
-            if tree.needs(path, spec.as_key()):
-                chart_jobs.append((path, spec))
+            chart_jobs.extend(
+                job for job in charts.variants(path, spec) if tree.needs(job[0], job[1].as_key())
+            )
     # Charts go to worker processes while the pages render here.
     cpu = workers if workers is not None else (os.cpu_count() or 1)
     pending = charts.start_rendering(chart_jobs, workers=cpu)
@@ -574,7 +595,8 @@ def _render_pages(
     report: BuildReport,
     base_url: str | None,
 ) -> None:
-    from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summary
+    from pricewatch.site import api_json
+    from pricewatch.site.model import change_dict, change_log, model_page_as_of, model_summaries
 
     changes = change_log(data.points)
     change_dicts = [change_dict(c, data) for c in changes[: max(CHANGES_PAGE, SITE_FEED_ENTRIES)]]
@@ -604,7 +626,7 @@ def _render_pages(
         else:
             report.pages.append(relative)
 
-    summaries = [model_summary(m, data) for m in model_ids]
+    summaries = model_summaries(data)
     # Current prices only: a model whose prices all ended (retired, no longer listed) or are
     # past their confirmation window is listed apart, never among current prices.
     site_page(
@@ -620,6 +642,7 @@ def _render_pages(
     site_page(
         "changes.html", "changes.html", {"changes": change_dicts[:CHANGES_PAGE], "total": f"{len(changes):,}"}
     )
+    site_page("market.html", "market.html", {"market": sections["market"]})
     site_page("ratios.html", "ratios.html", {"ratios": sections["ratios"]})
     site_page("trends.html", "trends.html", {"trends": sections["trends"]})
     site_page(
@@ -629,15 +652,14 @@ def _render_pages(
     )
 
     _feeds(tree, data, changes, change_dicts, fingerprints, base_url)
-    # The static JSON API (api/v1/) and its page: site/api_json.py, one call.
-    from pricewatch.site import api_json
-
-    api_json.publish(tree, data, reader, change_dicts[:CHANGES_PAGE], len(changes))
     site_page("api.html", "api.html", api_json.page_context(data, base_url))
     files = _downloads(tree, reader, data, changes)
     site_page("downloads.html", "downloads.html", {"files": files, "sources": data.sources})
-    # The pages that read the sections computed aside, last: the child had the most time.
-    sections.update(aside.result())
+    # What was computed aside, last: the child had the most time. The static JSON API
+    # (api/v1/, site/api_json.py) and the pages that read the claims sections.
+    later = aside.result()
+    api_json.publish(tree, data, later["api"], change_dicts[:CHANGES_PAGE], len(changes))
+    sections.update(later["sections"])
     site_page(
         "index.html",
         "index.html",
@@ -651,6 +673,7 @@ def _render_pages(
             "ratios": sections["ratios"],
             "trends": sections["trends"],
             "claims": sections["claims"],
+            "market": sections["market"],
             "changes": change_dicts[:OVERVIEW_CHANGES],
         },
     )
@@ -855,12 +878,14 @@ def _csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
     import csv
     import io
 
+    from pricewatch.cells import csv_cell
+
     columns = list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])  # a name cannot be a formula
     return buffer.getvalue()
 
 
@@ -871,6 +896,19 @@ def _size(path: Path) -> str:
             return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
         size /= 1024
     return ""  # pragma: no cover
+
+
+def rows_json(document: dict[str, Any], rows_key: str) -> str:
+    """``document`` as JSON text with each of its ``rows_key`` rows on a line of its own.
+
+    As readable as an indented dump for a table of thousands of rows, and many times
+    faster: ``json.dumps`` encodes in C only without ``indent``.
+    """
+    head = {key: value for key, value in document.items() if key != rows_key}
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in document[rows_key])
+    # The other keys indented as usual, without the closing "\n}"; then the rows.
+    opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ",\n" if head else "{\n"
+    return f"{opening} {json.dumps(rows_key)}: [\n{rows}\n ]\n}}\n"
 
 
 def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) -> list[dict[str, str]]:
@@ -897,7 +935,7 @@ def _downloads(tree: _Tree, reader: StoreReader, data: Any, changes: list[Any]) 
         "columns": list(_CURRENT_COLUMNS),
         "prices": [{c: row.get(c) for c in _CURRENT_COLUMNS} for row in current],
     }
-    tree.write("downloads/current-prices.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    tree.write("downloads/current-prices.json", rows_json(document, "prices"))
 
     tree.write("downloads/price-changes.csv", _csv(_price_change_rows(changes), _CHANGE_COLUMNS))
 

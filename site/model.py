@@ -514,17 +514,26 @@ def model_summary(model_id: str, data: SiteData) -> dict[str, Any]:
             reference, basis = anywhere.offers[0], "aggregator"
     cheapest = host.offers[0] if host is not None else None
     current = [p for p in points if p.current_at(at)]
+    scheduled = sorted(data.scheduled.get(model_id, []), key=lambda c: c["valid_from"])
+    # A model with no current price: when its last price ended, and why (history kept on its page).
+    ended = reference is None and points and not any(p.in_force(at) for p in points)
+    last = max(points, key=lambda p: p.valid_to or p.valid_from) if ended else None
     return {
         "id": model_id,
         "name": info["name"],
         "creator": info["creator"],
         "open_weights": info["open_weights"],
+        "context_length": info.get("context_length"),
+        "released": info.get("released"),
         "slug": data.slugs[model_id],
         "basis": basis,
         "reference": point_dict(reference, data) if reference is not None else None,
         "cheapest_host": point_dict(cheapest, data) if cheapest is not None else None,
         "offers": len({(p.provider, p.tier, p.min_prompt_tokens, p.variant) for p in current}),
         "base_offers": len(_base_offers(points, at)),
+        "scheduled_from": scheduled[0]["valid_from"] if scheduled else None,
+        "ended_at": (last.valid_to or None) if last is not None else None,
+        "ended_how": (last.ended or "") if last is not None else "",
     }
 
 
@@ -672,3 +681,77 @@ def model_fingerprint(model_id: str, data: SiteData) -> str:
         repr(sorted(row["source"] for row in data.sources if row.get("stale"))),
     )
     return hashlib.sha256("\x00".join(str(x) for x in parts).encode()).hexdigest()
+
+
+def model_summaries(data: SiteData) -> list[dict[str, Any]]:
+    """``model_summary`` of every paged model, by name: made once per build (the comparison
+    table and the market chart both read it)."""
+    cached = data.__dict__.get("_summaries")
+    if cached is None:
+        model_ids = sorted(data.slugs, key=lambda m: (data.model_name(m).lower(), m))
+        cached = data.__dict__["_summaries"] = [model_summary(m, data) for m in model_ids]
+    return cached
+
+
+#: The capability score the market chart places models by (the trends' score).
+MARKET_SCORE = "lmarena_text_score"
+
+
+def market_rows(
+    summaries: Iterable[Mapping[str, Any]],
+    scores: Mapping[str, float | None],
+    groups: Iterable[tuple[str, Iterable[str]]],
+) -> dict[str, Any]:
+    """The market chart's content: every current model with a USD blended price and a score.
+
+    ``scores``: model id -> its capability score (None when it has none); ``groups``: (title,
+    member ids) of each peer group. An open-weight model priced at its maker's (retail) price
+    also carries its cheapest host's price. The frontier: each model cheaper than every model
+    scoring higher (the cheapest way to get at least that score). Pure: no clock, no store.
+    """
+    rows: list[dict[str, Any]] = []
+    unscored: list[str] = []
+    for summary in summaries:
+        reference = summary.get("reference")
+        if reference is None or reference.get("currency") != "USD" or reference.get("blended") is None:
+            continue
+        score = scores.get(summary["id"])
+        if score is None:
+            unscored.append(summary["name"])
+            continue
+        host = summary.get("cheapest_host")
+        host_blended = None
+        if summary["open_weights"] and summary["basis"] == "maker" and host and host.get("blended"):
+            host_blended = host["blended"]
+        rows.append(
+            {
+                "id": summary["id"],
+                "name": summary["name"],
+                "slug": summary["slug"],
+                "open_weights": bool(summary["open_weights"]),
+                "score": score,
+                "blended": reference["blended"],
+                "basis": summary["basis"],
+                "provider_name": reference["provider_name"],
+                "host_blended": host_blended,
+                "host_name": host["provider_name"] if host and host_blended else None,
+                "last_confirmed": reference["last_confirmed"],
+                "groups": [],
+                "frontier": False,
+            }
+        )
+    rows.sort(key=lambda r: (-r["score"], Decimal(r["blended"]), r["name"].lower()))
+    cheapest_above: Decimal | None = None
+    for row in rows:
+        price = min(Decimal(row["blended"]), Decimal(row["host_blended"] or row["blended"]))
+        if cheapest_above is None or price < cheapest_above:
+            row["frontier"] = True
+            cheapest_above = price
+    index = {row["id"]: i for i, row in enumerate(rows)}
+    outlined = []
+    for number, (title, members) in enumerate(groups, start=1):
+        inside = tuple(sorted(index[m] for m in members if m in index))
+        for i in inside:
+            rows[i]["groups"].append(number)
+        outlined.append({"number": number, "title": title, "members": inside})
+    return {"rows": rows, "groups": outlined, "unscored": sorted(unscored, key=str.lower)}

@@ -23,7 +23,7 @@ from pricewatch.analysis.prices import PriceIndex, PricePoint
 from pricewatch.errors import SectionUnavailable
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import dollars, fold, json_number, money
-from pricewatch.site.charts import ChartSpec, Series
+from pricewatch.site.charts import MARKERS, ChartSpec, Series
 from pricewatch.site.model import SiteData, blended, offer_label, point_dict, safe_url, slugify
 
 if TYPE_CHECKING:  # the analysis modules themselves are imported lazily, one section at a time
@@ -95,6 +95,18 @@ def _offer_key(point: PricePoint) -> tuple[str, str, str]:
     return (point.provider, point.tier, point.variant)
 
 
+def _drawn_until(point: PricePoint) -> str:
+    """Where a chart stops a period: its end, or for a price in force its last confirmation."""
+    return point.valid_to or max(point.valid_from, point.last_confirmed or point.valid_from)
+
+
+def _confirmed_until(prices: Sequence[Any], floor: str) -> str:
+    """How far a figure made of ``prices`` (``ModelPrice``s) is confirmed: the least recent last
+    confirmation of the stored prices behind it, never before ``floor`` (its own time)."""
+    times = [_drawn_until(p) for price in prices if price is not None for p in price.points]
+    return max(floor, min(times)) if times else floor
+
+
 def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
     """Step lines of output (solid) and input (dashed) prices per offer, base context, USD."""
     offers: dict[tuple[str, str, str], list[PricePoint]] = {}
@@ -122,12 +134,9 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
 
     ranked = sorted(offers.items(), key=rank)
     chosen, left_out = ranked[:CHART_OFFERS], len(ranked) - CHART_OFFERS
-    # Current prices are drawn up to the start of today (or the model's last change, if later),
-    # not to the build's second: a chart then changes only with its data, or once a day.
-    end = max(
-        [data.now_text[:10] + "T00:00:00Z"]
-        + [p.valid_to or p.valid_from for ps in offers.values() for p in ps]
-    )
+    # A price in force is drawn up to its last confirmation (when a source last saw it), not to
+    # the build's day: the line stops where the evidence stops.
+    end = max(_drawn_until(p) for ps in offers.values() for p in ps)
     series: list[Series] = []
     values: list[float] = []
     lines: list[str] = []
@@ -155,9 +164,9 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
                     values.append(float(value))
             last = periods[-1]
             last_value = last.value(field)
-            # Hold the last price until its end (or now) so the step is visible.
-            xs.append(last.valid_to or end)
-            ys.append(float(last_value) if (last_value is not None and last.valid_to is not None) else ys[-1])
+            # Hold the last price until its end, or its last confirmation, so the step is visible.
+            xs.append(_drawn_until(last))
+            ys.append(float(last_value) if last_value is not None else None)
             hollow.append(False)
             series.append(
                 Series(
@@ -169,10 +178,15 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
                     dashed=dashed,
                     hollow=tuple(hollow),
                     in_legend=not dashed,
+                    marker=MARKERS[color % len(MARKERS)],
                 )
             )
         last = periods[-1]
-        state = "now" if last.valid_to is None else f"until {_day(last.valid_to)}"
+        state = (
+            f"last confirmed {_day(_drawn_until(last))}"
+            if last.valid_to is None
+            else f"until {_day(last.valid_to)}"
+        )
         lines.append(
             f"{label}: output {dollars(last.output)}, input {dollars(last.input)} {state}"
             f" (first seen {_day(periods[0].valid_from)})"
@@ -180,7 +194,7 @@ def _model_chart(model_id: str, data: SiteData, name: str) -> ChartSpec | None:
     positive = [v for v in values if v > 0]
     log = bool(positive) and max(positive) / min(positive) > 20
     first = min(p.valid_from for ps in offers.values() for p in ps)
-    notes = ["solid: output", "dashed: input"]
+    notes = ["solid: output", "dashed: input", "each line ends at its last confirmation"]
     if any_unverified:
         notes.append("open circles: unverified (low-confidence) prices")
     if left_out > 0:
@@ -274,7 +288,9 @@ def model_page(model_id: str, data: SiteData) -> tuple[dict[str, Any], ChartSpec
             "caption": "Output price (solid) and input price (dashed) per offer, base context, standard and "
             "other tiers, USD per million tokens"
             + (", log scale" if spec.log else "")
-            + ". Each step is a stored price change; open circles mark unverified curated prices.",
+            + ". Each offer has its own colour and marker shape; each step is a stored price change, and "
+            "a price in force is drawn up to its last confirmation (when a source last saw it). "
+            "Open circles mark unverified curated prices.",
         }
     model = {
         "id": model_id,
@@ -414,8 +430,11 @@ def _ratios(data: SiteData) -> dict[str, Any]:
         drawn = [(f, t) for f, t in trends.items() if len(t.series) >= 1]
         if drawn and any(len(t.series) >= 2 for _, t in drawn):
             path = f"charts/ratio-{anchor}.svg"
+            newest = drawn[0][1].series[-1]
             spec = _ratio_chart(
-                group.title, drawn, max(data.now_text[:10] + "T00:00:00Z", drawn[0][1].series[-1].at)
+                group.title,
+                drawn,
+                _confirmed_until([*newest.result.closed, *newest.result.open], newest.at),
             )
             charts.append((path, spec))
             chart = {"src": path, "alt": spec.alt}
@@ -468,11 +487,23 @@ def _ratios(data: SiteData) -> dict[str, Any]:
 def _ratio_chart(title: str, trends: Sequence[tuple[str, Any]], end: str) -> ChartSpec:
     series = []
     described = []
+    styles = {"blended": ("-", "o"), "input": ("--", "s"), "output": (":", "^")}
     for color, (field, trend) in enumerate(trends):
-        xs = [p.at for p in trend.series] + [end]
+        xs = [p.at for p in trend.series] + ([end] if end > trend.series[-1].at else [])
         ys = [float(p.ratio) for p in trend.series]
-        ys.append(ys[-1])
-        series.append(Series(label=f"{field}", x=tuple(xs), y=tuple(ys), color=color, style="step"))
+        ys += ys[-1:] * (len(xs) - len(ys))
+        linestyle, marker = styles.get(field, ("-", "o"))
+        series.append(
+            Series(
+                label=f"{field} ({ {'-': 'solid', '--': 'dashed', ':': 'dotted'}[linestyle] })",
+                x=tuple(xs),
+                y=tuple(ys),
+                color=color,
+                style="step",
+                linestyle=linestyle,
+                marker=marker,
+            )
+        )
         described.append(
             f"{field} from {fold(trend.series[0].ratio, '—')} to {fold(trend.series[-1].ratio, '—')}"
         )
@@ -481,8 +512,9 @@ def _ratio_chart(title: str, trends: Sequence[tuple[str, Any]], end: str) -> Cha
         title=f"Retail / open-weight ratio: {title}"[:110],
         alt=f"Step chart of the retail over open-weight price ratio, {_day(first)} to {_day(end)}: "
         + "; ".join(described)
-        + ".",
+        + f"; drawn to {_day(end)}, the last confirmation of the prices behind the newest ratio.",
         ylabel="ratio (retail / open-weight)",
+        notes=("each line ends at the last confirmation of the prices behind it",),
         series=tuple(series),
     )
 
@@ -537,7 +569,7 @@ def _trend_chart(
 ) -> ChartSpec:
     chart_series = []
     if series:
-        # The last price holds until the end of the window (the build's day).
+        # The last price holds until its last confirmation (not the build's day).
         tail = [end] if end and end > series[-1].at else []
         chart_series.append(
             Series(
@@ -605,7 +637,7 @@ def _trends(data: SiteData) -> dict[str, Any]:
                 result.series,
                 result.fit,
                 blend,
-                data.now_text[:10] + "T00:00:00Z",
+                _confirmed_until([result.series[-1].price], result.series[-1].at) if result.series else None,
             )
             charts.append((path, spec))
             chart = {"src": path, "alt": spec.alt}
@@ -660,6 +692,72 @@ def _trends(data: SiteData) -> dict[str, Any]:
             }
             break
     return {"items": items, "frontier": frontier_item, "headline": headline, "charts": charts}
+
+
+# ----------------------------------------------------------------------------- the market
+
+
+def _market(data: SiteData) -> dict[str, Any]:
+    """Every current model's 3:1 blended price (log) against its capability score, in one chart
+    and the table that says the same for screen readers."""
+    from pricewatch.inputs import load_peer_groups
+    from pricewatch.site.charts import MarketPoint, MarketSpec
+    from pricewatch.site.model import MARKET_SCORE, market_rows, model_summaries
+    from pricewatch.site.words import SCORE_WORDS
+
+    summaries = model_summaries(data)
+    scores = {
+        s["id"]: (data.facts[s["id"]].scores or {}).get(MARKET_SCORE) if s["id"] in data.facts else None
+        for s in summaries
+    }
+    groups = [(g.title, g.models) for g in load_peer_groups().values()]
+    view = market_rows(summaries, scores, groups)
+    rows = view["rows"]
+    if not rows:
+        raise SectionUnavailable("no current model has both a USD price and a capability score yet.")
+    score_name = SCORE_WORDS.get(MARKET_SCORE, MARKET_SCORE)
+    as_of = _day(data.now_text)
+    points = tuple(
+        MarketPoint(
+            label=r["name"],
+            score=float(r["score"]),
+            price=float(r["blended"]),
+            open_weights=r["open_weights"],
+            host_price=float(r["host_blended"]) if r["host_blended"] else None,
+            labelled=r["frontier"],
+        )
+        for r in rows
+    )
+    open_count = sum(1 for r in rows if r["open_weights"])
+    frontier = [r["name"] for r in rows if r["frontier"]]
+    spec = MarketSpec(
+        title=f"The market on {as_of}: price against capability",
+        alt=(
+            f"Scatter chart of {len(rows)} current models ({open_count} open-weight, "
+            f"{len(rows) - open_count} closed): 3:1 blended price in USD per million tokens on a log scale "
+            f"against the {score_name}. The cheapest model at or above each score (the frontier): "
+            + ", ".join(frontier)
+            + ". The table below lists every point."
+        ),
+        xlabel=f"capability: {score_name}",
+        ylabel="USD per million tokens, 3:1 blended",
+        points=points,
+        groups=tuple((g["title"], g["members"]) for g in view["groups"]),
+        notes=(
+            "named points: the frontier (cheaper than every model scoring higher)",
+            f"{len(view['unscored'])} current models without this score are not drawn",
+        ),
+    )
+    path = "charts/market.svg"
+    return {
+        "rows": rows,
+        "groups": view["groups"],
+        "unscored": view["unscored"],
+        "score_name": score_name,
+        "open_count": open_count,
+        "chart": {"src": path, "alt": spec.alt},
+        "charts": [(path, spec)],
+    }
 
 
 # ----------------------------------------------------------------------------- claims
@@ -762,7 +860,7 @@ def _tools(data: SiteData) -> dict[str, Any]:
 
 
 #: The analysis sections' names, in the order they are computed when all are.
-SECTION_NAMES = ("ratios", "trends", "claims", "tools")
+SECTION_NAMES = ("ratios", "trends", "claims", "market", "tools")
 
 
 def _section(name: str) -> tuple[str, str, Callable[[SiteData], dict[str, Any]]]:
@@ -771,12 +869,13 @@ def _section(name: str) -> tuple[str, str, Callable[[SiteData], dict[str, Any]]]
         "ratios": ("ratio analysis", "pricewatch.analysis.ratios", _ratios),
         "trends": ("trend analysis", "pricewatch.analysis.trends", _trends),
         "claims": ("claims registry check", "pricewatch.analysis.claims", _claims),
+        "market": ("market chart", "pricewatch.site.model", _market),
         "tools": ("workload calculator and claim box", "pricewatch.site.tools", _tools),
     }[name]
 
 
 def analysis_sections(data: SiteData, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    """The analysis sections ``names`` (default every one: ratios, trends, claims, and the in-browser tools' data)."""
+    """The analysis sections ``names`` (default every one: ratios, trends, claims, the market chart, and the in-browser tools' data)."""
     sections = {}
     for name in SECTION_NAMES if names is None else names:
         what, module, compute = _section(name)

@@ -57,6 +57,27 @@ def catalog():
     return load_catalog(default_catalog_path())
 
 
+@pytest.fixture(scope="session")
+def shipped_api(tmp_path_factory):
+    """(History over the shipped history, the shipped history's database), built once per session
+    in a cache folder of its own (the API's default cache is the user's)."""
+    from pricewatch.api import History
+    from pricewatch.pricing import load_book, shipped_database, shipped_rates
+
+    cache = tmp_path_factory.mktemp("shipped-api-cache")
+    book = load_book(None, cache_dir=cache, fx_rates=shipped_rates)
+    return History.from_book(book), shipped_database(cache)
+
+
+@pytest.fixture
+def shipped_default(monkeypatch, shipped_api):
+    """``pricewatch.price``/``cost``/``resolve`` answer from the session's shipped history."""
+    import pricewatch.api
+
+    monkeypatch.setattr(pricewatch.api, "_shipped", shipped_api[0])
+    return shipped_api[0]
+
+
 _ALREADY_RUNNING: list[int] = []
 
 

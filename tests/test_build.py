@@ -89,8 +89,14 @@ def test_every_page_is_built(built):
 
 def test_comparison_table_lists_every_priced_model_with_prices_and_links(built):
     html = (built / "compare.html").read_text()
-    assert '<table class="sortable" id="compare">' in html
+    assert '<table class="sortable wide" id="compare" data-url-state>' in html
     assert html.count('<th scope="row"') >= 7
+    # Prices first (model, then blended, input, output), then context, release and last confirmation.
+    headers = re.findall(
+        r'<th scope="col"[^>]*>([^<]+)</th>', html.split('id="compare"')[1].split("</thead>")[0]
+    )
+    assert headers[:4] == ["Model", "Blended 3:1", "Input", "Output"]
+    assert {"Context", "Released", "Last confirmed"} <= set(headers)
     assert 'href="models/moonshotai--kimi-k2.6.html"' in html
     # Exact values stay in data attributes; display is rounded: (3 x 0.95 + 4) / 4 = 1.7125 -> $1.71.
     assert 'data-value="1.7125" title="exact: 1.7125">$1.71</td>' in html
@@ -100,6 +106,7 @@ def test_comparison_table_lists_every_priced_model_with_prices_and_links(built):
 def test_model_page_shows_hosts_quantization_history_and_feed_link(built):
     html = (built / "models" / "moonshotai--kimi-k2.6.html").read_text()
     assert "DeepInfra" in html and "fp4" in html and "int4" in html
+    assert '<source media="(max-width: 40rem)" srcset="moonshotai--kimi-k2.6.narrow.svg">' in html
     assert '<img src="moonshotai--kimi-k2.6.svg" alt="Step chart of Kimi K2.6' in html
     assert 'rel="alternate" type="application/atom+xml"' in html
     assert 'href="../feeds/models/moonshotai--kimi-k2.6.atom"' in html
@@ -315,7 +322,7 @@ def test_a_changed_price_re_renders_only_that_models_files(replayed, tmp_path):
     # The model's chart, and the ratio chart of the peer group Kimi K2.6 belongs to (mid-2026:
     # its closed side, Gemini 3.1 Pro Preview, has a Google price in the snapshot).
     assert "charts/ratio-mid-2026.svg" in changed
-    assert report.charts_rendered == 2
+    assert report.charts_rendered == 4  # each drawn for a desktop column and for a phone
 
 
 # ----------------------------------------------------------------------------- sections degrade
@@ -425,7 +432,7 @@ def test_build_without_a_database_is_one_line_error(tmp_path):
     result = CliRunner().invoke(
         cli, ["build", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "o")]
     )
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # no database is a usage error
     assert result.output.startswith("Error: no database at")
 
 
@@ -597,3 +604,26 @@ def test_the_about_page_states_sources_definitions_and_how_to_report(built):
         if path.name != "404.html":
             assert f'<a href="{"../" * depth}about.html"' in html, path
         assert f'<a href="{PROJECT_URL}">source code</a>' in html, path
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {
+            "generated_at": "2026-01-01T00:00:00Z",
+            "columns": ["a", "b"],
+            "prices": [{"a": "1", "b": None}, {"a": "é<", "b": "2"}],
+        },
+        {"generated_at": "x", "prices": []},
+        {"prices": [{"a": 1}]},
+    ],
+)
+def test_a_rows_document_is_the_json_of_the_document_with_a_row_per_line(document):
+    from pricewatch.site.build import rows_json
+
+    text = rows_json(document, "prices")
+    assert json.loads(text) == document
+    assert text.endswith("}\n")
+    assert sum(line.startswith("{") and line.rstrip(",").endswith("}") for line in text.splitlines()) >= len(
+        document["prices"]
+    )

@@ -47,7 +47,10 @@ def test_query_cannot_change_the_database(tmp_path):
     db = _demo_db(tmp_path)
     result = CliRunner().invoke(cli, ["query", "--db", str(db), "DELETE FROM prices"])
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == ["Error: query failed: attempt to write a readonly database"]
+    assert result.output.strip().splitlines() == [
+        "Error: query failed: refused (not authorized): `query` only reads; ATTACH, VACUUM INTO, writes "
+        "and PRAGMA settings are not allowed"
+    ]
     count = CliRunner().invoke(
         cli, ["query", "--db", str(db), "--format", "csv", "select count(*) as n from prices"]
     )

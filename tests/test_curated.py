@@ -193,4 +193,6 @@ def test_the_demo_history_of_gpt_4o_shows_the_2024_cut_with_dates_and_sources(tm
         ("2024-08-06", "2.5", "10", "https://openai.com/index/introducing-structured-outputs-in-the-api/"),
     ]
     table = CliRunner().invoke(cli, ["history", GPT_4O, "--provider", "openai", "--db", str(db)]).output
-    assert "2024-08-06T00:00:00Z" in table and "confidence" in table and "source_url" in table
+    assert "2024-08-06T00:00:00Z" in table and "confidence" in table  # the compact default keeps it
+    every = ["history", GPT_4O, "--provider", "openai", "--db", str(db), "--columns", "all"]
+    assert "source_url" in CliRunner().invoke(cli, every).output

@@ -60,7 +60,10 @@ def published(history, tmp_path_factory):
     # The live list names every model the loaded history has (the real list does): a list of a
     # third of them would be a large delisting, held (issue 18's guard), not published.
     listed = json.loads((REPO_ROOT / "data" / "snapshot" / "openrouter" / "models.json").read_text())["data"]
-    prices = {**{m["id"]: (m["pricing"]["prompt"], m["pricing"]["completion"]) for m in listed}, **TRUE_PRICES}
+    prices = {
+        **{m["id"]: (m["pricing"]["prompt"], m["pricing"]["completion"]) for m in listed},
+        **TRUE_PRICES,
+    }
     with OpenRouterServer(prices) as server:
         os.environ["PRICEWATCH_OPENROUTER_BASE_URL"] = server.url
         os.environ["PRICEWATCH_ANTHROPIC_BASE_URL"] = server.url  # 404: Anthropic fails

@@ -244,6 +244,7 @@ def test_reparse_keeps_openrouter_delistings(tmp_path):
 
 def test_reparse_waits_for_the_writer_lock(tmp_path):
     db_path = tmp_path / "pw.db"
+    open_database(db_path).conn.close()  # reparse needs a database (it never creates one)
     with writer_lock(db_path):
         result = CliRunner().invoke(cli, ["reparse", "--db", str(db_path), "--no-wait"])
     assert result.exit_code == 5

@@ -4,13 +4,17 @@ Opened from file:// and from a local HTTP server on 127.0.0.1: sort and filter t
 comparison table, use the workload calculator and the claim box and compare their results
 with the Python code for the same inputs (both validated against docs/claim.schema.json),
 follow a link from the overview to a model page, and check that no request left the site.
-Screenshots go to each test's tmp_path.
+Screenshots go to each test's tmp_path; the readability screenshots (every main page at
+390x844 and 1366x900) go to $PRICEWATCH_SCREENSHOTS when it is set, else to a folder of the
+test run's base temporary directory (pytest prints it: "screenshots in ...").
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
+import re
 import shutil
 import threading
 from datetime import UTC, datetime
@@ -49,6 +53,7 @@ CLAIM_TEXTS = [
     "DeepSeek V3.2 is 10x cheaper than Claude Opus 4.6",
     "1M input and 100K output tokens cost $7.50 on Claude Opus 4.6",
     "150 million tokens per day with 95% cache hits and a 90/10 input/output split costs $4,200 per month on Claude Opus 4.6",
+    "prices fell 10x in 2 years",
 ]
 
 
@@ -243,6 +248,7 @@ def test_phone_width_keeps_the_comparison_table_readable(browser, site, tmp_path
 NO_SCRIPT_PAGES = [
     "index.html",
     "compare.html",
+    "market.html",
     "ratios.html",
     "trends.html",
     "claims.html",
@@ -466,3 +472,229 @@ def test_the_site_works_from_a_copied_sub_directory(browser, site, tmp_path):
         visit.check_local()
     finally:
         visit.close()
+
+
+# ----------------------------------------------------------------------------- readable at 390 and 1366 px
+
+WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
+READABLE_PAGES = [
+    "index.html",
+    "compare.html",
+    "models/moonshotai--kimi-k2.6.html",
+    "ratios.html",
+    "trends.html",
+    "claims.html",
+    "market.html",
+]
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the readability screenshots go: $PRICEWATCH_SCREENSHOTS, else the run's temp folder."""
+    configured = os.environ.get("PRICEWATCH_SCREENSHOTS")
+    folder = Path(configured) if configured else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots in {folder}")
+    return folder
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_no_page_scrolls_sideways_and_screenshots(browser, site, screenshots, width):
+    """The page body never scrolls sideways (wide tables scroll in their own box)."""
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    try:
+        page = context.new_page()
+        for name in READABLE_PAGES:
+            page.goto(site.as_uri() + "/" + name)
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= w, name
+            assert page.evaluate("document.body.scrollWidth") <= w, name
+            # Lazy charts below the fold load before the full-page picture is taken.
+            page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+            page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+            page.screenshot(path=str(screenshots / f"{w}-{name.replace('/', '_')}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _svg_text_sizes(svg_text: str) -> tuple[float, list[float]]:
+    """(the drawing's width in its own units, every text's font size in those units)."""
+    view_box = re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg_text)
+    assert view_box, "a chart without a viewBox"
+    sizes = [float(x) for x in re.findall(r"font-size: ?([\d.]+)px", svg_text)]
+    return float(view_box.group(1)), sizes
+
+
+@pytest.mark.parametrize(
+    "name", ["models/moonshotai--kimi-k2.6.html", "ratios.html", "trends.html", "market.html", "index.html"]
+)
+def test_chart_text_is_at_least_11px_on_a_phone(browser, site, name):
+    """At 390 px the phone drawing is shown, and its smallest text renders at >= 11 CSS px.
+
+    A chart is an <img> of an SVG: the browser scales the drawing to the image's width, so a
+    text's rendered size is its font size times (rendered width / the drawing's own width).
+    """
+    w, h = WIDTHS["phone"]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    try:
+        page = context.new_page()
+        page.goto(site.as_uri() + "/" + name)
+        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('figure.chart img')).every(i => i.complete)"
+        )
+        charts = page.eval_on_selector_all(
+            "figure.chart img", "imgs => imgs.map(i => [i.currentSrc, i.getBoundingClientRect().width])"
+        )
+        assert charts, name
+        for source, shown_width in charts:
+            assert source.endswith(".narrow.svg"), source
+            svg = Path(source.removeprefix("file://")).read_text(encoding="utf-8")
+            own_width, sizes = _svg_text_sizes(svg)
+            smallest = min(sizes) * shown_width / own_width
+            assert smallest >= 11, (source, smallest)
+            assert shown_width <= w
+    finally:
+        context.close()
+
+
+def test_desktop_charts_keep_text_readable(browser, site):
+    """At 1366 px the desktop drawing is shown, its text no smaller than 11 px either."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.as_uri() + "/market.html")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('figure.chart img')).every(i => i.complete)"
+        )
+        source, shown_width = page.eval_on_selector(
+            "figure.chart img", "i => [i.currentSrc, i.getBoundingClientRect().width]"
+        )
+        assert not source.endswith(".narrow.svg")
+        own_width, sizes = _svg_text_sizes(Path(source.removeprefix("file://")).read_text(encoding="utf-8"))
+        assert min(sizes) * shown_width / own_width >= 11
+    finally:
+        context.close()
+
+
+def test_price_columns_show_without_scrolling_at_1366(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site.as_uri() + "/compare.html")
+        boxes = page.evaluate(
+            """() => {
+              const wrap = document.querySelector('#compare').closest('.table-wrap').getBoundingClientRect();
+              const heads = Array.from(document.querySelectorAll('#compare thead th'));
+              return {wrap: [wrap.left, wrap.right], heads: heads.map(t => {
+                const r = t.getBoundingClientRect(); return [t.textContent.trim(), r.left, r.right]; })};
+            }"""
+        )
+        left, right = boxes["wrap"]
+        shown = {text.strip(" ↕▲▼"): (a, b) for text, a, b in boxes["heads"]}
+        for column in ("Model", "Blended 3:1", "Input", "Output", "Cache read", "Cheapest host (blended)"):
+            a, b = shown[column]
+            assert left <= a and b <= right <= 1366, (column, a, b, right)
+        # The comparison table gains context window, release date and last confirmed.
+        assert {"Context", "Released", "Last confirmed"} <= set(shown)
+        # Its header stays in view while the rows scroll (in the table's own box, 85% of the screen high).
+        tops = page.evaluate(
+            """() => {
+              const wrap = document.querySelector('#compare').closest('.table-wrap');
+              wrap.scrollTop = 800;
+              return [wrap.scrollTop, wrap.getBoundingClientRect().top,
+                      document.querySelector('#compare thead th').getBoundingClientRect().top];
+            }"""
+        )
+        scrolled, wrap_top, header_top = tops
+        assert scrolled > 0 and abs(header_top - wrap_top) <= 2, tops
+    finally:
+        context.close()
+
+
+def test_phone_shows_model_and_price_first(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(site.as_uri() + "/compare.html")
+        row = page.locator("#compare tbody tr").first
+        model = row.locator("th").bounding_box()
+        price = row.locator("td").first.bounding_box()
+        assert model is not None and price is not None
+        assert price["x"] + price["width"] <= 390  # the first price is on screen beside the model
+        assert page.locator("#compare thead th").nth(1).inner_text().strip(" ↕▲▼") == "Blended 3:1"
+    finally:
+        context.close()
+
+
+def test_sort_and_filter_state_survive_a_reload(visit_file, site):
+    page = visit_file.page
+    page.goto(site.as_uri() + "/compare.html")
+    page.get_by_role("button", name="Sort by Output").click()
+    page.get_by_role("button", name="Sort by Output").click()
+    page.select_option("#compare-filters select[name=weights]", "open")
+    page.fill("#compare-filters input[name=q]", "kimi")
+    before = page.eval_on_selector_all(
+        "#compare tbody tr:not([hidden]) th", "cells => cells.map(c => c.getAttribute('data-value'))"
+    )
+    assert before
+    assert "sort=output" in page.url and "dir=descending" in page.url
+    assert "weights=open" in page.url and "q=kimi" in page.url
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.input_value("#compare-filters input[name=q]") == "kimi"
+    assert page.input_value("#compare-filters select[name=weights]") == "open"
+    output = page.locator("#compare thead th", has_text="Output").first
+    assert output.get_attribute("aria-sort") == "descending"
+    after = page.eval_on_selector_all(
+        "#compare tbody tr:not([hidden]) th", "cells => cells.map(c => c.getAttribute('data-value'))"
+    )
+    assert after == before
+    # A plain anchor is no state: the table stays as built.
+    page.goto("about:blank")
+    page.goto(site.as_uri() + "/compare.html#no-current")
+    assert (
+        page.locator("#compare tbody tr:not([hidden])").count() == page.locator("#compare tbody tr").count()
+    )
+    visit_file.check_local()
+
+
+def test_the_claim_box_comes_first_and_the_calculator_flags_a_substituted_price(visit_file, site, db):
+    from pricewatch.analysis.workloads import WorkloadProfile, workload_cost, workload_prices_at
+    from pricewatch.inputs import load_price_points
+    from pricewatch.scraper.store.reader import open_reader
+
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html")
+    headings = page.eval_on_selector_all("main h2", "hs => hs.map(h => h.id)")
+    assert headings[0] == "h-claimbox"
+    assert page.locator("#claim-text").bounding_box()["y"] < 900  # in the first screen at 1280x900
+    page.wait_for_selector("#calc-result[data-monthly]")
+    page.select_option("#calc-model", "moonshotai/kimi-k2.6")
+    providers = page.eval_on_selector_all("#calc-provider option", "options => options.map(o => o.value)")
+    points = load_price_points(open_reader(db))
+    profile = WorkloadProfile(
+        tokens_per_day=150_000_000, input_share="0.9", cache_hit="0.5", cache_write_share="0.05"
+    )
+    flagged = []
+    for provider in providers:
+        cost = workload_cost(profile, workload_prices_at(points, "moonshotai/kimi-k2.6", provider, NOW_TEXT))
+        if cost.flags:
+            flagged.append((provider, cost))
+    assert flagged, "no host of Kimi K2.6 lacks a price the calculator must substitute"
+    provider, cost = flagged[0]
+    page.select_option("#calc-provider", provider)
+    page.fill("#calc-tokens", "150M")
+    page.fill("#calc-input-share", "90")
+    page.fill("#calc-cache-hit", "50")
+    page.fill("#calc-cache-write", "5")
+    page.check("input[name=reading][value=input]")
+    result = page.locator("#calc-result")
+    assert Decimal(result.get_attribute("data-monthly")) == cost.monthly_cost_usd
+    flags = page.locator("#calc-flags")
+    assert flags.is_visible()
+    assert "Substituted price" in flags.inner_text()
+    for flag in cost.flags:
+        assert flag in flags.inner_text()
+    visit_file.check_local()

@@ -37,7 +37,7 @@ KINDS = {"aggregator", "first-party", "host"}
 SOURCES_PACKAGE = REPO_ROOT / "scraper" / "sources"
 README = REPO_ROOT / "README.md"
 # Fixture folders that are not a source's: articles for `scan`.
-OTHER_FIXTURES = {"articles"}
+OTHER_FIXTURES = {"articles", "names"}
 _README_ROW = re.compile(r"^\| `([a-z0-9_-]+)` \|", re.MULTILINE)
 
 

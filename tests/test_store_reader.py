@@ -77,7 +77,7 @@ def test_a_database_from_before_the_later_migrations_still_reads(stored):
 
 def test_the_reader_cannot_write(stored):
     reader = open_reader(stored)
-    with pytest.raises(QueryError, match="readonly"):
+    with pytest.raises(QueryError, match="only reads"):
         reader.run_user_query("DELETE FROM prices")
     assert reader.run_user_query("SELECT count(*) AS n FROM prices") == (["n"], [{"n": 1}])
 

@@ -112,7 +112,7 @@ def test_vacuum_command_reports_what_it_did(db, db_path):
 
 def test_vacuum_of_a_missing_database_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["vacuum", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # a missing database is a usage error (no database is created)
     assert result.output.startswith("Error: no database at")
 
 

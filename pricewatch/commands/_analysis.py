@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,8 +19,11 @@ import click
 __all__ = [
     "AnalysisInputs",
     "DateType",
+    "FiniteFloatType",
+    "NumberType",
     "ShareType",
     "TokenCountType",
+    "finite_decimal",
     "load_inputs",
     "today",
 ]
@@ -44,9 +47,20 @@ class AnalysisInputs:
         return self.catalog.get_model(name).id
 
     def resolve_provider(self, name: str) -> str:
+        """A provider id for a name or alias (catalog, or a host with stored prices); UnknownValueError
+        (exit 2, with close names) otherwise."""
+        from pricewatch.errors import UnknownValueError
+        from pricewatch.queries import close_matches
         from pricewatch.scraper.catalog import provider_slug
 
-        return self.catalog.resolve_provider(name) or provider_slug(name)
+        found = self.catalog.resolve_provider(name)
+        if found:
+            return found
+        stored = {point.provider for point in self.points}
+        if provider_slug(name) in stored:
+            return provider_slug(name)
+        known = sorted(set(self.catalog.providers) | stored)
+        raise UnknownValueError("provider", name, close_matches(name, known), known)
 
 
 def load_inputs(db_path: Path, catalog_path: Path | None) -> AnalysisInputs:
@@ -80,6 +94,45 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
+def finite_decimal(text: str) -> Decimal | None:
+    """``text`` as a finite Decimal, or None (not a number, NaN, Infinity, past Decimal's range)."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:  # InvalidOperation (ConversionSyntax), Overflow
+        return None
+    return number if number.is_finite() else None
+
+
+class NumberType(click.ParamType):
+    """A finite number (a Decimal): NaN, Infinity and words are usage errors (exit 2), not tracebacks."""
+
+    name = "NUMBER"
+
+    def __init__(self, minimum: Decimal | None = None) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Decimal:
+        if isinstance(value, Decimal) and value.is_finite():
+            return value
+        number = finite_decimal(str(value).strip())
+        if number is None:
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.minimum is not None and number < self.minimum:
+            self.fail(f"{value!r} is below {self.minimum}", param, ctx)
+        return number
+
+
+class FiniteFloatType(NumberType):
+    """A finite number as a float (a capability score): NaN and Infinity are usage errors."""
+
+    name = "FLOAT"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:  # type: ignore[override]
+        if isinstance(value, float):
+            value = repr(value)
+        return float(super().convert(value, param, ctx))
+
+
 class ShareType(click.ParamType):
     """A share: 0.9 or 90%."""
 
@@ -89,10 +142,14 @@ class ShareType(click.ParamType):
         if isinstance(value, Decimal):
             return value
         text = str(value).strip()
-        try:
-            share = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-        except InvalidOperation:
+        share = finite_decimal(text[:-1] if text.endswith("%") else text)
+        if share is None:
             self.fail(f"{value!r} is not a share (0.9 or 90%)", param, ctx)
+        if text.endswith("%"):
+            try:
+                share /= 100
+            except ArithmeticError:  # past Decimal's range
+                self.fail(f"{value!r} is not a share between 0 and 1 (write 0.9 or 90%)", param, ctx)
         if not 0 <= share <= 1:
             self.fail(f"{value!r} is not a share between 0 and 1 (write 0.9 or 90%)", param, ctx)
         return share
@@ -112,9 +169,12 @@ class TokenCountType(click.ParamType):
         if text and text[-1].lower() in self._SUFFIXES:
             factor = self._SUFFIXES[text[-1].lower()]
             text = text[:-1]
+        number = finite_decimal(text)
+        if number is None:
+            self.fail(f"{value!r} is not a token count (e.g. 150000000 or 150M)", param, ctx)
         try:
-            count = Decimal(text) * factor
-        except InvalidOperation:
+            count = number * factor
+        except ArithmeticError:  # past Decimal's range
             self.fail(f"{value!r} is not a token count (e.g. 150000000 or 150M)", param, ctx)
         if count < 0:
             self.fail("a token count cannot be negative", param, ctx)

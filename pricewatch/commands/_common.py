@@ -7,6 +7,7 @@ read the same everywhere.
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from pricewatch.errors import EXIT_OTHER, PricewatchError
+from pricewatch.errors import EXIT_OTHER, MachineError, PricewatchError
 from pricewatch.output import FORMATS
 from pricewatch.paths import default_db_path
 
@@ -22,15 +23,20 @@ __all__ = [
     "CONTEXT_SETTINGS",
     "EXIT_CODES_HELP",
     "ExitWith",
+    "add_anywhere_options",
     "catalog_cache_dir",
     "catalog_option",
+    "configure_logging",
     "curated_window_days",
     "db_option",
     "echo_wait",
+    "ensure_port_free",
     "format_option",
     "handle_errors",
     "load_catalog",
+    "machine_message",
     "no_wait_option",
+    "port_error",
 ]
 
 EXIT_CODES_HELP = """\b
@@ -73,10 +79,63 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as error:
             if debug:
                 raise
-            click.echo(f"Error: {type(error).__name__}: {error}", err=True)
+            said = machine_message(error)
+            click.echo(f"Error: {said or f'{type(error).__name__}: {error}'}", err=True)
             ctx.exit(EXIT_OTHER)
 
     return wrapper
+
+
+_NOTHING_LOST = "the step that was writing was rolled back; what was stored before is intact"
+
+
+def machine_message(error: BaseException) -> str | None:
+    """One line for a refusal of the machine (a full disk, a permission, a port in use), else None.
+
+    SQLite's are read by the store (``store.files.machine_refusal``): only the store imports sqlite3.
+    """
+    if type(error).__module__ == "sqlite3":
+        from pricewatch.scraper.store.files import machine_refusal
+
+        said = machine_refusal(error)
+        return f"{said}; {_NOTHING_LOST}" if said else None
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        if error.errno == errno.ENOSPC:
+            return f"the disk is full{where}; {_NOTHING_LOST}"
+        if error.errno in (errno.EACCES, errno.EPERM):
+            return f"permission denied{where}; nothing was changed there"
+        if error.errno == errno.EROFS:
+            return f"read-only file system{where}; nothing was changed there"
+        if error.errno == errno.EADDRINUSE:
+            return (
+                "the address is already in use (another server holds the port); pass --port with a free one"
+            )
+    return None
+
+
+def port_error(host: str, port: int, error: OSError) -> MachineError:
+    """The one-line error of a port that cannot be listened on."""
+    if error.errno == errno.EADDRINUSE:
+        return MachineError(
+            f"port {port} on {host} is in use (another server holds it); pass --port with a free one"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return MachineError(f"no permission to listen on port {port} of {host}; pass --port above 1023")
+    return MachineError(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """MachineError when ``host:port`` cannot be listened on now (checked by binding it once)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise port_error(host, port, error) from None
 
 
 db_option = click.option(
@@ -104,17 +163,67 @@ no_wait_option = click.option(
 )
 
 
+def configure_logging(verbose: bool) -> None:
+    """The project's logger ("pricewatch"): one line per record on stderr, INFO with -v, else WARNING.
+
+    Retries, skipped items and other things worth knowing while watching a run are INFO:
+    quiet unless -v.
+    """
+    import logging
+
+    class EchoHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(self.format(record), err=True)
+
+    logger = logging.getLogger("pricewatch")
+    if not any(type(h).__name__ == "EchoHandler" for h in logger.handlers):
+        handler = EchoHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().params["debug"] = True
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().params["verbose"] = True
+        configure_logging(True)
+
+
+def add_anywhere_options(command: click.Command) -> None:
+    """Let ``--debug`` and ``-v/--verbose`` follow the subcommand too (``pricewatch refresh -v``).
+
+    Each command (and each command of a group) gets them as hidden options that set the
+    top-level ones, unless it has an option of that name itself (``check -v`` keeps its own).
+    """
+    taken = {name for param in command.params for name in getattr(param, "opts", [])}
+    if "--debug" not in taken:
+        command.params.append(
+            click.Option(["--debug"], is_flag=True, hidden=True, expose_value=False, callback=_set_debug)
+        )
+    if "-v" not in taken and "--verbose" not in taken:
+        command.params.append(
+            click.Option(
+                ["-v", "--verbose"], is_flag=True, hidden=True, expose_value=False, callback=_set_verbose
+            )
+        )
+    for sub in getattr(command, "commands", {}).values():
+        add_anywhere_options(sub)
+
+
 def catalog_cache_dir() -> Path | None:
     """Where parsed catalogs are cached: $XDG_CACHE_HOME/pricewatch (or ~/.cache/pricewatch).
 
     PRICEWATCH_NO_CACHE=1 turns the cache off.
     """
-    import os
+    from pricewatch.paths import user_cache_dir
 
-    if os.environ.get("PRICEWATCH_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "pricewatch"
+    return user_cache_dir()
 
 
 def load_catalog(path: Path | None):

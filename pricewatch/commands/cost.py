@@ -6,12 +6,13 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from pricewatch.commands._analysis import (
     DateType,
+    NumberType,
     ShareType,
     TokenCountType,
     load_inputs,
@@ -31,24 +32,6 @@ if TYPE_CHECKING:  # the analysis modules are imported when the command runs
     from pricewatch.analysis.workloads import CacheReading, CacheTTL
 
 __all__ = ["cost", "register"]
-
-
-def _default_provider(inputs: Any, model: str, at: str) -> str:
-    """The maker when it sells the model then; else an error naming the providers that do."""
-    from pricewatch.analysis.prices import offers_at
-    from pricewatch.errors import MissingPriceError
-
-    offers = offers_at(inputs.points, model, at)
-    sellers = sorted({p.provider for p in offers if p.input is not None and p.output is not None})
-    fact = inputs.facts.get(model)
-    for maker in fact.makers if fact else ():
-        if maker in sellers:
-            return maker
-    if not sellers:
-        raise MissingPriceError(f"no standard price for {model} on {at[:10]}")
-    raise click.UsageError(
-        f"{model} is not sold by its maker on {at[:10]}: choose --provider ({', '.join(sellers)})"
-    )
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
@@ -105,12 +88,12 @@ def _default_provider(inputs: Any, model: str, at: str) -> str:
 )
 @click.option(
     "--reasoning-per-output",
-    type=Decimal,
+    type=NumberType(),
     default="0",
     show_default=True,
     help="Reasoning tokens per output token.",
 )
-@click.option("--days-per-month", type=Decimal, default="30", show_default=True, help="Days in a month.")
+@click.option("--days-per-month", type=NumberType(), default="30", show_default=True, help="Days in a month.")
 @click.option("--as-of", type=DateType(), help="Prices in force at the end of this day (default: today).")
 @click.option(
     "--refuse-missing",
@@ -155,9 +138,10 @@ def cost(
             --cache-hit 0.95 --cache-reading input
         pricewatch cost --model deepseek/deepseek-v3.2 --provider deepinfra --tokens-per-month 1B
     """
-    from pricewatch.analysis.prices import as_time
-    from pricewatch.analysis.workloads import WorkloadProfile, workload_cost, workload_prices_at
+    from pricewatch.analysis.workloads import WorkloadProfile, workload_cost
+    from pricewatch.errors import NotSoldByMakerError
     from pricewatch.output import render_rows
+    from pricewatch.pricing import PriceBook, parse_time
 
     if (tokens_per_day is None) == (tokens_per_month is None):
         raise click.UsageError("give --tokens-per-day or --tokens-per-month (one of them)")
@@ -175,10 +159,17 @@ def cost(
         days_per_month=days_per_month,
     )
     inputs = load_inputs(db_path, catalog_path)
+    book = PriceBook(inputs.points, inputs.facts, inputs.catalog)
     model_id = inputs.resolve_model(model)
-    at = as_time(as_of or today(), end_of_day=True)
-    provider_id = inputs.resolve_provider(provider) if provider else _default_provider(inputs, model_id, at)
-    prices = workload_prices_at(inputs.points, model_id, provider_id, at)
+    seller = inputs.resolve_provider(provider) if provider else None  # a typo: "did you mean", exit 2
+    at = parse_time(as_of or today())
+    try:
+        prices = book.sheets(model_id, seller, at, usd_only=True)
+    except NotSoldByMakerError as error:
+        raise click.UsageError(
+            f"{model_id} is not sold by its maker on {at[:10]}: choose --provider ({', '.join(error.hosts)})"
+        ) from None
+    provider_id = prices.provider
     result = workload_cost(profile, prices, on_missing="refuse" if refuse_missing else "input_price")
 
     if fmt == "json":

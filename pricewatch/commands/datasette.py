@@ -60,12 +60,14 @@ def datasette(db_path: Path, host: str, port: int, metadata_path: Path | None) -
         pricewatch datasette --port 8001
         curl 'http://127.0.0.1:8001/pricewatch/price_history.json?model=moonshotai/kimi-k2.6&_shape=array'
     """
-    from pricewatch.errors import PricewatchError, StoreError
+    from pricewatch.commands._common import ensure_port_free
+    from pricewatch.errors import PricewatchError
+    from pricewatch.scraper.store.files import require_database
 
     if importlib.util.find_spec("datasette") is None:
         raise PricewatchError(f"Datasette is not installed: {INSTALL_HINT}")
-    if not db_path.exists():
-        raise StoreError(f"no database at {db_path}: run `pricewatch refresh` or `make demo` first")
+    require_database(db_path)
+    ensure_port_free(host, port)  # one line now, not Datasette's traceback after the exec
     # This process becomes Datasette (exec): signals reach the server itself, so stopping
     # `pricewatch datasette` stops the server and frees the port, and its exit code is ours.
     # The metadata lives in an unlinked temporary file whose descriptor Datasette inherits and

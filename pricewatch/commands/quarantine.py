@@ -61,15 +61,14 @@ def list_held(db_path: Path, fmt: str) -> None:
 def _decide(
     verb: str, ids: tuple[int, ...], sources: tuple[str, ...], every: bool, db_path: Path, no_wait: bool
 ):
-    from pricewatch.errors import StoreError
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.quarantine import accept_held, reject_held
     from pricewatch.scraper.store import now_text, open_database
+    from pricewatch.scraper.store.files import require_database
 
     if not (ids or sources or every):
         raise click.UsageError(f"name what to {verb}: ids, --source NAME, or --all")
-    if not db_path.exists():
-        raise StoreError(f"no database at {db_path}: run `pricewatch refresh` or `make demo` first")
+    require_database(db_path)
     with writer_lock(db_path, wait=not no_wait, on_wait=echo_wait):
         db = open_database(db_path)
         decide = accept_held if verb == "accept" else reject_held

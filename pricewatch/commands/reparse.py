@@ -39,7 +39,9 @@ def run_reparse(
     from pricewatch.scraper.reparse import reparse_sources
     from pricewatch.scraper.sources import all_sources, get_source
     from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
+    from pricewatch.scraper.store.files import require_database
 
+    require_database(db_path)  # reparse reads stored bodies: it never creates a database
     modules = [get_source(name) for name in source_names] if source_names else all_sources()
     with writer_lock(db_path, wait=wait, on_wait=on_wait):
         db = open_database(db_path)

@@ -104,12 +104,16 @@ def serve(port: int, directory: Path) -> None:
     import functools
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+    from pricewatch.commands._common import port_error
     from pricewatch.errors import BuildError
 
     if not (directory / "index.html").is_file():
         raise BuildError(f"no site in {directory}: run `pricewatch build --out {directory}` first")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise port_error("127.0.0.1", port, error) from None
     click.echo(f"Serving {directory} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
         server.serve_forever()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pricewatch.commands._analysis import DateType, load_inputs, today
+from pricewatch.commands._analysis import DateType, FiniteFloatType, load_inputs, today
 from pricewatch.commands._common import (
     CONTEXT_SETTINGS,
     EXIT_CODES_HELP,
@@ -156,7 +156,9 @@ def _report(result: Any, title: str, show_all: bool, fmt: str) -> str:
 
 @click.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.option("--score", help="Catalog score name, e.g. lmarena_text_score or aa_intelligence_index.")
-@click.option("--threshold", type=float, help="Capability threshold: models scoring at least this qualify.")
+@click.option(
+    "--threshold", type=FiniteFloatType(), help="Capability threshold: models scoring at least this qualify."
+)
 @click.option(
     "--price",
     type=click.Choice(["input", "output", "blended"]),

@@ -41,13 +41,12 @@ def vacuum(days: int, prune: bool, db_path: Path, no_wait: bool) -> None:
         pricewatch vacuum --older-than 30
         pricewatch vacuum --older-than 365 --prune
     """
-    from pricewatch.errors import StoreError
     from pricewatch.scraper.housekeeping import vacuum_raw_responses
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import open_database
+    from pricewatch.scraper.store.files import require_database
 
-    if not db_path.exists():
-        raise StoreError(f"no database at {db_path}: run `pricewatch refresh` or `make demo` first")
+    require_database(db_path)  # before the lock, which would create the folder
     with writer_lock(db_path, wait=not no_wait, on_wait=echo_wait):
         db = open_database(db_path)
         report = vacuum_raw_responses(

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from pricewatch.defaults import CURATED_WINDOW_SETTING
-from pricewatch.errors import QueryError, StoreError
+from pricewatch.errors import QueryError
 from pricewatch.fields import PRICE_FIELDS
 
 __all__ = [
@@ -373,8 +373,16 @@ class StoreReader(Protocol):
         """The curated window stored with the database (``settings``, the one the views apply), or None."""
         ...
 
-    def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
-        """A user's own read-only SQL (`pricewatch query`): its columns and rows; QueryError when it fails."""
+    def run_user_query(
+        self, sql: str, *, timeout_s: float | None = None
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """A user's own read-only SQL (`pricewatch query`): its columns and rows; QueryError when it
+        fails, tries to write (an authorizer refuses ATTACH, VACUUM INTO...) or runs past ``timeout_s``.
+        Ctrl-C stops it (KeyboardInterrupt)."""
+        ...
+
+    def quick_check(self) -> list[str]:
+        """What SQLite's ``PRAGMA quick_check`` finds: [] when the file is intact."""
         ...
 
     def backup_to(self, path: Path) -> None:
@@ -840,13 +848,35 @@ class SqliteStoreReader:
 
     # -- the whole file
 
-    def run_user_query(self, sql: str) -> tuple[list[str], list[dict[str, Any]]]:
+    def run_user_query(
+        self, sql: str, *, timeout_s: float | None = None
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        stop = _QueryStop(timeout_s)
+        self._conn.set_authorizer(_read_only_authorizer)
+        self._conn.set_progress_handler(stop.check, 1000)
         try:
-            cursor = self._conn.execute(sql)
-        except sqlite3.Error as error:
-            raise QueryError(str(error)) from None
-        columns = [d[0] for d in cursor.description or []]
-        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            with stop.on_ctrl_c():
+                try:
+                    cursor = self._conn.execute(sql)
+                    columns = [d[0] for d in cursor.description or []]
+                    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                except sqlite3.Error as error:
+                    stop.raise_if_stopped()
+                    if "not authorized" in str(error) or "authorization denied" in str(error):
+                        raise QueryError(
+                            f"refused ({error}): `query` only reads; ATTACH, VACUUM INTO, writes and "
+                            "PRAGMA settings are not allowed"
+                        ) from None
+                    raise QueryError(str(error)) from None
+        finally:
+            self._conn.set_progress_handler(None, 0)
+            self._conn.set_authorizer(None)
+        return columns, rows
+
+    def quick_check(self) -> list[str]:
+        from pricewatch.scraper.store.files import quick_check
+
+        return quick_check(self._conn)
 
     def backup_to(self, path: Path) -> None:
         # SQLite's backup API gives a consistent copy even while a refresh is writing.
@@ -884,9 +914,99 @@ class SqliteStoreReader:
         self._conn.close()
 
 
+# What `pricewatch query` may do: read. The file is open mode=ro, but ATTACH (and VACUUM
+# INTO, which attaches) would still create files at any path; SQLite asks this first.
+_READ_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+_READ_PRAGMAS = frozenset(
+    {
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_list",
+        "index_info",
+        "index_xinfo",
+        "foreign_key_list",
+        "function_list",
+        "collation_list",
+        "compile_options",
+    }
+)
+
+
+def _read_only_authorizer(action: int, arg1: str | None, *_: Any) -> int:
+    if action in _READ_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg1 in _READ_PRAGMAS):
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+class _QueryStop:
+    """Stops a user's query past its deadline or on Ctrl-C (SQLite's progress handler asks it)."""
+
+    def __init__(self, timeout_s: float | None) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.timeout_s = timeout_s
+        self._deadline = None if not timeout_s else self._clock() + timeout_s
+        self.why: str | None = None
+
+    def check(self) -> int:
+        if self.why is None and self._deadline is not None and self._clock() > self._deadline:
+            self.why = "timeout"
+        return 1 if self.why else 0  # non-zero: SQLite stops the statement
+
+    def raise_if_stopped(self) -> None:
+        if self.why == "timeout":
+            raise QueryError(f"stopped after {self.timeout_s:g} s (--timeout; 0 means none)")
+        if self.why == "interrupt":
+            raise KeyboardInterrupt
+
+    def on_ctrl_c(self) -> Any:
+        """While the query runs, Ctrl-C asks SQLite to stop (Python's own handler waits for it to end)."""
+        import contextlib
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return contextlib.nullcontext()
+
+        @contextlib.contextmanager
+        def handled() -> Any:
+            def interrupt(signum: int, frame: Any) -> None:
+                self.why = "interrupt"
+
+            previous = signal.signal(signal.SIGINT, interrupt)
+            try:
+                yield
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            self.raise_if_stopped()
+
+        return handled()
+
+
 def open_reader(path: Path | str) -> SqliteStoreReader:
-    """The database at ``path`` opened through a ``mode=ro`` URI, so nothing can change it."""
-    path = Path(path)
-    if not path.exists():
-        raise StoreError(f"no database at {path}: run `pricewatch refresh` or `make demo` first")
-    return SqliteStoreReader(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    """The database at ``path`` opened through a ``mode=ro`` URI, so nothing can change it.
+
+    NoDatabaseError when there is no file (none is created); ForeignDatabaseError for an
+    SQLite file that is not ours. Where SQLite cannot open it ``mode=ro`` (a read-only
+    folder gives a WAL database no ``-shm``), it is opened ``immutable=1``, which needs
+    none: every writer checkpoints its log into the file when it lets go of the lock.
+    """
+    from pricewatch.scraper.store.files import refuse_foreign, require_database
+
+    path = require_database(path)
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        refuse_foreign(conn, path)
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        refuse_foreign(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return SqliteStoreReader(conn)

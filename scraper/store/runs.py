@@ -107,7 +107,15 @@ def abandon_fetch(db: Database, source: str, origin: str, started_at: str, pid: 
 
 
 def abandon_running_runs(db: Database) -> int:
-    """Mark runs left `running` by a process that died as `abandoned`; call with the writer lock held."""
+    """Mark runs left `running` by a process that died as `abandoned`; call with the writer lock held.
+
+    A run left running means a process died mid-write: SQLite's ``quick_check`` runs first,
+    and a damaged file is refused (DamagedDatabaseError) before anything is written to it.
+    """
+    from pricewatch.scraper.store.files import refuse_damaged
+
+    if db.execute("SELECT 1 FROM runs WHERE status = 'running' LIMIT 1").fetchone():
+        refuse_damaged(db.conn, db.conn.execute("PRAGMA database_list").fetchone()[2])
     with db.atomic():
         cursor = db.execute(
             "UPDATE runs SET status = 'abandoned', finished_at = ?, "

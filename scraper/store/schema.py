@@ -501,10 +501,18 @@ def m_ops18_run_problems(db: Database) -> None:
 
 
 def open_database(path: Path | str) -> Database:
-    """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied."""
+    """The database at ``path`` for writing: WAL on, a busy timeout, every migration applied.
+
+    A new path gets a new database; an SQLite file that is not ours is refused
+    (ForeignDatabaseError), never migrated. Commands that must not create one call
+    ``store.files.require_database`` first.
+    """
+    from pricewatch.scraper.store.files import refuse_foreign
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
+    refuse_foreign(db.conn, path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA busy_timeout=30000")
     migrations.apply(db)

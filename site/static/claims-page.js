@@ -108,6 +108,18 @@
           names[main.model] + " at " + (providerNames[main.provider] || main.provider) + ", cache-hit rate as " + words[reading] + "."));
         head.id = "calc-monthly";
         result.appendChild(head);
+        // A price the seller does not list was billed at another one: said here, not only in the assumptions.
+        if (main.flags && main.flags.length) {
+          var flagged = el("div", null, "notice warn");
+          flagged.id = "calc-flags";
+          flagged.setAttribute("role", "note");
+          flagged.appendChild(el("p", "Substituted price" + (main.flags.length > 1 ? "s" : "") + ": this total bills a price the seller does not list at another price."));
+          flagged.appendChild(list("ul", main.flags, "small"));
+          result.appendChild(flagged);
+          result.setAttribute("data-substituted", String(main.flags.length));
+        } else {
+          result.removeAttribute("data-substituted");
+        }
         result.appendChild(el("p", "Arithmetic:"));
         result.appendChild(list("ol", main.arithmetic, "arith"));
         var details = el("details");
