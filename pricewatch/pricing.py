@@ -355,6 +355,12 @@ class PriceBook:
         """Which stretch of the model's history ``at`` falls in (no period starts or ends inside one)."""
         return bisect_right(self._bounds.get(model, ()), at)
 
+    def stretch_bounds(self, model: str) -> Sequence[str]:
+        """The sorted times at which one of the model's periods starts, ends or leaves its
+        confirmation window: ``bisect_right`` of a time in them is the stretch ``sheets``
+        keys its answers on (one answer per model, provider, tier and stretch)."""
+        return self._bounds.get(model, ())
+
     def sellers(self, model: str, at: str, tier: str = "standard") -> list[str]:
         """Providers with an input and output price for the model in force at ``at`` (any currency)."""
         offers = offers_at(self.points, model, at, tier=tier, currency=None)
@@ -561,7 +567,24 @@ class PriceBook:
             counts.output != 0,
             counts.reasoning != 0,
         )  # in _CLASSES order
-        key = (id(prices), batch, long_context_applies(prices, counts), mask)
+        rates, flags, fx, note = self.shape_rates(
+            prices, mask, long=long_context_applies(prices, counts), batch=batch
+        )
+        total = _NONE
+        for name, price in rates:
+            total += getattr(counts, name) * price / _MILLION
+        return (total if fx is None else total * fx), flags, note
+
+    def shape_rates(
+        self, prices: WorkloadPrices, mask: tuple[bool, ...], *, long: bool, batch: bool = False
+    ) -> tuple[tuple[tuple[str, Decimal], ...], tuple[str, ...], Decimal | None, str | None]:
+        """(the (token class, price per million) pairs, flags, USD rate or None, conversion note)
+        a request of one shape is billed at: ``mask`` says which token classes it uses (in
+        ``TokenCounts`` order: input, cache_read, cache_write, cache_write_1h, output,
+        reasoning), ``long`` whether its prompt is above the long-context threshold. Asked
+        once per sheet and shape; ``sum(count * price / 1e6)`` (times the rate) is the bill.
+        """
+        key = (id(prices), batch, long, mask)
         known = self._rates.get(key)
         if known is None or known[0] is not prices:
             ones = {name: _ONE if used else _NONE for name, used in zip(_CLASSES, mask, strict=True)}
@@ -575,11 +598,7 @@ class PriceBook:
             fx, note = (None, None) if currency == "USD" else self._fx(currency, prices.at)
             known = (prices, rates, flags, fx, note)
             self._rates[key] = known
-        _, rates, flags, fx, note = known
-        total = _NONE
-        for name, price in rates:
-            total += getattr(counts, name) * price / _MILLION
-        return (total if fx is None else total * fx), flags, note
+        return known[1], known[2], known[3], known[4]
 
     def _fx(self, currency: str, at: str) -> tuple[Decimal, str]:
         fx = self.rate(currency, at)

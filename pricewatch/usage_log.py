@@ -33,18 +33,28 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quote
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 from pricewatch.analysis.workloads import TokenCounts
 from pricewatch.errors import PricewatchError, UsageLogError
 from pricewatch.money import decimal_to_text
-from pricewatch.pricing import PriceBook, parse_time
+from pricewatch.pricing import PriceBook, Resolved, parse_time
 
-__all__ = ["LogFormat", "RepricedRow", "Totals", "UsageFormat", "read_log", "reprice", "token_counts"]
+__all__ = [
+    "LogFormat",
+    "RepricedRow",
+    "Totals",
+    "UsageFormat",
+    "read_log",
+    "reprice",
+    "reprice_lines",
+    "token_counts",
+]
 
 UsageFormat = Literal["explicit", "openai", "anthropic"]
 LogFormat = Literal["auto", "csv", "jsonl"]
@@ -329,46 +339,380 @@ def reprice(
     comes back with ``cost=None`` and the reason; the log goes on.
     """
     for line, record in records:
-        model = _text(record, "model")
-        provider = _text(record, "provider") or None
-        tier = _text(record, "tier") or "standard"
-        stamp = _text(record, "timestamp") or next(
-            (_text(record, k) for k in _TIME_KEYS if _text(record, k)), ""
-        )
-        try:
-            if "__error__" in record:
-                raise ValueError(record["__error__"])
-            if not model:
-                raise ValueError("no model")
-            if at is None and not stamp:
-                raise ValueError("no timestamp")
-            when = at or parse_time(stamp)
-            counts = token_counts(record, usage_format)
-        except (ValueError, ArithmeticError, PricewatchError) as error:
-            yield RepricedRow(line, stamp, "", model, None, provider, tier, None, None, error=str(error))
-            continue
-        model_id = None
-        try:
-            resolved = book.resolve(model)
-            model_id = resolved.model
-            batch = tier == "batch"
-            sheets = book.sheets(resolved, provider, when, tier="standard" if batch else tier)
-            cost, flags, converted = book.total_usd(sheets, counts, batch=batch)
-        except PricewatchError as error:
-            yield RepricedRow(
-                line, stamp, when, model, model_id, provider, tier, counts, None, error=str(error)
+        yield _reprice_one(book, line, record, usage_format, at)
+
+
+def _reprice_one(
+    book: PriceBook, line: int, record: Mapping[str, Any], usage_format: UsageFormat, at: str | None
+) -> RepricedRow:
+    """One record costed (``reprice``'s row by row rules)."""
+    model = _text(record, "model")
+    provider = _text(record, "provider") or None
+    tier = _text(record, "tier") or "standard"
+    stamp = _text(record, "timestamp") or next((_text(record, k) for k in _TIME_KEYS if _text(record, k)), "")
+    try:
+        if "__error__" in record:
+            raise ValueError(record["__error__"])
+        if not model:
+            raise ValueError("no model")
+        if at is None and not stamp:
+            raise ValueError("no timestamp")
+        when = at or parse_time(stamp)
+        counts = token_counts(record, usage_format)
+    except (ValueError, ArithmeticError, PricewatchError) as error:
+        return RepricedRow(line, stamp, "", model, None, provider, tier, None, None, error=str(error))
+    model_id = None
+    try:
+        resolved = book.resolve(model)
+        model_id = resolved.model
+        batch = tier == "batch"
+        sheets = book.sheets(resolved, provider, when, tier="standard" if batch else tier)
+        cost, flags, converted = book.total_usd(sheets, counts, batch=batch)
+    except PricewatchError as error:
+        return RepricedRow(line, stamp, when, model, model_id, provider, tier, counts, None, error=str(error))
+    return RepricedRow(
+        line, stamp, when, model, model_id, sheets.provider, tier, counts, cost, flags, converted
+    )
+
+
+# ----------------------------------------------------------------------------- the long-log path
+
+# The explicit count columns, in ``PriceBook.shape_rates``' mask order, and their TokenCounts names.
+_FAST_COLUMNS = (
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+_FAST_CLASSES = ("input", "cache_read", "cache_write", "cache_write_1h", "output", "reasoning")
+_MILLION = Decimal(1_000_000)
+_EXACT = 10**28  # below this an integer total has no more digits than the decimal context keeps
+
+
+def _first_line(stream: IO[str]) -> str:
+    """The first non-blank line ("" at the end of the stream)."""
+    while True:
+        line = stream.readline()
+        if not line or line.strip():
+            return line
+
+
+def reprice_lines(
+    book: PriceBook,
+    stream: IO[str],
+    *,
+    totals: Totals,
+    log_format: LogFormat = "auto",
+    name: str = "-",
+    usage_format: UsageFormat = "explicit",
+    at: str | None = None,
+    lines: bool = True,
+) -> Iterator[str]:
+    """``reprice`` of a log read from ``stream``, each row added to ``totals`` and, with
+    ``lines``, yielded as its ``RepricedRow.json_line()``: the same rows, costs, errors and
+    totals, by a faster path for the common long log (CSV, explicit counts).
+
+    On that path a row is read as a list (no dict), its name resolved once per distinct
+    (model, provider, tier), its sheets found once per stretch of the model's history
+    (``PriceBook.stretch_bounds``), its prices per token class asked once per sheet and shape
+    (``PriceBook.shape_rates``) and turned into integers at a common exponent, so the row's
+    bill is a sum of integer products, exact (a total with more digits than the decimal
+    context keeps is billed in Decimal, as ``reprice`` does). A row the path does not cover
+    (a short or long row, no timestamp or model, a count that is not plain digits, a time
+    that is not already the store's form after parsing) is costed by ``reprice``'s rules.
+    """
+    first = _first_line(stream)
+    if not first:
+        return
+    kind = log_format if log_format != "auto" else ("jsonl" if first.lstrip().startswith("{") else "csv")
+    source = _chain([first], stream)
+    if kind != "csv" or usage_format != "explicit":
+        log: LogFormat = "jsonl" if kind == "jsonl" else "csv"
+        records = read_log(cast("IO[str]", _Prepended(first, stream)), log, name)
+        for each in reprice(book, records, usage_format=usage_format, at=at):
+            totals.add(each)
+            if lines:
+                yield each.json_line()
+        return
+    reader = csv.reader(source)
+    header = next(reader, [])
+    _check_header(header, name)
+    index = {column: i for i, column in enumerate(header)}  # the last of a repeated name, as dict(zip())
+    width = len(header)
+    if "model" not in index or "timestamp" not in index or "__error__" in index:
+        for row in reader:
+            if row:
+                repriced = _reprice_one(
+                    book, reader.line_num, dict(zip(header, row, strict=False)), usage_format, at
+                )
+                totals.add(repriced)
+                if lines:
+                    yield repriced.json_line()
+        return
+    # A missing column reads the "" appended to every row (index ``width``).
+    at_model, at_time = index["model"], index["timestamp"]
+    at_provider, at_tier = index.get("provider", width), index.get("tier", width)
+    at_counts = [index.get(column, width) for column in _FAST_COLUMNS]
+    padded = width in at_counts
+    plans: dict[tuple[str, str, str], _Plan] = {}
+    plan_of = plans.get
+    by_model, by_month = totals.by_model, totals.by_month
+    reasons, unpriced_rows, listed = totals.unpriced_reasons, totals.unpriced_rows, totals.listed
+    i_input, i_read, i_write, i_write_1h, i_output, i_reasoning = at_counts
+    has_provider, has_tier = at_provider < width, at_tier < width
+    # Counted here and added to ``totals`` at the end; the cost is summed in row order.
+    rows = priced = flagged = converted = 0
+    running = totals.cost
+    try:
+        for row in reader:
+            if len(row) == width:
+                stamp = row[at_time].strip()
+                model = row[at_model].strip()
+                when = at or stamp
+                if padded:
+                    row.append("")
+                n_input, n_read, n_write = row[i_input], row[i_read], row[i_write]
+                n_write_1h, n_output, n_reasoning = row[i_write_1h], row[i_output], row[i_reasoning]
+                joined = n_input + n_read + n_write + n_write_1h + n_output + n_reasoning
+                if (
+                    model
+                    and len(when) == 20
+                    and when[10] == "T"
+                    and when[19] == "Z"
+                    and ((joined.isdigit() and joined.isascii()) or not joined)
+                ):
+                    line = reader.line_num
+                    provider = row[at_provider].strip() if has_provider else ""
+                    tier = (row[at_tier].strip() if has_tier else "") or "standard"
+                    plan = plan_of((model, provider, tier))
+                    if plan is None:
+                        plan = plans[(model, provider, tier)] = _Plan(book, model, provider or None, tier)
+                    c0 = int(n_input) if n_input else 0
+                    c1 = int(n_read) if n_read else 0
+                    c2 = int(n_write) if n_write else 0
+                    c3 = int(n_write_1h) if n_write_1h else 0
+                    c4 = int(n_output) if n_output else 0
+                    c5 = int(n_reasoning) if n_reasoning else 0
+                    rows += 1
+                    stretch = bisect_right(plan.bounds, when)
+                    entry = plan.entries.get(stretch)
+                    if entry is None:
+                        entry = plan.entry(stretch, when)
+                    error = entry.error
+                    shape = _NO_SHAPE
+                    if error is None:
+                        threshold = entry.threshold
+                        long = threshold is not None and c0 + c1 + c2 + c3 > threshold
+                        mask = (c0 != 0, c1 != 0, c2 != 0, c3 != 0, c4 != 0, c5 != 0)
+                        known = entry.shapes.get((long, mask))
+                        shape = known if known is not None else entry.shape(book, long, mask)
+                        error = shape.error
+                    quoted = _quote(stamp)
+                    when_quoted = quoted if when is stamp else _quote(when)
+                    if error is not None:
+                        reasons[error] = reasons.get(error, 0) + 1
+                        if len(unpriced_rows) < listed:
+                            unpriced_rows.append({"line": line, "model": model, "reason": error})
+                        if lines:
+                            yield (
+                                f'{{"line": {line}, "timestamp": {quoted}, {plan.head_unpriced}, '
+                                f'"priced_at": {when_quoted}, "input_tokens": "{c0}", '
+                                f'"cache_read_tokens": "{c1}", "cache_write_tokens": "{c2}", '
+                                f'"cache_write_1h_tokens": "{c3}", "output_tokens": "{c4}", '
+                                f'"reasoning_tokens": "{c5}", "cost": null, "flags": [], "converted": null, '
+                                f'"error": {_quote(error)}}}'
+                            )
+                        continue
+                    counts = (c0, c1, c2, c3, c4, c5)
+                    total = 0
+                    for position, price in shape.prices:
+                        total += counts[position] * price
+                    if total < _EXACT:
+                        cost = Decimal(total).scaleb(shape.exponent)
+                    else:  # as many digits as the context keeps: billed as ``PriceBook.total_usd`` does
+                        cost = _ZERO
+                        for position, decimal in shape.decimals:
+                            cost += counts[position] * decimal / _MILLION
+                    if shape.fx is not None:
+                        cost = cost * shape.fx
+                    priced += 1
+                    running += cost
+                    if shape.flags:
+                        flagged += 1
+                    if shape.note:
+                        converted += 1
+                    found = by_model.get(plan.model_id)
+                    if found is None:
+                        by_model[plan.model_id] = [1, cost]
+                    else:
+                        found[0] += 1
+                        found[1] += cost
+                    month = when[:7]
+                    found = by_month.get(month)
+                    if found is None:
+                        by_month[month] = [1, cost]
+                    else:
+                        found[0] += 1
+                        found[1] += cost
+                    if lines:
+                        yield (
+                            f'{{"line": {line}, "timestamp": {quoted}, {entry.head}, '
+                            f'"priced_at": {when_quoted}, "input_tokens": "{c0}", '
+                            f'"cache_read_tokens": "{c1}", "cache_write_tokens": "{c2}", '
+                            f'"cache_write_1h_tokens": "{c3}", "output_tokens": "{c4}", '
+                            f'"reasoning_tokens": "{c5}", "cost": "{format(cost.normalize(), "f") if cost else "0"}"{shape.tail}'
+                        )
+                    continue
+            elif not row:
+                continue
+            # Not a row the fast path covers: costed by the row-by-row rules.
+            totals.cost = running
+            repriced = _reprice_one(
+                book, reader.line_num, dict(zip(header, row, strict=False)), usage_format, at
             )
-            continue
-        yield RepricedRow(
-            line,
-            stamp,
-            when,
-            model,
-            model_id,
-            sheets.provider,
-            tier,
-            counts,
-            cost,
-            flags,
-            converted,
+            totals.add(repriced)
+            running = totals.cost
+            if lines:
+                yield repriced.json_line()
+    finally:
+        totals.cost = running
+        totals.rows += rows
+        totals.priced += priced
+        totals.flagged += flagged
+        totals.converted += converted
+
+
+class _Prepended:
+    """A stream with a line read ahead put back in front (``readline`` and iteration)."""
+
+    def __init__(self, first: str, rest: IO[str]) -> None:
+        self.head: list[str] = [first]
+        self.rest = rest
+
+    def readline(self) -> str:
+        return self.head.pop() if self.head else self.rest.readline()
+
+    def __iter__(self) -> Iterator[str]:
+        if self.head:
+            yield self.head.pop()
+        yield from self.rest
+
+
+def _check_header(header: list[str], name: str) -> None:
+    from pathlib import Path
+
+    if not any(k in header for k in _TIME_KEYS):
+        raise UsageLogError(Path(name), [f"line 1: no timestamp column (one of {', '.join(_TIME_KEYS)})"])
+
+
+class _Plan:
+    """What one (model name, provider, tier) of a log means: the resolved model, and its
+    answers per stretch of the model's history (``PriceBook.sheets``' own key, or finer)."""
+
+    __slots__ = (
+        "book",
+        "bounds",
+        "entries",
+        "error",
+        "head_unpriced",
+        "model",
+        "model_id",
+        "provider",
+        "resolved",
+        "tier",
+    )
+
+    def __init__(self, book: PriceBook, model: str, provider: str | None, tier: str) -> None:
+        self.book, self.model, self.provider, self.tier = book, model, provider, tier
+        self.entries: dict[int, _Entry] = {}
+        self.resolved: Resolved | None = None
+        self.error: str | None = None
+        try:
+            self.resolved = book.resolve(model)
+        except PricewatchError as error:
+            self.error = str(error)
+        self.model_id = self.resolved.model if self.resolved is not None else model
+        self.bounds: Sequence[str] = book.stretch_bounds(self.resolved.model) if self.resolved else ()
+        self.head_unpriced = self.head(self.resolved.model if self.resolved else None, provider)
+
+    def head(self, model_id: str | None, provider: str | None) -> str:
+        return (
+            f'"model": {_quote(self.model)}, "model_id": {_json(model_id)}, '
+            f'"provider": {_json(provider)}, "tier": {_quote(self.tier)}'
         )
+
+    def entry(self, stretch: int, when: str) -> _Entry:
+        """The answer for ``stretch``, found at ``when`` (a time in it)."""
+        if self.resolved is None:
+            found = _Entry(None, self.error, "")
+        else:
+            batch = self.tier == "batch"
+            try:
+                sheets = self.book.sheets(
+                    self.resolved, self.provider, when, tier="standard" if batch else self.tier
+                )
+            except PricewatchError as error:
+                found = _Entry(None, str(error), "")
+            else:
+                found = _Entry(sheets, None, self.head(self.resolved.model, sheets.provider), batch)
+        self.entries[stretch] = found
+        return found
+
+
+class _Entry:
+    """The sheets of one stretch (or why there are none), with the shapes of request billed at them."""
+
+    __slots__ = ("batch", "error", "head", "shapes", "sheets", "threshold")
+
+    def __init__(self, sheets: Any, error: str | None, head: str, batch: bool = False) -> None:
+        self.sheets, self.error, self.head, self.batch = sheets, error, head, batch
+        self.threshold = sheets.long_context_threshold if sheets is not None else None
+        self.shapes: dict[tuple[bool, tuple[bool, ...]], _Shape] = {}
+
+    def shape(self, book: PriceBook, long: bool, mask: tuple[bool, ...]) -> _Shape:
+        try:
+            rates, flags, fx, note = book.shape_rates(self.sheets, mask, long=long, batch=self.batch)
+        except PricewatchError as error:
+            found = _Shape((), (), 0, None, (), None, str(error))
+        else:
+            found = _Shape.of(rates, flags, fx, note)
+        self.shapes[(long, mask)] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A shape's prices: (position, integer price at ``exponent`` + 6) per class billed, the
+    same as Decimals, the USD rate, and the end of its rows' JSON line."""
+
+    prices: tuple[tuple[int, int], ...]
+    decimals: tuple[tuple[int, Decimal], ...]
+    exponent: int
+    fx: Decimal | None
+    flags: tuple[str, ...]
+    note: str | None
+    error: str | None = None
+    tail: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        rates: tuple[tuple[str, Decimal], ...],
+        flags: tuple[str, ...],
+        fx: Decimal | None,
+        note: str | None,
+    ) -> _Shape:
+        decimals = tuple((_FAST_CLASSES.index(name), price) for name, price in rates)
+        exponent = min((int(price.as_tuple().exponent) for _, price in decimals), default=0)
+        prices = tuple((position, int(price.scaleb(-exponent))) for position, price in decimals)
+        tail = (
+            ', "flags": ['
+            + ", ".join(_quote(f) for f in flags)
+            + f'], "converted": {_json(note)}, "error": null}}'
+        )
+        return cls(prices, decimals, exponent - 6, fx, flags, note, None, tail)
+
+
+_NO_SHAPE = _Shape((), (), 0, None, (), None)

@@ -154,3 +154,110 @@ def test_a_rows_json_line_is_its_dict(tmp_path, shipped_book):
     text = LOG + ',gpt-4o,5,5,0\n2024-09-02T00:00:00Z,"gpt-4o ""x"" ü",5,5,0\n'
     for row in reprice(shipped_book, read_log(io.StringIO(text))):
         assert json.loads(row.json_line()) == row.as_dict()
+
+
+def _fresh_books(book):
+    """Two books over the shipped periods and one EUR-priced offer, with no answers cached yet."""
+    from pricewatch.analysis.prices import PricePoint
+    from pricewatch.pricing import PriceBook
+
+    euro = PricePoint(
+        model="mistralai/mistral-large",
+        provider="mistralai",
+        tier="standard",
+        min_prompt_tokens=0,
+        variant="",
+        currency="EUR",
+        valid_from="2025-01-01T00:00:00Z",
+        valid_to=None,
+        input=Decimal("2"),
+        output=Decimal("6"),
+        origin="live",
+    )
+    points = [p for p in book.points if p.model != "mistralai/mistral-large"] + [euro]
+    return [PriceBook(points, book.facts, book.catalog, book.fx_rates) for _ in range(2)]
+
+
+def _varied_log(seed: int, rows: int = 400) -> str:
+    """A CSV log of every kind of row: several models, providers and tiers, dates on both sides
+    of a price change, long prompts, cache tokens, unknown names, and rows off the fast path."""
+    rng = random.Random(seed)
+    names = [
+        "gpt-4o",
+        "openai/gpt-4o-2024-08-06",
+        "gpt-4o-2024-05-13",
+        "anthropic/claude-sonnet-4.5",
+        "claude-opus-4-6",
+        "google/gemini-2.5-pro",
+        "vertex_ai/gemini-2.5-flash",
+        "deepseek/deepseek-chat-v3.1:free",
+        "meta-llama/llama-3.3-70b-instruct",
+        "mistralai/mistral-large",
+        "acme/not-a-model",
+    ]
+    # Mostly the maker at the standard price, on dates when most of the models were sold.
+    providers = [""] * 16 + ["openai", "azure", "anthropic", "together", "mistralai", "nobody"]
+    tiers = [""] * 12 + ["standard", "batch", "batch", "flex", "priority"]
+    days = ["2024-07-01", "2024-08-05", "2024-08-07", "2024-09-01", "2025-06-15"] + [
+        "2026-03-01",
+        "2026-08-20",
+    ] * 4
+    lines = [
+        "timestamp,model,provider,tier,input_tokens,cache_read_tokens,cache_write_tokens,"
+        "cache_write_1h_tokens,output_tokens,reasoning_tokens"
+    ]
+    for i in range(rows):
+        day = rng.choice(days)
+        stamp = f"{day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+        counts = [
+            str(
+                rng.choice([0, rng.randrange(1, 2_000), rng.randrange(150_000, 400_000)])
+            ),  # long prompts too
+            str(rng.choice([0, 0, rng.randrange(1, 90_000)])),
+            str(rng.choice([0, 0, 0, rng.randrange(1, 20_000)])),
+            rng.choice(["", "0", str(rng.randrange(1, 5_000))]),
+            str(rng.randrange(0, 8_000)),
+            rng.choice(["", "0", str(rng.randrange(1, 3_000))]),
+        ]
+        odd = i % 23
+        if odd == 1:
+            stamp = day  # a date: costed by the row-by-row rules
+        elif odd == 2:
+            stamp = ""  # no timestamp
+        elif odd == 3:
+            counts[0] = "lots"  # not a number
+        elif odd == 4:
+            counts[1] = " 12"  # not plain digits: the row-by-row rules read it
+        elif odd == 5:
+            counts[0] = "007"
+        elif odd == 6:
+            stamp = f"{day} 10:00:00+02:00"
+        row = [stamp, rng.choice(names), rng.choice(providers), rng.choice(tiers), *counts]
+        if odd == 7:
+            row = row[:5]  # a short row
+        lines.append(",".join(row))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("at", [None, "2025-06-15T23:59:59Z"])
+def test_the_fast_path_equals_the_row_by_row_result(shipped_api, at):
+    """`reprice_lines` (the long-log path `reprice --format json` takes) gives every row's JSON
+    line and the totals exactly as costing the rows one by one does, each on a fresh book."""
+    from pricewatch.usage_log import Totals, read_log, reprice, reprice_lines
+
+    slow_book, fast_book = _fresh_books(shipped_api[0].book)
+    text = _varied_log(17)
+    slow_totals, fast_totals = Totals(), Totals()
+    slow = []
+    for row in reprice(slow_book, read_log(io.StringIO(text)), at=at):
+        slow_totals.add(row)
+        slow.append(row.json_line())
+    fast = list(reprice_lines(fast_book, io.StringIO(text), totals=fast_totals, at=at))
+    assert fast == slow
+    assert fast_totals.as_dict() == slow_totals.as_dict()
+    summary = fast_totals.as_dict()
+    assert summary["priced"] > 100 and summary["unpriced"] > 20 and summary["converted"] > 0
+    parsed = [json.loads(line) for line in fast]
+    assert any(r["error"] and "Unknown model" in r["error"] for r in parsed)
+    assert any(r["tier"] == "batch" and r["cost"] for r in parsed)
+    assert len({r["cost"] for r in parsed if r["model"] == "gpt-4o" and r["cost"]}) > 5
