@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from pricewatch.scraper.fx import FxRate
 
 __all__ = [
+    "SHAPE_CLASSES",
     "Bill",
     "PriceBook",
     "Resolved",
@@ -615,6 +616,8 @@ def _newest(point: PricePoint) -> tuple[str, str]:
 _ONE, _NONE, _MILLION = Decimal(1), Decimal(0), Decimal(1_000_000)
 _PROMPT = ("input", "cache_read", "cache_write", "cache_write_1h")
 _CLASSES = (*_PROMPT, "output", "reasoning")
+#: The token classes in the order of ``PriceBook.shape_rates``' mask (the prompt's four first).
+SHAPE_CLASSES = _CLASSES
 
 
 # ----------------------------------------------------------------------------- the shipped history

@@ -43,7 +43,7 @@ from typing import IO, Any, Literal, cast
 from pricewatch.analysis.workloads import TokenCounts
 from pricewatch.errors import PricewatchError, UsageLogError
 from pricewatch.money import decimal_to_text
-from pricewatch.pricing import PriceBook, Resolved, parse_time
+from pricewatch.pricing import SHAPE_CLASSES, PriceBook, Resolved, parse_time
 
 __all__ = [
     "LogFormat",
@@ -377,16 +377,8 @@ def _reprice_one(
 
 # ----------------------------------------------------------------------------- the long-log path
 
-# The explicit count columns, in ``PriceBook.shape_rates``' mask order, and their TokenCounts names.
-_FAST_COLUMNS = (
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-)
-_FAST_CLASSES = ("input", "cache_read", "cache_write", "cache_write_1h", "output", "reasoning")
+# The explicit count columns, in ``PriceBook.shape_rates``' mask order.
+_FAST_COLUMNS = tuple(f"{name}_tokens" for name in SHAPE_CLASSES)
 _MILLION = Decimal(1_000_000)
 _EXACT = 10**28  # below this an integer total has no more digits than the decimal context keeps
 
@@ -704,7 +696,7 @@ class _Shape:
         fx: Decimal | None,
         note: str | None,
     ) -> _Shape:
-        decimals = tuple((_FAST_CLASSES.index(name), price) for name, price in rates)
+        decimals = tuple((SHAPE_CLASSES.index(name), price) for name, price in rates)
         exponent = min((int(price.as_tuple().exponent) for _, price in decimals), default=0)
         prices = tuple((position, int(price.scaleb(-exponent))) for position, price in decimals)
         tail = (
