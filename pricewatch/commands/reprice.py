@@ -24,6 +24,8 @@ __all__ = ["register", "reprice"]
 
 # Rows listed one by one in the text output's "not priced" part (all are counted).
 _LISTED = 20
+# Rows of JSON written at once by the long-log path.
+_BATCH = 2000
 # A progress bar is shown for inputs larger than this (bytes), when stderr is a terminal.
 _PROGRESS_BYTES = 5_000_000
 
@@ -175,10 +177,18 @@ def reprice(
             )
             if fmt == "json":
                 out.write('{"rows": [' if listing else "{")
-                first = True
+                # Written in batches: one write per row costs more than the row on a pipe.
+                batch: list[str] = []
+                keep = batch.append
+                separator = "\n  "
                 for line in lines:
-                    out.write(("\n  " if first else ",\n  ") + line)
-                    first = False
+                    keep(line)
+                    if len(batch) == _BATCH:
+                        out.write(separator + ",\n  ".join(batch))
+                        batch.clear()
+                        separator = ",\n  "
+                if batch:
+                    out.write(separator + ",\n  ".join(batch))
                 out.write(
                     ("\n], " if listing else "")
                     + '"totals": '
