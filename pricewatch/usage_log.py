@@ -470,6 +470,7 @@ def reprice_lines(
                 joined = n_input + n_read + n_write + n_write_1h + n_output + n_reasoning
                 if (
                     model
+                    and stamp  # an empty one: the row-by-row rules look in the other time columns
                     and len(when) == 20
                     and when[10] == "T"
                     and when[19] == "Z"

@@ -204,7 +204,7 @@ def _varied_log(seed: int, rows: int = 400) -> str:
     ] * 4
     lines = [
         "timestamp,model,provider,tier,input_tokens,cache_read_tokens,cache_write_tokens,"
-        "cache_write_1h_tokens,output_tokens,reasoning_tokens"
+        "cache_write_1h_tokens,output_tokens,reasoning_tokens,created"
     ]
     for i in range(rows):
         day = rng.choice(days)
@@ -232,7 +232,8 @@ def _varied_log(seed: int, rows: int = 400) -> str:
             counts[0] = "007"
         elif odd == 6:
             stamp = f"{day} 10:00:00+02:00"
-        row = [stamp, rng.choice(names), rng.choice(providers), rng.choice(tiers), *counts]
+        created = rng.choice(["", "1772366400"])  # read when the timestamp is empty (2026-03-01)
+        row = [stamp, rng.choice(names), rng.choice(providers), rng.choice(tiers), *counts, created]
         if odd == 7:
             row = row[:5]  # a short row
         lines.append(",".join(row))
