@@ -1077,6 +1077,33 @@ def _direction(fit: TrendFit | None, series: Sequence[RatioPoint]) -> str:
     return "no clear direction (the 95% interval of the slope includes 0)"
 
 
+def _member_prices(
+    flat: PriceIndex,
+    facts: Mapping[str, ModelFacts],
+    group: PeerGroup,
+    at: str,
+    statistic: str,
+    unquantized_only: bool,
+    weights: Sequence[int | Decimal],
+) -> tuple[Any, ...]:
+    """What a group's ratio at ``at`` rests on: each member's price on its side's basis (as ``group_ratio`` asks)."""
+    found: list[Any] = []
+    for models, basis in ((group.closed, "retail"), (group.open, "market")):
+        for model in models:
+            price = model_price(
+                flat.for_model(model),
+                facts,
+                model,
+                at,
+                basis=basis,  # type: ignore[arg-type]
+                statistic=statistic,
+                unquantized_only=unquantized_only,
+                weights=weights,
+            )
+            found.append(None if price is None else (price.basis, price.input, price.output, price.blended))
+    return tuple(found)
+
+
 def ratio_trend(
     points: Iterable[PricePoint],
     facts: Mapping[str, ModelFacts],
@@ -1106,7 +1133,13 @@ def ratio_trend(
     start_text, end_text = _window(by_model, group.models, start, end)
     series: list[RatioPoint] = []
     if start_text is not None:
+        previous: tuple[Any, ...] | None = None
         for moment in change_times(flat, group.models, start_text, end_text):
+            # Members' prices as before: the same ratio, which the series would not keep.
+            prices = _member_prices(flat, facts, group, moment, statistic, unquantized_only, weights)
+            if prices == previous:
+                continue
+            previous = prices
             result = group_ratio(
                 flat,
                 facts,

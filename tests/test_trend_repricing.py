@@ -173,3 +173,27 @@ def test_a_model_priced_in_a_window_by_bisection_is_priced_in_it_by_its_periods(
                 for p in periods
             )
             assert grouped.priced_between(model, start, end) == expected, (model, start, end)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_ratio_series_that_skips_moments_with_unchanged_member_prices_is_the_series_of_every_moment(
+    seed, monkeypatch
+):
+    from pricewatch.analysis.ratios import PeerGroup
+
+    def series(points, facts):
+        models = sorted(facts)
+        group = PeerGroup(id="g", title="g", closed=tuple(models[::2]), open=tuple(models[1::2]))
+        return [
+            trends.ratio_trend(
+                points, facts, group, "2026-12-31", statistic=statistic, group_statistic=aggregate
+            ).as_dict()
+            for statistic in ("cheapest", "median")
+            for aggregate in ("median", "cheapest")
+        ]
+
+    skipping = series(*_history(seed))
+    monkeypatch.setattr(
+        trends, "_member_prices", lambda *args: object()
+    )  # never equal: every moment computed
+    assert skipping == series(*_history(seed))
