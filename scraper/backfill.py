@@ -484,6 +484,7 @@ class _Backfill:
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
         self.batch: list[Observation] = []
         self.batch_fetches: list[tuple[gitlog.FileVersion, str]] = []  # (version, observed at)
+        self.batch_versions = 0  # versions read since the last batch was stored
         self.batch_unmapped: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name) -> first, last
         self.models: set[str] = set()
         self.known_models: set[str] | None = None  # ids in `models`, read on first use
@@ -692,7 +693,8 @@ class _Backfill:
                 self.observe(key, values, template, at, began.get(key))
         self.models.update(t[0][0] for t in templates)
         self.batch_fetches.append((version, at))
-        if len(self.batch_fetches) >= BATCH_COMMITS:
+        self.batch_versions += 1
+        if self.batch_versions >= BATCH_COMMITS:
             self.flush()
 
     def in_force(
@@ -851,6 +853,7 @@ class _Backfill:
             self.pending.clear()
         db = self.db
         summary = self.summary
+        undecided = self._undecided_versions()
         with db.atomic():
             if self.batch:
                 self._ensure_names(self.batch)
@@ -890,8 +893,24 @@ class _Backfill:
             self.checkpoint(self.target.run_source, "batch-committed")
         self.batch = []
         self.batch_held = []
-        self.batch_fetches = []
+        self.batch_fetches = undecided
+        self.batch_versions = 0
         self.batch_unmapped = {}
+
+    def _undecided_versions(self) -> list[tuple[gitlog.FileVersion, str]]:
+        """Take out of the batch the versions from the oldest jump still waiting for its judgement on.
+
+        A jump lives in memory until the offer's next values say whether it was a typo; its
+        version is marked read (its ``fetches`` row stored) only once that is decided. So a
+        run killed meanwhile leaves that version to the next run, which reads the jump again
+        at its own time (it was stored at the next version's time, after a kill).
+        """
+        if not self.suspects:
+            return []
+        cut = min(suspect.at for suspect in self.suspects.values())
+        undecided = [(v, at) for v, at in self.batch_fetches if at >= cut]
+        self.batch_fetches = [(v, at) for v, at in self.batch_fetches if at < cut]
+        return undecided
 
     def fetch_rows(self) -> list[tuple[str, str, str, str]]:
         """(commit, time, path, url) of the batch's versions: the ``fetches`` rows that cite them."""

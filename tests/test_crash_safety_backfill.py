@@ -1,10 +1,11 @@
 """Crash safety of `pricewatch backfill`: SIGKILLed at steps the test chooses, it resumes to a clean run's history.
 
-A small git repository (six commits of an OpenRouter models list: a price change, a model
-delisted and listed again) is backfilled in a subprocess that commits one version per
+A small git repository (eight commits of an OpenRouter models list: a price change, a model
+delisted and listed again, a twentyfold jump that lasts) is backfilled in a subprocess that commits one version per
 batch (``CHECKPOINTED_BATCH_COMMITS=1``) and is SIGKILLed at its checkpoints
 (tests/checkpointed_cli.py; never after a delay): inside a batch's transaction
-("batch-stored"), between two commits' batches ("batch-committed"), and once every
+("batch-stored"), between two commits' batches ("batch-committed", once right after the
+jump's commit, while the jump waits for the next values to say whether it was a typo), and once every
 version is stored but before the run is ended ("finished"). After each kill the file
 passes ``PRAGMA integrity_check``; the next backfill marks the killed run abandoned,
 reads only the commits not yet stored, and the final offers, prices and fetch rows equal
@@ -27,14 +28,17 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 FILE = "data/models.json"
 A = {KIMI: ("0.000000684", "0.00000342"), OPUS: ("0.000005", "0.000025")}
 B = {KIMI: ("0.0000005415", "0.00000228"), OPUS: ("0.000005", "0.000025")}
-C = {KIMI: ("0.0000005", "0.000002"), OPUS: ("0.000005", "0.000025")}
+JUMP = {KIMI: ("0.00001083", "0.0000456"), OPUS: ("0.000005", "0.000025")}  # 20x Kimi's B
+AFTER = {KIMI: ("0.000008", "0.00004"), OPUS: ("0.000005", "0.000025")}
 VERSIONS = [
     ("2026-06-01T00:00:00Z", A),
     ("2026-06-02T00:00:00Z", A),  # the same prices (another field changed): a last sighting
     ("2026-06-03T00:00:00Z", B),  # Kimi's price cut
     ("2026-06-04T00:00:00Z", {KIMI: B[KIMI]}),  # Opus leaves the listing: delisted
     ("2026-06-05T00:00:00Z", B),  # and comes back
-    ("2026-06-06T00:00:00Z", C),
+    ("2026-06-06T00:00:00Z", JUMP),  # judged when the next values come: a typo, or history
+    ("2026-06-07T00:00:00Z", JUMP),
+    ("2026-06-20T00:00:00Z", AFTER),  # 14 days on: the jump was history, stored at 06-06
 ]
 
 
@@ -88,17 +92,26 @@ def test_a_backfill_killed_at_any_step_resumes_to_the_history_of_a_clean_run(tmp
     assert run_statuses(db_path) == ["abandoned", "running"]
     assert len(_history(db_path)[2]) == 3
 
+    # Right after the jump's commit (the delisting's batch, then one per commit): the jump
+    # waits in memory, so its commit is not marked read and the next run reads it again.
+    kill_at(args, "batch-committed", log, occurrence=4, env=env)
+    assert integrity(db_path) == [("ok",)]
+    assert run_statuses(db_path) == ["abandoned", "abandoned", "running"]
+    assert [f[3] for f in _history(db_path)[2]][-1] == "2026-06-05T00:00:00Z"
+
     # Every commit stored, the run not yet ended.
     kill_at(args, "finished", log, env=env)
     assert integrity(db_path) == [("ok",)]
-    assert run_statuses(db_path) == ["abandoned", "abandoned", "running"]
+    assert run_statuses(db_path) == ["abandoned", "abandoned", "abandoned", "running"]
     assert _history(db_path) == _history(reference)
 
     _backfill(repo, db_path)  # nothing left to read: it ends the killed run and adds nothing
     assert integrity(db_path) == [("ok",)]
-    assert run_statuses(db_path) == ["abandoned", "abandoned", "abandoned", "ok"]
+    assert run_statuses(db_path) == ["abandoned"] * 4 + ["ok"]
     offers, prices, fetches = _history(db_path)
     assert (offers, prices, fetches) == _history(reference)
     assert len(fetches) == len(VERSIONS)
     opus = [p for p in prices if p[0] == OPUS]
     assert [p[9] for p in opus] == ["delisted", None], "Opus's delisting was lost across the kill"
+    kimi = [(p[3], p[7]) for p in prices if p[0] == KIMI]
+    assert kimi[-2:] == [("2026-06-06T00:00:00Z", "10.83"), ("2026-06-20T00:00:00Z", "8")]
