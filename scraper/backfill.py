@@ -484,6 +484,7 @@ class _Backfill:
         self.listed: set[tuple] = set()  # offers of the previous complete version (delisting)
         self.batch: list[Observation] = []
         self.batch_fetches: list[tuple[gitlog.FileVersion, str]] = []  # (version, observed at)
+        self.batch_versions = 0  # versions read since the last batch was stored
         self.batch_unmapped: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name) -> first, last
         self.models: set[str] = set()
         self.known_models: set[str] | None = None  # ids in `models`, read on first use
@@ -492,6 +493,9 @@ class _Backfill:
         # The time of the version before the one being read (whichever run read it): a
         # dated price is placed at its day only when no version of the file came between.
         self.previous_at: str | None = None
+        # ``checkpoint(run_source, step)`` (``backfill(checkpoint=...)``): "batch-stored"
+        # inside a batch's transaction, every row written; "batch-committed" after it.
+        self.checkpoint: Callable[[str, str], None] | None = None
 
     # -------------------------------------------------------------- parsing, once per blob
 
@@ -628,6 +632,20 @@ class _Backfill:
 
     # -------------------------------------------------------------- one version
 
+    def resume_after(self, version: gitlog.FileVersion, parsed: _Parsed) -> None:
+        """Start from the state an earlier run left after storing ``version`` (nothing is stored).
+
+        Its listing is what the next version's delistings are judged against, and its
+        observation time what a re-commit of an older observation is judged against.
+        """
+        at = parsed.observed_at or version.committed_at
+        if parsed.observed_at is not None:
+            self.newest_at = at
+        if self.target.lists_everything:
+            templates = self.in_force(parsed, at)[0] if parsed.dated else parsed.templates
+            self.listed = {t[0] for t in templates}
+            self.summary.announced = set()
+
     def add_version(self, version: gitlog.FileVersion, parsed: _Parsed) -> None:
         at = parsed.observed_at or version.committed_at
         summary = self.summary
@@ -675,7 +693,8 @@ class _Backfill:
                 self.observe(key, values, template, at, began.get(key))
         self.models.update(t[0][0] for t in templates)
         self.batch_fetches.append((version, at))
-        if len(self.batch_fetches) >= BATCH_COMMITS:
+        self.batch_versions += 1
+        if self.batch_versions >= BATCH_COMMITS:
             self.flush()
 
     def in_force(
@@ -834,6 +853,7 @@ class _Backfill:
             self.pending.clear()
         db = self.db
         summary = self.summary
+        undecided = self._undecided_versions()
         with db.atomic():
             if self.batch:
                 self._ensure_names(self.batch)
@@ -867,10 +887,30 @@ class _Backfill:
                 by_time.setdefault((kind, last), set()).add(name)
             for (kind, seen_at), names in by_time.items():
                 record_unmapped(db, self.target.run_source, kind, names, seen_at)
+            if self.checkpoint is not None:
+                self.checkpoint(self.target.run_source, "batch-stored")
+        if self.checkpoint is not None:
+            self.checkpoint(self.target.run_source, "batch-committed")
         self.batch = []
         self.batch_held = []
-        self.batch_fetches = []
+        self.batch_fetches = undecided
+        self.batch_versions = 0
         self.batch_unmapped = {}
+
+    def _undecided_versions(self) -> list[tuple[gitlog.FileVersion, str]]:
+        """Take out of the batch the versions from the oldest jump still waiting for its judgement on.
+
+        A jump lives in memory until the offer's next values say whether it was a typo; its
+        version is marked read (its ``fetches`` row stored) only once that is decided. So a
+        run killed meanwhile leaves that version to the next run, which reads the jump again
+        at its own time (it was stored at the next version's time, after a kill).
+        """
+        if not self.suspects:
+            return []
+        cut = min(suspect.at for suspect in self.suspects.values())
+        undecided = [(v, at) for v, at in self.batch_fetches if at >= cut]
+        self.batch_fetches = [(v, at) for v, at in self.batch_fetches if at < cut]
+        return undecided
 
     def fetch_rows(self) -> list[tuple[str, str, str, str]]:
         """(commit, time, path, url) of the batch's versions: the ``fetches`` rows that cite them."""
@@ -922,6 +962,7 @@ def backfill(
     *,
     on_start: Callable[[int], None] | None = None,
     on_version: Callable[[], None] | None = None,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> BackfillSummary:
     """Replay every version of ``path`` in ``repo`` into the store (the caller holds the writer lock).
 
@@ -929,6 +970,10 @@ def backfill(
     first): at each commit the most recently changed of them is the version
     (``gitlog.logical_history``), and each version's fetch row names its own path.
     ``on_start`` gets the number of versions to read; ``on_version`` is called after each.
+    ``checkpoint(run_source, step)``, when given, is called at each step a kill could
+    land on (tests/test_crash_safety_backfill.py stops there): "batch-stored" (a batch's
+    rows written, its transaction open), "batch-committed", "finished" (every version
+    stored, the run not yet ended), "closed" (the run row ended).
     A target read as a tree of files (``target.tree``) replays the folder ``path`` instead
     (``scraper.backfill_tree``).
     """
@@ -940,7 +985,16 @@ def backfill(
     if target.tree is not None:
         from pricewatch.scraper.backfill_tree import backfill_tree
 
-        backfill_tree(db, catalog, repo, target, summary, on_start=on_start, on_version=on_version)
+        backfill_tree(
+            db,
+            catalog,
+            repo,
+            target,
+            summary,
+            on_start=on_start,
+            on_version=on_version,
+            checkpoint=checkpoint,
+        )
         summary.seconds = time.perf_counter() - started
         return summary
     history = (
@@ -962,10 +1016,23 @@ def backfill(
             todo.append(version)
     if on_start is not None:
         on_start(len(todo))
+    # A run that goes on from an earlier one (interrupted, or new commits since) starts from
+    # the state its last stored version left: what that version listed (so an offer gone
+    # at the first new commit is delisted) and when it was observed.
+    seed = _resume_point(versions, todo, done)
 
     def read(state: _Backfill) -> None:
         failed_blobs: dict[str, str] = {}
-        blobs = gitlog.iter_blobs(repo, _first_occurrences(todo))
+        wanted = _first_occurrences(todo)
+        if seed is not None:
+            assert seed.blob is not None
+            wanted = [seed.blob, *(b for b in wanted if b != seed.blob)]
+        blobs = gitlog.iter_blobs(repo, wanted)
+        if seed is not None:
+            assert seed.blob is not None
+            _read_blob(state, blobs, seed.blob, failed_blobs)
+            if seed.blob in state.parsed:
+                state.resume_after(seed, state.parsed[seed.blob])
         for version in todo:
             assert version.blob is not None
             if version.blob not in state.parsed and version.blob not in failed_blobs:
@@ -981,7 +1048,7 @@ def backfill(
                 on_version()
 
     # The data is as of the newest commit of the file, not of this run.
-    recorded_run(db, catalog, target, summary, versions[-1].committed_at, read)
+    recorded_run(db, catalog, target, summary, versions[-1].committed_at, read, checkpoint=checkpoint)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -994,6 +1061,8 @@ def recorded_run(
     observed_at: str,
     read: Callable[[Any], None],
     state_class: type[_Backfill] | None = None,
+    *,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> None:
     """One backfill run: its `runs` row, ``read`` feeding a fresh state, the end of the history.
 
@@ -1003,10 +1072,13 @@ def recorded_run(
     run_id = start_run(db, target.run_source, ORIGIN)
     summary.run_id = run_id
     state = (state_class or _Backfill)(db, catalog, target, summary, run_id)
+    state.checkpoint = checkpoint
     try:
         read(state)
         state.finish()
         summary.large_moves = _large_moves(db, run_id)
+        if checkpoint is not None:
+            checkpoint(target.run_source, "finished")  # every version stored, the run not yet ended
         status = "partial" if summary.failures else "ok"
         with db.atomic():
             finish_run(
@@ -1022,6 +1094,8 @@ def recorded_run(
                 # versions give, a sweep's fetchedAt), not of this run.
                 observed_at=(state.newest_at if target.observed_at else None) or observed_at,
             )
+        if checkpoint is not None:
+            checkpoint(target.run_source, "closed")
     except BaseException as error:  # the run row must say why, whatever went wrong
         with db.atomic():
             finish_run(db, run_id, "failed", errors=1, error=f"{type(error).__name__}: {error}")
@@ -1036,6 +1110,17 @@ def _in_repository(repo: Path, path: str) -> str:
         return Path(path).resolve().relative_to(repo).as_posix()
     except ValueError:
         raise BackfillError(f"{path} is not inside the repository {repo}") from None
+
+
+def _resume_point(
+    versions: Sequence[gitlog.FileVersion], todo: Sequence[gitlog.FileVersion], done: set[str]
+) -> gitlog.FileVersion | None:
+    """The newest version an earlier run stored before the first one still to read, if any."""
+    if not todo:
+        return None
+    before = [v for v in versions if v.committed_at < todo[0].committed_at]
+    stored = [v for v in before if v.commit in done and v.blob is not None]
+    return stored[-1] if stored else None
 
 
 def _first_occurrences(versions: Sequence[gitlog.FileVersion]) -> list[str]:
@@ -1073,8 +1158,9 @@ def run_backfill(
     on_wait: Callable[[Path], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_version: Callable[[], None] | None = None,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> BackfillSummary:
-    """Open the database under the writer lock and backfill one file's history into it."""
+    """Open the database under the writer lock and backfill one file's history into it (see ``backfill``)."""
     from pricewatch.scraper.lock import writer_lock
     from pricewatch.scraper.store import abandon_running_runs, open_database, sync_catalog
 
@@ -1082,7 +1168,9 @@ def run_backfill(
         db = open_database(db_path)
         abandon_running_runs(db)
         sync_catalog(db, catalog)
-        return backfill(db, catalog, repo, path, target, on_start=on_start, on_version=on_version)
+        return backfill(
+            db, catalog, repo, path, target, on_start=on_start, on_version=on_version, checkpoint=checkpoint
+        )
 
 
 def summary_rows(summary: BackfillSummary) -> list[dict[str, Any]]:

@@ -333,8 +333,9 @@ def backfill_tree(
     *,
     on_start: Callable[[int], None] | None = None,
     on_version: Callable[[], None] | None = None,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> None:
-    """Replay the first-parent history of the folder ``summary.path`` into the store."""
+    """Replay the first-parent history of the folder ``summary.path`` into the store (``checkpoint``: see ``backfill``)."""
     tree = target.tree
     assert tree is not None
     folder = summary.path = summary.path.strip("/")
@@ -383,7 +384,9 @@ def backfill_tree(
                 on_version()
         real.blobs_parsed = reader.blobs_parsed
 
-    recorded_run(db, catalog, target, summary, versions[-1].committed_at, read, _TreeBackfill)
+    recorded_run(
+        db, catalog, target, summary, versions[-1].committed_at, read, _TreeBackfill, checkpoint=checkpoint
+    )
 
 
 class _Reader:

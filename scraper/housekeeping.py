@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import tarfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -123,11 +124,18 @@ def vacuum_raw_responses(
     now: datetime,
     prune: bool = False,
     db_path: Path | None = None,
+    checkpoint: Callable[[str, str], None] | None = None,
 ) -> VacuumReport:
     """Archive (or with ``prune`` delete) bodies last fetched more than ``older_than`` ago; then VACUUM.
 
     Call with the writer lock held. Each month is one transaction: an interrupted vacuum
     leaves every body either in raw_responses or in its archive, never in neither.
+
+    ``checkpoint(where, step)``, when given, is called at each step a kill could land on
+    (tests/test_crash_safety_vacuum.py stops there): per month ("2026-01", step) "archived"
+    (the archive written, the raw rows not yet deleted, the transaction open), "deleted"
+    (still open) and "committed"; then ("file", "compacting") while VACUUM runs and
+    ("file", "compacted") after it.
     """
     stamp = format_time(now)
     report = VacuumReport(cutoff=format_time(now - older_than), pruned=prune, size_before=_file_size(db_path))
@@ -143,9 +151,19 @@ def vacuum_raw_responses(
                 body_bytes, stored_bytes = _archive_month(db, month, hashes, stamp)
                 report.body_bytes += body_bytes
                 report.stored_bytes += stored_bytes
+            if checkpoint is not None:
+                checkpoint(month, "archived")
             delete_raw_bodies(db, hashes)
+            if checkpoint is not None:
+                checkpoint(month, "deleted")
+        if checkpoint is not None:
+            checkpoint(month, "committed")
         report.bodies += len(hashes)
         report.months.append(month)
-    compact_file(db)
+    if checkpoint is None:
+        compact_file(db)
+    else:
+        compact_file(db, during=lambda: checkpoint("file", "compacting"))
+        checkpoint("file", "compacted")
     report.size_after = _file_size(db_path)
     return report

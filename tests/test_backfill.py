@@ -247,6 +247,19 @@ def test_a_model_that_leaves_the_listing_is_delisted_at_that_commit(tmp_path, db
     ]
 
 
+def test_a_later_run_delists_what_the_first_new_commit_no_longer_lists(tmp_path, db, catalog):
+    # The later run reads only the new commit; the listing it is judged against is the
+    # last stored version's (it was lost between runs: nothing was ever delisted there).
+    repo = make_repo(tmp_path / "repo", "m.json", [(T1, models_json(PER_TOKEN["a"]))])
+    backfill(db, catalog, repo, "m.json", openrouter_target())
+    add_version(repo, "m.json", T2, models_json({OPUS: PER_TOKEN["a"][OPUS]}))
+    later = backfill(db, catalog, repo, "m.json", openrouter_target())
+    assert (later.read, later.skipped, later.delisted) == (1, 1, 1)
+    assert [(p["valid_from"], p["valid_to"], p["closed_reason"]) for p in _prices(db, KIMI)] == [
+        (T1, T2, "delisted")
+    ]
+
+
 def test_a_models_file_may_be_a_bare_list_and_change_shape_in_its_history(tmp_path, db, catalog):
     """Some repositories commit only the list of models; one history holds both shapes."""
 

@@ -13,7 +13,7 @@ import io
 import tarfile
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlite_utils import Database
@@ -272,10 +272,28 @@ def delete_raw_bodies(db: Database, hashes: list[str]) -> None:
     db.conn.executemany("DELETE FROM raw_responses WHERE sha256 = ?", [(sha,) for sha in hashes])
 
 
-def compact_file(db: Database) -> None:
+def compact_file(db: Database, *, during: Callable[[], None] | None = None) -> None:
     """VACUUM, then truncate the write-ahead log so no large -wal file stays behind.
 
-    VACUUM cannot run inside a transaction: call outside ``db.atomic()``.
+    VACUUM cannot run inside a transaction: call outside ``db.atomic()``. ``during``, when
+    given, is called once while VACUUM runs (from SQLite's progress handler): where a test
+    kills the process mid-VACUUM (tests/test_crash_safety_vacuum.py).
     """
-    db.execute("VACUUM")
+    if during is None:
+        db.execute("VACUUM")
+    else:
+        called = False
+
+        def progress() -> int:
+            nonlocal called
+            if not called:
+                called = True
+                during()
+            return 0  # go on
+
+        db.conn.set_progress_handler(progress, 10)
+        try:
+            db.execute("VACUUM")
+        finally:
+            db.conn.set_progress_handler(None, 0)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
