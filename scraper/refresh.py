@@ -482,7 +482,7 @@ def store_source_run(
         if not observations:
             outcome.status = "failed"
             problems = [p.removesuffix(LAYOUT_SUFFIX) for p in page_errors + row_errors]
-            first = f" ({len(problems)} problems; first: {problems[0]})" if problems else ""
+            first = f" ({_count(len(problems), 'problem')}; first: {problems[0]})" if problems else ""
             outcome.error = f"{name}: no prices found{first}{LAYOUT_SUFFIX}"
             finish_run(db, run_id, "failed", errors=outcome.errors, error=outcome.error, observed_at=run_time)
             return outcome
@@ -588,7 +588,7 @@ def store_source_run(
                 + row_errors
                 + [f"quarantined {' '.join(map(str, o.offer_key))}: {r}" for o, r in held]
             )
-            outcome.error = f"{len(problems)} problems; first: {problems[0]}"
+            outcome.error = f"{_count(len(problems), 'problem')}; first: {problems[0]}"
         if checkpoint is not None:
             checkpoint(name, "stored")
         finish_run(
@@ -719,3 +719,8 @@ def _store_one(
         with db.atomic():
             finish_run(db, run_id, "failed", errors=1, error=outcome.error)
         return outcome
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 problem", "3 problems"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -42,7 +42,12 @@ def _run(db_path, source: str, age: timedelta, status: str, now: datetime, probl
             "models_seen": 5,
             "prices_changed": 0,
             "errors": len(problems or []) + (1 if error else 0),
-            "error": error or (f"{len(problems)} problems; first: {problems[0]}" if problems else None),
+            "error": error
+            or (
+                f"{len(problems)} problem{'' if len(problems) == 1 else 's'}; first: {problems[0]}"
+                if problems
+                else None
+            ),
             "problems": json.dumps(problems) if problems else None,
         }
     )
