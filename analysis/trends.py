@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -569,6 +569,40 @@ def _repricing(
     return plan
 
 
+def _priced_moments(
+    by_model: Mapping[str, list[PricePoint]],
+    facts: Mapping[str, ModelFacts],
+    scored: Mapping[str, ScoreSteps],
+    models: Iterable[str],
+    moments: Sequence[str],
+    threshold: float | None,
+    price: str,
+    host_rule: str,
+    unquantized_only: bool,
+    weights: Sequence[int | Decimal],
+) -> Iterator[tuple[str, dict[str, TrendPoint]]]:
+    """Each moment with a non-empty ``{model: its point}`` of ``models`` priced then (scored at
+    least ``threshold`` when given); only the models ``_repricing`` names are priced again."""
+    models = list(models)
+    current: dict[str, TrendPoint] = {}
+    for moment, changed in zip(moments, _repricing(by_model, scored, models, moments), strict=True):
+        for model in sorted(changed):
+            value, version = _score_at(scored[model], moment)
+            found = (
+                None
+                if value is None or (threshold is not None and value < threshold)
+                else _price_of(by_model, facts, model, moment, price, host_rule, unquantized_only, weights)
+            )
+            if found is None:
+                current.pop(model, None)
+            else:
+                current[model] = TrendPoint(
+                    at=moment, model=model, value=found[0], score=value, price=found[1], version=version
+                )
+        if current:
+            yield moment, current
+
+
 def _scored(
     by_model: Mapping[str, list[PricePoint]],
     facts: Mapping[str, ModelFacts],
@@ -819,34 +853,20 @@ def cheapest_at_threshold(
         boundaries = _version_moments(scored, qualifying, start_text, end_text)
         moments = change_times([p for m in qualifying for p in by_model[m]], qualifying, start_text, end_text)
         moments = sorted({*moments, *boundaries})
-        current: dict[str, TrendPoint] = {}
-        for moment, changed in zip(moments, _repricing(by_model, scored, qualifying, moments), strict=True):
-            for model in sorted(changed):
-                value, version = _score_at(scored[model], moment)
-                found = (
-                    None
-                    if value is None or value < threshold
-                    else _price_of(
-                        by_model, facts, model, moment, price, host_rule, unquantized_only, weights
-                    )
-                )
-                if found is None:
-                    current.pop(model, None)
-                else:
-                    current[model] = TrendPoint(
-                        at=moment, model=model, value=found[0], score=value, price=found[1], version=version
-                    )
-            if not current:
-                continue
+        for moment, current in _priced_moments(
+            by_model,
+            facts,
+            scored,
+            qualifying,
+            moments,
+            threshold,
+            price,
+            host_rule,
+            unquantized_only,
+            weights,
+        ):
             cheapest = min(current.values(), key=lambda point: (point.value, point.model))
-            best = TrendPoint(
-                at=moment,
-                model=cheapest.model,
-                value=cheapest.value,
-                score=cheapest.score,
-                price=cheapest.price,
-                version=cheapest.version,
-            )
+            best = replace(cheapest, at=moment)
             if not series or (series[-1].model, series[-1].value) != (best.model, best.value):
                 series.append(best)
             if not records or best.value < records[-1].value:
@@ -950,34 +970,11 @@ def frontier_trend(
         moments = sorted({*moments, *_version_moments(scored, scored, start_text, end_text)})
         # The frontier at each moment: the highest score, then the lowest price, then the
         # model id; only the models whose price or score may have changed are priced again.
-        current: dict[str, TrendPoint] = {}
-        for moment, changed in zip(moments, _repricing(by_model, scored, scored, moments), strict=True):
-            for model in sorted(changed):
-                value, version = _score_at(scored[model], moment)
-                found = (
-                    None
-                    if value is None
-                    else _price_of(
-                        by_model, facts, model, moment, price, host_rule, unquantized_only, weights
-                    )
-                )
-                if found is None:
-                    current.pop(model, None)
-                else:
-                    current[model] = TrendPoint(
-                        at=moment, model=model, value=found[0], score=value, price=found[1], version=version
-                    )
-            if not current:
-                continue
+        for moment, current in _priced_moments(
+            by_model, facts, scored, scored, moments, None, price, host_rule, unquantized_only, weights
+        ):
             top = min(current.values(), key=lambda point: (-(point.score or 0), point.value, point.model))
-            best = TrendPoint(
-                at=moment,
-                model=top.model,
-                value=top.value,
-                score=top.score,
-                price=top.price,
-                version=top.version,
-            )
+            best = replace(top, at=moment)
             if series and (series[-1].model, series[-1].value) == (best.model, best.value):
                 continue
             if series and series[-1].day == best.day:
