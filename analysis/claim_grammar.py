@@ -48,6 +48,7 @@ __all__ = [
     "MONEY_SCALES",
     "NUMBER_PATTERN",
     "NUMBER_WORDS",
+    "PERIOD_PARTS",
     "PER_MILLION_WORDS",
     "PER_THOUSAND_WORDS",
     "PER_WORDS",
@@ -197,6 +198,38 @@ NUMBER_WORDS = {
 }
 DASHES = ("-", "–", "—", "to")
 APPROX = ("about", "roughly", "around", "nearly", "~")
+#: Words before a year that name part of it ("early 2024", "mid-2025", "March 2026"): see
+#: ``analysis.article_date.period_bound`` for the day each stands for.
+PERIOD_PARTS = (
+    "early",
+    "mid",
+    "mid-",
+    "late",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+)
 #: "per million tokens": one of PER_WORDS, an optional "1", then a scale word.
 PER_WORDS = ("per", "/", "a", "for every", "for each")
 PER_MILLION_WORDS = ("million", "mil", "m", "mtok", "mtoks")
@@ -319,6 +352,27 @@ def _field_legs() -> list[Element]:
         *_field_leg(1),
         opt(*more, *_field_leg(2), opt(*more, *_field_leg(3))),
     ]
+
+
+def _period(cap: str) -> list[Element]:
+    """A point in time a trend period starts or ends at: "2023", "early 2024", "March 2026"."""
+    return [opt(lit(*PERIOD_PARTS, cap=f"{cap}_part")), num(cap)]
+
+
+def _trend_period() -> Element:
+    """The period a trend claim states: "in two years", "from early 2024 to early 2026",
+    "between 2023 and 2025", "since 2023" (``analysis.claim_time`` reads it)."""
+    return alt(
+        [
+            lit("in", "over", "within"),
+            opt(lit("the last", "the past")),
+            alt([num("y")], [lit(*NUMBER_WORDS, cap="y")]),
+            lit("years", "year"),
+        ],
+        [lit("from"), *_period("since"), lit("to", "until", "through"), *_period("until")],
+        [lit("between"), *_period("since"), lit("and"), *_period("until")],
+        [lit("since"), *_period("since")],
+    )
 
 
 def _approx() -> Element:
@@ -491,6 +545,7 @@ GRAMMAR: dict[str, list[Element]] = {
     "trend_fold": [
         opt(lit("the")),
         rep(lit(*TREND_NOUNS)),
+        opt(lit("output", "input", cap="price")),
         lit("prices", "price", "costs", "cost"),
         opt(lit("of"), span("of")),
         lit(
@@ -509,15 +564,13 @@ GRAMMAR: dict[str, list[Element]] = {
         _approx(),
         *_range("n", "n2"),
         lit(*FOLD_WORDS),
-        lit("in", "over", "within"),
-        opt(lit("the last", "the past")),
-        alt([num("y")], [lit(*NUMBER_WORDS, cap="y")]),
-        lit("years", "year"),
+        _trend_period(),
         *END,
     ],
     "trend_percent": [
         opt(lit("the")),
         rep(lit(*TREND_NOUNS)),
+        opt(lit("output", "input", cap="price")),
         lit("prices", "price", "costs", "cost"),
         lit(
             "fall",
@@ -901,4 +954,5 @@ def tables() -> dict[str, Any]:
         "provider_noise": list(PROVIDER_NOISE),
         "prefixed_names": PREFIXED_NAMES,
         "provider_words": [" ".join(_phrase(p)) for p in PROVIDER_WORDS],
+        "period_parts": [" ".join(_phrase(p)) for p in PERIOD_PARTS],
     }

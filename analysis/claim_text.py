@@ -461,22 +461,50 @@ def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     )
 
 
+def _trend_price(g: Groups) -> Literal["input", "output", "blended"]:
+    """ "output prices fell ...": that price; no word, the 3:1 blend."""
+    word = (g.get("price") or "").lower()
+    return "output" if word == "output" else "input" if word == "input" else "blended"
+
+
 def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
-    claimed, years = _figure(g["n"], g.get("n2")), parse_number(g["y"])
+    from pricewatch.analysis.claim_time import period_words, stated_period
+
+    claimed = _figure(g["n"], g.get("n2"))
     problems = []
     if claimed.low is not None and claimed.low <= 0:  # "fell 0x": no price falls zero-fold
         problems.append(f"a fall of {g['n']}x means nothing (2x is half the price): the fold must be above 0")
+    if g.get("y") is None:  # a stated period: "from early 2024 to early 2026", "since 2023"
+        try:
+            start, end = stated_period(period_words(g, "since"), period_words(g, "until"))
+        except ValueError as error:
+            raise ClaimError(f"cannot check {text!r}: {error}") from None
+        if problems:
+            raise ClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
+        return (
+            TrendClaim(
+                text=text,
+                form="fold_over_period",
+                claimed=claimed,
+                start=start,
+                end=end,
+                price=_trend_price(g),
+            ),
+        )
+    years = parse_number(g["y"])
     if years <= 0:
         problems.append(f"a period of {g['y']} years has no length: the years must be above 0")
     if problems:
         raise ClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
-    return (TrendClaim(text=text, form="fold_over_period", claimed=claimed, years=years),)
+    return (
+        TrendClaim(text=text, form="fold_over_period", claimed=claimed, years=years, price=_trend_price(g)),
+    )
 
 
 def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     low = parse_number(g["p"])
     claimed = Figure(low=low, high=None) if g.get("plus") else _figure(g["p"], g.get("p2"))
-    return (TrendClaim(text=text, form="percent_per_year", claimed=claimed),)
+    return (TrendClaim(text=text, form="percent_per_year", claimed=claimed, price=_trend_price(g)),)
 
 
 #: What each form of ``claim_grammar.GRAMMAR`` becomes.

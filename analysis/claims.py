@@ -87,6 +87,7 @@ __all__ = [
     "combine_verdicts",
     "evaluate",
     "evaluate_entry",
+    "evaluate_parts",
     "explain",
     "judge_trend",
     "measure_trend",
@@ -1479,6 +1480,9 @@ class CheckReport(Record):
     at: str
     verdict: VerdictName  # the combined verdict (the worst part decides)
     results: list[Verdict]
+    # The day the claim was made (--made-on), and every part's verdict as of that day.
+    made_on: date | None = None
+    then: EntryVerdict | None = None
 
 
 def parse_registry(document: Mapping[str, Any]) -> list[RegistryEntry]:
@@ -1502,22 +1506,35 @@ def parse_registry(document: Mapping[str, Any]) -> list[RegistryEntry]:
     return entries
 
 
-def evaluate_entry(
-    entry: RegistryEntry, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str | date
+def evaluate_parts(
+    parts: Sequence[Claim],
+    combine: Literal["all", "any"],
+    points: Iterable[PricePoint],
+    facts: Mapping[str, ModelFacts],
+    at: str | date,
 ) -> EntryVerdict:
-    """Every part of a registered claim at ``at``, and their combined verdict."""
-    parts = [evaluate(part, points, facts, at) for part in entry.parts]
-    combined = combine_verdicts([p.verdict for p in parts], entry.combine)
-    if entry.combine == "any":
-        chosen = next(p for p in parts if p.verdict == combined)
+    """The parts of one claim (a registry entry, a sentence) at ``at``, and their combined verdict."""
+    verdicts = [evaluate(part, points, facts, at) for part in parts]
+    combined = combine_verdicts([p.verdict for p in verdicts], combine)
+    if combine == "any":
+        chosen = next(p for p in verdicts if p.verdict == combined)
         summary = f"best reading: {chosen.summary}"
     else:
         summary = (
-            "; ".join(p.summary for p in parts if p.verdict == combined)
-            if len(parts) > 1
-            else parts[0].summary
+            "; ".join(p.summary for p in verdicts if p.verdict == combined)
+            if len(verdicts) > 1
+            else verdicts[0].summary
         )
-    return EntryVerdict(verdict=combined, at=parts[0].at, summary=summary, parts=parts)
+    return EntryVerdict(verdict=combined, at=verdicts[0].at, summary=summary, parts=verdicts)
+
+
+def evaluate_entry(
+    entry: RegistryEntry, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], at: str | date
+) -> EntryVerdict:
+    """Every part of a registered claim at ``at`` (periods anchored at its made_on), and their combined verdict."""
+    from pricewatch.analysis.claim_time import anchor_claims
+
+    return evaluate_parts(anchor_claims(entry.parts, entry.made_on), entry.combine, points, facts, at)
 
 
 def check_registry(

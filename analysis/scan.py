@@ -25,9 +25,11 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from pricewatch.analysis.article_date import article_date
 from pricewatch.analysis.claim_grammar import (
     CHEAPER_WORDS,
     DASHES,
@@ -41,6 +43,7 @@ from pricewatch.analysis.claim_grammar import (
     PER_MILLION_WORDS,
     PER_THOUSAND_WORDS,
     PER_WORDS,
+    PERIOD_PARTS,
     SCALES,
     match_form,
     phrase_pattern,
@@ -54,9 +57,11 @@ from pricewatch.analysis.claim_text import (
     parse_number,
     workload_readings,
 )
+from pricewatch.analysis.claim_time import anchor_claims, stated_period
 from pricewatch.analysis.claims import (
     CapabilityClaim,
     Claim,
+    EntryVerdict,
     Figure,
     PriceClaim,
     PriceRef,
@@ -66,7 +71,7 @@ from pricewatch.analysis.claims import (
     Verdict,
     VerdictName,
     combine_verdicts,
-    evaluate,
+    evaluate_parts,
 )
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.records import Record, record
@@ -97,8 +102,9 @@ class FoundClaim(Record):
     line: int  # 1-based line of the article
     unit: UnitKind
     combine: Literal["all", "any"]
-    verdict: VerdictName
+    verdict: VerdictName  # as of the check's time (``at``): sets the exit code
     results: list[Verdict]
+    then: EntryVerdict | None = None  # as of the day the article was made, when known
 
 
 @record
@@ -120,6 +126,8 @@ class ScanReport(Record):
     verdict: VerdictName  # the combined verdict of every claim found (the worst decides)
     claims: list[FoundClaim]
     unparsed: list[UnparsedClaim]
+    made_on: date | None = None  # the article's date: --made-on, or its dateline
+    made_on_from: str | None = None  # where that date came from
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -860,6 +868,18 @@ _FOLD = re.compile(
     rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*{_FOLD_WORDS}\s+(?:in|over|within)\s+"
     rf"(?:the\s+(?:last|past)\s+)?(?P<z>{NUM_OR_WORD})\s+years?"
 )
+# A fold over a stated period: "a 50-100x cost reduction from early 2024 to early 2026",
+# "prices fell 10x between 2023 and 2025", "... since mid-2023" (analysis.claim_time).
+_POINT_IN_TIME = rf"(?:{phrase_pattern(PERIOD_PARTS)}\s*)?(?:19|20)\d\d\b"
+_FOLD_PERIOD = re.compile(
+    rf"(?i)(?:(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
+    rf"(?:(?:cost|price)\s+)?(?:reduction|drop|decline|fall|decrease|cheaper)"
+    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+)?"
+    rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*{_FOLD_WORDS})\s+"
+    rf"(?:from\s+(?P<a1>{_POINT_IN_TIME})\s+(?:to|until|through)\s+(?P<b1>{_POINT_IN_TIME})"
+    rf"|between\s+(?P<a2>{_POINT_IN_TIME})\s+and\s+(?P<b2>{_POINT_IN_TIME})"
+    rf"|since\s+(?P<a3>{_POINT_IN_TIME}))"
+)
 _PERCENT_YEAR = re.compile(
     rf"(?i)\b(?:fall|falls|falling|drop|drops|dropping|decline|declines|declining|shrinks?|shrinking|cheaper)\b"
     rf"\s+(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s*(?P<plus>\+|or\s+more)?\s*"
@@ -886,6 +906,27 @@ def _extract_trend(
                 form="fold_over_period",
                 claimed=claimed,
                 years=parse_number(years),
+                price=price,
+            )
+        )
+    for match in _FOLD_PERIOD.finditer(unit.text):
+        low, high = match.group("n") or match.group("m"), match.group("n2") or match.group("m2")
+        try:
+            start, end = stated_period(
+                match.group("a1") or match.group("a2") or match.group("a3"),
+                match.group("b1") or match.group("b2"),
+            )
+        except ValueError as error:
+            raise _Skip(f"a trend over a period that could not be read: {error}") from None
+        claims.append(
+            TrendClaim(
+                text=unit.text,
+                form="fold_over_period",
+                claimed=Figure.point(parse_number(low))
+                if not high
+                else Figure.span(parse_number(low), parse_number(high)),
+                start=start,
+                end=end,
                 price=price,
             )
         )
@@ -1034,28 +1075,48 @@ def scan_article(
     at: str,
     *,
     source: str = "-",
+    made_on: date | None = None,
 ) -> ScanReport:
     """Find every claim in ``text`` and check each as of ``at``; list what could not be read.
 
+    Each claim is also checked as of the day the article was made: ``made_on``, else the date
+    its dateline states (``article_date``); a trend claim's period ends on that day.
     Raises ClaimTooLongError for an article over ``MAX_ARTICLE_CHARS``; a unit over
     ``MAX_CLAIM_CHARS`` is listed as unread, not matched.
     """
     if len(text) > MAX_ARTICLE_CHARS:
         raise ClaimTooLongError("the article", len(text), MAX_ARTICLE_CHARS)
+    made_on_from = "--made-on" if made_on is not None else None
+    if made_on is None:
+        dateline = article_date(text)
+        if dateline is not None:
+            made_on = dateline.day
+            made_on_from = f"the article's dateline, line {dateline.line}: {dateline.words!r}"
     points = list(points)
     found, unparsed = find_claims(text, names, facts)
     results: list[FoundClaim] = []
     for item in found:
-        verdicts = [evaluate(claim, points, facts, at) for claim in item.claims]
+        claims = anchor_claims(item.claims, made_on)
+        now = evaluate_parts(claims, item.combine, points, facts, at)
+        then = None if made_on is None else evaluate_parts(claims, item.combine, points, facts, made_on)
         results.append(
             FoundClaim(
                 quote=item.unit.text,
                 line=item.unit.line,
                 unit=item.unit.kind,
                 combine=item.combine,
-                verdict=combine_verdicts([v.verdict for v in verdicts], item.combine),
-                results=verdicts,
+                verdict=now.verdict,
+                results=now.parts,
+                then=then,
             )
         )
     overall = combine_verdicts([r.verdict for r in results]) if results else "cannot_check"
-    return ScanReport(source=source, at=at, verdict=overall, claims=results, unparsed=unparsed)
+    return ScanReport(
+        source=source,
+        at=at,
+        verdict=overall,
+        claims=results,
+        unparsed=unparsed,
+        made_on=made_on,
+        made_on_from=made_on_from,
+    )

@@ -18,9 +18,22 @@ from pricewatch.commands._common import (
 )
 from pricewatch.errors import EXIT_CANNOT_CHECK, EXIT_FAILED, EXIT_OK, ClaimError
 
-__all__ = ["AS_OF_HELP", "AsOfType", "check", "exit_code_for", "names_from_catalog", "register"]
+__all__ = [
+    "AS_OF_HELP",
+    "MADE_ON_HELP",
+    "AsOfType",
+    "check",
+    "exit_code_for",
+    "names_from_catalog",
+    "register",
+    "then_lines",
+]
 
 AS_OF_HELP = "Check as of this day (YYYY-MM-DD, the end of that day, UTC) or time (ISO 8601); default now."
+MADE_ON_HELP = (
+    "The day the claim was made (YYYY-MM-DD): each claim is also checked as of that day, and a trend "
+    '"in N years" ends on it. The verdict and exit code stay those of --as-of.'
+)
 
 _EXIT_FOR_VERDICT = {
     "holds": EXIT_OK,
@@ -84,16 +97,34 @@ def _reading(verdict: Any) -> str:
     return ""
 
 
-def _check_text(text: str, as_of: str, db_path: Path, catalog_path: Path | None, as_json: bool) -> int:
+def then_lines(then: Any, indent: str = "  ") -> list[str]:
+    """The verdict as of the day a claim was made, one line per part (beside the verdict as of now)."""
+    lines = [f"As of the day it was made ({then.at[:10]}): {then.verdict.upper().replace('_', ' ')}"]
+    lines.extend(f"{indent}- {part.verdict}: {part.summary}" for part in then.parts)
+    return lines
+
+
+def _check_text(
+    text: str, as_of: str, made_on: date | None, db_path: Path, catalog_path: Path | None, as_json: bool
+) -> int:
     from pricewatch.analysis.claim_text import parse_claim
-    from pricewatch.analysis.claims import CheckReport, combine_verdicts, evaluate
+    from pricewatch.analysis.claim_time import anchor_claims
+    from pricewatch.analysis.claims import CheckReport, evaluate_parts
     from pricewatch.commands._analysis import load_inputs
 
     inputs = load_inputs(db_path, catalog_path)
     parsed = parse_claim(text, names_from_catalog(inputs.catalog))
-    results = [evaluate(claim, inputs.points, inputs.facts, as_of) for claim in parsed.claims]
-    verdict = combine_verdicts([r.verdict for r in results], parsed.combine)
-    report = CheckReport(text=parsed.text, at=as_of, verdict=verdict, results=results)
+    claims = anchor_claims(parsed.claims, made_on)
+    now = evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, as_of)
+    then = (
+        None
+        if made_on is None
+        else evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, made_on)
+    )
+    results, verdict = now.parts, now.verdict
+    report = CheckReport(
+        text=parsed.text, at=as_of, verdict=verdict, results=results, made_on=made_on, then=then
+    )
     if as_json:
         click.echo(report.to_json(indent=2))
         return exit_code_for(verdict)
@@ -106,6 +137,8 @@ def _check_text(text: str, as_of: str, db_path: Path, catalog_path: Path | None,
     if len(results) > 1:
         how = "the best reading decides" if parsed.combine == "any" else "every part must hold"
         click.echo(f"Verdict: {verdict.upper().replace('_', ' ')} ({how})")
+    if then is not None:
+        click.echo("\n".join(then_lines(then)))
     return exit_code_for(verdict)
 
 
@@ -172,6 +205,7 @@ def _check_registry(
 @click.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("text", required=False)
 @click.option("--as-of", "as_of", type=AsOfType(), help=AS_OF_HELP)
+@click.option("--made-on", "made_on", type=click.DateTime(formats=["%Y-%m-%d"]), help=MADE_ON_HELP)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (schema: docs/claim.schema.json).")
 @click.option(
     "--registry", is_flag=True, help="Check every registered claim, as of the day it was made and as of now."
@@ -191,6 +225,7 @@ def _check_registry(
 def check(
     text: str | None,
     as_of: str | None,
+    made_on: datetime | None,
     as_json: bool,
     registry: bool,
     registry_file: Path | None,
@@ -232,11 +267,14 @@ def check(
     Example:
         pricewatch check "Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6" --json
         pricewatch check "Claude Opus 4.6 costs $5/$25 per million tokens" --as-of 2026-06-01
+        pricewatch check "prices fell 50-100x in two years" --made-on 2026-06-01
         pricewatch check "Kimi K2.5 on DeepInfra: $0.07 per million cache reads"
         pricewatch check --registry
     """
     if registry == (text is not None):
         raise click.UsageError("give a claim TEXT or --registry (one of them)")
+    if registry and made_on is not None:
+        raise click.UsageError("--made-on is for a claim TEXT: each registered claim has its own made_on")
     as_of = as_of or _now()
     if registry:
         from pricewatch.paths import shipped_data_dir
@@ -245,7 +283,8 @@ def check(
         code = _check_registry(path, as_of, db_path, catalog_path, as_json, verbose)
     else:
         assert text is not None
-        code = _check_text(text, as_of, db_path, catalog_path, as_json)
+        day = made_on.date() if made_on is not None else None
+        code = _check_text(text, as_of, day, db_path, catalog_path, as_json)
     if code != EXIT_OK:
         raise ExitWith(code)
 

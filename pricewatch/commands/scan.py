@@ -16,7 +16,13 @@ from pricewatch.commands._common import (
     db_option,
     handle_errors,
 )
-from pricewatch.commands.check import AS_OF_HELP, AsOfType, exit_code_for, names_from_catalog
+from pricewatch.commands.check import (
+    AS_OF_HELP,
+    AsOfType,
+    exit_code_for,
+    names_from_catalog,
+    then_lines,
+)
 from pricewatch.errors import EXIT_OK
 
 __all__ = ["register", "scan"]
@@ -25,13 +31,26 @@ __all__ = ["register", "scan"]
 @click.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("article", type=click.File("r", encoding="utf-8"))
 @click.option("--as-of", "as_of", type=AsOfType(), help=AS_OF_HELP)
+@click.option(
+    "--made-on",
+    "made_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the article was made (YYYY-MM-DD); default: the date its dateline states, if any. "
+    "Each claim is also checked as of that day; the verdict and exit code stay those of --as-of.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (schema: docs/claim.schema.json).")
 @click.option("--brief", is_flag=True, help="One line per claim instead of its arithmetic.")
 @db_option
 @catalog_option
 @handle_errors
 def scan(
-    article: IO[str], as_of: str | None, as_json: bool, brief: bool, db_path: Path, catalog_path: Path | None
+    article: IO[str],
+    as_of: str | None,
+    made_on: datetime | None,
+    as_json: bool,
+    brief: bool,
+    db_path: Path,
+    catalog_path: Path | None,
 ) -> None:
     """Find and check every claim about prices in an article (plain text or markdown; - for stdin).
 
@@ -41,9 +60,15 @@ def scan(
     arithmetic. Then come the claim-like sentences it could not read, each with the reason.
     The exit code follows the worst verdict of the claims found (3 when none was found).
 
+    Every claim is checked as of now (--as-of: the verdict and the exit code) and, beside
+    it, as of the day the article was made: --made-on, else the date a dateline near its
+    top states ("Published March 2, 2026", "Updated: Mar 2, 2026", "2026-03-02"; never a
+    date inside a claim). A trend "in two years" ends on that day.
+
     \b
     Example:
         pricewatch scan article.md
+        pricewatch scan article.md --made-on 2026-06-01 --as-of 2026-12-05
         curl -s https://example.com/post.txt | pricewatch scan - --json
     """
     from pricewatch.analysis.claims import explain
@@ -55,12 +80,20 @@ def scan(
     inputs = load_inputs(db_path, catalog_path)
     source = "-" if article.name in ("<stdin>", "-") else str(article.name)
     report = scan_article(
-        text, names_from_catalog(inputs.catalog), inputs.facts, inputs.points, as_of, source=source
+        text,
+        names_from_catalog(inputs.catalog),
+        inputs.facts,
+        inputs.points,
+        as_of,
+        source=source,
+        made_on=made_on.date() if made_on is not None else None,
     )
     if as_json:
         click.echo(report.to_json(indent=2))
     else:
         click.echo(f"{source}: {len(report.claims)} claims found, checked as of {as_of}")
+        if report.made_on is not None:
+            click.echo(f"made on {report.made_on} ({report.made_on_from}): also checked as of that day")
         for found in report.claims:
             click.echo(f'\nline {found.line}: "{found.quote}"')
             for result in found.results:
@@ -71,6 +104,8 @@ def scan(
             if len(found.results) > 1:
                 how = "the best reading decides" if found.combine == "any" else "every part must hold"
                 click.echo(f"  => {found.verdict.upper().replace('_', ' ')} ({how})")
+            if found.then is not None:
+                click.echo("\n".join("  " + line for line in then_lines(found.then)))
         click.echo(f"\nNot checked: {len(report.unparsed)} claim-like sentences")
         for skipped in report.unparsed:
             click.echo(f'line {skipped.line}: "{skipped.quote}"\n    why: {skipped.reason}')

@@ -1413,11 +1413,43 @@
     c.a = a; c.b = b; c.a_price = "blended"; c.b_price = "blended"; c.form = form; c.claimed = claimed;
     return c;
   }
-  function trendClaim(text, form, claimed, years) {
+  function trendClaim(text, form, claimed, years, price) {
     var c = base("trend", text);
-    c.form = form; c.claimed = claimed; c.price = "blended"; c.score = null; c.threshold = null;
+    price = (price || "").toLowerCase();
+    c.form = form; c.claimed = claimed; c.price = price === "output" || price === "input" ? price : "blended";
+    c.score = null; c.threshold = null;
     c.reference_model = null; c.start = null; c.end = null; c.years = years;
     return c;
+  }
+  // The day one end of a stated period stands for (article_date.period_bound): "early 2024" is
+  // February 1, "mid" July 1, "late" November 1; a month its first (start) or last day (end);
+  // a year January 1 or December 31.
+  var PART_DAYS = { early: [2, 1], mid: [7, 1], late: [11, 1] };
+  var MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function periodWords(g, cap) { return ((g[cap + "_part"] || "").replace("-", "").trim() + " " + g[cap]).trim(); }
+  function periodBound(g, cap, side, text) {
+    var words = g[cap];
+    if (words === undefined) return null;
+    var part = (g[cap + "_part"] || "").replace("-", "").trim().toLowerCase();
+    if (!/^(19|20)\d\d$/.test(words)) {
+      throw new ClaimError("cannot check " + pyRepr(text) + ": " + pyRepr(periodWords(g, cap)) + " is not a year (1900-2099), a part of one or a month of one");
+    }
+    var year = Number(words);
+    if (PART_DAYS[part]) return year + "-" + pad(PART_DAYS[part][0]) + "-" + pad(PART_DAYS[part][1]);
+    var month = part ? MONTHS.indexOf(part.slice(0, 3)) + 1 : 0;
+    if (month) {
+      var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      return year + "-" + pad(month) + "-" + (side === "start" ? "01" : pad(last));
+    }
+    return side === "start" ? year + "-01-01" : year + "-12-31";
+  }
+  function statedPeriod(g, text) {
+    var start = periodBound(g, "since", "start", text), end = periodBound(g, "until", "end", text);
+    if (start !== null && end !== null && end <= start) {
+      throw new ClaimError("cannot check " + pyRepr(text) + ": a period from " + periodWords(g, "since") + " to " + periodWords(g, "until") + " ends before it starts");
+    }
+    return [start, end];
   }
   // A captured price in dollars ("$0.28", "$1.2K", "28 cents").
   function amount(g, cap) {
@@ -1523,10 +1555,18 @@
       c.a_price = "cache_read"; c.b_price = "input";
       return [c];
     },
-    trend_fold: function (g, text) { return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text())]; },
+    trend_fold: function (g, text) {
+      if (g.y === undefined) { // a stated period: "from early 2024 to early 2026", "since 2023" (claim_time.stated_period)
+        var c = trendClaim(text, "fold_over_period", figure(g.n, g.n2), null, g.price);
+        var period = statedPeriod(g, text);
+        c.start = period[0]; c.end = period[1];
+        return [c];
+      }
+      return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text(), g.price)];
+    },
     trend_percent: function (g, text) {
       var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figure(g.p, g.p2);
-      return [trendClaim(text, "percent_per_year", claimed, null)];
+      return [trendClaim(text, "percent_per_year", claimed, null, g.price)];
     }
   };
   // An integer token count (Python's int(), towards zero): a number when exact in JSON, else its digits.
@@ -1558,7 +1598,8 @@
         }
       });
       var results = parsed.claims.map(function (c) { return verdictJson(evaluate(data, c, at)); });
-      return { text: parsed.text, at: at, verdict: combine(results.map(function (r) { return r.verdict; }), parsed.combine), results: results };
+      return { text: parsed.text, at: at, verdict: combine(results.map(function (r) { return r.verdict; }), parsed.combine), results: results,
+        made_on: null, then: null };
     } catch (e) {
       if (e instanceof ClaimError) return { error: e.message };
       throw e;
