@@ -35,6 +35,8 @@ from typing import Any
 
 __all__ = [
     "APPROX",
+    "AT_LEAST_WORDS",
+    "AT_MOST_WORDS",
     "CHEAPER_WORDS",
     "DASHES",
     "DEARER_WORDS",
@@ -198,6 +200,11 @@ NUMBER_WORDS = {
 }
 DASHES = ("-", "–", "—", "to")
 APPROX = ("about", "roughly", "around", "nearly", "~")
+#: Words before a claimed figure that make it a bound (``analysis.claim_words``): "at least 10x"
+#: holds when the truth is 10x or more, "up to 90%" when it is 90% or less (no tolerance);
+#: APPROX words ("about 10x") keep a point, judged within the tolerance.
+AT_LEAST_WORDS = ("at least", "over", "more than", "upwards of", "no less than")
+AT_MOST_WORDS = ("at most", "under", "up to", "less than", "no more than", "below")
 #: Words before a year that name part of it ("early 2024", "mid-2025", "March 2026"): see
 #: ``analysis.article_date.period_bound`` for the day each stands for.
 PERIOD_PARTS = (
@@ -375,6 +382,11 @@ def _trend_period() -> Element:
     )
 
 
+def _bounded() -> Element:
+    """ "about", "at least", "up to"... before a claimed figure (captured as ``bound``)."""
+    return opt(lit(*APPROX, *AT_LEAST_WORDS, *AT_MOST_WORDS, cap="bound"))
+
+
 def _approx() -> Element:
     return opt(lit(*APPROX))
 
@@ -411,7 +423,7 @@ _WORKLOAD_MIX: list[Element] = [
 ]
 _WORKLOAD_COST: list[Element] = [
     lit("costs", "cost", "is", "comes to", "would pay", "pays", "would cost"),
-    _approx(),
+    _bounded(),
     *_money("x"),
     opt(lit(*DASHES), *_money("y")),
     lit("per", "a", "/"),
@@ -460,7 +472,7 @@ GRAMMAR: dict[str, list[Element]] = {
         lit("output"),
         opt(lit("tokens")),
         lit("costs", "cost", "is", "=", "comes to"),
-        _approx(),
+        _bounded(),
         *_money("usd"),
         lit("on", "with", "using", "for", "via"),
         span("model"),
@@ -499,7 +511,7 @@ GRAMMAR: dict[str, list[Element]] = {
     "times": [
         span("a"),
         lit("is", "are", "costs", "cost", "runs", "run"),
-        _approx(),
+        _bounded(),
         *_range("n", "n2"),
         lit(*FOLD_WORDS),
         lit(*CHEAPER_WORDS, *DEARER_WORDS, cap="dir"),
@@ -510,7 +522,7 @@ GRAMMAR: dict[str, list[Element]] = {
     "percent_cheaper": [
         span("a"),
         lit("is", "are", "costs", "cost"),
-        _approx(),
+        _bounded(),
         num("p"),
         lit("%"),
         lit("cheaper", "less expensive", "less"),
@@ -521,7 +533,7 @@ GRAMMAR: dict[str, list[Element]] = {
     "percent_of": [
         span("a"),
         lit("costs", "cost", "is", "are", "runs at", "run at"),
-        _approx(),
+        _bounded(),
         *_range("p", "p2"),
         lit("%"),
         lit("of"),
@@ -535,7 +547,7 @@ GRAMMAR: dict[str, list[Element]] = {
         lit(*CUT_WORDS),
         opt(span("what")),
         lit("by"),
-        opt(lit("up to", "about", "roughly", "~")),
+        _bounded(),
         num("p"),
         lit("%"),
         lit("on", "with", "for"),
@@ -561,7 +573,7 @@ GRAMMAR: dict[str, list[Element]] = {
             "came down",
         ),
         opt(lit("by")),
-        _approx(),
+        _bounded(),
         *_range("n", "n2"),
         lit(*FOLD_WORDS),
         _trend_period(),
@@ -587,7 +599,7 @@ GRAMMAR: dict[str, list[Element]] = {
             "are declining",
         ),
         opt(lit("by")),
-        _approx(),
+        _bounded(),
         *_range("p", "p2"),
         lit("%"),
         opt(lit("+", "or more", cap="plus")),
@@ -955,4 +967,6 @@ def tables() -> dict[str, Any]:
         "prefixed_names": PREFIXED_NAMES,
         "provider_words": [" ".join(_phrase(p)) for p in PROVIDER_WORDS],
         "period_parts": [" ".join(_phrase(p)) for p in PERIOD_PARTS],
+        "at_least": [" ".join(_phrase(p)) for p in AT_LEAST_WORDS],
+        "at_most": [" ".join(_phrase(p)) for p in AT_MOST_WORDS],
     }

@@ -42,6 +42,7 @@ from pricewatch.analysis.claim_grammar import (
     strip_space,
     tokenize,
 )
+from pricewatch.analysis.claim_words import bounded, impossible
 from pricewatch.analysis.claims import (
     Claim,
     Figure,
@@ -285,8 +286,12 @@ def _price_unit(unit: str | None) -> Decimal:
     return Decimal(1)
 
 
-def _figure(low: str, high: str | None) -> Figure:
-    return Figure.point(parse_number(low)) if not high else Figure.span(parse_number(low), parse_number(high))
+def _figure(low: str, high: str | None, bound: str | None = None) -> Figure:
+    """A claimed figure: a point or a range, a bound when words say so ("at least 10x")."""
+    figure = (
+        Figure.point(parse_number(low)) if not high else Figure.span(parse_number(low), parse_number(high))
+    )
+    return bounded(figure, bound)
 
 
 def _amount(g: Groups, cap: str) -> Decimal:
@@ -362,7 +367,7 @@ def _times_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
             a=a,
             b=b,
             form="times_cheaper",
-            claimed=_figure(g["n"], g.get("n2")),
+            claimed=_figure(g["n"], g.get("n2"), g.get("bound")),
         ),
     )
 
@@ -374,7 +379,7 @@ def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Clai
             a=_ref(g["a"], names),
             b=_ref(g["b"], names),
             form=form,  # type: ignore[arg-type]
-            claimed=_figure(g["p"], g.get("p2")),
+            claimed=_figure(g["p"], g.get("p2"), g.get("bound")),
         ),
     )
 
@@ -388,7 +393,7 @@ def _request_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
             provider=host,
             input_tokens=int(_scaled(g["inp"], g.get("inp_scale"))),
             output_tokens=int(_scaled(g["out"], g.get("out_scale"))),
-            claimed=Figure.point(_scaled(g["usd"], g.get("usd_scale"))),
+            claimed=bounded(Figure.point(_scaled(g["usd"], g.get("usd_scale"))), g.get("bound")),
         ),
     )
 
@@ -431,6 +436,7 @@ def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
         tokens = Figure.span(low, _scaled(g["t2"], g.get("t2_scale")))
     x = _scaled(g["x"], g.get("x_scale"))
     claimed = Figure.span(x, _scaled(g["y"], g.get("y_scale"))) if g.get("y") else Figure.point(x)
+    claimed = bounded(claimed, g.get("bound"))
     model, host = resolve_model_and_host(g["model"], names)
     return workload_readings(
         text,
@@ -456,7 +462,7 @@ def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
             a_price="cache_read",
             b_price="input",
             form="percent_cheaper",
-            claimed=Figure.point(parse_number(g["p"])),
+            claimed=bounded(Figure.point(parse_number(g["p"])), g.get("bound")),
         ),
     )
 
@@ -470,7 +476,7 @@ def _trend_price(g: Groups) -> Literal["input", "output", "blended"]:
 def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     from pricewatch.analysis.claim_time import period_words, stated_period
 
-    claimed = _figure(g["n"], g.get("n2"))
+    claimed = _figure(g["n"], g.get("n2"), g.get("bound"))
     problems = []
     if claimed.low is not None and claimed.low <= 0:  # "fell 0x": no price falls zero-fold
         problems.append(f"a fall of {g['n']}x means nothing (2x is half the price): the fold must be above 0")
@@ -503,7 +509,7 @@ def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
 
 def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     low = parse_number(g["p"])
-    claimed = Figure(low=low, high=None) if g.get("plus") else _figure(g["p"], g.get("p2"))
+    claimed = Figure(low=low, high=None) if g.get("plus") else _figure(g["p"], g.get("p2"), g.get("bound"))
     return (TrendClaim(text=text, form="percent_per_year", claimed=claimed, price=_trend_price(g)),)
 
 
@@ -555,6 +561,10 @@ def parse_claim(text: str, names: Names, *, explain: bool = True) -> ParsedClaim
             for loc, message in error.errors
         )
         raise ClaimError(f"cannot check {sentence!r}: {said}") from None
+    for claim in claims:
+        reason = impossible(claim)
+        if reason is not None:  # refused: no price can make it true
+            raise ClaimError(f"cannot check {sentence!r}: {reason}")
     return ParsedClaim(
         text=sentence, claims=claims, combine="any" if form in ("workload", "workload_on") else "all"
     )

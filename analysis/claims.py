@@ -41,6 +41,7 @@ from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
+from pricewatch.analysis.claim_words import GroupSummary, group_summary, impossible
 from pricewatch.analysis.prices import ModelFacts, PriceIndex, PricePoint, as_time, market_price, offers_at
 from pricewatch.analysis.records import Record, kind_of, record, spec
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
@@ -453,7 +454,15 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 def _compare(label: str, unit: str, claimed: Figure, actual: Decimal, tolerance: Decimal) -> Comparison:
-    """Claimed against actual, within a relative tolerance (judged on the exact figures)."""
+    """Claimed against actual, within a relative tolerance (judged on the exact figures).
+
+    A bound ("at least 10x", "up to 90%": one side open) is a bound: it holds when the actual
+    figure is on its side, with no tolerance; a point or a range ("about 10x", "50-100x")
+    holds within the tolerance.
+    """
+    bound = (claimed.low is None) != (claimed.high is None)
+    if bound:
+        tolerance = Decimal(0)
     low_ok = claimed.low is None or actual >= claimed.low * (_ONE - tolerance)
     high_ok = claimed.high is None or actual <= claimed.high * (_ONE + tolerance)
     holds = low_ok and high_ok
@@ -804,7 +813,12 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
     label = f"{PRICE_WORDS[claim.a_price]}" + (
         "" if claim.a_price == claim.b_price else f" vs {PRICE_WORDS[claim.b_price]}"
     )
-    work.comparisons.append(_compare(label, unit, claimed, actual, claim.tolerance))
+
+    def compared(label: str, value: Decimal) -> Comparison:
+        share = _compare(label, unit, claimed, value, claim.tolerance)
+        return _as_saving(share, claim.claimed) if claim.form == "percent_cheaper" else share
+
+    work.comparisons.append(compared(label, actual))
     if claim.a_price == claim.b_price == "blended":
         # The blend decides; input and output alone are shown so a reader sees the spread.
         for field in ("input", "output"):
@@ -818,8 +832,7 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
                 else f"100 x ${decimal_to_text(pa)} / ${decimal_to_text(pb)}"
             )
             work.step(f"{field} only (for context)", shown, figure(value, unit))
-            comparison = _compare(field, unit, claimed, value, claim.tolerance)
-            work.comparisons.append(replace(comparison, decisive=False))
+            work.comparisons.append(replace(compared(field, value), decisive=False))
     if claim.form == "times_cheaper":
         relation = f"is {figure(actual, 'x')} cheaper than"
     elif claim.form == "percent_of":
@@ -834,6 +847,17 @@ def _eval_ratio(claim: RatioClaim, points, facts, at, work: _Work) -> None:
         f"{a_text} {relation} {b_text}{' on the' + what if what else ''}"
         f"{f' ({context})' if context else ''}; claimed {claim.claimed.text(unit)}"
     )
+
+
+def _as_saving(share: Comparison, saving: Figure) -> Comparison:
+    """A comparison on the share that remains, told in the claim's own quantity, the saving.
+
+    "90% cheaper" is judged on the 10% left (its tolerance is on the share: +-15% of 10%),
+    but a claimed 90% saving that is really 88% is overstated: the figures, the factor and
+    the direction shown are the saving's.
+    """
+    said = _compare(share.label, share.unit, saving, _HUNDRED - share.actual, Decimal(0))
+    return replace(said, holds=share.holds, decisive=share.decisive)
 
 
 def _eval_request_cost(claim: RequestCostClaim, points, facts, at, work: _Work) -> None:
@@ -1275,6 +1299,12 @@ def judge_trend(claim: TrendClaim, measure: TrendMeasure, work: _Work) -> None:
         # DEFLATION_METHODS.md §8.5: consistent when the claim meets the 95% interval
         meets = (claimed.high is None or low <= claimed.high) and (claimed.low is None or claimed.low <= high)
         work.comparisons.append(replace(inside, holds=meets))
+        if meets and low <= _ONE:
+            # A fall holds only when the data tell it from a rise: the interval must exclude 1x.
+            work.missing.append(
+                f"prices not shown to fall: the fit's 95% interval ({figure(low, 'x')}-"
+                f"{figure(high, 'x')} a year) includes rising prices (1x or less)"
+            )
         per = " a year" if claim.form == "percent_per_year" else " per year"
         work.summary = measure.head + shown + per + measure.tail
         return
@@ -1313,6 +1343,9 @@ def _judge(claim: Claim, points: Sequence[PricePoint], facts: Mapping[str, Model
     """The verdict at one time, without looking at history."""
     work = _Work.empty()
     try:
+        reason = impossible(claim)
+        if reason is not None:  # no price makes it true: refused with the reason, never judged
+            raise _Missing(f"refused: {reason}")
         _EVALUATORS[claim.kind](claim, points, facts, at, work)
     except _Missing as missing:
         work.missing.insert(0, str(missing))
@@ -1445,6 +1478,8 @@ class EntryVerdict(Record):
     at: str
     summary: str
     parts: list[Verdict]
+    # Several parts of one kind: the min, median and max of their actual figures, which hold.
+    group: GroupSummary | None = None
 
 
 @record
@@ -1483,6 +1518,7 @@ class CheckReport(Record):
     # The day the claim was made (--made-on), and every part's verdict as of that day.
     made_on: date | None = None
     then: EntryVerdict | None = None
+    group: GroupSummary | None = None  # several parts of one kind: their spread, which hold
 
 
 def parse_registry(document: Mapping[str, Any]) -> list[RegistryEntry]:
@@ -1525,7 +1561,8 @@ def evaluate_parts(
             if len(verdicts) > 1
             else verdicts[0].summary
         )
-    return EntryVerdict(verdict=combined, at=verdicts[0].at, summary=summary, parts=verdicts)
+    group = group_summary(verdicts) if combine == "all" else None
+    return EntryVerdict(verdict=combined, at=verdicts[0].at, summary=summary, parts=verdicts, group=group)
 
 
 def evaluate_entry(

@@ -58,6 +58,7 @@ from pricewatch.analysis.claim_text import (
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
+from pricewatch.analysis.claim_words import GroupSummary, impossible
 from pricewatch.analysis.claims import (
     CapabilityClaim,
     Claim,
@@ -105,6 +106,7 @@ class FoundClaim(Record):
     verdict: VerdictName  # as of the check's time (``at``): sets the exit code
     results: list[Verdict]
     then: EntryVerdict | None = None  # as of the day the article was made, when known
+    group: GroupSummary | None = None  # several parts of one kind: their spread, which hold
 
 
 @record
@@ -1019,6 +1021,9 @@ def find_claims(
         claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
         if claim_like:
             claims, combine, reason = _read(unit, names, ctx, facts)
+            refusals = [r for r in (impossible(c) for c in claims) if r is not None]
+            if refusals:  # no price can make it true: refused with the reason, as `check` does
+                claims, reason = (), f"refused: {refusals[0]}"
             if claims:
                 found.append(_Found(unit, claims, combine))
             else:
@@ -1108,6 +1113,7 @@ def scan_article(
                 verdict=now.verdict,
                 results=now.parts,
                 then=then,
+                group=now.group,
             )
         )
     overall = combine_verdicts([r.verdict for r in results]) if results else "cannot_check"

@@ -123,7 +123,13 @@ def _check_text(
     )
     results, verdict = now.parts, now.verdict
     report = CheckReport(
-        text=parsed.text, at=as_of, verdict=verdict, results=results, made_on=made_on, then=then
+        text=parsed.text,
+        at=as_of,
+        verdict=verdict,
+        results=results,
+        made_on=made_on,
+        then=then,
+        group=now.group,
     )
     if as_json:
         click.echo(report.to_json(indent=2))
@@ -137,6 +143,8 @@ def _check_text(
     if len(results) > 1:
         how = "the best reading decides" if parsed.combine == "any" else "every part must hold"
         click.echo(f"Verdict: {verdict.upper().replace('_', ' ')} ({how})")
+    if now.group is not None:
+        click.echo(f"Group: {now.group.text}")
     if then is not None:
         click.echo("\n".join(then_lines(then)))
     return exit_code_for(verdict)

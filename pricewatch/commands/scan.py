@@ -104,6 +104,8 @@ def scan(
             if len(found.results) > 1:
                 how = "the best reading decides" if found.combine == "any" else "every part must hold"
                 click.echo(f"  => {found.verdict.upper().replace('_', ' ')} ({how})")
+            if found.group is not None:
+                click.echo(f"  group: {found.group.text}")
             if found.then is not None:
                 click.echo("\n".join("  " + line for line in then_lines(found.then)))
         click.echo(f"\nNot checked: {len(report.unparsed)} claim-like sentences")

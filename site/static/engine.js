@@ -560,6 +560,7 @@
     var low = claimed.low === null ? null : Dec.of(claimed.low);
     var high = claimed.high === null ? null : Dec.of(claimed.high);
     var t = Dec.of(tolerance);
+    if ((low === null) !== (high === null)) t = Dec.zero; // a bound ("at least 10x") has no tolerance
     var lowOk = low === null || actual.ge(low.mul(Dec.one.sub(t)));
     var highOk = high === null || actual.le(high.mul(Dec.one.add(t)));
     var factor = Dec.one, direction = null, infinite = false;
@@ -793,7 +794,15 @@
       }
     }
     var label = VOCAB.price_words[aPrice] + (aPrice === bPrice ? "" : " vs " + VOCAB.price_words[bPrice]);
-    work.comparisons.push(compare(label, unit, claimed, actual, claim.tolerance));
+    // "90% cheaper" is judged on the 10% left but told as the saving it claims (claims._as_saving)
+    function compared(label, value) {
+      var share = compare(label, unit, claimed, value, claim.tolerance);
+      if (claim.form !== "percent_cheaper") return share;
+      var said = compare(label, unit, claim.claimed, Dec.of(100).sub(share.actual), "0");
+      said.holds = share.holds;
+      return said;
+    }
+    work.comparisons.push(compared(label, actual));
     if (aPrice === "blended" && bPrice === "blended") {
       ["input", "output"].forEach(function (field) {
         var pa = sheetA.prices.standard[field], pb = sheetB.prices.standard[field];
@@ -801,7 +810,7 @@
         var value = ratioValue(claim.form, pa, pb);
         var shown = claim.form === "times_cheaper" ? "B / A = $" + exact(pb) + " / $" + exact(pa) : "100 x $" + exact(pa) + " / $" + exact(pb);
         work.step(field + " only (for context)", shown, fmt(value, unit));
-        var c = compare(field, unit, claimed, value, claim.tolerance);
+        var c = compared(field, value);
         c.decisive = false;
         work.comparisons.push(c);
       });
@@ -929,6 +938,10 @@
       // consistent when the claim meets the fit's 95% interval
       inside.holds = (claimed.high === null || low.le(claimed.high)) && (claimed.low === null || Dec.of(claimed.low).le(high));
       work.comparisons.push(inside);
+      if (inside.holds && low.le(Dec.one)) { // a fall holds only when the interval excludes rising prices
+        work.missing.push("prices not shown to fall: the fit's 95% interval (" + fmt(low, "x") + "-" + fmt(high, "x") +
+          " a year) includes rising prices (1x or less)");
+      }
       work.summary = measure.head + shown + (claim.form === "percent_per_year" ? " a year" : " per year") + measure.tail;
       return;
     }
@@ -953,6 +966,8 @@
     var evaluator = EVALUATORS[claim.kind];
     try {
       if (!evaluator) throw new Missing("this kind of claim (" + claim.kind + ") is checked by `pricewatch check`, not in the browser");
+      var reason = impossible(claim);
+      if (reason !== null) throw new Missing("refused: " + reason);
       evaluator(claim, points, facts, at, work, data);
     } catch (e) {
       if (e instanceof Missing) work.missing.unshift(e.message); else throw e;
@@ -1404,6 +1419,41 @@
     if (b.lt(a)) { var t = a; a = b; b = t; }
     return { low: a.text(), high: b.text() };
   }
+  // A claimed figure with the bound its words put on it (claim_words.bounded): "over 10x" is 10x or more.
+  function bounded(f, words) {
+    var said = tokenize(words || "").map(function (t) { return t.low; }).join(" ");
+    if (G.at_least.indexOf(said) >= 0) return { low: f.low, high: null };
+    if (G.at_most.indexOf(said) >= 0) return { low: null, high: f.high };
+    return f;
+  }
+  function figureOf(low, high, g) { return bounded(figure(low, high), g.bound); }
+  // Why a claim cannot hold whatever the prices are (claim_words.impossible), or null.
+  function impossible(claim) {
+    var c = claim.claimed, kind = claim.kind;
+    function bounds() { return c ? [c.low, c.high].filter(function (v) { return v !== null && v !== undefined; }).map(function (v) { return Dec.of(v); }) : []; }
+    function negative() { return bounds().some(function (v) { return v.sign() < 0; }); }
+    if (kind === "trend" && claim.form === "percent_per_year" && c) {
+      if (bounds().some(function (v) { return v.ge(100); })) {
+        return "a fall of " + figureText(c, "%") + " a year is impossible: a fall of 100% leaves nothing, more would make prices negative (90% a year is a 10x fall)";
+      }
+    }
+    if (kind === "trend" && claim.form !== "percent_per_year" && c) {
+      if (bounds().some(function (v) { return v.sign() <= 0; })) return "a fall of " + figureText(c, "x") + " is impossible: a fold is above 0 (2x is half the price)";
+    }
+    if (kind === "price") {
+      var neg = ["input", "output", "cache_read", "cache_write"].filter(function (f) { return claim[f] !== null && claim[f] !== undefined && Dec.of(claim[f]).sign() < 0; });
+      if (neg.length) return "a negative price (" + neg.map(function (f) { return f.replace("_", " "); }).join(", ") + ") is impossible";
+    }
+    if ((kind === "request_cost" || kind === "workload") && c && negative()) return "a negative cost (" + figureText(c, "$") + ") is impossible";
+    if (kind === "ratio" && c) {
+      if (negative()) return "a negative " + (claim.form === "times_cheaper" ? "ratio" : "share") + " is impossible";
+      if (claim.form === "times_cheaper" && c.low !== null && Dec.of(c.low).isZero()) return "0x cheaper is impossible: a ratio of prices is above 0";
+      if (claim.form === "percent_cheaper" && bounds().some(function (v) { return v.gt(100); })) {
+        return "a saving of " + figureText(c, "%") + " is impossible: 100% cheaper is free, more would be a negative price";
+      }
+    }
+    return null;
+  }
   function priceUnit(unit) { return unit && G.per_thousand.indexOf(unit.toLowerCase()) >= 0 ? Dec.of(1000) : Dec.one; }
   function ref(model) { return { model: model, provider: null, statistic: "auto" }; }
   function base(kind, text) { return { kind: kind, text: text, tolerance: VOCAB.tolerance }; }
@@ -1498,7 +1548,7 @@
     return [c];
   }
   function percentClaims(form) {
-    return function (g, text, data) { return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), form, figure(g.p, g.p2))]; };
+    return function (g, text, data) { return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), form, figureOf(g.p, g.p2, g))]; };
   }
   // A workload claim under both cache readings: the hit rate as a share of input, or of all tokens.
   function workloadClaims(g, text, data) {
@@ -1507,6 +1557,7 @@
     if (g.t2) { var high = scaled(g.t2, g.t2_scale); tokens = high.lt(low) ? { low: high.text(), high: low.text() } : { low: low.text(), high: high.text() }; }
     var x = scaled(g.x, g.x_scale), claimed = pointFigure(x);
     if (g.y) { var y = scaled(g.y, g.y_scale); claimed = y.lt(x) ? { low: y.text(), high: x.text() } : { low: x.text(), high: y.text() }; }
+    claimed = bounded(claimed, g.bound);
     var r = resolveModelAndHost(data, g.model), model = r[0];
     var a = parseNumber(g.a), b = parseNumber(g.b);
     var period = g.period.toLowerCase();
@@ -1534,7 +1585,7 @@
       c.input_tokens = intValue(scaled(g.inp, g.inp_scale));
       c.output_tokens = intValue(scaled(g.out, g.out_scale));
       c.cache_read_tokens = 0;
-      c.claimed = pointFigure(scaled(g.usd, g.usd_scale));
+      c.claimed = bounded(pointFigure(scaled(g.usd, g.usd_scale)), g.bound);
       return [c];
     },
     price_pair: priceClaims,
@@ -1544,28 +1595,34 @@
       var a = phraseRef(data, g.a), b = phraseRef(data, g.b);
       var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
       if (G.dearer.indexOf(dir) >= 0) { var t = a; a = b; b = t; } // "B is 3x more expensive than A" = "A is 3x cheaper than B"
-      return [ratioClaim(text, a, b, "times_cheaper", figure(g.n, g.n2))];
+      return [ratioClaim(text, a, b, "times_cheaper", figureOf(g.n, g.n2, g))];
     },
     percent_cheaper: percentClaims("percent_cheaper"),
     percent_of: percentClaims("percent_of"),
     // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
     cache_cut: function (g, text, data) {
       var model = phraseRef(data, g.model);
-      var c = ratioClaim(text, model, model, "percent_cheaper", pointFigure(parseNumber(g.p)));
+      var c = ratioClaim(text, model, model, "percent_cheaper", bounded(pointFigure(parseNumber(g.p)), g.bound));
       c.a_price = "cache_read"; c.b_price = "input";
       return [c];
     },
     trend_fold: function (g, text) {
+      var claimed = figureOf(g.n, g.n2, g), problems = [];
+      if (claimed.low !== null && Dec.of(claimed.low).sign() <= 0) problems.push("a fall of " + g.n + "x means nothing (2x is half the price): the fold must be above 0");
       if (g.y === undefined) { // a stated period: "from early 2024 to early 2026", "since 2023" (claim_time.stated_period)
-        var c = trendClaim(text, "fold_over_period", figure(g.n, g.n2), null, g.price);
         var period = statedPeriod(g, text);
+        if (problems.length) throw new ClaimError("cannot check " + pyRepr(text) + ": " + problems.join("; "));
+        var c = trendClaim(text, "fold_over_period", claimed, null, g.price);
         c.start = period[0]; c.end = period[1];
         return [c];
       }
-      return [trendClaim(text, "fold_over_period", figure(g.n, g.n2), parseNumber(g.y).text(), g.price)];
+      var years = parseNumber(g.y);
+      if (years.sign() <= 0) problems.push("a period of " + g.y + " years has no length: the years must be above 0");
+      if (problems.length) throw new ClaimError("cannot check " + pyRepr(text) + ": " + problems.join("; "));
+      return [trendClaim(text, "fold_over_period", claimed, years.text(), g.price)];
     },
     trend_percent: function (g, text) {
-      var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figure(g.p, g.p2);
+      var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figureOf(g.p, g.p2, g);
       return [trendClaim(text, "percent_per_year", claimed, null, g.price)];
     }
   };
@@ -1583,7 +1640,12 @@
       throw new ClaimError("cannot read a claim in " + pyRepr(sentence) + " (" + refusal(sentence) + "); the forms understood are:\n" +
         G.form_texts.map(function (f) { return "  " + f; }).join("\n"));
     }
-    return { text: sentence, claims: BUILDERS[found.form](found.groups, sentence, data), combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
+    var claims = BUILDERS[found.form](found.groups, sentence, data);
+    claims.forEach(function (c) {
+      var reason = impossible(c);
+      if (reason !== null) throw new ClaimError("cannot check " + pyRepr(sentence) + ": " + reason); // refused: no price makes it true
+    });
+    return { text: sentence, claims: claims, combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
   }
 
   // `pricewatch check TEXT --json` in the browser: {text, at, verdict, results}, or {error}.
@@ -1599,7 +1661,7 @@
       });
       var results = parsed.claims.map(function (c) { return verdictJson(evaluate(data, c, at)); });
       return { text: parsed.text, at: at, verdict: combine(results.map(function (r) { return r.verdict; }), parsed.combine), results: results,
-        made_on: null, then: null };
+        made_on: null, then: null, group: null };
     } catch (e) {
       if (e instanceof ClaimError) return { error: e.message };
       throw e;
