@@ -31,6 +31,9 @@ from typing import Literal
 
 from pricewatch.analysis.article_date import article_date
 from pricewatch.analysis.claim_grammar import (
+    APPROX,
+    AT_LEAST_WORDS,
+    AT_MOST_WORDS,
     CHEAPER_WORDS,
     DASHES,
     DEARER_WORDS,
@@ -58,7 +61,7 @@ from pricewatch.analysis.claim_text import (
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
-from pricewatch.analysis.claim_words import GroupSummary, impossible
+from pricewatch.analysis.claim_words import GroupSummary, bounded, impossible
 from pricewatch.analysis.claims import (
     CapabilityClaim,
     Claim,
@@ -862,11 +865,13 @@ def _extract_table_row(
     return claims
 
 
+# Words before a claimed figure ("about", "at least", "up to"): the grammar's (claim_words.bounded).
+_BOUND = phrase_pattern((*APPROX, *AT_LEAST_WORDS, *AT_MOST_WORDS))
 _FOLD = re.compile(
-    rf"(?i)(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
+    rf"(?i)(?:(?P<q1>{_BOUND})\s*)?(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
     rf"(?:(?:cost|price)\s+)?(?:reduction|drop|decline|fall|decrease|cheaper)\s+"
     rf"(?:in|over|within)\s+(?:the\s+(?:last|past)\s+)?(?P<y>{NUM_OR_WORD})\s+years?"
-    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+)?"
+    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:(?P<q2>{_BOUND})\s*)?"
     rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*{_FOLD_WORDS}\s+(?:in|over|within)\s+"
     rf"(?:the\s+(?:last|past)\s+)?(?P<z>{NUM_OR_WORD})\s+years?"
 )
@@ -874,9 +879,9 @@ _FOLD = re.compile(
 # "prices fell 10x between 2023 and 2025", "... since mid-2023" (analysis.claim_time).
 _POINT_IN_TIME = rf"(?:{phrase_pattern(PERIOD_PARTS)}\s*)?(?:19|20)\d\d\b"
 _FOLD_PERIOD = re.compile(
-    rf"(?i)(?:(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
+    rf"(?i)(?:(?:(?P<q1>{_BOUND})\s*)?(?P<n>{NUM})(?:{DASH}(?P<n2>{NUM}))?\s*{_FOLD_WORDS}\s+"
     rf"(?:(?:cost|price)\s+)?(?:reduction|drop|decline|fall|decrease|cheaper)"
-    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+)?"
+    rf"|\b(?:fell|dropped|declined|fallen|come\s+down)\s+(?:by\s+)?(?:(?P<q2>{_BOUND})\s*)?"
     rf"(?P<m>{NUM})(?:{DASH}(?P<m2>{NUM}))?\s*{_FOLD_WORDS})\s+"
     rf"(?:from\s+(?P<a1>{_POINT_IN_TIME})\s+(?:to|until|through)\s+(?P<b1>{_POINT_IN_TIME})"
     rf"|between\s+(?P<a2>{_POINT_IN_TIME})\s+and\s+(?P<b2>{_POINT_IN_TIME})"
@@ -884,7 +889,7 @@ _FOLD_PERIOD = re.compile(
 )
 _PERCENT_YEAR = re.compile(
     rf"(?i)\b(?:fall|falls|falling|drop|drops|dropping|decline|declines|declining|shrinks?|shrinking|cheaper)\b"
-    rf"\s+(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s*(?P<plus>\+|or\s+more)?\s*"
+    rf"\s+(?:by\s+)?(?:(?P<bound>{_BOUND})\s*)?(?P<p>{NUM})(?:{DASH}(?P<p2>{NUM}))?\s*%\s*(?P<plus>\+|or\s+more)?\s*"
     r"(?:a\s+year|per\s+year|annually|each\s+year|every\s+year|yearly|year[- ]over[- ]year)"
 )
 
@@ -897,10 +902,11 @@ def _extract_trend(
     for match in _FOLD.finditer(unit.text):
         low, high = match.group("n") or match.group("m"), match.group("n2") or match.group("m2")
         years = match.group("y") or match.group("z")
-        claimed = (
+        claimed = bounded(
             Figure.point(parse_number(low))
             if not high
-            else Figure.span(parse_number(low), parse_number(high))
+            else Figure.span(parse_number(low), parse_number(high)),
+            match.group("q1") or match.group("q2"),
         )
         claims.append(
             TrendClaim(
@@ -924,9 +930,12 @@ def _extract_trend(
             TrendClaim(
                 text=unit.text,
                 form="fold_over_period",
-                claimed=Figure.point(parse_number(low))
-                if not high
-                else Figure.span(parse_number(low), parse_number(high)),
+                claimed=bounded(
+                    Figure.point(parse_number(low))
+                    if not high
+                    else Figure.span(parse_number(low), parse_number(high)),
+                    match.group("q1") or match.group("q2"),
+                ),
                 start=start,
                 end=end,
                 price=price,
@@ -937,9 +946,9 @@ def _extract_trend(
         if match.group("plus"):
             claimed = Figure(low=low, high=None)
         elif match.group("p2"):
-            claimed = Figure.span(low, parse_number(match.group("p2")))
+            claimed = bounded(Figure.span(low, parse_number(match.group("p2"))), match.group("bound"))
         else:
-            claimed = Figure.point(low)
+            claimed = bounded(Figure.point(low), match.group("bound"))
         claims.append(TrendClaim(text=unit.text, form="percent_per_year", claimed=claimed, price=price))
     return claims
 

@@ -91,6 +91,8 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
     ]
     dash = ["-", " to ", "–", " — "]
     approx = ["", "about ", "roughly ", "~", "nearly "]
+    bounds = ["", "about ", "at least ", "over ", "more than ", "at most ", "under ", "up to ", "less than "]
+    parts = ["", "early ", "mid-", "late ", "March ", "Sept ", "dec "]
     n = _odd_numbers
 
     def name() -> str:
@@ -194,6 +196,26 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"prices fell {n(rng)}x recently",
                 f"{name()} is {n(rng)}x cheaper",
                 f"{name()} costs ${n(rng)}/${n(rng)}",
+            ]
+        ),
+        lambda: rng.choice(  # issue 15: bound words, stated periods, impossible claims
+            [
+                f"{name()} is {rng.choice(bounds)}{n(rng)}x {rng.choice(['cheaper', 'more expensive'])} than {name()}",
+                f"{name()} costs {rng.choice(bounds)}{rng_range(1, 300)}% of {name()}",
+                f"{name()} is {rng.choice(bounds)}{rng.randrange(1, 160)}% cheaper than {name()}",
+                f"caching cuts input costs by {rng.choice(bounds)}{rng.randrange(1, 160)}% on {name()}",
+                f"1M input and 100K output tokens cost {rng.choice(bounds)}{money()} on {name()}",
+                f"{rng.choice(['output ', 'input ', ''])}prices fell {rng.choice(bounds)}{rng_range(0, 200)}x "
+                + rng.choice(
+                    [
+                        f"from {rng.choice(parts)}{rng.randrange(2019, 2028)} to {rng.choice(parts)}{rng.randrange(2019, 2028)}",
+                        f"between {rng.randrange(2019, 2028)} and {rng.randrange(2019, 2028)}",
+                        f"since {rng.choice(parts)}{rng.randrange(2019, 2028)}",
+                        f"from {rng.randrange(1, 40)} to {rng.randrange(1, 40)}",
+                        f"in {rng.choice(['0', '2', 'two'])} years",
+                    ]
+                ),
+                f"prices fall {rng.choice(bounds)}{rng_range(50, 150)}% per year",
             ]
         ),
         lambda: rng.choice(

@@ -218,3 +218,18 @@ def test_a_group_in_the_json_of_a_scan_is_in_the_schema():
     jsonschema.Draft202012Validator({**SCHEMA, "oneOf": [{"$ref": "#/$defs/CheckReport"}]}).validate(
         json.loads(report.to_json())
     )
+
+
+def test_scan_reads_bound_words_and_refuses_impossible_claims_as_check_does():
+    from pricewatch.analysis.scan import scan_article
+
+    article = (
+        "Prices are declining over 50% a year.\n\n"
+        "We saw a more than 50x cost reduction in two years.\n\n"
+        "Prices fall 120% a year, one vendor says.\n"
+    )
+    report = scan_article(article, WORDS, FACTS, POINTS, NOW)
+    claimed = [r.claim.claimed for found in report.claims for r in found.results]
+    assert claimed == [Figure(low=D(50), high=None), Figure(low=D(50), high=None)]
+    (refused,) = report.unparsed
+    assert refused.reason.startswith("refused: a fall of 120% a year is impossible")

@@ -257,8 +257,14 @@ def check(
       <N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output
         split costs $<X>[-$<Y>] per month on <model>
       caching cuts input costs by <P>% on <model>
-      <price|cost> fell <N>x in <Y> years
+      [output|input] <price|cost> fell <N>x in <Y> years
+        (or from early 2024 to early 2026, between 2023 and 2025, since 2023)
       prices fall <P>% per year
+
+    A figure may say "about N" (within the tolerance), "at least/over/more than N"
+    (holds at N or above) or "at most/under/up to/less than N" (at N or below).
+    A claim no price can make true (a fall of 100% or more a year, a saving above
+    100%, a negative price) is refused with the reason.
 
     A model may be written "<model> on|at|via <provider>": the host binds that model only.
     A sentence in none of the forms is refused with the nearest form, the part read and
@@ -270,6 +276,10 @@ def check(
     tokens, a share of all tokens); the best reading decides. With --registry, every claim
     in data/claims.toml is checked as of the day it was made and as of now (or --as-of);
     the exit code follows the "now" verdicts.
+
+    With --made-on DAY the claim is also checked as of that day (shown beside the
+    verdict; the verdict and the exit code stay those of --as-of), and a trend "in N
+    years" or "a year" ends on that day.
 
     \b
     Example:
