@@ -40,7 +40,11 @@ DEFAULT_DB = REPO / "data" / "pricewatch.db"
 VERDICTS = ("holds", "off", "stale", "cannot_check")
 KINDS = ("price", "ratio", "arithmetic", "trend", "workload", "request_cost", "cost_per_user")
 #: Result kinds that answer a truth kind (a cost per user may come back as any of these).
-ANSWERS = {"cost_per_user": {"cost_per_user", "workload", "request_cost", "unverifiable"}}
+ANSWERS = {
+    "cost_per_user": {"cost_per_user", "workload", "request_cost", "unverifiable"},
+    "workload": {"workload", "request_cost"},
+    "request_cost": {"request_cost", "workload"},
+}
 MAX_PHRASE_WORDS = 8
 FOUND_THRESHOLD, RIGHT_THRESHOLD = 90.0, 95.0
 
@@ -229,7 +233,7 @@ def compare_article(claims: Sequence[TruthClaim], report: dict[str, Any]) -> tup
             if (i, j) not in used and _kind_answers(claim.kind, r.get("kind", ""))
         ]
         if not candidates:
-            outcomes.append(Outcome(claim, "missed", "-", _why_missed(claim, report, on_line)))
+            outcomes.append(Outcome(claim, "missed", "-", _why_missed(claim, report, named)))
             continue
         bound = [c for c in candidates if _bound_right(claim, c[1])]
         pool = bound or candidates
@@ -258,12 +262,12 @@ def compare_article(claims: Sequence[TruthClaim], report: dict[str, Any]) -> tup
     return outcomes, extra
 
 
-def _why_missed(claim: TruthClaim, report: dict[str, Any], on_line: Iterable[tuple[int, dict]]) -> str:
+def _why_missed(claim: TruthClaim, report: dict[str, Any], named: Iterable[tuple[int, dict]]) -> str:
     for skipped in report.get("unparsed", []):
         if skipped.get("line") == claim.line and norm(claim.phrase) in norm(skipped.get("quote", "")):
             return f"skipped: {skipped.get('reason')}"
-    kinds = sorted({r.get("kind", "?") for _, u in on_line for r in u.get("results", [])})
-    if kinds:
+    kinds = sorted({r.get("kind", "?") for _, u in named for r in u.get("results", [])})
+    if kinds:  # the sentence gave results, none of this claim's kind (or all taken by others)
         return f"read, but only as {', '.join(kinds)}"
     return "not flagged"
 
