@@ -367,7 +367,13 @@ def price_at(
     currency: str = "USD",
 ) -> PricePoint | None:
     """The price a provider charged for a model at ``at`` (its plain offer before variants;
-    only ``variant``'s offer when one is named)."""
+    only ``variant``'s offer when one is named).
+
+    A dated snapshot's price never stands for the model's plain name: when the plain offer
+    is in force but past its confirmation window, the answer is None (callers fall back to
+    the unconfirmed plain price, flagged), not the snapshot's price that happens to be
+    confirmed (GPT-4o's plain $2.50/$10 is not replaced by gpt-4o-2024-05-13's $5/$15).
+    """
     offers = offers_at(
         points,
         model,
@@ -376,10 +382,13 @@ def price_at(
         tier=tier,
         min_prompt_tokens=min_prompt_tokens,
         currency=currency,
+        include_unconfirmed=variant is None,
     )
     if variant is not None:
-        offers = [p for p in offers if p.variant == variant]
-    return _preferred(offers)
+        return _preferred([p for p in offers if p.variant == variant])
+    if any(p.variant == "" for p in offers):
+        offers = [p for p in offers if p.variant == ""]
+    return _preferred([p for p in offers if not p.unconfirmed_at(at)])
 
 
 def retail_price(

@@ -202,3 +202,22 @@ def test_among_a_providers_variants_a_third_party_figure_comes_last():
         curated, variant="dashscope", origin="third-party", valid_from="2026-02-01T00:00:00Z"
     )
     assert price_at([third, curated], OPEN_C, "alibaba", "2026-02-15T00:00:00Z").origin == "curated"
+
+
+def test_a_snapshots_price_never_stands_for_the_plain_model_past_its_window():
+    """GPT-4o at OpenAI: the plain $2.50/$10 (unconfirmed since its window ended) is not
+    replaced by the dated snapshot gpt-4o-2024-05-13's $5/$15, which a source still lists."""
+    from pricewatch.analysis.prices import price_at
+
+    plain = dataclasses.replace(
+        pp(OPEN_C, "alibaba", "2026-01-01", None, "2.5", "10"), unconfirmed_after="2026-11-29T00:00:00Z"
+    )
+    snapshot = dataclasses.replace(
+        pp(OPEN_C, "alibaba", "2026-01-01", None, "5", "15"), variant="gpt-4o-2024-05-13"
+    )
+    before = "2026-11-01T00:00:00Z"
+    after = "2026-12-05T00:00:00Z"
+    assert price_at([plain, snapshot], OPEN_C, "alibaba", before).input == Decimal("2.5")
+    assert price_at([plain, snapshot], OPEN_C, "alibaba", after) is None
+    assert price_at([snapshot], OPEN_C, "alibaba", after).input == Decimal("5")  # only a snapshot sold
+    assert price_at([plain, snapshot], OPEN_C, "alibaba", after, variant="gpt-4o-2024-05-13").input == 5
