@@ -1407,7 +1407,15 @@ def evaluate(
     verdict = _judge(claim, relevant, facts, at)
     if not history or claim.kind not in PRICED_KINDS:
         return verdict
-    times = sorted({t for p in relevant for t in (p.valid_from, p.valid_to) if t is not None and t <= at})
+    # A price passing its confirmation window changes what is current as much as a new price.
+    times = sorted(
+        {
+            t
+            for p in relevant
+            for t in (p.valid_from, p.valid_to, p.unconfirmed_after)
+            if t is not None and t <= at
+        }
+    )
     runs: list[tuple[str, str | None]] = []  # (held from, held until) runs, oldest first
     start: str | None = None
     for t in times:
@@ -1425,6 +1433,8 @@ def evaluate(
     if not runs:
         return verdict
     held_from, held_until = runs[-1]
+    if held_until is None:  # it held at the last change before ``at`` and not at ``at`` itself
+        held_until = at
     return replace(
         verdict,
         verdict="stale",

@@ -545,3 +545,25 @@ def test_trend_claim_without_scored_models_cannot_be_checked():
     )
     verdict = evaluate(claim, POINTS, FACTS, NOW)
     assert verdict.verdict == "cannot_check"
+
+
+def test_a_price_past_its_window_is_judged_on_the_plain_offer_not_a_dated_snapshot():
+    """The GPT-4o case: OpenAI's plain $2.50/$10 is past its confirmation window while the
+    dated snapshot gpt-4o-2024-05-13 ($5/$15) is still listed: the claim rests on the plain
+    price, flagged unconfirmed, and a stale verdict never ends on an empty date."""
+    gpt4o = "openai/gpt-4o"
+    facts = {gpt4o: ModelFacts(gpt4o, "GPT-4o", "openai", False, ("openai",), {})}
+    plain = dataclasses.replace(
+        point(gpt4o, "openai", "2024-10-01", input="2.5", output="10"),
+        unconfirmed_after="2026-11-29T00:00:00Z",
+    )
+    snapshot = dataclasses.replace(
+        point(gpt4o, "openai", "2026-05-16", input="5", output="15"), variant="gpt-4o-2024-05-13"
+    )
+    claim = PriceClaim(model=gpt4o, input="2.5", output="10")
+    verdict = evaluate(claim, [plain, snapshot], facts, "2026-12-05")
+    assert verdict.verdict == "holds", verdict.summary
+    assert verdict.unconfirmed_since is not None
+    dearer = PriceClaim(model=gpt4o, input="5", output="15")
+    off = evaluate(dearer, [plain, snapshot], facts, "2026-12-05")
+    assert off.verdict == "off" and "overstated 2x" in off.summary
