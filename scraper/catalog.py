@@ -49,6 +49,9 @@ def provider_slug(name: str) -> str:
     return slug or name.strip()
 
 
+_PREVIEW_SUFFIX = re.compile(r"[ -]preview$")
+
+
 def normalise_name(name: str) -> str:
     """The form names are compared in: lower case, single spaces, trimmed."""
     return re.sub(r"\s+", " ", name.strip().lower())
@@ -103,6 +106,7 @@ class Catalog:
     _provider_names: dict[str, str] = field(default_factory=dict, repr=False)
     _snapshot_names: dict[str, str] = field(default_factory=dict, repr=False)
     _provider_slugs: dict[str, str] = field(default_factory=dict, repr=False)
+    _prose_names: dict[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for model in self.models.values():
@@ -125,6 +129,29 @@ class Catalog:
     def resolve_model(self, name: str) -> str | None:
         """The catalog id for a source's model name, or None when nothing maps (never a guess)."""
         return self._model_names.get(normalise_name(name))
+
+    def prose_model_names(self) -> dict[str, str]:
+        """Normalised name -> id for names written in prose (claims, articles).
+
+        Every name ``resolve_model`` maps, and a preview's name without its "Preview" /
+        "-preview" when no other model has that name and only one preview gives it:
+        articles call gemini-3-pro-preview "Gemini 3 Pro" while Google sells no other.
+        Sources' names never go through this (a scraper must not guess).
+        """
+        names = dict(self._model_names)
+        shortened: dict[str, set[str]] = {}
+        for key, model_id in self._model_names.items():
+            short = _PREVIEW_SUFFIX.sub("", key)
+            if short != key and short not in self._model_names:
+                shortened.setdefault(short, set()).add(model_id)
+        names.update({short: ids.pop() for short, ids in shortened.items() if len(ids) == 1})
+        return names
+
+    def resolve_model_in_prose(self, name: str) -> str | None:
+        """``resolve_model`` for a name written in prose (see ``prose_model_names``)."""
+        if self._prose_names is None:
+            self._prose_names = self.prose_model_names()
+        return self._prose_names.get(normalise_name(name))
 
     def resolve_snapshot(self, name: str) -> tuple[str, str] | None:
         """(model id, snapshot) when ``name`` is a dated snapshot sold beside its model, else None.
@@ -155,12 +182,18 @@ class Catalog:
             raise UnknownModelError(name, self.suggest_models(name))
         return self.models[model_id]
 
-    def suggest_models(self, name: str, limit: int = 3) -> list[str]:
-        """Catalog ids whose names are close to ``name`` (for "did you mean")."""
-        matches = difflib.get_close_matches(normalise_name(name), self._model_names, n=limit * 3, cutoff=0.6)
+    def suggest_models(self, name: str, limit: int = 3, *, prose: bool = False) -> list[str]:
+        """Catalog ids whose names are close to ``name`` (for "did you mean"); ``prose``: among
+        the names prose may use (``prose_model_names``), as the site's claim box does."""
+        names = self._model_names
+        if prose:
+            if self._prose_names is None:
+                self._prose_names = self.prose_model_names()
+            names = self._prose_names
+        matches = difflib.get_close_matches(normalise_name(name), names, n=limit * 3, cutoff=0.6)
         ids: list[str] = []
         for match in matches:
-            model_id = self._model_names[match]
+            model_id = names[match]
             if model_id not in ids:
                 ids.append(model_id)
         return ids[:limit]

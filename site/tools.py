@@ -50,10 +50,8 @@ def _names(catalog: Any) -> tuple[dict[str, str], dict[str, str]]:
     models: dict[str, str] = {}
     providers: dict[str, str] = {}
     if catalog is not None:
-        # The same names the catalog's resolver maps (scraper.catalog.Catalog.__post_init__).
-        for model in catalog.models.values():
-            for name in (model.id, model.name, *model.aliases, *model.snapshots):
-                models[normalise_name(name)] = model.id
+        # The same names `pricewatch check` resolves (Catalog.prose_model_names).
+        models.update(catalog.prose_model_names())
         for provider in catalog.providers.values():
             for name in (provider.id, provider.name, *provider.aliases):
                 providers[normalise_name(name)] = provider.id

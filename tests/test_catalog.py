@@ -78,3 +78,42 @@ def test_every_lifecycle_date_is_cited_from_a_stored_source_not_from_memory(cata
     assert retired["anthropic/claude-instant-1.2"] == "2024-11-06"
     assert retired["anthropic/claude-2"] == retired["anthropic/claude-2.1"] == "2025-07-21"
     assert retired["anthropic/claude-3.5-sonnet"] == "2025-10-28"
+
+
+PREVIEWS = """
+[models."google/gemini-3-pro-preview"]
+name = "Gemini 3 Pro Preview"
+aliases = ["gemini-3-pro-preview"]
+
+[models."google/gemini-4-pro-preview"]
+name = "Gemini 4 Pro Preview"
+
+[models."google/gemini-4-pro"]
+name = "Gemini 4 Pro"
+
+[models."y/one"]
+name = "Duo Preview"
+
+[models."y/two"]
+name = "Duo 2"
+aliases = ["duo-preview"]
+
+[models."x/a-preview"]
+name = "Twin Preview"
+
+[models."x/b-preview"]
+name = "Twin"
+aliases = ["twin-preview"]
+"""
+
+
+def test_prose_drops_preview_only_where_no_other_model_has_the_name():
+    """Articles write "Gemini 3 Pro" for gemini-3-pro-preview; a source's name never guesses."""
+    catalog = parse_catalog(__import__("tomllib").loads(PREVIEWS))
+    assert catalog.resolve_model("Gemini 3 Pro") is None
+    assert catalog.resolve_model_in_prose("Gemini 3 Pro") == "google/gemini-3-pro-preview"
+    assert catalog.resolve_model_in_prose("gemini-3-pro") == "google/gemini-3-pro-preview"
+    assert catalog.resolve_model_in_prose("Gemini 4 Pro") == "google/gemini-4-pro"  # the real one
+    assert catalog.resolve_model_in_prose("Gemini 4 Pro Preview") == "google/gemini-4-pro-preview"
+    assert catalog.resolve_model_in_prose("duo") is None  # two models' previews would give it
+    assert catalog.resolve_model_in_prose("twin") == "x/b-preview"  # its own name, not a shortening

@@ -74,8 +74,8 @@ def names_from_catalog(catalog: Any) -> Any:
     from pricewatch.analysis.claim_text import Names
 
     return Names(
-        resolve_model=catalog.resolve_model,
-        suggest_models=catalog.suggest_models,
+        resolve_model=catalog.resolve_model_in_prose,
+        suggest_models=lambda name: catalog.suggest_models(name, prose=True),
         resolve_provider=catalog.resolve_provider,
     )
 

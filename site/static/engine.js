@@ -279,7 +279,10 @@
   }
 
   function priceAt(points, model, provider, at, tier, mpt) {
-    return preferred(offersAt(points, model, at, { provider: provider, tier: tier || "standard", min_prompt_tokens: mpt || 0 }));
+    // A dated snapshot never stands for the plain name past the plain offer's window (prices.price_at).
+    var offers = offersAt(points, model, at, { provider: provider, tier: tier || "standard", min_prompt_tokens: mpt || 0, include_unconfirmed: true });
+    if (offers.some(function (p) { return p.variant === ""; })) offers = offers.filter(function (p) { return p.variant === ""; });
+    return preferred(offers.filter(function (p) { return !unconfirmedAt(p, at); }));
   }
 
   function strCmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
@@ -1031,7 +1034,8 @@
     if (VOCAB.priced_kinds.indexOf(claim.kind) < 0) return verdict;
     var seen = {};
     relevant.forEach(function (p) {
-      [p.valid_from, p.valid_to].forEach(function (t) { if (t !== null && t <= at) seen[t] = true; });
+      // A price passing its confirmation window is a change too (claims.evaluate).
+      [p.valid_from, p.valid_to, p.unconfirmed_after].forEach(function (t) { if (t !== null && t !== undefined && t <= at) seen[t] = true; });
     });
     var times = Object.keys(seen).sort();
     var runs = [], start = null;
@@ -1047,6 +1051,7 @@
     }
     if (!runs.length) return verdict;
     var last = runs[runs.length - 1];
+    if (last[1] === null) last = [last[0], at];  // held at the last change before at, not at at
     verdict.verdict = "stale";
     verdict.held_from = last[0];
     verdict.held_until = last[1];
