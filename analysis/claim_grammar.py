@@ -44,12 +44,15 @@ __all__ = [
     "FORMS",
     "FORM_ORDER",
     "FORM_TEXTS",
+    "FRACTIONS",
     "GRAMMAR",
+    "MARKUP_WORDS",
     "MAX_ARTICLE_CHARS",
     "MAX_CLAIM_CHARS",
     "MONEY_SCALES",
     "NUMBER_PATTERN",
     "NUMBER_WORDS",
+    "OVER_WORDS",
     "PERIOD_PARTS",
     "PER_MILLION_WORDS",
     "PER_THOUSAND_WORDS",
@@ -264,6 +267,23 @@ PRICE_FIELDS = {
 #: A price in cents ("28 cents per million").
 CENT_WORDS = ("cents", "cent", "¢")
 FOLD_WORDS = ("x", "×", "times", "-fold", "fold")
+#: Fractions of a price and the percent each is ("a tenth of the price of B" = 10% of B).
+FRACTIONS = {
+    "half": "50",
+    "a half": "50",
+    "one half": "50",
+    "a quarter": "25",
+    "one quarter": "25",
+    "a fifth": "20",
+    "one fifth": "20",
+    "a tenth": "10",
+    "one tenth": "10",
+    "a twentieth": "5",
+    "one twentieth": "5",
+}
+#: "over 10 times", "more than 10x": the figure is a lower bound.
+OVER_WORDS = ("over", "more than", "above", "upwards of")
+MARKUP_WORDS = ("markup", "mark-up", "mark up")
 CHEAPER_WORDS = ("cheaper", "less expensive", "less")
 DEARER_WORDS = ("more expensive", "pricier", "costlier", "dearer", "more")
 PROVIDER_WORDS = ("on", "at", "via", "from", "through")
@@ -541,6 +561,29 @@ GRAMMAR: dict[str, list[Element]] = {
         span("b"),
         *END,
     ],
+    "fraction_of": [
+        span("a"),
+        lit("costs", "cost", "is", "are", "runs at", "run at", "comes in at", "come in at"),
+        _approx(),
+        lit(*FRACTIONS, cap="frac"),
+        alt([lit("of"), opt(lit("the price of", "the cost of"))], [lit("the price of", "the cost of")]),
+        span("b"),
+        *END,
+    ],
+    "markup": [
+        span("b"),
+        lit("is", "are", "carries", "carry", "has", "have", "represents", "means"),
+        opt(lit("a", "an")),
+        lit(*MARKUP_WORDS),
+        lit("of"),
+        opt(lit(*OVER_WORDS, cap="over")),
+        _approx(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit("over", "on", "above", "compared to", "compared with", "relative to"),
+        span("a"),
+        *END,
+    ],
     "cache_cut": [
         opt(span("intro")),
         lit(*CACHE_WORDS),
@@ -618,6 +661,8 @@ FORM_ORDER = (
     "times",
     "percent_cheaper",
     "percent_of",
+    "fraction_of",
+    "markup",
     "cache_cut",
     "trend_fold",
     "trend_percent",
@@ -637,6 +682,8 @@ FORM_TEXTS = {
     "costs $<X>[-$<Y>] per month on <model>",
     "workload_on": "<N> tokens per day on <model> with <H>% cache hits and a <a>/<b> input/output split "
     "would pay $<X> per month",
+    "fraction_of": "<model A> costs a tenth of [the price of] <model B> (half, a quarter, a fifth, a tenth, a twentieth)",
+    "markup": "<model B> is a markup of [over] <N>x on <model A>",
     "cache_cut": "caching cuts input costs by <P>% on <model>",
     "trend_fold": "<price|cost> fell <N>x in <Y> years",
     "trend_percent": "prices fall <P>% per year",
@@ -959,6 +1006,7 @@ def tables() -> dict[str, Any]:
         "per_thousand": [_phrase(p)[0] for p in PER_THOUSAND_WORDS],
         "price_fields": {" ".join(_phrase(p)): field for p, field in PRICE_FIELDS.items()},
         "dearer": [" ".join(_phrase(p)) for p in DEARER_WORDS],
+        "fractions": {" ".join(_phrase(p)): percent for p, percent in FRACTIONS.items()},
         "name_leading": list(NAME_LEADING),
         "name_qualifiers": list(NAME_QUALIFIERS),
         "name_trailing": list(NAME_TRAILING),

@@ -22,6 +22,7 @@ from typing import Literal
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
     FORMS,
+    FRACTIONS,
     MAX_CLAIM_CHARS,
     MONEY_SCALES,
     NUMBER_WORDS,
@@ -230,26 +231,56 @@ def _lookup_provider(phrase: str, names: Names) -> str | None:
 def resolve_model_and_host(phrase: str, names: Names) -> tuple[str, str | None]:
     """A model phrase that may end "on|at|via|from|through <host>": (model id, host id or None).
 
-    The host binds to this model only. A model name that is unknown keeps the host in its
-    "did you mean" ("Kimi K2.6x on DeepInfra": "did you mean moonshotai/kimi-k2.5 on DeepInfra?").
+    The host binds to this model only; an aside may name it too ("Kimi K2.5 (on DeepInfra)").
+    A host is never dropped from a refusal: an unknown model keeps the host in its "did you
+    mean" ("Kimi K2.6x on DeepInfra": "did you mean moonshotai/kimi-k2.5 on DeepInfra?"), and
+    a known model with an unknown host is refused for the host ("Unknown provider: DeepInfraa").
     """
     cleaned = clean_name(phrase)
     found = _resolve_exact(cleaned, names)
     if found is not None:
-        return found, None
+        return found, _aside_host(phrase, names)
+    unknown: tuple[str, str] | None = None  # (model id, host phrase) of "<known model> on <unknown host>"
+    last_tail: tuple[str, str] | None = None  # (model words, "on <host>") of the last provider word
     for token in tokenize(phrase):
         if token.kind != "word" or token.low not in PROVIDER_WORDS or token.start == 0:
             continue
-        host = _lookup_provider(phrase[token.end :], names)
-        if host is None:
-            continue
         words = clean_name(phrase[: token.start])
+        tail = strip_space(phrase[token.start :])
+        host = _lookup_provider(phrase[token.end :], names)
         model = _resolve_exact(words, names)
+        if host is None:
+            if model is not None and unknown is None:
+                unknown = (model, phrase[token.end :])
+            if words:
+                last_tail = (words, tail)
+            continue
         if model is not None:
             return model, host
-        tail = strip_space(phrase[token.start :])
+        raise UnknownModelError(words, [f"{s} {tail}" for s in names.suggest_models(words)])
+    if unknown is not None:
+        raise ClaimError(f"Unknown provider: {provider_candidates(unknown[1])[0]} (named for {unknown[0]})")
+    if last_tail is not None:
+        words, tail = last_tail
         raise UnknownModelError(words, [f"{s} {tail}" for s in names.suggest_models(words)])
     raise UnknownModelError(cleaned, names.suggest_models(cleaned))
+
+
+def _aside_host(phrase: str, names: Names) -> str | None:
+    """The host an aside after a model names: "Kimi K2.5 (on DeepInfra)", "(via OpenRouter)"."""
+    start = phrase.find("(")
+    while start >= 0:
+        close = phrase.find(")", start + 1)
+        if close < 0:
+            return None
+        inner = phrase[start + 1 : close]
+        tokens = tokenize(inner)
+        if len(tokens) > 1 and tokens[0].kind == "word" and tokens[0].low in PROVIDER_WORDS:
+            host = _lookup_provider(inner[tokens[0].end :], names)
+            if host is not None:
+                return host
+        start = phrase.find("(", close + 1)
+    return None
 
 
 def _ref(phrase: str, names: Names) -> PriceRef:
@@ -380,6 +411,37 @@ def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Clai
             b=_ref(g["b"], names),
             form=form,  # type: ignore[arg-type]
             claimed=_figure(g["p"], g.get("p2"), g.get("bound")),
+        ),
+    )
+
+
+_PERCENT_OF_FRACTION = {" ".join(t.low for t in tokenize(p)): percent for p, percent in FRACTIONS.items()}
+
+
+def _fraction_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "A costs a tenth of B": A is 10% of B (a fraction is a ratio)."""
+    percent = _PERCENT_OF_FRACTION[" ".join(t.low for t in tokenize(g["frac"]))]
+    return (
+        RatioClaim(
+            text=text,
+            a=_ref(g["a"], names),
+            b=_ref(g["b"], names),
+            form="percent_of",
+            claimed=Figure.point(parse_number(percent)),
+        ),
+    )
+
+
+def _markup_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "B is a markup of over 10x on A": B's price is (over) 10 times A's, i.e. A is 10x cheaper."""
+    claimed = Figure(low=parse_number(g["n"]), high=None) if g.get("over") else _figure(g["n"], g.get("n2"))
+    return (
+        RatioClaim(
+            text=text,
+            a=_ref(g["a"], names),
+            b=_ref(g["b"], names),
+            form="times_cheaper",
+            claimed=claimed,
         ),
     )
 
@@ -524,6 +586,8 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "times": _times_claims,
     "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
+    "fraction_of": _fraction_claims,
+    "markup": _markup_claims,
     "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
     "trend_percent": _trend_percent_claims,

@@ -78,7 +78,9 @@ from pricewatch.analysis.claims import (
     evaluate_parts,
 )
 from pricewatch.analysis.prices import ModelFacts, PricePoint
+from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
+from pricewatch.analysis.scan_thesis import ThesisSkip, is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
 __all__ = [
@@ -147,6 +149,7 @@ class TextUnit:
     kind: UnitKind
     header: tuple[str, ...] = ()  # a table row's column headers
     cells: tuple[str, ...] = ()
+    paragraph: int = 0  # units of one paragraph share it ("the model", "it" bind within one)
 
 
 _ABBREVIATIONS = {"e.g", "i.e", "vs", "etc", "approx", "mr", "dr", "inc", "u.s", "no", "fig", "cf", "ca"}
@@ -175,38 +178,68 @@ def _cells(line: str) -> list[str]:
 
 
 def split_units(text: str) -> list[TextUnit]:
-    """The article as units: sentences of paragraphs, list items, markdown table rows, headings."""
+    """The article as units: sentences of paragraphs, list items, markdown table rows, headings.
+
+    A paragraph ends at a blank line, a table, a list item (each is one) and a line that ends
+    a sentence (plain-text articles put one paragraph on each line); a heading opens the
+    paragraph under it.
+    """
     units: list[TextUnit] = []
     header: tuple[str, ...] | None = None
+    paragraph, open_paragraph = 0, False
+
+    def new_paragraph() -> int:
+        nonlocal paragraph
+        paragraph += 1
+        return paragraph
+
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             header = None
+            open_paragraph = False
             continue
         if line.startswith("|"):
+            open_paragraph = False
             cells = _cells(line)
             if all(_TABLE_RULE.match(c) for c in cells if c):
                 continue
             if header is None:
                 header = tuple(cells)
-                units.append(TextUnit(normalise_text(" | ".join(cells)), number, "heading"))
+                units.append(
+                    TextUnit(normalise_text(" | ".join(cells)), number, "heading", paragraph=new_paragraph())
+                )
             else:
                 units.append(
-                    TextUnit(normalise_text(" | ".join(cells)), number, "table row", header, tuple(cells))
+                    TextUnit(
+                        normalise_text(" | ".join(cells)),
+                        number,
+                        "table row",
+                        header,
+                        tuple(cells),
+                        paragraph=paragraph,
+                    )
                 )
             continue
         header = None
         if line.startswith("#"):
-            units.append(TextUnit(normalise_text(line.lstrip("#")), number, "heading"))
+            units.append(
+                TextUnit(normalise_text(line.lstrip("#")), number, "heading", paragraph=new_paragraph())
+            )
+            open_paragraph = True  # a heading names what the paragraph under it is about
             continue
         kind: UnitKind = "sentence"
         if _LIST_MARKER.match(line):
             line, kind = _LIST_MARKER.sub("", line, count=1), "list item"
+            open_paragraph = False
         elif not re.search(r"[.!?:;\"”)]$", line) and len(line.split()) <= 14:
-            units.append(TextUnit(normalise_text(line), number, "heading"))
+            units.append(TextUnit(normalise_text(line), number, "heading", paragraph=new_paragraph()))
+            open_paragraph = True
             continue
+        at = paragraph if open_paragraph else new_paragraph()
         for sentence in _sentences(line):
-            units.append(TextUnit(normalise_text(sentence), number, kind))
+            units.append(TextUnit(normalise_text(sentence), number, kind, paragraph=at))
+        open_paragraph = kind == "sentence" and not re.search(r"[.!?:\"”)]$", line)
     return units
 
 
@@ -327,6 +360,7 @@ def is_claim_like(text: str) -> bool:
     return (
         any(pattern.search(text) for pattern in _CLAIM_LIKE)
         or any(_in_order(text, parts, stops) for parts, stops in _CLAIM_LIKE_CHAINS)
+        or is_thesis_like(text)
         or match_form(text) is not None
     )
 
@@ -341,13 +375,16 @@ class _Context:
     mentions: list[str] = field(default_factory=list)  # model ids, oldest first
     list_provider: str | None = None  # "... on OpenRouter:" for the list that follows
     quoted: list[tuple[str, str | None]] = field(default_factory=list)  # (model, provider) priced so far
+    peers: Sequence[PeerGroup] = ()  # which open models are compared with which closed model
+    paragraph: int = -1  # the paragraph being read
+    in_paragraph: list[str] = field(default_factory=list)  # models named in it so far
 
     def last_model(
         self, maker: str | None = None, facts: Mapping[str, ModelFacts] | None = None
     ) -> str | None:
+        if maker is None:  # "the model", "it": the model named last in this paragraph
+            return self.in_paragraph[-1] if self.in_paragraph else None
         for model in reversed(self.mentions):
-            if maker is None:
-                return model
             fact = (facts or {}).get(model)
             if fact is not None and maker in fact.makers:
                 return model
@@ -546,6 +583,12 @@ def _extract_prices(
             and not following_mention.contrast
         ):
             mention.provider = following_mention.provider
+    # "Anthropic charges $5 per million input tokens and $25 per million output tokens for Opus
+    # 4.6": a host named before one model's first price is that model's for the prices after it.
+    for index in range(1, len(mentions)):
+        mention, before = mentions[index], mentions[index - 1]
+        if mention.provider is None and not mention.contrast and mention.model == before.model:
+            mention.provider = before.provider
     claims: list[Claim] = []
     groups: dict[tuple[str | None, str | None], dict[str, Decimal]] = {}
     for mention in mentions:
@@ -953,6 +996,18 @@ def _extract_trend(
     return claims
 
 
+def _extract_thesis(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    """ "Actual inference costs are about a tenth of retail": the quoted host prices against retail."""
+    if find_models(_strip_asides(unit.text), names):
+        return []
+    try:
+        return read_thesis(unit.text, ctx.quoted, facts, ctx.peers, names.resolve_provider, ctx.mentions)
+    except ThesisSkip as skip:
+        raise _Skip(str(skip)) from None
+
+
 _EXTRACTORS = (
     _extract_table_row,
     _extract_workload,
@@ -961,6 +1016,7 @@ _EXTRACTORS = (
     _extract_cache_cut,
     _extract_quality,
     _extract_ratios,
+    _extract_thesis,
     _extract_prices,
 )
 
@@ -1004,6 +1060,7 @@ def _dedupe(claims: Iterable[Claim]) -> tuple[Claim, ...]:
 
 def _update_context(unit: TextUnit, names: Names, ctx: _Context, mentions: Sequence[ModelMention]) -> None:
     ctx.mentions.extend(m.model for m in mentions)
+    ctx.in_paragraph.extend(m.model for m in mentions)
     if unit.kind != "list item":
         ctx.list_provider = None
         if unit.text.endswith(":"):
@@ -1013,10 +1070,14 @@ def _update_context(unit: TextUnit, names: Names, ctx: _Context, mentions: Seque
 
 
 def find_claims(
-    text: str, names: Names, facts: Mapping[str, ModelFacts]
+    text: str, names: Names, facts: Mapping[str, ModelFacts], *, peers: Sequence[PeerGroup] = ()
 ) -> tuple[list[_Found], list[UnparsedClaim]]:
-    """The claims an article makes (each with its unit) and the claim-like units it could not read."""
-    ctx = _Context()
+    """The claims an article makes (each with its unit) and the claim-like units it could not read.
+
+    ``peers`` (data/peer_groups.toml) say which quoted open models a thesis compares with which
+    closed model ("a markup of over 10 times"); without them every quoted open model is.
+    """
+    ctx = _Context(peers=peers)
     found: list[_Found] = []
     unparsed: list[UnparsedClaim] = []
     for unit in split_units(text):
@@ -1026,6 +1087,8 @@ def find_claims(
             why = str(ClaimTooLongError("this unit", len(unit.text), MAX_CLAIM_CHARS))
             unparsed.append(UnparsedClaim(quote=quote, line=unit.line, unit=unit.kind, reason=why))
             continue
+        if unit.paragraph != ctx.paragraph:
+            ctx.paragraph, ctx.in_paragraph = unit.paragraph, []
         mentions = find_models(unit.text, names)
         claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
         if claim_like:
@@ -1090,6 +1153,7 @@ def scan_article(
     *,
     source: str = "-",
     made_on: date | None = None,
+    peers: Sequence[PeerGroup] = (),
 ) -> ScanReport:
     """Find every claim in ``text`` and check each as of ``at``; list what could not be read.
 
@@ -1107,7 +1171,7 @@ def scan_article(
             made_on = dateline.day
             made_on_from = f"the article's dateline, line {dateline.line}: {dateline.words!r}"
     points = list(points)
-    found, unparsed = find_claims(text, names, facts)
+    found, unparsed = find_claims(text, names, facts, peers=peers)
     results: list[FoundClaim] = []
     for item in found:
         claims = anchor_claims(item.claims, made_on)

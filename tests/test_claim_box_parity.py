@@ -185,6 +185,20 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
             f"cache hit rate and a {rng.randrange(1, 100)}/{rng.randrange(1, 100)} input/output split would pay "
             f"{rng.choice(approx[:3])}{money()}/month"
         ),
+        lambda: rng.choice(  # issue 15: fractions, markups, hosts in asides, unknown hosts
+            [
+                f"{name()} {rng.choice(['costs', 'is', 'runs at'])} {rng.choice(approx[:3])}"
+                f"{rng.choice(['a tenth', 'half', 'a fifth', 'one quarter', 'a twentieth'])}"
+                f"{rng.choice([' of', ' of the price of', ' the cost of'])} {name()}",
+                f"{name()} {rng.choice(['is', 'carries'])} a {rng.choice(['markup', 'mark-up'])} of "
+                f"{rng.choice(['', 'over ', 'more than '])}{rng.choice(approx[:3])}{rng_range(2, 40)}"
+                f"{rng.choice(['x', ' times'])} {rng.choice(['on', 'over'])} {name()}",
+                f"{name()} ({rng.choice(['on', 'via'])} {rng.choice(providers)}) costs ${n(rng)}/${n(rng)} "
+                f"{rng.choice(per)}",
+                f"{name()} on {rng.choice(['DeepInfraa', 'Nowhere Cloud', 'OpenRouterr'])} is {n(rng)}x cheaper "
+                f"than {name()}",
+            ]
+        ),
         lambda: rng.choice(  # issue 15: a host named with a model binds that model only; refusals
             [
                 f"{name()} {rng.choice(['on', 'via', 'at'])} {rng.choice(providers)} is {n(rng)}x cheaper than "

@@ -32,6 +32,8 @@ EXAMPLES = {
     "times": "DeepSeek V3.2 is roughly 10-20x cheaper than Claude Opus 4.6",
     "percent_cheaper": "Claude Sonnet 4.6 is 40% cheaper than Claude Opus 4.6",
     "percent_of": "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
+    "fraction_of": "Kimi K2.5 costs about a tenth of the price of Claude Opus 4.6",
+    "markup": "Claude Opus 4.6 is a markup of over 10 times on Kimi K2.5 via DeepInfra",
     "cache_cut": "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6.",
     "trend_fold": "LLM prices have fallen 10-fold in the last three years.",
     "trend_percent": "prices are falling 50% or more per year",

@@ -285,3 +285,77 @@ def test_two_different_hosts_for_one_price_are_refused(names):
     with pytest.raises(ClaimError) as caught:
         parse_claim("Kimi K2.5 on DeepInfra costs $0.45/$2.25 per million tokens on OpenRouter", names)
     assert str(caught.value) == "two hosts named for moonshotai/kimi-k2.5: deepinfra and openrouter"
+
+
+# ----------------------------------------------------------------------------- issue 15: forms15
+
+
+def test_did_you_mean_never_drops_a_host_the_sentence_names(names):
+    from pricewatch.errors import ClaimError
+
+    # a known model with an unknown host: refused for the host, never "did you mean" another model
+    with pytest.raises(ClaimError) as caught:
+        parse_claim("Kimi K2.5 on DeepInfraa costs $0.45/$2.25 per million tokens", names)
+    assert str(caught.value) == "Unknown provider: DeepInfraa (named for moonshotai/kimi-k2.5)"
+    # neither known: the host stays in every suggestion
+    with pytest.raises(UnknownModelError) as unknown:
+        parse_claim("Kimi K2.55 on DeepInfraa costs $0.45/$2.25 per million tokens", names)
+    assert unknown.value.name == "Kimi K2.55"
+    assert unknown.value.suggestions and all(s.endswith(" on DeepInfraa") for s in unknown.value.suggestions)
+
+
+def test_a_host_in_an_aside_binds_that_model(names):
+    claim = only("Kimi K2.5 (on DeepInfra) costs $0.45/$2.25 per million tokens", names)
+    assert (claim.model, claim.provider) == (KIMI, "deepinfra")
+    claim = only("Kimi K2.5 (via DeepInfra) is 10x cheaper than Claude Opus 4.6", names)
+    assert (claim.a.provider, claim.b.provider) == ("deepinfra", None)
+    # an aside that names no host changes nothing
+    claim = only("Qwen 3.5 397B-A17B (comparable to Opus 4.6) costs $0.39/$2.34 per million tokens", names)
+    assert (claim.model, claim.provider) == ("qwen/qwen3.5-397b-a17b", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "a_host", "b", "percent"),
+    [
+        ("Kimi K2.5 costs a tenth of Claude Opus 4.6", KIMI, None, OPUS, 10),
+        (
+            "Kimi K2.5 on DeepInfra costs about a tenth of the price of Claude Opus 4.6",
+            KIMI,
+            "deepinfra",
+            OPUS,
+            10,
+        ),
+        ("Kimi K2.5 costs a fifth of the cost of Claude Opus 4.6", KIMI, None, OPUS, 20),
+        ("Kimi K2.5 is half the price of Claude Opus 4.6", KIMI, None, OPUS, 50),
+        ("Kimi K2.5 costs one quarter of Claude Opus 4.6.", KIMI, None, OPUS, 25),
+    ],
+)
+def test_fractions_are_ratios(names, text, a, a_host, b, percent):
+    claim = only(text, names)
+    assert (claim.kind, claim.form, claim.a.model, claim.a.provider, claim.b.model) == (
+        "ratio",
+        "percent_of",
+        a,
+        a_host,
+        b,
+    )
+    assert claim.claimed == Figure.point(percent)
+
+
+def test_a_markup_of_over_n_times_is_retail_over_the_host_price(names):
+    claim = only("Claude Opus 4.6 is a markup of over 10 times on Kimi K2.5 via DeepInfra", names)
+    assert (claim.form, claim.a.model, claim.a.provider, claim.b.model, claim.b.provider) == (
+        "times_cheaper",
+        KIMI,
+        "deepinfra",
+        OPUS,
+        None,
+    )
+    assert (claim.claimed.low, claim.claimed.high) == (10, None)  # "over 10": a lower bound
+    claim = only("Claude Opus 4.6 carries a markup of 8-12x over Kimi K2.5", names)
+    assert (claim.claimed.low, claim.claimed.high) == (8, 12)
+
+
+def test_new_forms_are_listed_for_people():
+    assert any("a tenth of" in form for form in FORMS)
+    assert any("markup" in form for form in FORMS)

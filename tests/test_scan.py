@@ -257,3 +257,91 @@ def test_a_host_binds_the_model_it_is_named_for_only(catalog_inputs, text, bound
     assert not unparsed
     claims = [claim for item in found for claim in item.claims]
     assert [(c.model, c.provider, c.input) for c in claims] == bound
+
+
+# ----------------------------------------------------------------------------- forms15 (issue 15)
+
+THESIS = """Anthropic charges $5 per million input tokens and $25 per million output tokens for Opus 4.6.
+
+Open-weight models on OpenRouter:
+- Qwen 3.5 397B-A17B: $0.39 per million input tokens, $2.34 per million output tokens
+- Kimi K2.5: $0.45 per million input tokens, $2.25 per million output tokens
+
+So actual inference costs are about a tenth of retail. That is a markup of over 10 times.
+"""
+
+
+def test_a_thesis_naming_no_model_binds_to_the_prices_the_article_quoted(catalog_inputs):
+    from pricewatch.inputs import load_peer_groups
+
+    names, facts = catalog_inputs
+    peers = tuple(load_peer_groups().values())
+    report = scan_article(THESIS, names, facts, POINTS, NOW, source="thesis", peers=peers)
+    by_quote = {item.quote: item for item in report.claims}
+    opus = by_quote[next(q for q in by_quote if q.startswith("Anthropic charges"))]
+    # the host named before the first price holds for the same model's next price
+    assert [(r.claim.provider, r.claim.input, r.claim.output) for r in opus.results] == [("anthropic", 5, 25)]
+    tenth = by_quote["So actual inference costs are about a tenth of retail."]
+    assert [(r.claim.a.model, r.claim.a.provider, r.claim.b.model, r.claim.form) for r in tenth.results] == [
+        (QWEN, "openrouter", OPUS, "percent_of"),
+        (KIMI, "openrouter", OPUS, "percent_of"),
+    ]
+    assert all(r.claim.claimed == r.claim.claimed.point(10) for r in tenth.results)
+    # Qwen (3 x 0.39 + 2.34) / 4 = 0.8775 = 8.775% of $10; Kimi at OpenRouter (1.2 + 1.9) / 4 = 7.75%
+    assert [r.comparisons[0].actual for r in tenth.results] == [D("8.775"), D("7.75")]
+    assert [r.verdict for r in tenth.results] == ["holds", "off"]
+    markup = by_quote["That is a markup of over 10 times."]
+    assert [(r.claim.form, r.claim.claimed.low, r.claim.claimed.high) for r in markup.results] == [
+        ("times_cheaper", 10, None),
+        ("times_cheaper", 10, None),
+    ]
+    assert [r.verdict for r in markup.results] == ["holds", "holds"]  # 11.40x and 12.90x: over 10x
+    assert not report.unparsed
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
+
+
+def test_a_thesis_before_any_price_is_listed_with_the_reason(catalog_inputs):
+    names, facts = catalog_inputs
+    found, unparsed = find_claims("Retail is a markup of over 10 times.", names, facts)
+    assert not found
+    assert [u.reason for u in unparsed] == [
+        "a comparison with retail prices before the article quoted an open-weight host's price "
+        "and a closed model's retail price"
+    ]
+
+
+def test_the_model_and_it_bind_within_one_paragraph_only(catalog_inputs):
+    names, facts = catalog_inputs
+    same = "Kimi K2.5 is an open model. The model costs $0.45 per million input tokens."
+    found, _ = find_claims(same, names, facts)
+    assert [(c.model, c.input) for item in found for c in item.claims] == [(KIMI, D("0.45"))]
+    other = "Kimi K2.5 is an open model.\n\nIt costs $0.45 per million input tokens."
+    found, unparsed = find_claims(other, names, facts)
+    assert not found
+    assert [u.reason for u in unparsed] == ["a price per million tokens that names no model"]
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "a_host", "form", "low", "high"),
+    [
+        ("Kimi K2.5 on DeepInfra costs a tenth of Claude Opus 4.6.", KIMI, "deepinfra", "percent_of", 10, 10),
+        ("Kimi K2.5 is half the price of Claude Opus 4.6.", KIMI, None, "percent_of", 50, 50),
+        (
+            "Claude Opus 4.6 is a markup of over 10x on Kimi K2.5 via DeepInfra.",
+            KIMI,
+            "deepinfra",
+            "times_cheaper",
+            10,
+            None,
+        ),
+    ],
+)
+def test_fractions_and_markups_are_read_by_scan_as_by_check(catalog_inputs, text, a, a_host, form, low, high):
+    from pricewatch.analysis.claim_text import parse_claim
+
+    names, facts = catalog_inputs
+    found, _ = find_claims(text, names, facts)
+    (claim,) = found[0].claims
+    assert (claim.a.model, claim.a.provider, claim.b.model, claim.form) == (a, a_host, OPUS, form)
+    assert (claim.claimed.low, claim.claimed.high) == (low, high)
+    assert [c.to_json() for c in parse_claim(text, names).claims] == [claim.to_json()]

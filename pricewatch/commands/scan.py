@@ -74,6 +74,7 @@ def scan(
     from pricewatch.analysis.claims import explain
     from pricewatch.analysis.scan import scan_article
     from pricewatch.commands._analysis import load_inputs
+    from pricewatch.inputs import load_peer_groups
 
     text = article.read()
     as_of = as_of or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -87,6 +88,7 @@ def scan(
         as_of,
         source=source,
         made_on=made_on.date() if made_on is not None else None,
+        peers=tuple(load_peer_groups().values()),
     )
     if as_json:
         click.echo(report.to_json(indent=2))

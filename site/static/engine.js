@@ -1338,24 +1338,49 @@
     return null;
   }
   // A model phrase that may end "on|at|via|from|through <host>": [model id, host id or null].
+  // An aside may name the host ("Kimi K2.5 (on DeepInfra)"); a refusal never drops a host it names.
   function resolveModelAndHost(data, phrase) {
     var cleaned = cleanName(phrase);
     var found = resolveExact(data, cleaned);
-    if (found) return [found, null];
-    var tokens = tokenize(phrase);
+    if (found) return [found, asideHost(data, phrase)];
+    var tokens = tokenize(phrase), unknown = null, lastTail = null;
     for (var i = 0; i < tokens.length; i++) {
       var t = tokens[i];
       if (t.kind !== "word" || G.provider_words.indexOf(t.low) < 0 || t.start === 0) continue;
-      var host = lookupProvider(data, phrase.slice(t.end));
-      if (!host) continue;
       var words = cleanName(phrase.slice(0, t.start));
-      var model = resolveExact(data, words);
-      if (model) return [model, host];
       var tail = stripSpace(phrase.slice(t.start));
-      var suggestions = suggest(data, words).map(function (x) { return x + " " + tail; });
-      throw new ClaimError("Unknown model: " + words + (suggestions.length ? "; did you mean " + suggestions.join(", ") + "?" : ""));
+      var host = lookupProvider(data, phrase.slice(t.end));
+      var model = resolveExact(data, words);
+      if (!host) {
+        if (model && unknown === null) unknown = [model, phrase.slice(t.end)];
+        if (words) lastTail = [words, tail];
+        continue;
+      }
+      if (model) return [model, host];
+      throw unknownWithTail(data, words, tail);
     }
+    if (unknown !== null) throw new ClaimError("Unknown provider: " + providerCandidates(unknown[1])[0] + " (named for " + unknown[0] + ")");
+    if (lastTail !== null) throw unknownWithTail(data, lastTail[0], lastTail[1]);
     return [resolveModel(data, phrase), null];
+  }
+  function unknownWithTail(data, words, tail) {
+    var suggestions = suggest(data, words).map(function (x) { return x + " " + tail; });
+    return new ClaimError("Unknown model: " + words + (suggestions.length ? "; did you mean " + suggestions.join(", ") + "?" : ""));
+  }
+  // The host an aside after a model names: "Kimi K2.5 (on DeepInfra)", "(via OpenRouter)".
+  function asideHost(data, phrase) {
+    var start = phrase.indexOf("(");
+    while (start >= 0) {
+      var close = phrase.indexOf(")", start + 1);
+      if (close < 0) return null;
+      var inner = phrase.slice(start + 1, close), tokens = tokenize(inner);
+      if (tokens.length > 1 && tokens[0].kind === "word" && G.provider_words.indexOf(tokens[0].low) >= 0) {
+        var host = lookupProvider(data, inner.slice(tokens[0].end));
+        if (host) return host;
+      }
+      start = phrase.indexOf("(", close + 1);
+    }
+    return null;
   }
   function phraseRef(data, phrase) {
     var r = resolveModelAndHost(data, phrase);
@@ -1604,6 +1629,16 @@
     },
     percent_cheaper: percentClaims("percent_cheaper"),
     percent_of: percentClaims("percent_of"),
+    // "A costs a tenth of B": A is 10% of B (a fraction is a ratio).
+    fraction_of: function (g, text, data) {
+      var percent = G.fractions[tokenize(g.frac).map(function (t) { return t.low; }).join(" ")];
+      return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "percent_of", pointFigure(parseNumber(percent)))];
+    },
+    // "B is a markup of over 10x on A": B's price is (over) 10 times A's, i.e. A is 10x cheaper.
+    markup: function (g, text, data) {
+      var claimed = g.over ? { low: parseNumber(g.n).text(), high: null } : figure(g.n, g.n2);
+      return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "times_cheaper", claimed)];
+    },
     // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
     cache_cut: function (g, text, data) {
       var model = phraseRef(data, g.model);
