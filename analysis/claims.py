@@ -70,6 +70,7 @@ __all__ = [
     "Comparison",
     "EntryVerdict",
     "Figure",
+    "FigureHeld",
     "PriceClaim",
     "PriceRef",
     "PriceUsed",
@@ -403,6 +404,20 @@ class Comparison(Record):
 
 
 @record
+class FigureHeld(Record):
+    """Where and when a price claim's quoted figures held: one host's run of those exact prices.
+
+    Filled by ``analysis.figure_search`` when the price the claim was bound to does not match
+    ("$0.45/$2.25 is deepinfra's price since 2026-05-16").
+    """
+
+    provider: str
+    valid_from: str
+    valid_to: str | None = None  # null: still in force at the check time
+    list_price: bool = False  # OpenRouter's own list price, not a host's
+
+
+@record
 class Verdict(Record):
     """The verdict on one claim at one time, with its arithmetic."""
 
@@ -422,6 +437,8 @@ class Verdict(Record):
     prices: list[PriceUsed] = spec(factory=list)
     steps: list[Step] = spec(factory=list)
     assumptions: list[str] = spec(factory=list)
+    # A price claim that does not hold: every host and time its quoted figures held, oldest first.
+    held_elsewhere: list[FigureHeld] = spec(factory=list)
 
 
 # ----------------------------------------------------------------------------- formatting

@@ -77,6 +77,7 @@ from pricewatch.analysis.claims import (
     combine_verdicts,
     evaluate_parts,
 )
+from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
@@ -1175,7 +1176,7 @@ def scan_article(
     results: list[FoundClaim] = []
     for item in found:
         claims = anchor_claims(item.claims, made_on)
-        now = evaluate_parts(claims, item.combine, points, facts, at)
+        now = with_figure_searches(evaluate_parts(claims, item.combine, points, facts, at), points, at)
         then = None if made_on is None else evaluate_parts(claims, item.combine, points, facts, made_on)
         results.append(
             FoundClaim(

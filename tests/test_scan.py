@@ -345,3 +345,16 @@ def test_fractions_and_markups_are_read_by_scan_as_by_check(catalog_inputs, text
     assert (claim.a.model, claim.a.provider, claim.b.model, claim.form) == (a, a_host, OPUS, form)
     assert (claim.claimed.low, claim.claimed.high) == (low, high)
     assert [c.to_json() for c in parse_claim(text, names).claims] == [claim.to_json()]
+
+
+def test_a_quoted_price_that_misses_its_host_says_where_the_figures_held(catalog_inputs):
+    names, facts = catalog_inputs
+    text = "Kimi K2.5 costs $0.45/$2.25 per million tokens on OpenRouter."
+    report = scan_article(text, names, facts, POINTS, NOW)
+    (result,) = report.claims[0].results
+    assert result.verdict == "off"  # OpenRouter: $0.40/$1.90
+    assert [(h.provider, h.valid_from[:10], h.valid_to) for h in result.held_elsewhere] == [
+        ("deepinfra", "2026-06-10", None)
+    ]
+    assert result.summary.endswith("; $0.45/$2.25 is deepinfra's price since 2026-06-10")
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))

@@ -110,12 +110,15 @@ def _check_text(
     from pricewatch.analysis.claim_text import parse_claim
     from pricewatch.analysis.claim_time import anchor_claims
     from pricewatch.analysis.claims import CheckReport, evaluate_parts
+    from pricewatch.analysis.figure_search import with_figure_searches
     from pricewatch.commands._analysis import load_inputs
 
     inputs = load_inputs(db_path, catalog_path)
     parsed = parse_claim(text, names_from_catalog(inputs.catalog))
     claims = anchor_claims(parsed.claims, made_on)
-    now = evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, as_of)
+    now = with_figure_searches(
+        evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, as_of), inputs.points, as_of
+    )
     then = (
         None
         if made_on is None

@@ -1074,7 +1074,8 @@
           factor: c.factor.toString(), direction: c.direction, decisive: c.decisive };
       }),
       factor: v.factor === null ? null : v.factor.toString(), direction: v.direction,
-      held_from: v.held_from, held_until: v.held_until, unconfirmed_since: v.unconfirmed_since, missing: v.missing, prices: v.prices, steps: v.steps, assumptions: v.assumptions
+      held_from: v.held_from, held_until: v.held_until, unconfirmed_since: v.unconfirmed_since, missing: v.missing, prices: v.prices, steps: v.steps, assumptions: v.assumptions,
+      held_elsewhere: [] // the history search for quoted figures runs in `pricewatch check` and `scan` only
     };
   }
 
