@@ -81,6 +81,7 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
+from pricewatch.analysis.scan_tables import row_provider
 from pricewatch.analysis.scan_thesis import ThesisSkip, is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
@@ -902,8 +903,12 @@ def _extract_table_row(
             per_thousand = re.search(r"(?i)\b(?:1k|per\s+k|/\s*k|thousand)\b", head)
             prices[field_name] = value * (1000 if per_thousand else 1)
     if prices:
-        claims.append(PriceClaim(text=unit.text, model=model, **prices))  # type: ignore[arg-type]
-        ctx.quoted.append((model, None))
+        try:
+            host = row_provider(unit.header, unit.cells, names.resolve_provider)
+        except ValueError as problem:
+            raise _Skip(str(problem)) from None
+        claims.append(PriceClaim(text=unit.text, model=model, provider=host, **prices))  # type: ignore[arg-type]
+        ctx.quoted.append((model, host))
     if not claims and any("$" in cell for cell in unit.cells):
         raise _Skip("a table row whose column headers say neither a price field nor a token count")
     return claims

@@ -358,3 +358,27 @@ def test_a_quoted_price_that_misses_its_host_says_where_the_figures_held(catalog
     ]
     assert result.summary.endswith("; $0.45/$2.25 is deepinfra's price since 2026-06-10")
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
+
+
+PROVIDER_TABLE = """| Model | Input | Output | Provider |
+|---|---|---|---|
+| Kimi K2.5 | $0.45 | $2.25 | via DeepInfra |
+| Qwen 3.5 397B-A17B | $0.39 | $2.34 | OpenRouter |
+| DeepSeek V3.2 | $0.28 | $0.42 | |
+| Kimi K2.5 | $0.45 | $2.25 | Nowhere Cloud |
+"""
+
+
+def test_a_table_rows_provider_column_binds_that_rows_price_to_its_host(catalog_inputs):
+    names, facts = catalog_inputs
+    found, unparsed = find_claims(PROVIDER_TABLE, names, facts)
+    assert [(c.model, c.provider, c.input) for item in found for c in item.claims] == [
+        (KIMI, "deepinfra", D("0.45")),  # "via DeepInfra": DeepInfra, not the cheapest host
+        (QWEN, "openrouter", D("0.39")),
+        (DEEPSEEK, None, D("0.28")),  # no host named: the usual basis
+    ]
+    assert [(u.line, u.reason) for u in unparsed] == [
+        (6, "a table row whose host 'Nowhere Cloud' is not a provider in the catalog")
+    ]
+    report = scan_article(PROVIDER_TABLE, names, facts, POINTS, NOW)
+    assert [item.verdict for item in report.claims][:2] == ["holds", "holds"]
