@@ -71,6 +71,7 @@ __all__ = [
     "EntryVerdict",
     "Figure",
     "FigureHeld",
+    "LevelPriceClaim",
     "PriceClaim",
     "PriceRef",
     "PriceUsed",
@@ -283,6 +284,24 @@ class TrendClaim(_ClaimBase):
 
 
 @record
+class LevelPriceClaim(_ClaimBase):
+    """The cheapest price of any model at a capability level during a period ("2023 | GPT-4 level | $30-60").
+
+    The level is ``reference_model``'s score (its version in force at ``start``); the actual
+    figure is the range of the cheapest price at that level over the period (evaluated in
+    ``analysis.level_prices``).
+    """
+
+    kind: Literal["level_price"] = "level_price"
+    reference_model: str  # catalog model id: "GPT-4 level"
+    start: date
+    end: date  # exclusive
+    price: Literal["input", "output", "blended"] = "output"
+    score: str | None = None  # catalog score name; null = the evaluator's default
+    claimed: Figure  # USD per million tokens
+
+
+@record
 class ArithmeticClaim(_ClaimBase):
     """A sum stated in the words: ``expression`` (numbers, + - * / and brackets) equals ``claimed``."""
 
@@ -317,6 +336,7 @@ Claim = (
     | RequestCostClaim
     | WorkloadClaim
     | TrendClaim
+    | LevelPriceClaim
     | ArithmeticClaim
     | CapabilityClaim
     | UnverifiableClaim
@@ -329,6 +349,7 @@ _CLAIM_KINDS: dict[str, type[Record]] = {
         RequestCostClaim,
         WorkloadClaim,
         TrendClaim,
+        LevelPriceClaim,
         ArithmeticClaim,
         CapabilityClaim,
         UnverifiableClaim,
@@ -1344,7 +1365,16 @@ _EVALUATORS: dict[str, Callable[..., None]] = {
     "arithmetic": _eval_arithmetic,
     "capability": _eval_capability,
     "unverifiable": _eval_unverifiable,
+    "level_price": lambda *args: _eval_level_price(*args),
 }
+
+
+def _eval_level_price(claim: LevelPriceClaim, points, facts, at, work: _Work) -> None:
+    from pricewatch.analysis.level_prices import evaluate_level_price  # it builds on this module
+
+    evaluate_level_price(claim, points, facts, at, work)
+
+
 # Kinds whose truth follows the prices in force, so their history can be walked for "stale".
 PRICED_KINDS = ("price", "ratio", "request_cost", "workload")
 

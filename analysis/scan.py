@@ -81,7 +81,7 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
-from pricewatch.analysis.scan_tables import row_provider
+from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import ThesisSkip, is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
@@ -876,10 +876,28 @@ def _request_claim(text: str, model: str, match: re.Match[str], amount: Decimal)
     )
 
 
+def _extract_period_row(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    """ "2023 | GPT-4 level | $30-60 per M output": the cheapest price at that level in that period."""
+    if unit.kind != "table row" or not unit.cells or not is_period_table(unit.header):
+        return []
+
+    def first_model(text: str) -> str | None:
+        mentions = find_models(_strip_asides(text), names)
+        return mentions[0].model if mentions else None
+
+    try:
+        claim = period_row_claim(unit.text, unit.header, unit.cells, first_model)
+    except ValueError as problem:
+        raise _Skip(str(problem)) from None
+    return [claim] if claim is not None else []
+
+
 def _extract_table_row(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
-    if unit.kind != "table row" or not unit.cells:
+    if unit.kind != "table row" or not unit.cells or is_period_table(unit.header):
         return []
     mentions = find_models(unit.cells[0], names)
     if not mentions:
@@ -1015,6 +1033,7 @@ def _extract_thesis(
 
 
 _EXTRACTORS = (
+    _extract_period_row,
     _extract_table_row,
     _extract_workload,
     _extract_request,
@@ -1126,6 +1145,11 @@ def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
     """The claims of one unit: a check form first, then the article extractors."""
+    if unit.kind == "table row" and is_period_table(unit.header):
+        try:  # a period table's row is read as one thing only: the price at a level in a period
+            return tuple(_extract_period_row(unit, names, ctx, facts)), "all", _reason(unit.text)
+        except _Skip as skip:
+            return (), "all", str(skip)
     try:
         parsed = parse_claim(unit.text, names, explain=False)
         bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)

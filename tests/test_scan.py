@@ -382,3 +382,57 @@ def test_a_table_rows_provider_column_binds_that_rows_price_to_its_host(catalog_
     ]
     report = scan_article(PROVIDER_TABLE, names, facts, POINTS, NOW)
     assert [item.verdict for item in report.claims][:2] == ["holds", "holds"]
+
+
+PERIOD_TABLE = """| Period | Capability | Cost |
+|---|---|---|
+| 2023 | GPT-4 level | $30-60 per M output |
+| early 2024 | GPT-4 level | $10–$30 per M output |
+| someday | GPT-4 level | $1 per M output |
+"""
+
+
+def test_a_period_table_row_is_the_cheapest_price_at_its_level_in_its_period(catalog_inputs):
+    names, facts = catalog_inputs
+    report = scan_article(PERIOD_TABLE, names, facts, curated_points(), NOW)
+    rows = {item.line: item for item in report.claims}
+    (row_2023,) = rows[3].results
+    claim = row_2023.claim
+    assert (claim.kind, claim.reference_model, str(claim.start), str(claim.end), claim.price) == (
+        "level_price",
+        "openai/gpt-4",
+        "2023-01-01",
+        "2024-01-01",
+        "output",
+    )
+    assert (claim.claimed.low, claim.claimed.high) == (30, 60)
+    # the real figures of the row: GPT-4 Turbo's $30 (November 2023) and GPT-4's $60, each with its score
+    assert row_2023.verdict == "holds"
+    assert [c.actual for c in row_2023.comparisons] == [D(30), D(60)]
+    assert "GPT-4 Turbo" in row_2023.summary and "version gpt-4-0314" in row_2023.summary
+    (row_2024,) = rows[4].results
+    assert (str(row_2024.claim.start), str(row_2024.claim.end)) == ("2024-01-01", "2024-05-01")
+    assert row_2024.verdict == "off"  # a model at GPT-4's level cost under $10 output before May 2024
+    assert row_2024.comparisons[0].actual < 10
+    assert [(u.line, u.reason.split(" whose ")[1][:17]) for u in report.unparsed] == [
+        (5, "period 'someday' ")
+    ]
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end"),
+    [
+        ("2023", "2023-01-01", "2024-01-01"),
+        ("late 2024", "2024-09-01", "2025-01-01"),
+        ("Q2 2025", "2025-04-01", "2025-07-01"),
+        ("H2 2025", "2025-07-01", "2026-01-01"),
+        ("Mar 2024", "2024-03-01", "2024-04-01"),
+        ("Dec 2024", "2024-12-01", "2025-01-01"),
+        ("2024–2025", "2024-01-01", "2026-01-01"),
+    ],
+)
+def test_period_cells(cell, start, end):
+    from pricewatch.analysis.scan_tables import parse_period
+
+    assert tuple(map(str, parse_period(cell))) == (start, end)
