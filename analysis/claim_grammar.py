@@ -52,7 +52,6 @@ __all__ = [
     "MONEY_SCALES",
     "NUMBER_PATTERN",
     "NUMBER_WORDS",
-    "OVER_WORDS",
     "PERIOD_PARTS",
     "PER_MILLION_WORDS",
     "PER_THOUSAND_WORDS",
@@ -281,8 +280,6 @@ FRACTIONS = {
     "a twentieth": "5",
     "one twentieth": "5",
 }
-#: "over 10 times", "more than 10x": the figure is a lower bound.
-OVER_WORDS = ("over", "more than", "above", "upwards of")
 MARKUP_WORDS = ("markup", "mark-up", "mark up")
 CHEAPER_WORDS = ("cheaper", "less expensive", "less")
 DEARER_WORDS = ("more expensive", "pricier", "costlier", "dearer", "more")
@@ -465,6 +462,19 @@ CUT_WORDS = (
     "saves",
 )
 
+#: "A costs / runs at / comes in at P% of B".
+_SHARE_VERBS = (
+    "costs",
+    "cost",
+    "is",
+    "are",
+    "runs at",
+    "run at",
+    "comes in at",
+    "come in at",
+    "is priced at",
+)
+
 #: The forms, by name. Each builder in ``analysis.claim_text`` reads its captures.
 GRAMMAR: dict[str, list[Element]] = {
     "workload": [
@@ -552,23 +562,26 @@ GRAMMAR: dict[str, list[Element]] = {
     ],
     "percent_of": [
         span("a"),
-        lit("costs", "cost", "is", "are", "runs at", "run at"),
+        lit(*_SHARE_VERBS),
         _bounded(),
         *_range("p", "p2"),
         lit("%"),
         lit("of"),
-        opt(lit("the price of", "the cost of")),
-        span("b"),
-        *END,
+        alt(
+            [lit("what"), span("b"), lit("costs", "cost", "charges", "charge", "does", "do"), *END],
+            [opt(lit("the price of", "the cost of")), span("b"), *END],
+        ),
     ],
     "fraction_of": [
         span("a"),
-        lit("costs", "cost", "is", "are", "runs at", "run at", "comes in at", "come in at"),
-        _approx(),
+        lit(*_SHARE_VERBS),
+        _bounded(),
         lit(*FRACTIONS, cap="frac"),
-        alt([lit("of"), opt(lit("the price of", "the cost of"))], [lit("the price of", "the cost of")]),
-        span("b"),
-        *END,
+        alt(
+            [lit("of what"), span("b"), lit("costs", "cost", "charges", "charge", "does", "do"), *END],
+            [lit("of"), opt(lit("the price of", "the cost of")), span("b"), *END],
+            [lit("the price of", "the cost of", "as much as"), span("b"), *END],
+        ),
     ],
     "markup": [
         span("b"),
@@ -576,8 +589,7 @@ GRAMMAR: dict[str, list[Element]] = {
         opt(lit("a", "an")),
         lit(*MARKUP_WORDS),
         lit("of"),
-        opt(lit(*OVER_WORDS, cap="over")),
-        _approx(),
+        _bounded(),
         *_range("n", "n2"),
         lit(*FOLD_WORDS),
         lit("over", "on", "above", "compared to", "compared with", "relative to"),
@@ -676,13 +688,14 @@ FORM_TEXTS = {
     "price_fields_for": "$<in> per million input tokens and $<out> per million output tokens for <model>",
     "times": "<model A> is <N>x cheaper than <model B>",
     "percent_cheaper": "<model A> is <P>% cheaper than <model B>",
-    "percent_of": "<model A> costs <P>% of <model B>",
+    "percent_of": "<model A> costs <P>% of [the price of] <model B> (or: of what <model B> costs)",
     "request": "<N> input and <M> output tokens cost $<X> on <model>",
     "workload": "<N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output split "
     "costs $<X>[-$<Y>] per month on <model>",
     "workload_on": "<N> tokens per day on <model> with <H>% cache hits and a <a>/<b> input/output split "
     "would pay $<X> per month",
-    "fraction_of": "<model A> costs a tenth of [the price of] <model B> (half, a quarter, a fifth, a tenth, a twentieth)",
+    "fraction_of": "<model A> costs a tenth of [the price of] <model B> (half, a quarter, a fifth, a tenth, "
+    "a twentieth; as much as)",
     "markup": "<model B> is a markup of [over] <N>x on <model A>",
     "cache_cut": "caching cuts input costs by <P>% on <model>",
     "trend_fold": "<price|cost> fell <N>x in <Y> years",

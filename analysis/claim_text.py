@@ -427,14 +427,14 @@ def _fraction_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
             a=_ref(g["a"], names),
             b=_ref(g["b"], names),
             form="percent_of",
-            claimed=Figure.point(parse_number(percent)),
+            claimed=bounded(Figure.point(parse_number(percent)), g.get("bound")),
         ),
     )
 
 
 def _markup_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     """ "B is a markup of over 10x on A": B's price is (over) 10 times A's, i.e. A is 10x cheaper."""
-    claimed = Figure(low=parse_number(g["n"]), high=None) if g.get("over") else _figure(g["n"], g.get("n2"))
+    claimed = _figure(g["n"], g.get("n2"), g.get("bound"))
     return (
         RatioClaim(
             text=text,

@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from pricewatch.analysis.claim_grammar import (
+    AT_LEAST_WORDS,
     FRACTIONS,
     MARKUP_WORDS,
     NUMBER_PATTERN,
-    OVER_WORDS,
     phrase_pattern,
 )
 from pricewatch.analysis.claims import Claim, Figure, PriceRef, RatioClaim
@@ -32,7 +32,7 @@ __all__ = ["ThesisSkip", "is_thesis_like", "read_thesis"]
 
 NUM = NUMBER_PATTERN
 _APPROX = r"(?:(?:about|roughly|around|nearly|only|just|~)\s*)?"
-_OVER_WORDS = phrase_pattern(OVER_WORDS)
+_OVER_WORDS = phrase_pattern(AT_LEAST_WORDS)
 _SHARE = rf"(?:(?P<frac>{phrase_pattern(FRACTIONS)})|(?P<p>{NUM})\s*%)"
 #: "a tenth of retail", "10% of Anthropic's API price", "half the list price"
 _OF_RETAIL = re.compile(

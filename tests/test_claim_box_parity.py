@@ -190,6 +190,10 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"{name()} {rng.choice(['costs', 'is', 'runs at'])} {rng.choice(approx[:3])}"
                 f"{rng.choice(['a tenth', 'half', 'a fifth', 'one quarter', 'a twentieth'])}"
                 f"{rng.choice([' of', ' of the price of', ' the cost of'])} {name()}",
+                f"{name()} {rng.choice(['comes in at', 'is priced at', 'costs'])} {rng.choice(approx[:3])}"
+                f"{rng.choice(['a tenth', 'half', f'{rng_range(1, 99)}%'])} of what {name()} "
+                f"{rng.choice(['costs', 'charges'])}{rng.choice(['', '.'])}",
+                f"{name()} costs {rng.choice(['a tenth', 'a fifth', 'half'])} as much as {name()}",
                 f"{name()} {rng.choice(['is', 'carries'])} a {rng.choice(['markup', 'mark-up'])} of "
                 f"{rng.choice(['', 'over ', 'more than '])}{rng.choice(approx[:3])}{rng_range(2, 40)}"
                 f"{rng.choice(['x', ' times'])} {rng.choice(['on', 'over'])} {name()}",

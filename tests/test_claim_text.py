@@ -359,3 +359,23 @@ def test_a_markup_of_over_n_times_is_retail_over_the_host_price(names):
 def test_new_forms_are_listed_for_people():
     assert any("a tenth of" in form for form in FORMS)
     assert any("markup" in form for form in FORMS)
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("Kimi K2.5 costs 10% of what Claude Opus 4.6 costs", 10),
+        ("Kimi K2.5 comes in at about 10% of the price of Claude Opus 4.6", 10),
+        ("Kimi K2.5 is priced at 10% of the cost of Claude Opus 4.6.", 10),
+        ("Kimi K2.5 costs a tenth as much as Claude Opus 4.6", 10),
+        ("Kimi K2.5 costs half of what Claude Opus 4.6 charges.", 50),
+    ],
+)
+def test_n_percent_of_the_cost_comparisons(names, text, percent):
+    claim = only(text, names)
+    assert (claim.form, claim.a.model, claim.b.model, claim.claimed) == (
+        "percent_of",
+        KIMI,
+        OPUS,
+        Figure.point(percent),
+    )

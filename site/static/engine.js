@@ -1633,11 +1633,11 @@
     // "A costs a tenth of B": A is 10% of B (a fraction is a ratio).
     fraction_of: function (g, text, data) {
       var percent = G.fractions[tokenize(g.frac).map(function (t) { return t.low; }).join(" ")];
-      return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "percent_of", pointFigure(parseNumber(percent)))];
+      return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "percent_of", bounded(pointFigure(parseNumber(percent)), g.bound))];
     },
     // "B is a markup of over 10x on A": B's price is (over) 10 times A's, i.e. A is 10x cheaper.
     markup: function (g, text, data) {
-      var claimed = g.over ? { low: parseNumber(g.n).text(), high: null } : figure(g.n, g.n2);
+      var claimed = figureOf(g.n, g.n2, g);
       return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "times_cheaper", claimed)];
     },
     // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
