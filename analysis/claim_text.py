@@ -583,6 +583,8 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "price_pair": _price_claims,
     "price_fields": _field_price_claims,
     "price_fields_for": _field_price_claims,
+    "field_first": _field_price_claims,
+    "model_field": _field_price_claims,
     "times": _times_claims,
     "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),

@@ -194,6 +194,10 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"{rng.choice(['a tenth', 'half', f'{rng_range(1, 99)}%'])} of what {name()} "
                 f"{rng.choice(['costs', 'charges'])}{rng.choice(['', '.'])}",
                 f"{name()} costs {rng.choice(['a tenth', 'a fifth', 'half'])} as much as {name()}",
+                f"{rng.choice(['Cache reads', 'The output price', 'Input tokens', 'cached input'])} "
+                f"{rng.choice(['for', 'of', 'on'])} {name()}{rng.choice(['', ' on ' + rng.choice(providers)])} "
+                f"{rng.choice(['cost', 'is', ':'])} {rng.choice(approx[:2])}${n(rng)}{rng.choice(['', '/MTok', ' per 1K'])}",
+                f"{name()} {rng.choice(['cache reads', 'output tokens', 'input price'])}: ${n(rng)}/MTok",
                 f"{name()} {rng.choice(['is', 'carries'])} a {rng.choice(['markup', 'mark-up'])} of "
                 f"{rng.choice(['', 'over ', 'more than '])}{rng.choice(approx[:3])}{rng_range(2, 40)}"
                 f"{rng.choice(['x', ' times'])} {rng.choice(['on', 'over'])} {name()}",

@@ -29,6 +29,8 @@ EXAMPLES = {
     "price_pair": "Claude Opus 4.6 costs $5/$25 per 1M tokens on Anthropic",
     "price_fields": "Claude Opus 4.6 costs $5 input and $25 output",
     "price_fields_for": "$5 per million input tokens and $25 per million output tokens for Claude Opus 4.6",
+    "field_first": "Cache reads for Kimi K2.5 on DeepInfra cost $0.07/MTok",
+    "model_field": "Kimi K2.5 on DeepInfra cache reads: $0.07/MTok",
     "times": "DeepSeek V3.2 is roughly 10-20x cheaper than Claude Opus 4.6",
     "percent_cheaper": "Claude Sonnet 4.6 is 40% cheaper than Claude Opus 4.6",
     "percent_of": "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",

@@ -379,3 +379,22 @@ def test_n_percent_of_the_cost_comparisons(names, text, percent):
         OPUS,
         Figure.point(percent),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "provider", "field", "value"),
+    [
+        ("Cache reads for Kimi K2.5 on DeepInfra cost $0.07/MTok", "deepinfra", "cache_read", D("0.07")),
+        ("Kimi K2.5 on DeepInfra cache reads: $0.07/MTok", "deepinfra", "cache_read", D("0.07")),
+        ("The output price of Kimi K2.5 is $2.25 per million tokens", None, "output", D("2.25")),
+        ("Kimi K2.5 input tokens cost 45 cents per million", None, "input", D("0.45")),
+    ],
+)
+def test_one_field_prices_named_before_the_figure(names, text, provider, field, value):
+    claim = only(text, names)
+    assert (claim.kind, claim.model, claim.provider, getattr(claim, field)) == (
+        "price",
+        KIMI,
+        provider,
+        value,
+    )

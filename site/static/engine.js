@@ -1622,6 +1622,8 @@
     price_pair: priceClaims,
     price_fields: fieldPriceClaims,
     price_fields_for: fieldPriceClaims,
+    field_first: fieldPriceClaims,
+    model_field: fieldPriceClaims,
     times: function (g, text, data) {
       var a = phraseRef(data, g.a), b = phraseRef(data, g.b);
       var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
