@@ -1,7 +1,8 @@
 """An article's thesis about retail against host prices, read in the article's context (pure).
 
 Articles state their conclusion without naming a model: "actual inference costs are about a
-tenth of retail", "a markup of over 10 times", "open-weight hosts charge half the API price".
+tenth of retail", "a markup of over 10 times", "open-weight hosts charge half the API price",
+"$5,000 in API-equivalent tokens ≈ $500 in actual compute cost" (10% of retail).
 Such a sentence compares the prices the article quoted before it: the open-weight models at
 the hosts quoted (side A) against the closed model's retail price it named (side B). Which
 open models go with which closed model is what data/peer_groups.toml declares: when a group
@@ -45,12 +46,23 @@ _MARKUP = re.compile(
     rf"(?:x|×|times|-fold|fold)(?!\w)|\b(?P<over2>{_OVER_WORDS}\s+)?(?P<m>{NUM})\s*(?:x|×|-fold)\s+"
     rf"{phrase_pattern(MARKUP_WORDS)}"
 )
+#: "$5,000 in API-equivalent tokens ≈ $500 in actual compute cost": actual cost = 10% of retail
+_RETAIL_TO_ACTUAL = re.compile(
+    rf"(?i)\$\s?(?P<x>{NUM})\s*(?P<xk>k)?\s+(?:in|of|worth\s+of)\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?:api|retail|list)[\w-]*\b[^$≈~=]{0,40}?(?:≈|~=|=|~|\bis\s+(?:about|roughly)|\bcomes\s+to)\s*"
+    rf"\$\s?(?P<y>{NUM})\s*(?P<yk>k)?\s+(?:in\s+|of\s+)?(?:actual|real|true|underlying)\s+"
+    r"(?:compute|inference|serving)"
+)
 _PERCENTS = {re.sub(r"\s+", " ", phrase.lower()): percent for phrase, percent in FRACTIONS.items()}
 
 
 def is_thesis_like(text: str) -> bool:
     """Whether a sentence compares something with retail prices or states a markup."""
-    return _OF_RETAIL.search(text) is not None or _MARKUP.search(text) is not None
+    return any(rx.search(text) is not None for rx in (_OF_RETAIL, _MARKUP, _RETAIL_TO_ACTUAL))
+
+
+def _dollars(number: str, thousands: str | None) -> Decimal:
+    return Decimal(number.replace(",", "")) * (1000 if thousands else 1)
 
 
 class ThesisSkip(Exception):
@@ -99,7 +111,8 @@ def read_thesis(
     claims: list[Claim] = []
     share = _OF_RETAIL.search(text)
     markup = _MARKUP.search(text)
-    if share is None and markup is None:
+    estimate = _RETAIL_TO_ACTUAL.search(text)
+    if share is None and markup is None and estimate is None:
         return []
     maker = share.group("maker") if share else None
     pairs = _pairs(quoted, facts, peers, maker, resolve_provider, mentioned)
@@ -108,11 +121,18 @@ def read_thesis(
             "a comparison with retail prices before the article quoted an open-weight host's price "
             "and a closed model's retail price"
         )
+    percent: Decimal | str | None = None
     if share is not None:
         if share.group("frac"):
             percent = _PERCENTS[re.sub(r"\s+", " ", share.group("frac").lower())]
         else:
             percent = share.group("p").replace(",", "")
+    elif estimate is not None:
+        retail = _dollars(estimate.group("x"), estimate.group("xk"))
+        actual = _dollars(estimate.group("y"), estimate.group("yk"))
+        if retail > 0:
+            percent = 100 * actual / retail
+    if percent is not None:
         for (a, host), b in pairs:
             claims.append(
                 RatioClaim(
