@@ -439,6 +439,8 @@ _PRICE_ONE = re.compile(
     r"(?:\s+tokens?)?)?(?:\s+tokens?)?(?:\s+(?:for|of|on)\s+(?P<f2>input|output|cache[- ]?reads?|cached\s+input)\b)?",
     re.I,
 )
+#: "$0.40–" right before a price: the price is the high end of a range.
+_RANGE_BEFORE = re.compile(rf"\$\s?{NUM}\s*(?:-|–|—|\bto\b)\s*$")
 _FIELD_WORDS = (
     (re.compile(r"(?i)cache[- ]?reads?|cached(?:\s+input)?|cache\s+hits?"), "cache_read"),
     (re.compile(r"(?i)cache[- ]?writes?"), "cache_write"),
@@ -522,6 +524,11 @@ def _extract_prices(
     for match in _PRICE_ONE.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
+        if _RANGE_BEFORE.search(text, 0, match.start()):
+            raise _Skip(
+                "a price range per million tokens: a model's price at a host is one figure "
+                "(ranges are read in period tables and monthly costs)"
+            )
         field_name = _field_of(match.group("f1")) or _field_of(match.group("f2"))
         value = parse_number(match.group("v")) * _scale(match.group("unit"))
         mentions.append(

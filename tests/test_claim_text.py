@@ -398,3 +398,16 @@ def test_one_field_prices_named_before_the_figure(names, text, provider, field, 
         provider,
         value,
     )
+
+
+@pytest.mark.parametrize("dash", ["–", "-", " – ", " to "])
+def test_money_ranges_with_en_dash_or_hyphen(names, dash):
+    parsed = parse_claim(
+        f"150{dash}200 million tokens per day with 95% cache hits and a 90/10 input/output split costs "
+        f"$4,200{dash}$6,000 per month on Claude Opus 4.6",
+        names,
+    )
+    assert {(c.claimed.low, c.claimed.high) for c in parsed.claims} == {(4200, 6000)}
+    assert {(c.tokens_per_day.low, c.tokens_per_day.high) for c in parsed.claims} == {
+        (150_000_000, 200_000_000)
+    }

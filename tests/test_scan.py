@@ -454,3 +454,17 @@ def test_an_estimate_of_actual_cost_from_retail_is_a_share_of_retail(catalog_inp
         (QWEN, "openrouter", OPUS, "percent_of", 8),  # 100 x $400 / $5,000
         (KIMI, "openrouter", OPUS, "percent_of", 8),
     ]
+
+
+@pytest.mark.parametrize("dash", ["–", "-"])
+def test_ranges_in_articles(catalog_inputs, dash):
+    names, facts = catalog_inputs
+    text = (
+        f"A power user processing 150{dash}200 million tokens per day on Claude Opus 4.6 with a 95% cache hit "
+        f"rate and a 90/10 input/output split would pay roughly $4,200{dash}$6,000/month.\n"
+        f"Kimi K2.5 costs $0.40{dash}$0.45 per million input tokens.\n"
+    )
+    found, unparsed = find_claims(text, names, facts)
+    assert {(c.claimed.low, c.claimed.high) for c in found[0].claims} == {(4200, 6000)}
+    # a price per million tokens given as a range is not read as its high end
+    assert [u.reason.split(":")[0] for u in unparsed] == ["a price range per million tokens"]
