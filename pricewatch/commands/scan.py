@@ -57,7 +57,12 @@ def scan(
     Each sentence, list item or table row that states a price per million tokens, "N x
     cheaper", "P% of the cost", a request or monthly cost, "fell N-fold" or "P% a year" is
     read and checked like `pricewatch check` does, and shown quoted with its verdict and
-    arithmetic. Then come the claim-like sentences it could not read, each with the reason.
+    arithmetic. A table row is priced at its provider column ("via DeepInfra"); a period
+    table row ("2023 | GPT-4 level | $30-60 per M output") is checked against the cheapest
+    price at that level in that period; a thesis naming no model ("a markup of over 10
+    times") compares the host prices the article quoted with the retail price it named
+    (data/peer_groups.toml). Then come the claim-like sentences it could not read, each
+    with the reason.
     The exit code follows the worst verdict of the claims found (3 when none was found).
 
     Every claim is checked as of now (--as-of: the verdict and the exit code) and, beside
