@@ -82,7 +82,7 @@ from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
-from pricewatch.analysis.scan_thesis import ThesisSkip, is_thesis_like, read_thesis
+from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
 __all__ = [
@@ -1033,10 +1033,12 @@ def _extract_thesis(
     """ "Actual inference costs are about a tenth of retail": the quoted host prices against retail."""
     if find_models(_strip_asides(unit.text), names):
         return []
-    try:
-        return read_thesis(unit.text, ctx.quoted, facts, ctx.peers, names.resolve_provider, ctx.mentions)
-    except ThesisSkip as skip:
-        raise _Skip(str(skip)) from None
+    claims, reason = read_thesis(
+        unit.text, ctx.quoted, facts, ctx.peers, names.resolve_provider, ctx.mentions
+    )
+    if reason is not None:
+        raise _Skip(reason)
+    return claims
 
 
 _EXTRACTORS = (

@@ -8,8 +8,8 @@ the hosts quoted (side A) against the closed model's retail price it named (side
 open models go with which closed model is what data/peer_groups.toml declares: when a group
 holds the closed model, only the quoted open models of that group are compared with it.
 
-``read_thesis`` returns the ratio claims a sentence makes, or raises ``ThesisSkip`` (with the
-reason) when it states a thesis the article gave no prices for.
+``read_thesis`` returns the ratio claims a sentence makes, and the reason when it states a
+thesis the article gave no prices for.
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ from pricewatch.analysis.claims import Claim, Figure, PriceRef, RatioClaim
 from pricewatch.analysis.prices import ModelFacts
 from pricewatch.analysis.ratios import PeerGroup
 
-__all__ = ["ThesisSkip", "is_thesis_like", "read_thesis"]
+__all__ = ["NO_PRICES_YET", "is_thesis_like", "read_thesis"]
+
+NO_PRICES_YET = (
+    "a comparison with retail prices before the article quoted an open-weight host's price "
+    "and a closed model's retail price"
+)
 
 NUM = NUMBER_PATTERN
 _APPROX = r"(?:(?:about|roughly|around|nearly|only|just|~)\s*)?"
@@ -63,10 +68,6 @@ def is_thesis_like(text: str) -> bool:
 
 def _dollars(number: str, thousands: str | None) -> Decimal:
     return Decimal(number.replace(",", "")) * (1000 if thousands else 1)
-
-
-class ThesisSkip(Exception):
-    """A thesis sentence whose sides the article never priced; the message says why."""
 
 
 def _pairs(
@@ -106,21 +107,19 @@ def read_thesis(
     peers: Sequence[PeerGroup],
     resolve_provider: Callable[[str], str | None],
     mentioned: Sequence[str] = (),
-) -> list[Claim]:
-    """The ratio claims of a thesis sentence that names no model, bound to the prices quoted before it."""
+) -> tuple[list[Claim], str | None]:
+    """The ratio claims of a thesis sentence that names no model, bound to the prices quoted before
+    it; with no claims, the reason when the sentence states a thesis (None when it states none)."""
     claims: list[Claim] = []
     share = _OF_RETAIL.search(text)
     markup = _MARKUP.search(text)
     estimate = _RETAIL_TO_ACTUAL.search(text)
     if share is None and markup is None and estimate is None:
-        return []
+        return [], None
     maker = share.group("maker") if share else None
     pairs = _pairs(quoted, facts, peers, maker, resolve_provider, mentioned)
     if not pairs:
-        raise ThesisSkip(
-            "a comparison with retail prices before the article quoted an open-weight host's price "
-            "and a closed model's retail price"
-        )
+        return [], NO_PRICES_YET
     percent: Decimal | str | None = None
     if share is not None:
         if share.group("frac"):
@@ -160,4 +159,4 @@ def read_thesis(
                     claimed=claimed,
                 )
             )
-    return claims
+    return claims, None
