@@ -1673,7 +1673,8 @@
   function intValue(d) {
     var digitsText = d.trunc();
     var n = Number(digitsText);
-    return Number.isSafeInteger(n) ? n : digitsText;
+    // exact as a JSON number when the double prints back as the same digits (9252479000000000 does)
+    return Number.isSafeInteger(n) || (Number.isInteger(n) && String(n) === digitsText) ? n : digitsText;
   }
 
   function parseClaim(data, text) {
