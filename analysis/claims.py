@@ -44,6 +44,12 @@ from typing import Any, Literal
 from pricewatch.analysis.claim_words import GroupSummary, group_summary, impossible
 from pricewatch.analysis.prices import ModelFacts, PriceIndex, PricePoint, as_time, market_price, offers_at
 from pricewatch.analysis.records import Record, kind_of, record, spec
+from pricewatch.analysis.trend_default import (
+    DEFAULT_TREND_REFERENCE,
+    DEFAULT_TREND_SCORE,
+    default_start,
+    reference_level,
+)
 from pricewatch.analysis.trends import TrendPoint, cheapest_at, cheapest_at_threshold
 from pricewatch.analysis.workloads import (
     TokenPrices,
@@ -1078,10 +1084,8 @@ def _eval_unverifiable(claim: UnverifiableClaim, points, facts, at, work: _Work)
 
 
 #: The definition a trend claim without one is checked against (DEFLATION_METHODS.md §8.5 asks
-#: for a stated definition): LMArena text score at GPT-4 Turbo's level (the early-2024 frontier
-#: price of GPT-4-class capability), the 3:1 blended price, the cheapest host for open weights.
-DEFAULT_TREND_SCORE = "lmarena_text_score"
-DEFAULT_TREND_REFERENCE = "openai/gpt-4-turbo"
+#: for a stated definition) is the site's headline trend: analysis/trend_default.py says which
+#: and why. A claim with "in N years" and no dates spans the N years before the check.
 DEFAULT_TREND_YEARS = Decimal(2)
 
 
@@ -1169,26 +1173,13 @@ def measure_trend(claim: TrendClaim, points, facts, at: str) -> TrendMeasure:
 
 
 def _reference_level(
-    facts: Mapping[str, ModelFacts], reference: str, score: str, start: date
+    facts: Mapping[str, ModelFacts], reference: str, score: str, start: date | None
 ) -> tuple[float, str]:
-    """The threshold a reference model stands for: the score of its version in force at the window's start.
-
-    "Equivalent capability to GPT-4 Turbo" over 2024-02-01 to 2026-02-01 means the GPT-4 Turbo
-    of 2024-02-01 (gpt-4-1106-preview), not a later snapshot. When the window starts before
-    any scored version of the reference, its first scored version stands for it.
-    """
-    fact = facts.get(reference)
-    if fact is None:
+    """The threshold a reference model stands for (``trend_default.reference_level``), or _Missing."""
+    found = reference_level(facts, reference, score, None if start is None else start.isoformat())
+    if found is None:
         raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
-    found = fact.score_at(score, as_time(start))
-    if found is not None:
-        value, version = found
-        return value, (f" ({version}, the version in force on {start})" if version else "")
-    for later in sorted(fact.versions, key=lambda v: v.valid_from or ""):
-        if score in later.scores:
-            since = (later.valid_from or "")[:10]
-            return later.scores[score], f" ({later.version}, its first scored version, from {since})"
-    raise _Missing(f"a {score} score for {_name(facts, reference)} (the capability threshold)")
+    return found.value, found.note
 
 
 def _version_note(point: TrendPoint) -> str:
@@ -1211,16 +1202,34 @@ def _known_as_of(points, at: str):
     return cache[at]
 
 
+def _default_start(claim: TrendClaim, facts: Mapping[str, ModelFacts], end: date) -> date:
+    """A claim without dates: the ``years`` it states before ``end``; a rate per year that states no
+    period is the site's headline trend, measured from its reference model's release
+    (``trend_default``); "fell N-fold" with no period, the two years before ``end``."""
+    if claim.years is None and claim.form != "fold_over_period":
+        reference = claim.reference_model or DEFAULT_TREND_REFERENCE
+        found = default_start(facts, reference)
+        if found is not None:
+            return date.fromisoformat(found)
+    return _years_before(end, claim.years or DEFAULT_TREND_YEARS)
+
+
 def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: TrendMeasure) -> None:
     score = claim.score or DEFAULT_TREND_SCORE
     at_day = date.fromisoformat(at[:10])
     end = claim.end or at_day
-    start = claim.start or _years_before(end, claim.years or DEFAULT_TREND_YEARS)
+    start = claim.start or _default_start(claim, facts, end)
     threshold = claim.threshold
     if threshold is None:
         reference = claim.reference_model or DEFAULT_TREND_REFERENCE
         threshold, which = _reference_level(facts, reference, score, start)
         work.step("capability threshold", f"{score} of {_name(facts, reference)}{which}", f"{threshold:g}")
+        if claim.score is None and claim.reference_model is None:
+            work.assumptions.append(
+                f"the default definition, the site's headline trend (home and trends pages): level "
+                f"{_name(facts, reference)}, threshold {score} >= {threshold:g}{which}; window {start} to "
+                f"{end}; fit: OLS of ln(cheapest {claim.price} price) on years over the record points"
+            )
     if end > at_day:
         raise _Missing(f"prices up to {end} (the period ends after {at_day})")
     known = _known_as_of(points, at)

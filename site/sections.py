@@ -14,12 +14,19 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pricewatch.analysis.prices import PriceIndex, PricePoint
+from pricewatch.analysis.trend_default import (
+    DEFAULT_TREND_PRICE,
+    DEFAULT_TREND_REFERENCE,
+    DEFAULT_TREND_SCORE,
+    default_start,
+    reference_level,
+)
 from pricewatch.errors import SectionUnavailable
 from pricewatch.fields import PRICE_FIELDS
 from pricewatch.money import dollars, fold, json_number, money
@@ -35,15 +42,18 @@ __all__ = ["TREND_DEFINITIONS", "analysis_sections", "model_page", "one_row_per_
 
 #: The deflation trends the site shows: (id, title, score name, reference model whose score is
 #: the threshold, price). DEFLATION_METHODS.md §8.1: "threshold S* = score of a named reference model".
+#: Each is measured from its reference model's release, the threshold being the score of the
+#: version in force then (``analysis.trend_default``); the first is the headline, and is
+#: ``pricewatch check``'s default for a trend claim that names no level (the same definition).
 TREND_DEFINITIONS: tuple[tuple[str, str, str, str, PriceField], ...] = (
-    ("gpt-4-level", "GPT-4 level", "lmarena_text_score", "openai/gpt-4", "blended"),
-    ("gpt-4o-level", "GPT-4o level", "lmarena_text_score", "openai/gpt-4o", "blended"),
+    ("gpt-4-level", "GPT-4 level", DEFAULT_TREND_SCORE, DEFAULT_TREND_REFERENCE, DEFAULT_TREND_PRICE),
+    ("gpt-4o-level", "GPT-4o level", DEFAULT_TREND_SCORE, "openai/gpt-4o", "blended"),
 )
 #: The frontier trend: (id, title, score name, price).
 FRONTIER_DEFINITION: tuple[str, str, str, PriceField] = (
     "frontier-lmarena",
     "The frontier (highest LMArena text score)",
-    "lmarena_text_score",
+    DEFAULT_TREND_SCORE,
     "blended",
 )
 
@@ -621,13 +631,20 @@ def _trends(data: SiteData) -> dict[str, Any]:
     charts = []
     standard = _standard_points(data)
     for trend_id, title, score, reference, price in TREND_DEFINITIONS:
-        facts = data.facts.get(reference)
-        threshold = (facts.scores or {}).get(score) if facts else None
-        if threshold is None:
+        start = default_start(data.facts, reference)
+        level = reference_level(data.facts, reference, score, start)
+        if level is None:
             continue
-        result = cheapest_at_threshold(standard, data.facts, score, threshold, data.now_text, price=price)
+        threshold = level.value
+        result = cheapest_at_threshold(
+            standard, data.facts, score, threshold, data.now_text, start=start, price=price
+        )
         blend = "3:1 blended" if price == "blended" else price
-        full_title = f"Cheapest price at {title} ({score} ≥ {threshold:g}, the score of {data.model_name(reference)}), {blend}"
+        which = f"{level.version}, " if level.version else ""
+        full_title = (
+            f"Cheapest price at {title} ({score} ≥ {threshold:g}, the score of {data.model_name(reference)}"
+            f" ({which}as released{f' on {start}' if start else ''})), {blend}"
+        )
         chart = None
         if result.records:
             path = f"charts/trend-{trend_id}.svg"
@@ -657,6 +674,12 @@ def _trends(data: SiteData) -> dict[str, Any]:
                 "qualifying": [_model_link(data, m) for m in result.qualifying],
                 "excluded_count": len(result.excluded),
                 "chart": chart,
+                "score": score,
+                "threshold": f"{threshold:g}",
+                "reference": data.model_name(reference),
+                "version": level.version or "",
+                "start": _day(result.start) if result.start else "",
+                "end": _day(result.end),
             }
         )
     frontier_id, frontier_title, score, price = FRONTIER_DEFINITION
@@ -689,9 +712,49 @@ def _trends(data: SiteData) -> dict[str, Any]:
                 f"{fit['rate'].replace('x per year', '-fold')} a year: 95% interval {fit['interval']}, "
                 f"{fit['speed']}, {fit['n']} record points over {fit['span']}."
                 + (f" {flags[0].upper()}{flags[1:]}." if flags else ""),
+                "definition": _headline_definition(item),
             }
             break
-    return {"items": items, "frontier": frontier_item, "headline": headline, "charts": charts}
+    return {
+        "items": items,
+        "frontier": frontier_item,
+        "headline": headline,
+        "charts": charts,
+        "unscored": _unscored_current(data, DEFAULT_TREND_SCORE),
+        "score": DEFAULT_TREND_SCORE,
+    }
+
+
+def _headline_definition(item: Mapping[str, Any]) -> str:
+    """The headline trend's definition in one sentence: what `pricewatch check "prices fall N% per year"`
+    judges a claim that names no level against (``analysis.trend_default``)."""
+    version = f" ({item['version']}, the version in force when it came out)" if item["version"] else ""
+    return (
+        f"Definition (also the default of pricewatch check for a trend claim that names no level): "
+        f"level {item['short']}, threshold {item['score']} ≥ {item['threshold']}, the score of "
+        f"{item['reference']}{version}; window {item['start']} to {item['end']}; the cheapest 3:1 blended "
+        "list price at each change (closed models at the maker's price, open-weight ones at the cheapest "
+        "host); fit: least squares of log price on time over the record points, 95% interval from Student's t."
+    )
+
+
+def _unscored_current(data: SiteData, score: str) -> list[dict[str, Any]]:
+    """Catalog models with a current price but no score on the trends' scale (left out of every trend)."""
+    from pricewatch.site.model import model_summaries
+
+    catalog = set(data.catalog.models) if data.catalog is not None else set()
+    out = []
+    for summary in model_summaries(data):
+        fact = data.facts.get(summary["id"])
+        if (
+            summary["id"] not in catalog
+            or fact is None
+            or summary["reference"] is None
+            or score in fact.score_names
+        ):
+            continue
+        out.append(_model_link(data, summary["id"]))
+    return out
 
 
 # ----------------------------------------------------------------------------- the market

@@ -24,6 +24,7 @@ ORIGIN_WORDS = {
 SCORE_WORDS = {
     "aa_intelligence_index_2026_08": "Artificial Analysis intelligence index (as of August 2026)",
     "aa_intelligence_index": "Artificial Analysis intelligence index",
+    "lmarena_text_score_2026_07": "LMArena text score (snapshot of July 2026)",
     "lmarena_text_score": "LMArena text score",
 }
 

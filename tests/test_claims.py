@@ -480,7 +480,9 @@ def test_registry_sonnet_cost_holds_and_quality_cannot_be_checked(registry_resul
     price, share, quality = _parts(registry_results, "sonnet-90-percent-quality-60-percent-cost")
     assert share.comparisons[0].actual == 100 * ((3 * D(3) + D(15)) / 4) / ((3 * D(5) + D(25)) / 4)  # 60%
     assert price.verdict == share.verdict == "holds"
-    assert quality.verdict == "cannot_check" and "Claude Opus 4.6 has no score" in quality.summary
+    # Opus 4.6 has an LMArena score (the 2026-07 snapshot) but no capability index score
+    assert quality.verdict == "cannot_check" and "capability index score" in quality.summary
+    assert "Claude Opus 4.6 has lmarena_text_score_2026_07" in quality.summary
     assert registry_results["sonnet-90-percent-quality-60-percent-cost"].now.verdict == "cannot_check"
 
 
