@@ -1225,10 +1225,17 @@ def _measure_trend(claim: TrendClaim, points, facts, at, work: _Work, measure: T
         threshold, which = _reference_level(facts, reference, score, start)
         work.step("capability threshold", f"{score} of {_name(facts, reference)}{which}", f"{threshold:g}")
         if claim.score is None and claim.reference_model is None:
+            whole = claim.start is None and claim.years is None and claim.form != "fold_over_period"
             work.assumptions.append(
-                f"the default definition, the site's headline trend (home and trends pages): level "
-                f"{_name(facts, reference)}, threshold {score} >= {threshold:g}{which}; window {start} to "
-                f"{end}; fit: OLS of ln(cheapest {claim.price} price) on years over the record points"
+                (
+                    "the default definition, the site's headline trend"
+                    if whole
+                    else "the default level of the site's headline trend"
+                )
+                + f" (home and trends pages): level {_name(facts, reference)}, threshold {score} >= {threshold:g}{which}; "
+                + f"window {start} to {end}"
+                + ("" if whole else " (the claim's period)")
+                + f"; fit: OLS of ln(cheapest {claim.price} price) on years over the record points"
             )
     if end > at_day:
         raise _Missing(f"prices up to {end} (the period ends after {at_day})")

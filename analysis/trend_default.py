@@ -90,5 +90,5 @@ def reference_level(
                 later.version or None,
                 f" ({later.version}, its first scored version, from {since})",
             )
-    value = (fact.scores or {}).get(score)
-    return None if value is None else ReferenceLevel(value, None, "")
+    newest = (fact.scores or {}).get(score)
+    return None if newest is None else ReferenceLevel(newest, None, "")

@@ -731,7 +731,7 @@ def _headline_definition(item: Mapping[str, Any]) -> str:
     version = f" ({item['version']}, the version in force when it came out)" if item["version"] else ""
     return (
         f"Definition (also the default of pricewatch check for a trend claim that names no level): "
-        f"level {item['short']}, threshold {item['score']} ≥ {item['threshold']}, the score of "
+        f"{item['short']}, threshold {item['score']} ≥ {item['threshold']}, the score of "
         f"{item['reference']}{version}; window {item['start']} to {item['end']}; the cheapest 3:1 blended "
         "list price at each change (closed models at the maker's price, open-weight ones at the cheapest "
         "host); fit: least squares of log price on time over the record points, 95% interval from Student's t."

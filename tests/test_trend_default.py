@@ -72,6 +72,7 @@ def test_a_fall_in_n_years_keeps_its_period_and_takes_the_default_level(shipped)
     assert step.result == "1186"
     two_years_before = f"{int(site.now_text[:4]) - 2}{site.now_text[4:10]}"
     assert f"from {two_years_before} " in verdict.summary  # the stated period, not the whole history
+    assert any(a.startswith("the default level of the site's headline trend") for a in verdict.assumptions)
 
 
 def test_the_trend_series_reach_2026(shipped):
