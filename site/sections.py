@@ -599,7 +599,7 @@ def _trend_chart(
             style="points",
         )
     )
-    described = f"{len(records)} record points from {_day(records[0].at)} at ${records[0].value} to {_day(records[-1].at)} at ${records[-1].value}"
+    described = f"{len(records)} record points from {_day(records[0].at)} at {dollars(records[0].value)} to {_day(records[-1].at)} at {dollars(records[-1].value)}"
     if fit is not None:
         days = [fit.start, fit.end]
         ys = [math.exp(fit.intercept + fit.slope_per_year * (d - fit.start).days / 365.25) for d in days]
