@@ -22,6 +22,7 @@ from pricewatch.money import figure
 
 __all__ = [
     "FIELDS",
+    "LIST_PRICE_PROVIDERS",
     "figures_text",
     "held_text",
     "search_figures",

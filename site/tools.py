@@ -65,6 +65,7 @@ TREND_YEARS = range(1, 11)
 def vocabulary() -> dict[str, Any]:
     """The checker's small vocabularies, defined once in Python, for the page's JavaScript."""
     from pricewatch.analysis.claims import DEFAULT_TOLERANCE, PRICE_WORDS, PRICED_KINDS, VERDICT_ORDER
+    from pricewatch.analysis.figure_search import LIST_PRICE_PROVIDERS
     from pricewatch.analysis.workloads import FIELD_WORDS
     from pricewatch.scraper.records import TIERS
 
@@ -76,6 +77,7 @@ def vocabulary() -> dict[str, Any]:
         "price_words": PRICE_WORDS,
         "field_words": FIELD_WORDS,
         "tiers": list(TIERS),
+        "list_price_providers": sorted(LIST_PRICE_PROVIDERS),  # "openrouter's list price" (figure_search)
     }
 
 

@@ -19,7 +19,7 @@ import json
 import random
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -280,6 +280,36 @@ def _stored_prices(tools: dict, rng: random.Random) -> list[str]:
     return sentences[:300]
 
 
+def _figures_held_elsewhere(tools: dict, rng: random.Random) -> list[str]:
+    """Price claims bound to a host whose price differs: the figures another host (or an earlier period)
+    charged, and figures no host ever charged (figure_search: ``held_elsewhere`` and its summary text)."""
+    columns = tools["columns"]
+    points = [dict(zip(columns, row, strict=True)) for row in tools["points"]]
+    hosts: dict[int, set[int]] = {}
+    for point in points:
+        hosts.setdefault(point["model"], set()).add(point["provider"])
+    sentences = []
+    for point in points:
+        if rng.random() < 0.7:
+            continue
+        model = tools["models"][point["model"]]["name"]
+        other = sorted(hosts[point["model"]] - {point["provider"]})
+        host = tools["providers"][rng.choice(other) if other else point["provider"]]["name"]
+        if point["input"] is not None and point["output"] is not None:
+            sentences.append(
+                f"{model} costs ${point['input']}/${point['output']} per million tokens on {host}"
+            )
+            sentences.append(f"{model} costs ${point['input']}/${point['output']} per million tokens")
+            sentences.append(
+                f"{model} costs ${point['input']}1/${point['output']} per million tokens on {host}"
+            )
+        if point["input"] is not None:
+            sentences.append(f"Input tokens for {model} on {host} cost ${point['input']}/MTok")
+        if point["cache_read"] is not None:
+            sentences.append(f"Cache reads for {model} on {host} cost ${point['cache_read']}/MTok")
+    return sentences[:400]
+
+
 def _profiles(tools: dict, rng: random.Random) -> list[dict]:
     """200 calculator profiles over every model and provider of the calculator's menu."""
     pairs = [(entry["model"], provider) for entry in tools["calculator"] for provider in entry["providers"]]
@@ -306,19 +336,20 @@ def _profiles(tools: dict, rng: random.Random) -> list[dict]:
 # ----------------------------------------------------------------------------- Python's side
 
 
-def _python_check(text: str, inputs, names, at: str) -> dict:
-    """`pricewatch check TEXT --json`, in-process."""
+def _python_check(text: str, inputs, names, at: str, made_on: date | None = None) -> dict:
+    """`pricewatch check TEXT [--made-on DAY] --json`, in-process (the command's own report builder)."""
+    from pricewatch.analysis.claim_check import check_report
     from pricewatch.analysis.claim_text import parse_claim
-    from pricewatch.analysis.claims import CheckReport, combine_verdicts, evaluate
     from pricewatch.errors import ClaimError, UnknownModelError
 
     try:
         parsed = parse_claim(text, names)
     except (ClaimError, UnknownModelError) as error:
         return {"error": str(error)}
-    results = [evaluate(claim, inputs.points, inputs.facts, at) for claim in parsed.claims]
-    verdict = combine_verdicts([r.verdict for r in results], parsed.combine)  # type: ignore[arg-type]
-    return json.loads(CheckReport(text=parsed.text, at=at, verdict=verdict, results=results).to_json())
+    report = check_report(
+        parsed.text, parsed.claims, parsed.combine, inputs.points, inputs.facts, at, made_on
+    )
+    return json.loads(report.to_json())
 
 
 def _python_workload(spec: dict, points, at: str) -> dict:
@@ -394,23 +425,37 @@ def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
     rng = random.Random(12)
     sentences = _corpus(inputs.catalog, rng) + _stored_prices(tools, rng)
     profiles = _profiles(tools, rng)
+    more = random.Random(15)
+    sentences += _figures_held_elsewhere(tools, more)
+    # A fifth of the sentences also as of the day they were made (`check --made-on DAY`: "then").
+    days = ["2024-03-01", "2025-06-15", "2026-02-10", tools["now"][:10]]
+    made_on = [more.choice(days) if more.random() < 0.2 else None for _ in sentences]
     assert len(sentences) >= 1000 and len(profiles) >= 200
     at = tools["now"]
-    js = _run_node({"data": tools, "sentences": sentences, "profiles": profiles})
+    js = _run_node({"data": tools, "sentences": sentences, "made_on": made_on, "profiles": profiles})
 
     differences, handed_off, verdicts = [], 0, set()
-    for text, js_report in zip(sentences, js["checks"], strict=True):
-        py_report = _python_check(text, inputs, names, at)
+    # No sentence form of `check` has several parts of one kind combined "all", so "group" is null in
+    # both here: the engine's group spread is compared on registered claims (the test below).
+    seen = {"held elsewhere": 0, "held nowhere": 0, "then": 0}
+    for text, day, js_report in zip(sentences, made_on, js["checks"], strict=True):
+        py_report = _python_check(text, inputs, names, at, None if day is None else date.fromisoformat(day))
         if js_report.get("error", "").startswith(HANDED_OFF):
             assert py_report.get("results") and {r["kind"] for r in py_report["results"]} == {"trend"}, text
             handed_off += 1
             continue
         verdicts.add(py_report.get("verdict", "error"))
+        for result in py_report.get("results", []):
+            seen["held elsewhere"] += bool(result["held_elsewhere"])
+            seen["held nowhere"] += "is no host's price in the history" in result["summary"]
+        seen["then"] += py_report.get("then") is not None
+        # Every field of `check --json`, compared whole: no key left out on either side.
         if js_report != py_report:
             differences.append((text, py_report, js_report))
     assert not differences, _explain(differences)
     assert handed_off < len(sentences) // 10
     assert verdicts >= {"holds", "off", "stale", "cannot_check", "error"}, verdicts
+    assert min(seen.values()) >= 10, seen
 
     mismatched = []
     for spec, js_bill in zip(profiles, js["workloads"], strict=True):
@@ -445,6 +490,32 @@ def test_registered_claims_get_the_same_verdicts_in_the_engine(setting):
         if js_verdict != py_verdict:
             differences.append((part.text, py_verdict, js_verdict))
     assert not differences, _explain(differences)
+
+
+def test_registered_entries_get_the_same_combined_verdict_and_group_in_the_engine(setting):
+    """Every registered claim whose parts the engine computes, when made and now: the combined
+    verdict, its summary and the group spread (min, median, max, which parts hold) of `evaluate_parts`."""
+    import tomllib
+
+    from pricewatch.analysis.claims import evaluate_entry, parse_registry
+
+    inputs, _, tools = setting
+    entries = [
+        entry
+        for entry in parse_registry(tomllib.loads((REPO_ROOT / "data" / "claims.toml").read_text()))
+        if all(part.kind in ("price", "ratio", "request_cost", "workload") for part in entry.parts)
+    ]
+    cases = [(entry, at) for entry in entries for at in (entry.made_on.isoformat(), tools["now"])]
+    payload = [[[p.to_dict() for p in entry.parts], entry.combine, at] for entry, at in cases]
+    js = _run_node({"data": tools, "sentences": [], "profiles": [], "entries": payload})["entries"]
+    differences, groups = [], 0
+    for (entry, at), js_entry in zip(cases, js, strict=True):
+        py_entry = json.loads(evaluate_entry(entry, inputs.points, inputs.facts, at).to_json())
+        groups += py_entry["group"] is not None
+        if js_entry != py_entry:
+            differences.append((entry.id, py_entry, js_entry))
+    assert not differences, _explain(differences)
+    assert groups >= 2  # "open-weight ... 10% of the API price", then and now
 
 
 def _explain(differences: list) -> str:

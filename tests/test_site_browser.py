@@ -444,6 +444,33 @@ def test_the_claim_box_gives_the_cli_verdict(visit_file, site, db, text, tmp_pat
     visit_file.check_local()
 
 
+def test_the_claim_box_says_where_quoted_figures_held_and_judges_as_of_the_day_made(visit_file, site, db):
+    """An off host's price: where and when the figures held (held_elsewhere), and with a made-on
+    day the verdict then beside it: the JSON of `check TEXT --made-on DAY --json`, whole."""
+    from pricewatch.cli import cli
+    from pricewatch.scraper.store.reader import open_reader
+
+    text, day = "DeepSeek V3.2 costs $0.28/$0.42 per million tokens on Together", "2026-03-01"
+    as_of = open_reader(db).newest_observation()
+    assert as_of is not None
+    args = ["check", text, "--json", "--as-of", as_of, "--made-on", day, "--db", str(db)]
+    cli_report = json.loads(CliRunner().invoke(cli, args).output)
+    page = visit_file.page
+    page.goto(site.as_uri() + "/claims.html#claimbox")
+    page.fill("#claim-text", text)
+    page.fill("#claim-made-on", day)
+    page.click("#claim-check")
+    page.wait_for_selector("#claim-result[data-verdict]")
+    js_report = page.evaluate("window.pricewatchLastCheck")
+    _schema_validator().validate(js_report)
+    assert js_report == cli_report
+    assert cli_report["results"][0]["held_elsewhere"] and cli_report["then"] is not None
+    shown = page.locator("#claim-result").inner_text()
+    assert "$0.28/$0.42 was deepseek's price from 2025-12-01" in shown
+    assert f"As of the day it was made ({day})" in shown
+    visit_file.check_local()
+
+
 def test_the_claim_box_explains_what_it_cannot_read(visit_file, site):
     page = visit_file.page
     page.goto(site.as_uri() + "/claims.html#claimbox")

@@ -107,33 +107,16 @@ def then_lines(then: Any, indent: str = "  ") -> list[str]:
 def _check_text(
     text: str, as_of: str, made_on: date | None, db_path: Path, catalog_path: Path | None, as_json: bool
 ) -> int:
+    from pricewatch.analysis.claim_check import check_report
     from pricewatch.analysis.claim_text import parse_claim
-    from pricewatch.analysis.claim_time import anchor_claims
-    from pricewatch.analysis.claims import CheckReport, evaluate_parts
-    from pricewatch.analysis.figure_search import with_figure_searches
     from pricewatch.commands._analysis import load_inputs
 
     inputs = load_inputs(db_path, catalog_path)
     parsed = parse_claim(text, names_from_catalog(inputs.catalog))
-    claims = anchor_claims(parsed.claims, made_on)
-    now = with_figure_searches(
-        evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, as_of), inputs.points, as_of
+    report = check_report(
+        parsed.text, parsed.claims, parsed.combine, inputs.points, inputs.facts, as_of, made_on
     )
-    then = (
-        None
-        if made_on is None
-        else evaluate_parts(claims, parsed.combine, inputs.points, inputs.facts, made_on)
-    )
-    results, verdict = now.parts, now.verdict
-    report = CheckReport(
-        text=parsed.text,
-        at=as_of,
-        verdict=verdict,
-        results=results,
-        made_on=made_on,
-        then=then,
-        group=now.group,
-    )
+    results, verdict, then = report.results, report.verdict, report.then
     if as_json:
         click.echo(report.to_json(indent=2))
         return exit_code_for(verdict)
@@ -146,8 +129,8 @@ def _check_text(
     if len(results) > 1:
         how = "the best reading decides" if parsed.combine == "any" else "every part must hold"
         click.echo(f"Verdict: {verdict.upper().replace('_', ' ')} ({how})")
-    if now.group is not None:
-        click.echo(f"Group: {now.group.text}")
+    if report.group is not None:
+        click.echo(f"Group: {report.group.text}")
     if then is not None:
         click.echo("\n".join(then_lines(then)))
     return exit_code_for(verdict)

@@ -187,6 +187,11 @@
       }
       if (v.missing.length) box.appendChild(el("p", "Missing: " + v.missing.join("; "), "small"));
     });
+    if (report.group) box.appendChild(el("p", "Group: " + report.group.text, "small"));
+    if (report.then) {  // as `pricewatch check --made-on DAY` shows it
+      box.appendChild(el("p", "As of the day it was made (" + report.then.at.slice(0, 10) + "): " + verdictWords(report.then.verdict)));
+      box.appendChild(list("ul", report.then.parts.map(function (v) { return v.verdict + ": " + v.summary; }), "small"));
+    }
   }
   function figure(f, unit) {
     if (f.low !== null && f.high !== null && f.low === f.high) return pw.fmt(f.low, unit);
@@ -201,7 +206,7 @@
     form.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      renderVerdict(box, pw.check(data, form.elements.text.value, data.now), data);
+      renderVerdict(box, pw.check(data, form.elements.text.value, data.now, form.elements.made_on.value || null), data);
     });
   }
 

@@ -1075,8 +1075,125 @@
       }),
       factor: v.factor === null ? null : v.factor.toString(), direction: v.direction,
       held_from: v.held_from, held_until: v.held_until, unconfirmed_since: v.unconfirmed_since, missing: v.missing, prices: v.prices, steps: v.steps, assumptions: v.assumptions,
-      held_elsewhere: [] // the history search for quoted figures runs in `pricewatch check` and `scan` only
+      held_elsewhere: v.held_elsewhere || []
     };
+  }
+
+  // ------------------------------------------------------------------ where quoted figures held (figure_search.py)
+  var FIGURE_FIELDS = ["input", "output", "cache_read", "cache_write"];
+  function order(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function quotedFigures(claim) {
+    return FIGURE_FIELDS.filter(function (f) { return claim[f] !== null && claim[f] !== undefined; })
+      .map(function (f) { return [f, Dec.of(claim[f])]; });
+  }
+  // Every host's runs of prices equal to the claim's quoted fields, known at `at`, oldest first.
+  function searchFigures(data, claim, at) {
+    var quoted = quotedFigures(claim);
+    if (!quoted.length) return [];
+    var matching = data.points.filter(function (p) {
+      return p.model === claim.model && p.valid_from <= at &&
+        quoted.every(function (q) { return p[q[0]] !== null && p[q[0]].eq(q[1]); });
+    }).sort(function (a, b) { return order(a.provider, b.provider) || order(a.valid_from, b.valid_from); });
+    var runs = {}, providers = [];
+    matching.forEach(function (p) {
+      var end = p.valid_to !== null && p.valid_to <= at ? p.valid_to : null;
+      if (!runs[p.provider]) { runs[p.provider] = []; providers.push(p.provider); }
+      var list = runs[p.provider], last = list.length ? list[list.length - 1] : null;
+      if (last !== null && (last[1] === null || last[1] >= p.valid_from)) {
+        if (last[1] !== null && (end === null || end > last[1])) last[1] = end;  // overlapping or adjacent: one run
+        return;
+      }
+      list.push([p.valid_from, end]);
+    });
+    var held = [];
+    providers.forEach(function (provider) {
+      runs[provider].forEach(function (r) {
+        held.push({ provider: provider, valid_from: r[0], valid_to: r[1], list_price: VOCAB.list_price_providers.indexOf(provider) >= 0 });
+      });
+    });
+    return held.sort(function (a, b) { return order(a.valid_from, b.valid_from) || order(a.provider, b.provider); });
+  }
+  // The quoted figures as the sentence gave them: "$0.45/$2.25", "$0.07 cache read".
+  function figuresText(claim) {
+    var quoted = quotedFigures(claim);
+    if (quoted.length === 2 && quoted[0][0] === "input" && quoted[1][0] === "output") return fmt(quoted[0][1], "$") + "/" + fmt(quoted[1][1], "$");
+    return quoted.map(function (q) { return fmt(q[1], "$") + " " + q[0].replace(/_/g, " "); }).join(", ");
+  }
+  // "$0.45/$2.25 is deepinfra's price since 2026-05-16 and openrouter's list price from 2026-08-19".
+  function heldText(claim, held) {
+    var figures = figuresText(claim);
+    if (!held.length) return figures + " is no host's price in the history";
+    var parts = held.map(function (run) {
+      return run.provider + "'s " + (run.list_price ? "list price" : "price") + " " +
+        (run.valid_to === null ? "since " + day(run.valid_from) : "from " + day(run.valid_from) + " to " + day(run.valid_to));
+    });
+    var joined = parts.length === 1 ? parts[0] : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
+    var verb = held.every(function (run) { return run.valid_to !== null; }) ? "was" : "is";
+    return figures + " " + verb + " " + joined;
+  }
+  // A price verdict that does not hold, with where and when its quoted figures held (in the summary too).
+  function withFigureSearch(data, v, at) {
+    if (v.kind !== "price" || v.verdict === "holds") return v;
+    var held = searchFigures(data, v.claim, v.at || at);
+    v.held_elsewhere = held;
+    v.summary = v.summary + "; " + heldText(v.claim, held);
+    return v;
+  }
+
+  // ------------------------------------------------------------------ one claim's parts (claims.evaluate_parts)
+  function median(sorted) {
+    var n = sorted.length, i = Math.floor(n / 2);
+    return n % 2 ? sorted[i] : sorted[i - 1].add(sorted[i]).div(Dec.of(2));
+  }
+  // Several parts of one kind: the min, median and max of their decisive actual figures (claim_words.group_summary).
+  function groupSummary(verdicts) {
+    if (verdicts.length < 2) return null;
+    var figures = [], said = {}, keys = 0;
+    for (var i = 0; i < verdicts.length; i++) {
+      var decisive = verdicts[i].comparisons.filter(function (c) { return c.decisive; });
+      if (decisive.length !== 1) return null;  // a part with no figure, or with several: no one spread
+      var c = decisive[0];
+      figures.push(Dec.of(c.actual));
+      var key = JSON.stringify([c.unit, c.claimed.low, c.claimed.high]);
+      if (!said[key]) { said[key] = c.unit; keys++; }
+    }
+    if (keys !== 1) return null;  // one figure claimed of several things only
+    var unit = said[Object.keys(said)[0]];
+    var holding = [];
+    verdicts.forEach(function (v, n) { if (v.verdict === "holds") holding.push(n + 1); });
+    var sorted = figures.map(function (f, n) { return [f, n]; })
+      .sort(function (a, b) { return a[0].cmp(b[0]) || a[1] - b[1]; }).map(function (p) { return p[0]; });
+    var low = figures.reduce(function (m, f) { return f.lt(m) ? f : m; });
+    var high = figures.reduce(function (m, f) { return f.gt(m) ? f : m; });
+    var mid = median(sorted);
+    var symbol = unit.indexOf("USD") === 0 ? "$" : unit;
+    var text = verdicts.length + " parts: min " + fmt(low, symbol) + ", median " + fmt(mid, symbol) + ", max " + fmt(high, symbol) +
+      "; holding: " + (holding.length ? holding.join(", ") : "none") + " of " + verdicts.length;
+    return { parts: verdicts.length, unit: unit, min: low.toString(), median: mid.toString(), max: high.toString(), holding: holding, text: text };
+  }
+  // The parts of one claim at `at` and their combined verdict (an EntryVerdict, in JSON).
+  function evaluateParts(data, claims, how, at, search) {
+    var verdicts = claims.map(function (c) { return evaluate(data, c, at); });
+    var combined = combine(verdicts.map(function (v) { return v.verdict; }), how);
+    var summary;
+    if (how === "any") {
+      summary = "best reading: " + verdicts.filter(function (v) { return v.verdict === combined; })[0].summary;
+    } else {
+      summary = verdicts.length > 1
+        ? verdicts.filter(function (v) { return v.verdict === combined; }).map(function (v) { return v.summary; }).join("; ")
+        : verdicts[0].summary;
+    }
+    var group = how === "all" ? groupSummary(verdicts) : null;
+    if (search) verdicts = verdicts.map(function (v) { return withFigureSearch(data, v, at); });
+    return { verdict: combined, at: verdicts[0].at, summary: summary, parts: verdicts.map(verdictJson), group: group };
+  }
+  // A trend claim whose period has no end gets the day it was made as its end (claim_time.anchor_claim).
+  function anchorClaims(claims, madeOn) {
+    return claims.map(function (c) {
+      if (!madeOn || c.kind !== "trend") return c;
+      if (c.end === null || c.end === undefined || c.end > madeOn) { c = JSON.parse(JSON.stringify(c)); c.end = madeOn; }
+      return c;
+    });
   }
 
   // ------------------------------------------------------------------ text (claim_grammar.py)
@@ -1692,20 +1809,23 @@
     return { text: sentence, claims: claims, combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
   }
 
-  // `pricewatch check TEXT --json` in the browser: {text, at, verdict, results}, or {error}.
-  function check(data, text, at) {
+  // `pricewatch check TEXT [--made-on DAY] --json` in the browser: {text, at, verdict, results, made_on, then, group}, or {error}.
+  function check(data, text, at, madeOn) {
     at = at || data.now;
+    madeOn = madeOn || null;
     try {
+      if (madeOn !== null && !/^\d{4}-\d{2}-\d{2}$/.test(madeOn)) throw new ClaimError("the day a claim was made is a date (YYYY-MM-DD), not " + pyRepr(madeOn));
       var parsed = parseClaim(data, text);
-      parsed.claims.forEach(function (c) {
+      var claims = anchorClaims(parsed.claims, madeOn);
+      claims.forEach(function (c) {
         if (c.kind === "trend" && !trendMeasure(data, c, at)) {
-          throw new ClaimError("this trend claim is checked by `pricewatch check \"" + parsed.text + "\"`: the page has the trend " +
-            "measured only over 1 to 10 whole years, as of the day it was built (see the trends page)");
+          throw new ClaimError("this trend claim is checked by `pricewatch check \"" + parsed.text + "\"" + (madeOn ? " --made-on " + madeOn : "") +
+            "`: the page has the trend measured only over 1 to 10 whole years, as of the day it was built (see the trends page)");
         }
       });
-      var results = parsed.claims.map(function (c) { return verdictJson(evaluate(data, c, at)); });
-      return { text: parsed.text, at: at, verdict: combine(results.map(function (r) { return r.verdict; }), parsed.combine), results: results,
-        made_on: null, then: null, group: null };
+      var now = evaluateParts(data, claims, parsed.combine, at, true);
+      return { text: parsed.text, at: at, verdict: now.verdict, results: now.parts,
+        made_on: madeOn, then: madeOn === null ? null : evaluateParts(data, claims, parsed.combine, madeOn, false), group: now.group };
     } catch (e) {
       if (e instanceof ClaimError) return { error: e.message };
       throw e;
@@ -1734,7 +1854,9 @@
 
   var api = {
     Dec: Dec, load: load, check: check, evaluate: function (data, claim, at) { return verdictJson(evaluate(data, claim, at)); },
-    parseClaim: parseClaim, workload: workload, fmt: fmt, usd: usd, combine: combine
+    parseClaim: parseClaim, workload: workload, fmt: fmt, usd: usd, combine: combine,
+    // claims.evaluate_parts: several structured parts at `at`, combined, with their group spread
+    evaluateParts: function (data, claims, how, at) { return evaluateParts(data, claims, how, at, false); }
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   else global.pricewatch = api;
