@@ -686,6 +686,70 @@ GRAMMAR: dict[str, list[Element]] = {
         *END,
     ],
 }
+#: Arithmetic on the sentence's own figures, no price data (analysis/claim_arithmetic.py builds
+#: the claims): "10% of $5,000 is about $500", "$180 is well above $100-$200", "a 70/30 split
+#: cuts costs by 60-80%".
+SPLIT_VERBS = ("cuts", "cut", "saves", "save", "reduces", "reduce", "lowers", "lower", "slashes", "trims")
+ARITHMETIC_GRAMMAR: dict[str, list[Element]] = {
+    "share_of": [
+        num("p"),
+        lit("%"),
+        lit("of"),
+        *_money("x"),
+        lit("is", "are", "=", "≈", "comes to", "equals", "gives", "would be"),
+        opt(lit(*APPROX, cap="approx")),
+        *_money("y"),
+        *END,
+    ],
+    "beyond_range": [
+        opt(span("intro")),
+        *_money("x"),
+        opt(lit("a month", "per month", "/ month", "/ mo", "monthly", "a year", "per year", "/ year")),
+        opt(lit("plan", "subscription", "price", "fee", "bill", "cost")),
+        lit("is", "are", "sits", "lies", "remains", "stays"),
+        opt(lit("well", "far", "much", "way", "still", "comfortably")),
+        lit(
+            "above",
+            "over",
+            "higher than",
+            "more than",
+            "greater than",
+            "beyond",
+            "below",
+            "under",
+            "lower than",
+            "less than",
+            cap="dir",
+        ),
+        opt(lit("the")),
+        *_money("lo"),
+        lit(*DASHES),
+        opt(lit("$")),
+        num("hi"),
+        opt(lit(*MONEY_SCALES, cap="hi_scale")),
+        opt(span("tail")),
+        *END,
+    ],
+    "split_cut": [
+        alt([span("intro"), lit("a", "an")], [lit("a", "an")], []),
+        num("a"),
+        lit("/"),
+        num("b"),
+        opt(span("what")),
+        lit("split"),
+        opt(span("how")),
+        lit(*SPLIT_VERBS),
+        opt(span("object")),
+        opt(lit("by")),
+        opt(lit("up to", *APPROX)),
+        *_range("p", "p2"),
+        lit("%"),
+        opt(span("tail")),
+        *END,
+    ],
+}
+GRAMMAR.update(ARITHMETIC_GRAMMAR)
+
 #: The order forms are tried in (the first that matches decides).
 FORM_ORDER = (
     "workload",
@@ -704,6 +768,7 @@ FORM_ORDER = (
     "cache_cut",
     "trend_fold",
     "trend_percent",
+    *ARITHMETIC_GRAMMAR,
 )
 
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
@@ -728,6 +793,9 @@ FORM_TEXTS = {
     "cache_cut": "caching cuts input costs by <P>% on <model>",
     "trend_fold": "<price|cost> fell <N>x in <Y> years",
     "trend_percent": "prices fall <P>% per year",
+    "share_of": "<P>% of $<X> is [about] $<Y>",
+    "beyond_range": "$<X> is [well] above|below $<A>-$<B>",
+    "split_cut": "a <a>/<b> split cuts costs by <P>[-<Q>]%",
 }
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
 #: A model may be followed by "on|at|via <provider>" wherever a form names one.

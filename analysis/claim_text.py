@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from pricewatch.analysis.claim_arithmetic import range_claims, share_claims, split_claims
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
     FORMS,
@@ -593,6 +594,10 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
     "trend_percent": _trend_percent_claims,
+    # arithmetic on the sentence's own figures (analysis/claim_arithmetic.py)
+    "share_of": lambda g, t, n: share_claims(g, t),
+    "beyond_range": lambda g, t, n: range_claims(g, t),
+    "split_cut": lambda g, t, n: split_claims(g, t),
 }
 
 

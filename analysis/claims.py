@@ -32,15 +32,14 @@ whether the claim is higher than the data (``overstated``) or lower (``understat
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal
 from typing import Any, Literal
 
+from pricewatch.analysis.calculator import calculate
 from pricewatch.analysis.claim_words import GroupSummary, group_summary, impossible
 from pricewatch.analysis.prices import ModelFacts, PriceIndex, PricePoint, as_time, market_price, offers_at
 from pricewatch.analysis.records import Record, kind_of, record, spec
@@ -60,7 +59,7 @@ from pricewatch.analysis.workloads import (
     workload_cost,
     workload_prices_at,
 )
-from pricewatch.errors import DataError, ImpossibleWorkloadError, MissingPriceError
+from pricewatch.errors import DataError, ExpressionError, ImpossibleWorkloadError, MissingPriceError
 from pricewatch.money import decimal_to_text, figure, grouped
 
 __all__ = [
@@ -77,6 +76,7 @@ __all__ = [
     "EntryVerdict",
     "Figure",
     "FigureHeld",
+    "Given",
     "LevelPriceClaim",
     "PriceClaim",
     "PriceRef",
@@ -308,12 +308,29 @@ class LevelPriceClaim(_ClaimBase):
 
 
 @record
+class Given(Record):
+    """A figure an arithmetic claim rests on, and where the words state it (line 0: the same sentence)."""
+
+    figure: str  # "$5,000", "10%"
+    line: int = 0
+    words: str = ""  # the words around it, briefly
+
+
+@record
 class ArithmeticClaim(_ClaimBase):
-    """A sum stated in the words: ``expression`` (numbers, + - * / and brackets) equals ``claimed``."""
+    """A sum stated in the words: ``expression`` (numbers, + - * / and brackets) equals ``claimed``.
+
+    Arithmetic on the words' own figures (analysis/claim_arithmetic.py): no price data is used.
+    ``label`` says what the expression computes, ``unit`` the unit of its result ("$", "%",
+    "x", "years"), ``given`` the figures it rests on and the line each was stated on.
+    """
 
     kind: Literal["arithmetic"] = "arithmetic"
     expression: str
     claimed: Figure
+    label: str = ""
+    unit: str = ""
+    given: list[Given] = spec(factory=list)
 
 
 @record
@@ -1008,43 +1025,27 @@ def _eval_workload(claim: WorkloadClaim, points, facts, at, work: _Work) -> None
     )
 
 
-_OPERATORS: dict[type, Callable[[Decimal, Decimal], Decimal]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-
-
 def _calculate(expression: str) -> Decimal:
     """Evaluate + - * / over decimal numbers (no names, no calls): the words' own arithmetic."""
-
-    def walk(node: ast.AST) -> Decimal:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, int | float)
-            and not isinstance(node.value, bool)
-        ):
-            return Decimal(str(node.value))
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -walk(node.operand)
-        raise _Missing(f"an expression of numbers and + - * / only, not {expression!r}")
-
     try:
-        return walk(ast.parse(expression.replace(",", "").replace("×", "*"), mode="eval"))
-    except (SyntaxError, InvalidOperation, ZeroDivisionError):
+        return calculate(expression)
+    except ExpressionError:
         raise _Missing(f"an expression of numbers and + - * / only, not {expression!r}") from None
 
 
 def _eval_arithmetic(claim: ArithmeticClaim, points, facts, at, work: _Work) -> None:
+    for given in claim.given:
+        where = f"stated on line {given.line}" if given.line else "stated in the sentence"
+        work.step(where, given.words or given.figure, given.figure)
     value = _calculate(claim.expression)
-    work.step("the claim's own arithmetic", claim.expression, figure(value))
-    work.comparisons.append(_compare("result", "", claim.claimed, value, claim.tolerance))
-    work.summary = f"{claim.expression} = {figure(value)} (claimed {claim.claimed.text()})"
+    work.step(claim.label or "the claim's own arithmetic", claim.expression, figure(value, claim.unit))
+    work.comparisons.append(_compare("result", claim.unit, claim.claimed, value, claim.tolerance))
+    work.summary = (
+        f"{claim.expression} = {figure(value, claim.unit)} (claimed {claim.claimed.text(claim.unit)})"
+    )
+    if claim.label:
+        work.summary = f"{claim.label}: {work.summary}"
+    work.assumptions.append("arithmetic on the figures the words state: no price data used")
 
 
 # Ratios of Elo-style ratings mean nothing, so only index scores (0-100 scales) are used.

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pricewatch.analysis.article_date import article_date
+from pricewatch.analysis.claim_arithmetic import ArticleFigures, derived_claims
 from pricewatch.analysis.claim_grammar import (
     APPROX,
     AT_LEAST_WORDS,
@@ -61,6 +63,7 @@ from pricewatch.analysis.claim_text import (
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
+from pricewatch.analysis.claim_volume import implied_volume, main_model, per_use
 from pricewatch.analysis.claim_words import GroupSummary, bounded, impossible
 from pricewatch.analysis.claims import (
     CapabilityClaim,
@@ -132,7 +135,8 @@ class ScanReport(Record):
 
     source: str
     at: str
-    verdict: VerdictName  # the combined verdict of every claim found (the worst decides)
+    verdict: VerdictName  # the worst verdict of the claims found; cannot_check when most claim-like sentences are unread
+    summary: str  # how many claims were read and how they fared, how many were unread, and the verdict
     claims: list[FoundClaim]
     unparsed: list[UnparsedClaim]
     made_on: date | None = None  # the article's date: --made-on, or its dateline
@@ -1104,14 +1108,21 @@ def _update_context(unit: TextUnit, names: Names, ctx: _Context, mentions: Seque
 
 
 def find_claims(
-    text: str, names: Names, facts: Mapping[str, ModelFacts], *, peers: Sequence[PeerGroup] = ()
+    text: str,
+    names: Names,
+    facts: Mapping[str, ModelFacts],
+    named: list[tuple[int, str, list[str]]] | None = None,
+    *,
+    peers: Sequence[PeerGroup] = (),
 ) -> tuple[list[_Found], list[UnparsedClaim]]:
     """The claims an article makes (each with its unit) and the claim-like units it could not read.
 
     ``peers`` (data/peer_groups.toml) say which quoted open models a thesis compares with which
     closed model ("a markup of over 10 times"); without them every quoted open model is.
+    ``named``, when given, receives each unit's line, text and the models it names.
     """
     ctx = _Context(peers=peers)
+    figures = ArticleFigures()  # the article's own figures so far, for arithmetic on them
     found: list[_Found] = []
     unparsed: list[UnparsedClaim] = []
     for unit in split_units(text):
@@ -1124,18 +1135,41 @@ def find_claims(
         if unit.paragraph != ctx.paragraph:
             ctx.paragraph, ctx.in_paragraph = unit.paragraph, []
         mentions = find_models(unit.text, names)
+        if named is not None:
+            named.append((unit.line, unit.text, [m.model for m in mentions]))
         claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
         if claim_like:
             claims, combine, reason = _read(unit, names, ctx, facts)
             refusals = [r for r in (impossible(c) for c in claims) if r is not None]
             if refusals:  # no price can make it true: refused with the reason, as `check` does
                 claims, reason = (), f"refused: {refusals[0]}"
+            else:
+                claims, combine = _with_arithmetic(unit, figures, claims, combine)
             if claims:
                 found.append(_Found(unit, claims, combine))
             else:
                 unparsed.append(UnparsedClaim(quote=unit.text, line=unit.line, unit=unit.kind, reason=reason))
+        else:  # arithmetic on figures stated before, in words no price pattern looks for
+            claims, combine = _with_arithmetic(unit, figures, (), "all")
+            if claims:
+                found.append(_Found(unit, claims, combine))
         _update_context(unit, names, ctx, mentions)
+        figures.add(unit.text, unit.line, unit.header, unit.cells)
     return found, unparsed
+
+
+def _with_arithmetic(
+    unit: TextUnit, figures: ArticleFigures, claims: tuple[Claim, ...], combine: Literal["all", "any"]
+) -> tuple[tuple[Claim, ...], Literal["all", "any"]]:
+    """A unit's claims with its arithmetic on figures the article stated before
+    (analysis/claim_arithmetic.py), beside whatever else it reads (a table row's prices, a
+    thesis checked against prices)."""
+    derived, alternatives = derived_claims(unit.text, unit.line, figures, unit.header, unit.cells)
+    if not derived:
+        return claims, combine
+    if not claims:
+        return derived, "any" if alternatives else "all"
+    return claims + derived, combine
 
 
 def _at_list_provider(claim: Claim, unit: TextUnit, ctx: _Context) -> Claim:
@@ -1210,7 +1244,9 @@ def scan_article(
             made_on = dateline.day
             made_on_from = f"the article's dateline, line {dateline.line}: {dateline.words!r}"
     points = list(points)
-    found, unparsed = find_claims(text, names, facts, peers=peers)
+    named: list[tuple[int, str, list[str]]] = []
+    found, unparsed = find_claims(text, names, facts, named, peers=peers)
+    notes, unparsed = _volume_notes(named, facts, points, at, unparsed)
     results: list[FoundClaim] = []
     for item in found:
         claims = anchor_claims(item.claims, made_on)
@@ -1228,13 +1264,84 @@ def scan_article(
                 group=now.group,
             )
         )
-    overall = combine_verdicts([r.verdict for r in results]) if results else "cannot_check"
+    overall, summary = _overall(results, notes, unparsed)
+    results = sorted(results + notes, key=lambda r: r.line)
     return ScanReport(
         source=source,
         at=at,
         verdict=overall,
+        summary=summary,
         claims=results,
         unparsed=unparsed,
         made_on=made_on,
         made_on_from=made_on_from,
     )
+
+
+def _overall(
+    results: Sequence[FoundClaim], notes: Sequence[FoundClaim], unparsed: Sequence[UnparsedClaim]
+) -> tuple[VerdictName, str]:
+    """The article's verdict: the worst of the claims read (the worst decides); but never
+    ``holds`` when most claim-like sentences are unread: when the unread (including the costs
+    per user that no price can test, ``notes``) outnumber the claims read, ``cannot_check``."""
+    verdict = combine_verdicts([r.verdict for r in results]) if results else "cannot_check"
+    unread = len(unparsed) + len(notes)
+    counts = Counter(r.verdict for r in results)
+    parts = ", ".join(
+        f"{counts[v]} {v.replace('_', ' ')}" for v in ("holds", "off", "stale", "cannot_check") if counts[v]
+    )
+    summary = f"{len(results)} claims read ({parts or 'none'}); {unread} claim-like sentences unread"
+    if notes:
+        summary += f" ({len(notes)} of them a cost per user that no price can test)"
+    if unread > len(results) and verdict == "holds":
+        verdict = "cannot_check"
+        summary += "; most of what the article claims is unread, so it is not said to hold"
+    return verdict, f"{summary}: {verdict.upper().replace('_', ' ')}"
+
+
+_VOLUME_REASONS = ("a cost per user", "a monthly figure", "an estimate derived")
+
+
+def _volume_notes(
+    named: Sequence[tuple[int, str, list[str]]],
+    facts: Mapping[str, ModelFacts],
+    points: Sequence[PricePoint],
+    at: str,
+    unparsed: list[UnparsedClaim],
+) -> tuple[list[FoundClaim], list[UnparsedClaim]]:
+    """Unread costs per user or conversation, as ``cannot_check`` with the tokens they would buy
+    (analysis/claim_volume.py), at the model the sentence, its paragraph or the article names."""
+    by_line: dict[int, list[str]] = {}
+    by_unit: dict[tuple[int, str], list[str]] = {}
+    for line, quote, models in named:
+        by_line.setdefault(line, []).extend(models)
+        by_unit[(line, quote)] = models
+    every = [model for models in by_line.values() for model in models]
+    main = main_model(every)
+    notes: list[FoundClaim] = []
+    left: list[UnparsedClaim] = []
+    for item in unparsed:
+        use = per_use(item.quote) if item.reason.startswith(_VOLUME_REASONS) else None
+        if use is None:
+            left.append(item)
+            continue
+        own = by_unit.get((item.line, item.quote), [])
+        model: str | None
+        if own:
+            model, model_from = own[0], "named in the sentence"
+        elif by_line.get(item.line):
+            model, model_from = by_line[item.line][-1], f"named in its paragraph, line {item.line}"
+        else:
+            model, model_from = main, "the article's main model"
+        verdict = implied_volume(item.quote, use, model, model_from, every, points, facts, at)
+        notes.append(
+            FoundClaim(
+                quote=item.quote,
+                line=item.line,
+                unit=item.unit,
+                combine="all",
+                verdict=verdict.verdict,
+                results=[verdict],
+            )
+        )
+    return notes, left

@@ -74,6 +74,7 @@ __all__ = [
     "DataError",
     "DataFileError",
     "DeadlineError",
+    "ExpressionError",
     "FetchError",
     "ForeignDatabaseError",
     "FxDataError",
@@ -340,6 +341,10 @@ class UnparseableClaimError(ClaimError):
         super().__init__(f"cannot read a claim in {text!r}{because}; the forms understood are:\n{listed}")
         self.text = text
         self.why = why
+
+
+class ExpressionError(ClaimError, ValueError):
+    """An arithmetic expression that is not numbers and + - * / with brackets (analysis/calculator.py)."""
 
 
 class ClaimTooLongError(ClaimError):

@@ -205,7 +205,8 @@ def test_scan_a_file_and_stdin(small_db):
     assert result.exit_code == 1, result.output
     assert 'line 12: "Gemini 2.5 Flash is 80x cheaper than Claude Opus 4.6."' in result.output
     assert "OFF: overstated 6.8x" in result.output
-    assert "Not checked: 1 claim-like sentences" in result.output
+    assert "Not checked: 0 claim-like sentences" in result.output
+    assert "(1 of them a cost per user that no price can test): OFF" in result.output
     piped = run(
         "scan", "-", "--json", "--db", small_db, input="Claude Opus 4.6 costs $5/$25 per million tokens.\n"
     )

@@ -175,6 +175,17 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
             + rng.choice(["", f" for {name()}"])
             + rng.choice(["", f" on {rng.choice(providers)}", f" via {rng.choice(providers)}"])
         ),
+        lambda: rng.choice(  # issue 15: arithmetic on the sentence's own figures
+            [
+                f"{n(rng)}% of {money()} is {rng.choice(approx)}{money()}",
+                f"{rng.choice(['', 'The ', 'A '])}{money()}{rng.choice(['', ' a month', ' subscription'])} is "
+                f"{rng.choice(['', 'well ', 'far '])}{rng.choice(['above', 'below', 'higher than', 'under'])} "
+                f"{rng.choice(['', 'the '])}{money()}{rng.choice(dash)}{money()}{rng.choice(['', ' range', '.'])}",
+                f"{rng.choice(['', 'Routing with '])}a {rng.randrange(0, 100)}/{rng.randrange(0, 100)} "
+                f"{rng.choice(['', 'routing '])}split {rng.choice(['cuts', 'saves', 'can cut'])} "
+                f"{rng.choice(['', 'costs by ', 'spend by up to '])}{rng_range(1, 120)}%",
+            ]
+        ),
         lambda: (
             f"{rng.choice(['Heavy caching', 'Prompt caching', 'caching'])} "
             f"{rng.choice(['can cut', 'cuts', 'saves'])} {rng.choice(['', 'your input costs '])}by "
@@ -477,7 +488,7 @@ def test_registered_claims_get_the_same_verdicts_in_the_engine(setting):
         (part, at)
         for entry in entries
         for part in entry.parts
-        if part.kind in ("price", "ratio", "request_cost", "workload")
+        if part.kind in ("price", "ratio", "request_cost", "workload", "arithmetic")
         for at in (entry.made_on.isoformat(), tools["now"])
     ]
     assert len(cases) >= 20

@@ -39,6 +39,9 @@ EXAMPLES = {
     "cache_cut": "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6.",
     "trend_fold": "LLM prices have fallen 10-fold in the last three years.",
     "trend_percent": "prices are falling 50% or more per year",
+    "share_of": "10% of $5,000 is about $500",
+    "beyond_range": "The $180 subscription is well above the $100-$200 range.",
+    "split_cut": "Routing with a 70/30 split cuts costs by 60-80%.",
 }
 
 

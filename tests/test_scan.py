@@ -124,9 +124,15 @@ def test_fixture_article_verdicts_and_json(catalog_inputs):
     # by hand: Qwen (3 x 0.39 + 2.34) / 4 = 0.8775 = 8.775% of Opus's $10; Kimi (1.2 + 1.9) / 4 = 7.75%
     assert [r.comparisons[0].actual for r in ten_percent.results] == [D("8.775"), D("7.75")]
     assert [r.verdict for r in ten_percent.results] == ["holds", "off"]
+    # "a team seat is $25 per user monthly": no tokens, so the tokens it would buy at the
+    # article's main model, Claude Opus 4.6 ($10 blended): 2.5M a month (issue 15 point 5)
+    (seat,) = next(item for item in report.claims if item.line == 25).results
+    assert seat.verdict == "cannot_check" and "$25.00 per user a month" in seat.summary
+    assert "= 2.5M tokens a month" in seat.summary and "Claude Opus 4.6" in seat.summary
     document = json.loads(report.to_json())
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
-    assert document["unparsed"][0]["line"] == 25
+    assert document["unparsed"] == []
+    assert report.summary.endswith(": OFF")  # two claims are off; the worst decides
 
 
 # ----------------------------------------------------------------------------- the real articles
@@ -162,9 +168,18 @@ def test_compute_cost_analysis_article(catalog_inputs):
         (13, QWEN, "openrouter", OPUS, 10),
         (13, KIMI, "openrouter", OPUS, 10),
     ]
-    assert len(report.claims) == 7
+    # arithmetic on the article's own figures (issue 15 point 4): 10% of $5,000 = $500 (the
+    # share stated on line 11), a loss of $500 - $200 and $5,000 - $200 (the plan, line 3)
+    arithmetic = [(line, c.expression) for line, c in claims if c.kind == "arithmetic"]
+    assert arithmetic == [(13, "5000 * 10 / 100"), (14, "500 - 200"), (14, "5000 - 200")]
+    assert {found.line: found.verdict for found in report.claims}.get(14) == "holds"
+    assert len(report.claims) == 9
+    # "a heavy user could indeed rack up $5,000/month": no tokens; at Opus 4.6, which its
+    # paragraph names ($10 blended), 500M tokens a month (issue 15 point 5)
+    (heavy,) = [r for found in report.claims for r in found.results if r.kind == "unverifiable"]
+    assert heavy.verdict == "cannot_check" and "= 500M tokens a month" in heavy.summary
     skipped = {u.line: u.reason for u in report.unparsed}
-    assert sorted(skipped) == [3, 5, 14, 36]
+    assert sorted(skipped) == [3, 36]
     assert skipped[36] == "a multiple that names no two models or prices to compare"
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
 
@@ -174,12 +189,24 @@ def test_five_k_per_user_article(catalog_inputs):
     names, facts = catalog_inputs
     text = (ARTICLES / "claude-costs-5k-per-user.txt").read_text(encoding="utf-8")
     report = scan_article(text, names, facts, curated_points(), NOW, source="5k")
-    assert len(report.claims) == 1
-    (gpt4,) = report.claims[0].results
+    # costs per user with no tokens: cannot_check, each saying it needs a model (none is clear)
+    notes = [found for found in report.claims if found.results[0].kind == "unverifiable"]
+    assert {found.line for found in notes} >= {2, 15, 43}
+    assert all("need the model whose tokens it pays for" in found.results[0].summary for found in notes)
+    # most claim-like sentences are unread: the article is not said to hold (exit 3)
+    assert report.verdict == "cannot_check" and "most of what the article claims is unread" in report.summary
+    read = [found for found in report.claims if found not in notes]
+    assert len(read) == 2
+    # "$5,000 per user ... 20+ years to break even" after "Claude Pro costs $20 per month" and
+    # "$25 per user monthly": 5000 / 20 / 12 = 20.8 years holds, 5000 / 25 / 12 does not
+    years = read[0]
+    assert [r.claim.expression for r in years.results] == ["5000 / 20 / 12", "5000 / 25 / 12"]
+    assert (years.line, years.combine, years.verdict) == (13, "any", "holds")
+    (gpt4,) = read[1].results
     assert (gpt4.claim.model, gpt4.claim.input, gpt4.claim.output) == ("openai/gpt-4", D(30), D(60))
     assert gpt4.verdict == "holds"
     # every skipped sentence is a per-user, per-conversation or monthly figure without tokens
-    assert len(report.unparsed) >= 10
+    assert len(report.unparsed) + len(notes) >= 10
     assert all("no token" in u.reason for u in report.unparsed)
 
 

@@ -61,9 +61,16 @@ def scan(
     table row ("2023 | GPT-4 level | $30-60 per M output") is checked against the cheapest
     price at that level in that period; a thesis naming no model ("a markup of over 10
     times") compares the host prices the article quoted with the retail price it named
-    (data/peer_groups.toml). Then come the claim-like sentences it could not read, each
-    with the reason.
-    The exit code follows the worst verdict of the claims found (3 when none was found).
+    (data/peer_groups.toml). Arithmetic on the article's own figures is checked too ("10%
+    of $5,000 is about $500", a loss, a break-even time or a total derived from figures
+    stated earlier), marked as using no price data, with the line each figure came from. A
+    cost per user or conversation gets cannot_check with the tokens it would buy at the
+    named (or the article's main) model's price. Then come the claim-like sentences it
+    could not read, each with the reason, and a summary line.
+
+    The exit code follows the worst verdict of the claims read (3 when none was read); but
+    when the unread claim-like sentences (costs per user included) outnumber the claims
+    read, the article does not "hold": the verdict is cannot_check (exit 3).
 
     Every claim is checked as of now (--as-of: the verdict and the exit code) and, beside
     it, as of the day the article was made: --made-on, else the date a dateline near its
@@ -118,6 +125,7 @@ def scan(
         click.echo(f"\nNot checked: {len(report.unparsed)} claim-like sentences")
         for skipped in report.unparsed:
             click.echo(f'line {skipped.line}: "{skipped.quote}"\n    why: {skipped.reason}')
+        click.echo(f"\n{report.summary}")
     code = exit_code_for(report.verdict)
     if code != EXIT_OK:
         raise ExitWith(code)

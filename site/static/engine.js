@@ -952,7 +952,61 @@
     work.summary = measure.head + shown;
   }
 
-  var EVALUATORS = { price: evalPrice, ratio: evalRatio, request_cost: evalRequestCost, workload: evalWorkload, trend: evalTrend };
+  // ------------------------------------------------------------------ arithmetic (calculator.py, claims.py)
+  // The words' own arithmetic: + - * / and brackets over exact decimals (analysis/calculator.py).
+  function calculate(expression) {
+    var tokens = [], pos = 0, text = expression.replace(/\s+$/, "");
+    var rx = /\s*(?:(\d(?:\d|,(?=\d))*(?:\.\d+)?|\.\d+)|([-+*\/\u00d7()]))/y;
+    var bad = function () { return new Missing("an expression of numbers and + - * / only, not " + pyRepr(expression)); };
+    while (pos < text.length) {
+      rx.lastIndex = pos;
+      var m = rx.exec(text);
+      if (!m) throw bad();
+      tokens.push(m[1] ? m[1].replace(/,/g, "") : (m[2] === "\u00d7" ? "*" : m[2]));
+      pos = rx.lastIndex;
+    }
+    var i = 0;
+    function take() { if (i >= tokens.length) throw bad(); return tokens[i++]; }
+    function factor() {
+      var t = take();
+      if (t === "-") return Dec.zero.sub(factor());
+      if (t === "(") { var v = sum(); if (take() !== ")") throw bad(); return v; }
+      if (/^[\d.]/.test(t)) return Dec.of(t);
+      throw bad();
+    }
+    function product() {
+      var v = factor();
+      while (tokens[i] === "*" || tokens[i] === "/") {
+        var op = take(), f = factor();
+        if (op === "/" && f.isZero()) throw bad();
+        v = op === "*" ? v.mul(f) : v.div(f);
+      }
+      return v;
+    }
+    function sum() {
+      var v = product();
+      while (tokens[i] === "+" || tokens[i] === "-") { var op = take(); v = op === "+" ? v.add(product()) : v.sub(product()); }
+      return v;
+    }
+    var value = sum();
+    if (i !== tokens.length) throw bad();
+    return value.isZero() ? Dec.zero : value; // one zero ("0", never "0.00" or "-0")
+  }
+
+  function evalArithmetic(claim, points, facts, at, work) {
+    (claim.given || []).forEach(function (g) {
+      work.step(g.line ? "stated on line " + g.line : "stated in the sentence", g.words || g.figure, g.figure);
+    });
+    var value = calculate(claim.expression);
+    var unit = claim.unit || "";
+    work.step(claim.label || "the claim's own arithmetic", claim.expression, fmt(value, unit));
+    work.comparisons.push(compare("result", unit, claim.claimed, value, claim.tolerance));
+    work.summary = claim.expression + " = " + fmt(value, unit) + " (claimed " + figureText(claim.claimed, unit) + ")";
+    if (claim.label) work.summary = claim.label + ": " + work.summary;
+    work.assumptions.push("arithmetic on the figures the words state: no price data used");
+  }
+
+  var EVALUATORS = { price: evalPrice, ratio: evalRatio, request_cost: evalRequestCost, workload: evalWorkload, trend: evalTrend, arithmetic: evalArithmetic };
 
   function refOf(claim) { return { model: claim.model, provider: claim.provider || null, statistic: claim.statistic || "auto" }; }
 
@@ -1723,6 +1777,50 @@
       return c;
     });
   }
+  // Arithmetic on the sentence's own figures (analysis/claim_arithmetic.py).
+  var APPROX_TOLERANCE = Dec.of("0.05");
+  function toleranceFor(claimed, approx) {
+    var value = Dec.of(claimed.replace(/,/g, ""));
+    if (value.isZero()) return (approx ? APPROX_TOLERANCE : Dec.zero).text();
+    var rounding = Dec.of("0.5").mul(new Dec(ONE_N, value.e)).div(value.abs()).normalize();
+    return (approx && APPROX_TOLERANCE.gt(rounding) ? APPROX_TOLERANCE : rounding).text();
+  }
+  function arithmeticClaim(text, expression, claimed, label, unit, tolerance) {
+    return { text: text, tolerance: tolerance, kind: "arithmetic", expression: expression, claimed: claimed, label: label, unit: unit, given: [] };
+  }
+  function bound(low, high) { return { low: low === null ? null : low.text(), high: high === null ? null : high.text() }; }
+  var ABOVE = ["above", "over", "higher than", "more than", "greater than", "beyond"];
+  var ARITHMETIC_BUILDERS = {
+    share_of: function (g, text) {
+      var p = parseNumber(g.p), x = scaled(g.x, g.x_scale), y = scaled(g.y, g.y_scale);
+      return [arithmeticClaim(text, x.toString() + " * " + p.toString() + " / 100", pointFigure(y),
+        fmt(p, "%") + " of " + fmt(x, "$"), "$", toleranceFor(g.y, !!g.approx))];
+    },
+    beyond_range: function (g, text) {
+      var x = scaled(g.x, g.x_scale), a = scaled(g.lo, g.lo_scale), b = scaled(g.hi, g.hi_scale);
+      var low = a.lt(b) ? a : b, high = a.lt(b) ? b : a;
+      var direction = g.dir.toLowerCase().split(/\s+/).join(" ");
+      var span = fmt(low, "$") + "-" + fmt(high, "$");
+      var inside = low.le(x) && x.le(high) ? "; " + fmt(x, "$") + " lies inside the range" : "";
+      if (ABOVE.indexOf(direction) >= 0) {
+        return [arithmeticClaim(text, x.toString() + " / " + high.toString(), bound(Dec.one, null),
+          fmt(x, "$") + " over the top of " + span + " (above the range: at least 1" + inside + ")", "", "0")];
+      }
+      return [arithmeticClaim(text, x.toString() + " / " + low.toString(), bound(null, Dec.one),
+        fmt(x, "$") + " over the bottom of " + span + " (below the range: at most 1" + inside + ")", "", "0")];
+    },
+    split_cut: function (g, text) {
+      var a = parseNumber(g.a), b = parseNumber(g.b);
+      var p = parseNumber(g.p), p2 = g.p2 ? parseNumber(g.p2) : Dec.zero;
+      var top = p.lt(p2) ? p2 : p;
+      var routed = a.lt(b) ? b : a;
+      var share = Dec.of(100).mul(routed).div(a.add(b));
+      return [arithmeticClaim(text, "100 * " + routed.toString() + " / (" + a.toString() + " + " + b.toString() + ")", bound(top, null),
+        "the most a " + a.toString() + "/" + b.toString() + " split can save: the " + fmt(share, "%") +
+        " it routes, were the cheaper model free (a larger cut is impossible)", "%", "0")];
+    }
+  };
+
   var BUILDERS = {
     workload: workloadClaims,
     workload_on: workloadClaims,
@@ -1786,6 +1884,7 @@
       return [trendClaim(text, "percent_per_year", claimed, null, g.price)];
     }
   };
+  Object.keys(ARITHMETIC_BUILDERS).forEach(function (form) { BUILDERS[form] = ARITHMETIC_BUILDERS[form]; });
   // An integer token count (Python's int(), towards zero): a number when exact in JSON, else its digits.
   function intValue(d) {
     var digitsText = d.trunc();
