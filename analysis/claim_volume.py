@@ -34,6 +34,12 @@ _WHO = r"(?P<who>users?|subscribers?|seats?|developers?|conversations?|sessions?
 _PER_WHOM = re.compile(
     rf"\b(?:per|a|for\s+every|for\s+each|each|every)\s+(?:[\w.-]+\s+){{0,3}}?{_WHO}\b", re.IGNORECASE
 )
+#: A plan or its user spending an amount: "a $200/month plan can consume about $5,000 in compute".
+_CONSUMES = re.compile(
+    r"\b(?:plan|subscription|(?P<who>subscriber|user))s?\b[^.$]{0,40}?\b(?:can\s+|could\s+|would\s+)?"
+    r"(?:consumes?|consuming|burns?|burning|uses?|using|racks?\s+up|costs?\s+\w+)\b",
+    re.IGNORECASE,
+)
 _MONTHLY = re.compile(r"/\s*mo(?:nth)?\b|\bper\s+month\b|\ba\s+month\b|\bmonthly\b", re.IGNORECASE)
 #: A cost per user of something else (a streaming service's content budget) is not about tokens.
 _LLM_WORDS = re.compile(
@@ -75,7 +81,7 @@ class PerUse:
 def per_use(text: str) -> PerUse | None:
     """The cost per user (conversation, request...) a sentence states, or None."""
     whom = list(_PER_WHOM.finditer(text))  # the last: "a team seat is $25 per user"
-    who = whom[-1] if whom else None
+    who = whom[-1] if whom else _CONSUMES.search(text)  # "the $200/month plan can consume $5,000"
     if who is None or not _LLM_WORDS.search(text):
         return None
     # "$200/month Max plan" is a plan's price, not a cost per user; of the others, the amount
@@ -88,7 +94,7 @@ def per_use(text: str) -> PerUse | None:
         return None
     low = _amount(match["a"], match["as"])
     high = _amount(match["b"], match["bs"]) if match["b"] else low
-    return PerUse(min(low, high), max(low, high), who["who"], bool(_MONTHLY.search(text)))
+    return PerUse(min(low, high), max(low, high), who["who"] or "subscriber", bool(_MONTHLY.search(text)))
 
 
 def main_model(mentions: Iterable[str]) -> str | None:

@@ -41,6 +41,8 @@ def test_the_cost_per_user_a_sentence_states():
     # the plan's price is not the cost per user; the amount nearest before "per user" is
     use = per_use("The $200/month Max plan costs Anthropic $5,000 a month per user in compute")
     assert use is not None and use.low == 5000 and use.monthly
+    use = per_use("Anthropic's $200/month Max plan can consume about $5,000 in compute")
+    assert use is not None and (use.low, use.who, use.monthly) == (5000, "subscriber", True)
     assert per_use("Netflix spends $15,000 per subscriber on content") is None  # not about tokens
     assert per_use("Claude costs $20 a month") is None  # no "per user"
 

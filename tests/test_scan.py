@@ -173,13 +173,19 @@ def test_compute_cost_analysis_article(catalog_inputs):
     arithmetic = [(line, c.expression) for line, c in claims if c.kind == "arithmetic"]
     assert arithmetic == [(13, "5000 * 10 / 100"), (14, "500 - 200"), (14, "5000 - 200")]
     assert {found.line: found.verdict for found in report.claims}.get(14) == "holds"
-    assert len(report.claims) == 9
+    assert len(report.claims) == 10
     # "a heavy user could indeed rack up $5,000/month": no tokens; at Opus 4.6, which its
     # paragraph names ($10 blended), 500M tokens a month (issue 15 point 5)
-    (heavy,) = [r for found in report.claims for r in found.results if r.kind == "unverifiable"]
-    assert heavy.verdict == "cannot_check" and "= 500M tokens a month" in heavy.summary
+    # and "the $200/month Max plan can consume about $5,000 in compute" (line 3), at the
+    # article's main model
+    notes = {
+        found.line: found.results[0] for found in report.claims if found.results[0].kind == "unverifiable"
+    }
+    assert sorted(notes) == [3, 5] and all(n.verdict == "cannot_check" for n in notes.values())
+    assert "= 500M tokens a month" in notes[5].summary and "named in its paragraph" in notes[5].summary
+    assert "= 500M tokens per subscriber a month" in notes[3].summary and "main model" in notes[3].summary
     skipped = {u.line: u.reason for u in report.unparsed}
-    assert sorted(skipped) == [3, 36]
+    assert sorted(skipped) == [36]
     assert skipped[36] == "a multiple that names no two models or prices to compare"
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(report.to_json()))
 
