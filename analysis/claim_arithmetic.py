@@ -47,6 +47,8 @@ __all__ = [
     "ArticleFigures",
     "Stated",
     "derived_claims",
+    "period_claims",
+    "product_claims",
     "range_claims",
     "share_claims",
     "split_claims",
@@ -159,6 +161,54 @@ def split_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
             label=label,
             unit="%",
             tolerance=Decimal(0),
+        ),
+    )
+
+
+_PER_UNIT = {"million": 1_000_000, "mil": 1_000_000, "m": 1_000_000, "mtok": 1_000_000, "mtoks": 1_000_000}
+
+
+def product_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
+    """ "90K × $0.045/1K = $4.05": 90000 x 0.045 / 1000 against 4.05."""
+    a, b, c = _scaled_group(g, "a"), _scaled_group(g, "b"), _scaled_group(g, "c")
+    unit = (g.get("unit") or "").lower().replace(",", "")
+    per = _PER_UNIT.get(unit, 1000 if unit else 1)
+    expression = f"{_text(a)} * {_text(b)}" + (f" / {per}" if per != 1 else "")
+    label = f"{_text(a)} x {figure(b, '$')}" + (f" per {per:,}" if per != 1 else "")
+    return (
+        ArithmeticClaim(
+            text=text,
+            expression=expression,
+            claimed=Figure.point(c),
+            label=label,
+            unit="$",
+            tolerance=tolerance_for(g["c"], _approx(g)),
+        ),
+    )
+
+
+_DAYS = {"day": Decimal(1), "month": Decimal(30), "year": Decimal(365)}
+
+
+def period_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
+    """ "$73/day = $2,190/month": 73 x 30 against 2190 (a month of 30 days, a year of 365)."""
+    x, y = _scaled_group(g, "x"), _scaled_group(g, "y")
+    p1, p2 = g["p1"].lower(), g["p2"].lower()
+    a, b = _DAYS[p1], _DAYS[p2]
+    if p1 == "month" and p2 == "year":
+        expression = f"{_text(x)} * 12"
+    elif a <= b:
+        expression = f"{_text(x)} * {_text(b / a)}"
+    else:
+        expression = f"{_text(x)} / {_text(a / b)}"
+    return (
+        ArithmeticClaim(
+            text=text,
+            expression=expression,
+            claimed=Figure.point(y),
+            label=f"{figure(x, '$')} a {p1} as a {p2} (a month of 30 days, a year of 365 days or 12 months)",
+            unit="$",
+            tolerance=tolerance_for(g["y"], _approx(g)),
         ),
     )
 

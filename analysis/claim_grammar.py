@@ -748,6 +748,34 @@ ARITHMETIC_GRAMMAR: dict[str, list[Element]] = {
         *END,
     ],
 }
+_PERIODS = ("day", "month", "year")
+ARITHMETIC_GRAMMAR["stated_product"] = [
+    opt(span("lead"), lit(":")),
+    num("a"),
+    opt(lit(*SCALES, cap="a_scale")),
+    opt(lit("tokens")),
+    lit("×", "x", "*"),
+    *_money("b"),
+    opt(lit("/", "per"), opt(lit("1")), lit(*PER_MILLION_WORDS, *PER_THOUSAND_WORDS, cap="unit")),
+    lit("=", "≈"),
+    opt(lit(*APPROX, cap="approx")),
+    *_money("c"),
+    opt(span("tail")),
+    *END,
+]
+ARITHMETIC_GRAMMAR["per_period"] = [
+    opt(span("lead"), lit(":")),
+    *_money("x"),
+    lit("/", "per", "a"),
+    lit(*_PERIODS, cap="p1"),
+    lit("=", "≈", "or", "is"),
+    opt(lit(*APPROX, cap="approx")),
+    *_money("y"),
+    lit("/", "per", "a"),
+    lit(*_PERIODS, cap="p2"),
+    opt(span("tail")),
+    *END,
+]
 GRAMMAR.update(ARITHMETIC_GRAMMAR)
 
 #: The order forms are tried in (the first that matches decides).
@@ -796,6 +824,8 @@ FORM_TEXTS = {
     "share_of": "<P>% of $<X> is [about] $<Y>",
     "beyond_range": "$<X> is [well] above|below $<A>-$<B>",
     "split_cut": "a <a>/<b> split cuts costs by <P>[-<Q>]%",
+    "stated_product": "<N>[K|M] × $<price>[/1K|/M] = $<X>",
+    "per_period": "$<X>/day = $<Y>/month (day, month, year)",
 }
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
 #: A model may be followed by "on|at|via <provider>" wherever a form names one.

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from pricewatch.analysis.claim_arithmetic import range_claims, share_claims, split_claims
+from pricewatch.analysis.claim_arithmetic import (
+    period_claims,
+    product_claims,
+    range_claims,
+    share_claims,
+    split_claims,
+)
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
     FORMS,
@@ -598,6 +604,8 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "share_of": lambda g, t, n: share_claims(g, t),
     "beyond_range": lambda g, t, n: range_claims(g, t),
     "split_cut": lambda g, t, n: split_claims(g, t),
+    "stated_product": lambda g, t, n: product_claims(g, t),
+    "per_period": lambda g, t, n: period_claims(g, t),
 }
 
 

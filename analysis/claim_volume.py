@@ -22,7 +22,7 @@ from pricewatch.analysis.claims import Step, UnverifiableClaim, Verdict, evaluat
 from pricewatch.analysis.prices import ModelFacts, PricePoint, as_time, market_price
 from pricewatch.money import figure
 
-__all__ = ["PerUse", "implied_volume", "main_model", "per_use"]
+__all__ = ["WORDED_AMOUNT", "PerUse", "implied_volume", "main_model", "per_use"]
 
 _NUM = NUMBER_PATTERN
 _SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 10**9, "billion": 10**9}
@@ -40,6 +40,11 @@ _CONSUMES = re.compile(
     r"(?:consumes?|consuming|burns?|burning|uses?|using|racks?\s+up|costs?\s+\w+)\b",
     re.IGNORECASE,
 )
+#: Amounts in words: "in cents" (1-99 cents), "(low) single digits" (dollars, $1-$9).
+WORDED_AMOUNT = re.compile(
+    r"\b(?:measured\s+)?in\s+(?P<what>cents|(?:the\s+)?(?:low\s+)?single\s+digits)\b", re.IGNORECASE
+)
+_WORDED_AMOUNTS = {"cents": (Decimal("0.01"), Decimal("0.99")), "digits": (Decimal(1), Decimal(9))}
 _MONTHLY = re.compile(r"/\s*mo(?:nth)?\b|\bper\s+month\b|\ba\s+month\b|\bmonthly\b", re.IGNORECASE)
 #: A cost per user of something else (a streaming service's content budget) is not about tokens.
 _LLM_WORDS = re.compile(
@@ -91,7 +96,11 @@ def per_use(text: str) -> PerUse | None:
     before = [m for m in amounts if m.start() < who.start()]
     match = before[-1] if before else next((m for m in amounts if m.start() > who.start()), None)
     if match is None:
-        return None
+        worded = WORDED_AMOUNT.search(text)  # "measured in cents", "the low single digits"
+        if worded is None:
+            return None
+        low, high = _WORDED_AMOUNTS[worded["what"].lower().split()[-1]]
+        return PerUse(low, high, who["who"] or "subscriber", bool(_MONTHLY.search(text)))
     low = _amount(match["a"], match["as"])
     high = _amount(match["b"], match["bs"]) if match["b"] else low
     return PerUse(min(low, high), max(low, high), who["who"] or "subscriber", bool(_MONTHLY.search(text)))

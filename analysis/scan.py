@@ -63,6 +63,7 @@ from pricewatch.analysis.claim_text import (
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
+from pricewatch.analysis.claim_volume import WORDED_AMOUNT as _WORDED
 from pricewatch.analysis.claim_volume import implied_volume, main_model, per_use
 from pricewatch.analysis.claim_words import GroupSummary, bounded, impossible
 from pricewatch.analysis.claims import (
@@ -1246,7 +1247,8 @@ def scan_article(
     points = list(points)
     named: list[tuple[int, str, list[str]]] = []
     found, unparsed = find_claims(text, names, facts, named, peers=peers)
-    notes, unparsed = _volume_notes(named, facts, points, at, unparsed)
+    read = {(item.unit.line, item.unit.text) for item in found}
+    notes, unparsed = _volume_notes(named, read, facts, points, at, unparsed)
     results: list[FoundClaim] = []
     for item in found:
         claims = anchor_claims(item.claims, made_on)
@@ -1304,6 +1306,7 @@ _VOLUME_REASONS = ("a cost per user", "a monthly figure", "an estimate derived")
 
 def _volume_notes(
     named: Sequence[tuple[int, str, list[str]]],
+    read: set[tuple[int, str]],
     facts: Mapping[str, ModelFacts],
     points: Sequence[PricePoint],
     at: str,
@@ -1320,7 +1323,17 @@ def _volume_notes(
     main = main_model(every)
     notes: list[FoundClaim] = []
     left: list[UnparsedClaim] = []
-    for item in unparsed:
+    # A cost per use in words ("measured in cents", "in the low single digits per session") is
+    # no claim-like shape: looked for among the units that are neither read nor listed.
+    listed = {(u.line, u.quote) for u in unparsed} | read
+    worded = [
+        UnparsedClaim(quote=quote, line=line, unit="sentence", reason=_VOLUME_REASONS[0])
+        for line, quote, _ in named
+        if (line, quote) not in listed and _WORDED.search(quote)
+    ]
+    for item in sorted([*unparsed, *worded], key=lambda u: u.line):
+        if item in worded and per_use(item.quote) is None:
+            continue
         use = per_use(item.quote) if item.reason.startswith(_VOLUME_REASONS) else None
         if use is None:
             left.append(item)

@@ -135,3 +135,11 @@ def test_table_totals_sum_and_multiply():
     assert found[4].verdict == "off"  # 5 x $30 is $150
     (total,) = found[5].results
     assert (total.claim.expression, total.verdict) == ("200 + 160", "holds")
+
+
+def test_a_stated_product_and_a_daily_figure_as_a_month():
+    (product,) = _check("At the list price: 90K × $0.045/1K = $4.05 per session")
+    assert (product.verdict, product.claim.expression) == ("holds", "90000 * 0.045 / 1000")
+    (month,) = _check("GPT-4o: $73/day = $2,190/month")
+    assert (month.verdict, month.claim.expression) == ("holds", "73 * 30")
+    assert _check("$100 a month = $1,300 a year")[0].verdict == "off"  # 12 x $100

@@ -181,6 +181,10 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"{rng.choice(['', 'The ', 'A '])}{money()}{rng.choice(['', ' a month', ' subscription'])} is "
                 f"{rng.choice(['', 'well ', 'far '])}{rng.choice(['above', 'below', 'higher than', 'under'])} "
                 f"{rng.choice(['', 'the '])}{money()}{rng.choice(dash)}{money()}{rng.choice(['', ' range', '.'])}",
+                f"{rng.choice(['', 'At the list price: '])}{tokens()} × {money()}{rng.choice(['', '/1K', '/M', ' per million'])}"
+                f" = {rng.choice(approx[:3])}{money()}{rng.choice(['', ' per session'])}",
+                f"{rng.choice(['', 'GPT-4o: '])}{money()}/{rng.choice(['day', 'month', 'year'])} = "
+                f"{money()}{rng.choice(['/', ' per ', ' a '])}{rng.choice(['day', 'month', 'year'])}",
                 f"{rng.choice(['', 'Routing with '])}a {rng.randrange(0, 100)}/{rng.randrange(0, 100)} "
                 f"{rng.choice(['', 'routing '])}split {rng.choice(['cuts', 'saves', 'can cut'])} "
                 f"{rng.choice(['', 'costs by ', 'spend by up to '])}{rng_range(1, 120)}%",

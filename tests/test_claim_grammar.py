@@ -42,6 +42,8 @@ EXAMPLES = {
     "share_of": "10% of $5,000 is about $500",
     "beyond_range": "The $180 subscription is well above the $100-$200 range.",
     "split_cut": "Routing with a 70/30 split cuts costs by 60-80%.",
+    "stated_product": "At the list price: 90K × $0.045/1K = $4.05 per session",
+    "per_period": "The bill: $73/day = $2,190/month",
 }
 
 

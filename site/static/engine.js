@@ -1790,7 +1790,27 @@
   }
   function bound(low, high) { return { low: low === null ? null : low.text(), high: high === null ? null : high.text() }; }
   var ABOVE = ["above", "over", "higher than", "more than", "greater than", "beyond"];
+  var PER_UNIT = { million: 1000000, mil: 1000000, m: 1000000, mtok: 1000000, mtoks: 1000000 };
+  var DAYS = { day: Dec.of(1), month: Dec.of(30), year: Dec.of(365) };
   var ARITHMETIC_BUILDERS = {
+    stated_product: function (g, text) {
+      var a = scaled(g.a, g.a_scale), b = scaled(g.b, g.b_scale), c = scaled(g.c, g.c_scale);
+      var unit = (g.unit || "").toLowerCase().replace(/,/g, "");
+      var per = PER_UNIT[unit] !== undefined ? PER_UNIT[unit] : (unit ? 1000 : 1);
+      var expression = a.toString() + " * " + b.toString() + (per !== 1 ? " / " + per : "");
+      var label = a.toString() + " x " + fmt(b, "$") + (per !== 1 ? " per " + group(String(per)) : "");
+      return [arithmeticClaim(text, expression, pointFigure(c), label, "$", toleranceFor(g.c, !!g.approx))];
+    },
+    per_period: function (g, text) {
+      var x = scaled(g.x, g.x_scale), y = scaled(g.y, g.y_scale);
+      var p1 = g.p1.toLowerCase(), p2 = g.p2.toLowerCase();
+      var a = DAYS[p1], b = DAYS[p2], expression;
+      if (p1 === "month" && p2 === "year") expression = x.toString() + " * 12";
+      else if (a.le(b)) expression = x.toString() + " * " + b.div(a).toString();
+      else expression = x.toString() + " / " + a.div(b).toString();
+      return [arithmeticClaim(text, expression, pointFigure(y),
+        fmt(x, "$") + " a " + p1 + " as a " + p2 + " (a month of 30 days, a year of 365 days or 12 months)", "$", toleranceFor(g.y, !!g.approx))];
+    },
     share_of: function (g, text) {
       var p = parseNumber(g.p), x = scaled(g.x, g.x_scale), y = scaled(g.y, g.y_scale);
       return [arithmeticClaim(text, x.toString() + " * " + p.toString() + " / 100", pointFigure(y),
