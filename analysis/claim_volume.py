@@ -133,6 +133,57 @@ def _blended(points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], mode
     return None, None
 
 
+def _family(quote: str, facts: Mapping[str, ModelFacts]) -> tuple[str, str] | None:
+    """(creator, word) when the quote names one maker's model family ("Claude", "Gemini") or
+    the maker itself ("Anthropic"), and the word belongs to no other creator's models."""
+    creators: dict[str, set[str]] = {}
+    for fact in facts.values():
+        first = fact.name.split(" ", 1)[0].lower()
+        for word in {first, fact.creator.lower()}:
+            if len(word) > 2:
+                creators.setdefault(word, set()).add(fact.creator)
+    for word in re.findall(r"[A-Z][\w-]*", quote):  # a proper name: "Command", not "command"
+        owners = creators.get(word.lower())
+        if owners is not None and len(owners) == 1:
+            return next(iter(owners)), word
+    return None
+
+
+def _family_spread(
+    quote: str, use: PerUse, points: Sequence[PricePoint], facts: Mapping[str, ModelFacts], when: str
+) -> tuple[str, Step] | None:
+    """The tokens the figure buys across the current models of the family the quote names:
+    from its dearest model's 3:1 blended price to its cheapest (the maker's own prices)."""
+    family = _family(quote, facts)
+    if family is None:
+        return None
+    creator, word = family
+    priced = []
+    for fact in facts.values():
+        if fact.creator != creator or not fact.makers:
+            continue
+        price = market_price(points, fact.id, when, statistic=fact.makers[0])
+        if price is not None and price.input is not None and price.output is not None:
+            blended = (3 * price.input + price.output) / 4
+            if blended > 0:
+                priced.append((blended, fact.name))
+    if not priced:
+        return None
+    dearest, cheapest = max(priced), min(priced)
+    low, high = use.low / dearest[0], use.high / cheapest[0]
+    said = (
+        f"at the {len(priced)} {word} models its maker sells on {when[:10]}, {use.text()} buys "
+        f"{_tokens(low)} tokens at {dearest[1]}'s 3:1 blended {figure(dearest[0], '$')}/M to "
+        f"{_tokens(high)} at {cheapest[1]}'s {figure(cheapest[0], '$')}/M"
+    )
+    step = Step(
+        label=f"tokens {use.per()} across the {word} models' 3:1 blended prices",
+        formula=f"{use.text()} / {figure(dearest[0], '$')} to {use.text()} / {figure(cheapest[0], '$')} per million",
+        result=f"{_tokens(low)}-{_tokens(high)} tokens",
+    )
+    return said, step
+
+
 def implied_volume(
     quote: str,
     use: PerUse,
@@ -153,6 +204,11 @@ def implied_volume(
             f"{head}; the tokens it would buy need the model whose tokens it pays for: the sentence and its "
             f"paragraph name none and the article has no main model (it names: {which})"
         )
+        spread = _family_spread(quote, use, points, facts, when)
+        if spread is not None:
+            said, step = spread
+            missing = f"{missing}; {said}"
+            steps.append(step)
     else:
         name = facts[model].name if model in facts else model
         blended, where = _blended(points, facts, model, when)

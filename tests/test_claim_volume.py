@@ -79,9 +79,30 @@ def test_a_cost_per_conversation_uses_the_model_its_paragraph_names(catalog_inpu
 
 
 def test_with_no_model_it_says_which_model_it_needs(catalog_inputs):
-    report = _scan("Anthropic spends $5,000 for every user of its AI.\n", catalog_inputs)
+    report = _scan("Someone spends $5,000 for every user of their AI.\n", catalog_inputs)
     (verdict,) = report.claims[0].results
     assert verdict.verdict == "cannot_check" and "need the model whose tokens it pays for" in verdict.summary
+    assert "buys" not in verdict.summary
+
+
+def test_a_maker_or_family_named_gives_the_spread_over_its_current_models(catalog_inputs):
+    names, facts = catalog_inputs
+    haiku = "anthropic/claude-haiku-4.5"
+    points = [*POINTS, point(haiku, "anthropic", "2025-10-15", input="1", output="5")]
+    for text in (
+        "Anthropic spends $5,000 for every user of its AI.\n",
+        "The average Claude user costs Anthropic $5,000 a month.\n",
+    ):
+        report = scan_article(text, names, facts, points, NOW, source="t")
+        (verdict,) = report.claims[0].results
+        assert verdict.verdict == "cannot_check", verdict.summary
+        assert ("models its maker sells on 2026-11-25, $5,000.00 per user") in verdict.summary, (
+            verdict.summary
+        )
+        assert (
+            "buys 500M tokens at Claude Opus 4.6's 3:1 blended $10.00/M to 2.5B at Claude Haiku 4.5's $2.00/M"
+        ) in verdict.summary
+        assert verdict.steps and verdict.steps[0].result == "500M-2.5B tokens"
 
 
 def test_an_article_whose_claims_are_mostly_unread_does_not_hold(catalog_inputs):
