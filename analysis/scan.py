@@ -81,6 +81,7 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
+from pricewatch.analysis.scan_names import with_article_names
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
@@ -1150,6 +1151,20 @@ def _at_list_provider(claim: Claim, unit: TextUnit, ctx: _Context) -> Claim:
     return claim
 
 
+def _read_with_short_names(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> tuple[tuple[Claim, ...], Literal["all", "any"], str] | None:
+    """The check form read with the article's short names bound (``analysis.scan_names``), else None."""
+    if not ctx.mentions:
+        return None
+    try:
+        parsed = parse_claim(unit.text, with_article_names(names, ctx.mentions, facts), explain=False)
+    except (ClaimError, UnknownModelError):
+        return None
+    bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)
+    return bound, parsed.combine, ""
+
+
 def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
@@ -1167,7 +1182,11 @@ def _read(
                 ctx.quoted.append((claim.model, claim.provider))
         return bound, parsed.combine, ""
     except UnknownModelError:
-        pass  # an article's sentence may hold words around the name: let the extractors look
+        # a short name for a model named before ("K2" after "Kimi K2 Thinking"), else the
+        # sentence may hold words around the name: let the extractors look
+        read = _read_with_short_names(unit, names, ctx, facts)
+        if read is not None:
+            return read
     except ClaimError:
         pass
     claims: list[Claim] = []
