@@ -58,6 +58,7 @@ from pricewatch.analysis.claim_text import (
     normalise_text,
     parse_claim,
     parse_number,
+    resolve_model_and_host,
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
@@ -381,6 +382,9 @@ class _Context:
     peers: Sequence[PeerGroup] = ()  # which open models are compared with which closed model
     paragraph: int = -1  # the paragraph being read
     in_paragraph: list[str] = field(default_factory=list)  # models named in it so far
+    # (paragraph, field, per-thousand scale) of the last one-field price: "X costs $0.28 per million
+    # input tokens. Y costs $3.00." carries its unit to the next sentences of the paragraph
+    carried: tuple[int, str, Decimal] | None = None
 
     def last_model(
         self, maker: str | None = None, facts: Mapping[str, ModelFacts] | None = None
@@ -1042,6 +1046,53 @@ def _extract_thesis(
     return claims
 
 
+#: "Claude Sonnet 4.6 costs $3.00.": a price with no unit and no field, read with the unit of the
+#: one-field price before it in the paragraph ("DeepSeek V3.2 costs $0.28 per million input tokens.").
+_BARE_PRICE = re.compile(
+    rf"(?i)^(?P<model>[^$:;]+?)\s+(?:costs|is\s+priced\s+at|charges|is)\s+(?:about\s+|roughly\s+|~\s*)?"
+    rf"\$\s?(?P<v>{NUM})\s*[.!]?$"
+)
+
+
+def _extract_bare_price(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    match = _BARE_PRICE.match(unit.text)
+    if not match:
+        return []
+    try:
+        model, host = resolve_model_and_host(match.group("model"), names)
+    except (ClaimError, UnknownModelError):
+        return []
+    if ctx.carried is None or ctx.carried[0] != unit.paragraph:
+        raise _Skip(
+            "a price with no unit and no field ('per million input tokens'), and no price before it "
+            "in the paragraph to take them from"
+        )
+    _, field_name, scale = ctx.carried
+    value = parse_number(match.group("v")) * scale
+    return [PriceClaim(text=unit.text, model=model, provider=host, **{field_name: value})]  # type: ignore[arg-type]
+
+
+def _carry_unit(unit: TextUnit, claims: Sequence[Claim], ctx: _Context) -> None:
+    """The field and unit of a one-field price, for the bare prices after it in the paragraph."""
+    for claim in claims:
+        if not isinstance(claim, PriceClaim) or claim.text != unit.text:
+            continue
+        fields = [
+            name
+            for name in ("input", "output", "cache_read", "cache_write")
+            if getattr(claim, name) is not None
+        ]
+        if len(fields) == 1:
+            per_thousand = re.search(_PER_THOUSAND, unit.text, re.I) and not re.search(
+                _PER_MILLION, unit.text, re.I
+            )
+            ctx.carried = (unit.paragraph, fields[0], Decimal(1000) if per_thousand else Decimal(1))
+        elif fields:
+            ctx.carried = None
+
+
 _EXTRACTORS = (
     _extract_period_row,
     _extract_table_row,
@@ -1052,6 +1103,7 @@ _EXTRACTORS = (
     _extract_quality,
     _extract_ratios,
     _extract_thesis,
+    _extract_bare_price,
     _extract_prices,
 )
 
@@ -1125,9 +1177,14 @@ def find_claims(
         if unit.paragraph != ctx.paragraph:
             ctx.paragraph, ctx.in_paragraph = unit.paragraph, []
         mentions = find_models(unit.text, names)
-        claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
+        claim_like = (
+            is_claim_like(unit.text)
+            or (unit.kind == "table row" and "$" in unit.text)
+            or _BARE_PRICE.match(unit.text) is not None
+        )
         if claim_like:
             claims, combine, reason = _read(unit, names, ctx, facts)
+            _carry_unit(unit, claims, ctx)
             refusals = [r for r in (impossible(c) for c in claims) if r is not None]
             if refusals:  # no price can make it true: refused with the reason, as `check` does
                 claims, reason = (), f"refused: {refusals[0]}"

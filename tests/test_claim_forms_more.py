@@ -174,3 +174,26 @@ def test_a_short_name_is_whole_words_of_a_name_named_before(inputs):
     assert short_name_model("Opus", [OPUS, SONNET], facts) == OPUS
     assert short_name_model("4.6", [OPUS], facts) is None  # a number alone is no name
     assert short_name_model("the", [OPUS], facts) is None
+
+
+# ----------------------------------------------------------------------------- the unit carried (scan)
+
+
+def test_a_bare_price_takes_the_unit_of_the_price_before_it_in_the_paragraph(inputs):
+    text = (
+        "DeepSeek V3.2 costs $0.28 per million input tokens. Claude Sonnet 4.6 costs $3.00. GPT-5 costs $2.50.\n\n"
+        "GPT-5 costs $1.25."
+    )
+    report = _scan(text, inputs)
+    read = [(r.claim.model, r.claim.input, c.verdict) for c in report.claims for r in c.results]
+    assert read[1:] == [(SONNET, Decimal("3.00"), "holds"), (GPT5, Decimal("2.50"), "off")]
+    # the next paragraph has no price to take a unit from: listed with the reason
+    assert [u.quote for u in report.unparsed] == ["GPT-5 costs $1.25."]
+    assert "no price before it in the paragraph" in report.unparsed[0].reason
+
+
+def test_a_bare_price_alone_is_refused_by_check_and_not_read_by_scan(inputs):
+    names, facts, _ = inputs
+    with pytest.raises(ClaimError):
+        parse_claim("Claude Sonnet 4.6 costs $3.00.", names)
+    assert find_claims("Claude Sonnet 4.6 costs $3.00.", names, facts)[0] == []
