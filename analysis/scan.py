@@ -82,6 +82,7 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
+from pricewatch.analysis.scan_columns import ColumnTableError, column_models, column_row_claims
 from pricewatch.analysis.scan_names import with_article_names
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
@@ -906,6 +907,15 @@ def _extract_period_row(
     return [claim] if claim is not None else []
 
 
+def _resolve_cell(cell: str, names: Names) -> str | None:
+    """The model a header cell names whole, else None."""
+    try:
+        model, _ = resolve_model_and_host(cell, names)
+    except (ClaimError, UnknownModelError):
+        return None
+    return model
+
+
 def _extract_table_row(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
@@ -913,6 +923,12 @@ def _extract_table_row(
         return []
     mentions = find_models(unit.cells[0], names)
     if not mentions:
+        columns = column_models(unit.header, lambda cell: _resolve_cell(cell, names))
+        if columns:  # the models are the column headers ("| Input Pricing | $0.15 | $1.25 |")
+            try:
+                return column_row_claims(unit.text, unit.cells, columns, _field_of)
+            except ColumnTableError as problem:
+                raise _Skip(str(problem)) from None
         if any("$" in cell for cell in unit.cells):
             raise _Skip(f"a table row whose first cell ({unit.cells[0]!r}) names no model in the catalog")
         return []

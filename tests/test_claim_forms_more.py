@@ -197,3 +197,38 @@ def test_a_bare_price_alone_is_refused_by_check_and_not_read_by_scan(inputs):
     with pytest.raises(ClaimError):
         parse_claim("Claude Sonnet 4.6 costs $3.00.", names)
     assert find_claims("Claude Sonnet 4.6 costs $3.00.", names, facts)[0] == []
+
+
+# ----------------------------------------------------------------------------- models as columns (scan)
+
+COLUMNS = """Two models compared.
+
+| Feature | Kimi K2 Thinking | GPT-5 |
+|---|---|---|
+| Context Window | 256K tokens | 128K tokens |
+| Input Pricing | $0.15 / 1M tokens | $1.25 / 1M tokens |
+| Cost Ratio | 8.3x cheaper | Baseline |
+| Pricing | $0.15 | $1.25 |
+"""
+
+
+def test_a_table_whose_models_are_its_column_headers(inputs):
+    report = _scan(COLUMNS, inputs)
+    rows = {c.line: c for c in report.claims}
+    prices = [(r.claim.model, r.claim.input, r.verdict) for r in rows[6].results]
+    assert prices == [
+        (K2T, Decimal("0.15"), "off"),
+        (GPT5, Decimal("1.25"), "holds"),
+    ]  # $0.15 is a cache price
+    ratio = rows[7].results[0].claim
+    assert (ratio.a.model, ratio.b.model, ratio.a_price, ratio.claimed.low) == (
+        K2T,
+        GPT5,
+        "blended",
+        Decimal("8.3"),
+    )
+    assert rows[7].verdict == "off"  # about 3x on the 3:1 blend (2.1x on input), not 8.3x
+    # a price row whose first cell names no field is not guessed
+    assert [
+        (u.line, u.reason.startswith("a table row of prices under model columns")) for u in report.unparsed
+    ] == [(8, True)]
