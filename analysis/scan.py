@@ -82,7 +82,7 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
-from pricewatch.analysis.scan_columns import ColumnTableError, column_models, column_row_claims
+from pricewatch.analysis.scan_columns import column_models, column_row_claims
 from pricewatch.analysis.scan_names import with_article_names
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
@@ -925,10 +925,10 @@ def _extract_table_row(
     if not mentions:
         columns = column_models(unit.header, lambda cell: _resolve_cell(cell, names))
         if columns:  # the models are the column headers ("| Input Pricing | $0.15 | $1.25 |")
-            try:
-                return column_row_claims(unit.text, unit.cells, columns, _field_of)
-            except ColumnTableError as problem:
-                raise _Skip(str(problem)) from None
+            by_column, reason = column_row_claims(unit.text, unit.cells, columns, _field_of)
+            if reason is not None:
+                raise _Skip(reason)
+            return by_column
         if any("$" in cell for cell in unit.cells):
             raise _Skip(f"a table row whose first cell ({unit.cells[0]!r}) names no model in the catalog")
         return []

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pricewatch.analysis.claim_grammar import CHEAPER_WORDS, DEARER_WORDS, NUMBER_PATTERN, phrase_pattern
 from pricewatch.analysis.claims import Claim, Figure, PriceClaim, PriceRef, RatioClaim
 
-__all__ = ["ColumnTableError", "column_models", "column_row_claims"]
+__all__ = ["column_models", "column_row_claims"]
 
 _PRICE_CELL = re.compile(rf"^\s*~?\s*\$\s?(?P<v>{NUMBER_PATTERN})\b")
 _PER_THOUSAND = re.compile(r"(?i)(?:/|\bper)\s*(?:1\s*)?(?:k|thousand)\b|\b1,000\b")
@@ -32,10 +32,6 @@ _RATIO_CELL = re.compile(
 )
 _BASELINE_CELL = re.compile(r"(?i)^\s*(?:baseline|reference|1(?:\.0+)?\s*(?:x|×))\s*$")
 _DEARER = re.compile(rf"(?i)^{phrase_pattern(DEARER_WORDS)}$")
-
-
-class ColumnTableError(ValueError):
-    """A row of a models-as-columns table that holds prices but cannot be read (the message says why)."""
 
 
 def column_models(header: Sequence[str], resolve: Callable[[str], str | None]) -> dict[int, str]:
@@ -55,8 +51,9 @@ def column_row_claims(
     cells: Sequence[str],
     models: dict[int, str],
     field_of: Callable[[str], str | None],
-) -> list[Claim]:
-    """The claims of one row of a models-as-columns table (see the module's docstring)."""
+) -> tuple[list[Claim], str | None]:
+    """The claims of one row of a models-as-columns table (see the module's docstring), and the
+    reason a row holding prices or a ratio could not be read (else None)."""
     label = cells[0] if cells else ""
     field_name = field_of(label)
     claims: list[Claim] = []
@@ -64,7 +61,7 @@ def column_row_claims(
     priced = {i: m for i, m in prices.items() if m}
     if priced:
         if field_name is None:
-            raise ColumnTableError(
+            return [], (
                 f"a table row of prices under model columns whose first cell ({label!r}) says no price field "
                 "(input or output)"
             )
@@ -72,20 +69,18 @@ def column_row_claims(
             scale = Decimal(1000) if _PER_THOUSAND.search(cells[index]) or _PER_THOUSAND.search(label) else 1
             value = Decimal(found.group("v").replace(",", "")) * scale
             claims.append(PriceClaim(text=text, model=models[index], **{field_name: value}))  # type: ignore[arg-type]
-        return claims
+        return claims, None
     ratios = {i: _RATIO_CELL.match(cells[i]) for i in models if i < len(cells)}
     bases = [i for i in models if i < len(cells) and _BASELINE_CELL.match(cells[i])]
-    for index, found in ratios.items():
-        if not found:
+    for index, said in ratios.items():
+        if said is None:
             continue
         others = [i for i in models if i != index]
         base = bases[0] if bases else (others[0] if len(others) == 1 else None)
         if base is None:
-            raise ColumnTableError(
-                "a ratio under one model column with no baseline column to compare it with"
-            )
+            return claims, "a ratio under one model column with no baseline column to compare it with"
         a, b = PriceRef(model=models[index]), PriceRef(model=models[base])
-        if _DEARER.match(found.group("dir")):
+        if _DEARER.match(said.group("dir")):
             a, b = b, a
         compared = field_name if field_name in ("input", "output") else "blended"
         claims.append(
@@ -96,7 +91,7 @@ def column_row_claims(
                 a_price=compared,  # type: ignore[arg-type]
                 b_price=compared,  # type: ignore[arg-type]
                 form="times_cheaper",
-                claimed=Figure.point(Decimal(found.group("n").replace(",", ""))),
+                claimed=Figure.point(Decimal(said.group("n").replace(",", ""))),
             )
         )
-    return claims
+    return claims, None
