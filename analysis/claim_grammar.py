@@ -38,8 +38,10 @@ __all__ = [
     "AT_LEAST_WORDS",
     "AT_MOST_WORDS",
     "CHEAPER_WORDS",
+    "COMPARE_VERBS",
     "DASHES",
     "DEARER_WORDS",
+    "DESCRIPTION_WORDS",
     "FOLD_WORDS",
     "FORMS",
     "FORM_ORDER",
@@ -50,6 +52,7 @@ __all__ = [
     "MAX_ARTICLE_CHARS",
     "MAX_CLAIM_CHARS",
     "MONEY_SCALES",
+    "NO_NAME_WORDS",
     "NUMBER_PATTERN",
     "NUMBER_WORDS",
     "PERIOD_PARTS",
@@ -60,6 +63,7 @@ __all__ = [
     "PROVIDER_WORDS",
     "QUOTES",
     "SCALES",
+    "SIZE_LETTERS",
     "WHITESPACE",
     "Token",
     "clean_name",
@@ -292,6 +296,31 @@ NAME_QUALIFIERS = ("api", "retail", "list")
 NAME_TRAILING = ("price", "prices", "pricing", "rate", "rates", "cost", "costs", "api")
 NAME_END_PUNCTUATION = ".,;:!?"
 PROVIDER_NOISE = ("api", "platform")
+#: Words that are no model's name: "The input price is $5 per million tokens" names no model.
+NO_NAME_WORDS = ("the", "a", "an", "its", "their", "this", "that", "it", "our", "your", "his", "her")
+#: How a description after a model's name may begin ("Kimi K2.5 1T params with 32B active: $0.45
+#: ..."): one of these words, or a number with a size letter ("1T", "671B"). A price form whose
+#: subject ends at a colon reads the model from the name before it (``claim_text.leading_model``).
+DESCRIPTION_WORDS = ("with", "which", "that", "a", "an", ",", "-", "—", "–", "(")
+SIZE_LETTERS = ("t", "b", "m", "k")
+#: Verbs that compare two models before "while costing N x less" ("A outperforms B on X while
+#: costing 14x less": A is 14x cheaper than B).
+COMPARE_VERBS = (
+    "outperforms",
+    "outperform",
+    "beats",
+    "beat",
+    "matches",
+    "match",
+    "rivals",
+    "rival",
+    "exceeds",
+    "exceed",
+    "surpasses",
+    "surpass",
+    "outscores",
+    "outscore",
+)
 #: Names that get the maker's prefix tried ("Opus 4.6" -> "Claude Opus 4.6").
 PREFIXED_NAMES = {"opus": "Claude ", "sonnet": "Claude ", "haiku": "Claude "}
 
@@ -402,6 +431,16 @@ def _trend_period() -> Element:
 def _bounded() -> Element:
     """ "about", "at least", "up to"... before a claimed figure (captured as ``bound``)."""
     return opt(lit(*APPROX, *AT_LEAST_WORDS, *AT_MOST_WORDS, cap="bound"))
+
+
+def _field_suffix() -> Element:
+    """ "... than GPT-5 for input tokens": the price field both sides of a ratio are compared on."""
+    return opt(
+        lit("for", "on", "in"),
+        lit(*PRICE_FIELDS, cap="field"),
+        opt(lit("tokens", "token")),
+        opt(lit("prices", "price", "pricing", "costs", "cost")),
+    )
 
 
 def _approx() -> Element:
@@ -522,9 +561,9 @@ GRAMMAR: dict[str, list[Element]] = {
         *END,
     ],
     "price_fields": [
-        opt(span("intro"), lit(",")),
+        opt(span("intro"), lit(",", ":")),
         span("model"),
-        lit(*PRICE_VERBS, "=", ":", "pricing :", "pricing is", "prices are"),
+        lit(*PRICE_VERBS, "=", ":", "pricing :", "pricing is", "prices are", cap="verb"),
         _approx(),
         *_field_legs(),
         _provider(),
@@ -563,6 +602,7 @@ GRAMMAR: dict[str, list[Element]] = {
         *END,
     ],
     "times": [
+        opt(span("intro"), lit(":")),  # "The difference is cost: A is ..."
         span("a"),
         lit("is", "are", "costs", "cost", "runs", "run"),
         _bounded(),
@@ -571,9 +611,37 @@ GRAMMAR: dict[str, list[Element]] = {
         lit(*CHEAPER_WORDS, *DEARER_WORDS, cap="dir"),
         opt(lit("than")),
         span("b"),
+        _field_suffix(),
+        *END,
+    ],
+    "paying": [
+        opt(span("intro")),
+        lit("paying", "pay", "spending", "spend"),
+        _bounded(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit(*CHEAPER_WORDS, *DEARER_WORDS, cap="dir"),
+        lit("for", "on"),
+        span("a"),
+        lit("vs", "vs .", "versus", "than", "compared to", "compared with"),
+        span("b"),
+        *END,
+    ],
+    "times_while": [
+        span("a"),
+        lit(*COMPARE_VERBS),
+        span("b"),
+        opt(lit("on", "in", "across", "at"), span("on")),
+        opt(lit(",")),
+        lit("while costing", "while being", "and costs", "but costs", "yet costs", "while it costs"),
+        _bounded(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit(*CHEAPER_WORDS, *DEARER_WORDS, cap="dir"),
         *END,
     ],
     "percent_cheaper": [
+        opt(span("intro"), lit(":")),  # "The difference is cost: A is ..."
         span("a"),
         lit("is", "are", "costs", "cost"),
         _bounded(),
@@ -582,9 +650,11 @@ GRAMMAR: dict[str, list[Element]] = {
         lit("cheaper", "less expensive", "less"),
         lit("than"),
         span("b"),
+        _field_suffix(),
         *END,
     ],
     "percent_of": [
+        opt(span("intro"), lit(":")),  # "The difference is cost: A is ..."
         span("a"),
         lit(*_SHARE_VERBS),
         _bounded(),
@@ -789,6 +859,8 @@ FORM_ORDER = (
     "field_first",
     "model_field",
     "times",
+    "times_while",
+    "paying",
     "percent_cheaper",
     "percent_of",
     "fraction_of",
@@ -808,6 +880,8 @@ FORM_TEXTS = {
     "field_first": "cache reads for <model> [on <provider>] cost $<X> per million tokens",
     "model_field": "<model> [on <provider>] cache reads: $<X>/MTok",
     "times": "<model A> is <N>x cheaper than <model B>",
+    "times_while": "<model A> outperforms <model B> [on <what>] while costing <N>x less",
+    "paying": "[you are] paying <N>x more for <model A> vs <model B>",
     "percent_cheaper": "<model A> is <P>% cheaper than <model B>",
     "percent_of": "<model A> costs <P>% of [the price of] <model B> (or: of what <model B> costs)",
     "request": "<N> input and <M> output tokens cost $<X> on <model>",
@@ -1147,6 +1221,9 @@ def tables() -> dict[str, Any]:
         "dearer": [" ".join(_phrase(p)) for p in DEARER_WORDS],
         "fractions": {" ".join(_phrase(p)): percent for p, percent in FRACTIONS.items()},
         "name_leading": list(NAME_LEADING),
+        "no_name_words": list(NO_NAME_WORDS),
+        "description_words": [" ".join(_phrase(p)) for p in DESCRIPTION_WORDS],
+        "size_letters": list(SIZE_LETTERS),
         "name_qualifiers": list(NAME_QUALIFIERS),
         "name_trailing": list(NAME_TRAILING),
         "name_end_punctuation": NAME_END_PUNCTUATION,

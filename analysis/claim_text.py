@@ -28,15 +28,18 @@ from pricewatch.analysis.claim_arithmetic import (
 )
 from pricewatch.analysis.claim_grammar import (
     DEARER_WORDS,
+    DESCRIPTION_WORDS,
     FORMS,
     FRACTIONS,
     MAX_CLAIM_CHARS,
     MONEY_SCALES,
+    NO_NAME_WORDS,
     NUMBER_WORDS,
     PER_THOUSAND_WORDS,
     PRICE_FIELDS,
     PROVIDER_WORDS,
     SCALES,
+    SIZE_LETTERS,
     clean_name,
     lit,
     match,
@@ -295,6 +298,74 @@ def _ref(phrase: str, names: Names) -> PriceRef:
     return PriceRef(model=model, provider=host)
 
 
+def _refs(phrase: str, names: Names) -> list[PriceRef]:
+    """One model, or a group of them ("GPT-5 and Claude Sonnet 4.6", "A, B and C"): one ref each.
+
+    The group is read only when the whole phrase names no model and every part does; when some
+    part is a model, the refusal names the first part that is not, else the whole phrase.
+    """
+    try:
+        return [_ref(phrase, names)]
+    except UnknownModelError:
+        parts, last = [], 0
+        for token in tokenize(phrase):
+            if token.low in ("and", ",", "&"):
+                parts.append(phrase[last : token.start])
+                last = token.end
+        parts.append(phrase[last:])
+        parts = [part for part in parts if strip_space(part)]
+        if len(parts) < 2:
+            raise
+        refs: list[PriceRef] = []
+        refused: Exception | None = None
+        for part in parts:
+            try:
+                refs.append(_ref(part, names))
+            except (ClaimError, UnknownModelError) as error:
+                refused = refused or error
+        if refused is None:
+            return refs
+        if refs:  # a group with a part that is no model: that part is what could not be read
+            raise refused from None
+        raise
+
+
+def leading_model(phrase: str, names: Names, *, described: bool = True) -> str | None:
+    """The model the first words of ``phrase`` name, the rest being a description of it, else None.
+
+    ``described``: the rest must start as a description does ("Kimi K2.5 1T params with 32B
+    active": a number with a size letter, or one of ``DESCRIPTION_WORDS``); without it any rest
+    is the subject's clause ("DeepSeek V3 launched in 2024 as ..., a model that").
+    """
+    tokens = tokenize(phrase)
+    for cut in range(len(tokens) - 1, 0, -1):
+        model = _resolve_exact(clean_name(phrase[: tokens[cut - 1].end]), names)
+        if model is None:
+            continue
+        rest = tokens[cut:]
+        if not described:
+            return model
+        if rest[0].low in DESCRIPTION_WORDS or (
+            rest[0].kind == "num"
+            and len(rest) > 1
+            and rest[1].low in SIZE_LETTERS
+            and rest[1].start == rest[0].end
+        ):
+            return model
+        return None
+    return None
+
+
+def _no_name(phrase: str, text: str) -> None:
+    """ "The input price is $5 per million tokens": the words before the price are no model's name."""
+    words = [token.low for token in tokenize(phrase)]
+    if all(word in NO_NAME_WORDS for word in words):
+        raise ClaimError(
+            f"{text!r} names no model: {strip_space(phrase)!r} is not a model's name "
+            "(say which model: '<model> input price is $5 per million tokens')"
+        )
+
+
 def _one_host(model: str, named: str | None, host: str | None) -> str | None:
     """The host of a price: "X on A costs ..." and "... on A" are one host; two different ones are refused."""
     if named is not None and host is not None and named != host:
@@ -365,7 +436,15 @@ def _field_price_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]
     for n, unit in zip(legs, units, strict=True):
         field_name = _FIELD_OF[" ".join(t.low for t in tokenize(g[f"f{n}"]))]
         prices[field_name] = _amount(g, f"v{n}") * _price_unit(unit or shared)
-    model, host = resolve_model_and_host(g["model"], names)
+    _no_name(g["model"], text)
+    try:
+        model, host = resolve_model_and_host(g["model"], names)
+    except UnknownModelError:
+        # "Kimi K2.5 1T params with 32B active: $0.45 ...": the name, then a description
+        described = leading_model(g["model"], names) if g.get("verb") == ":" else None
+        if described is None:
+            raise
+        model, host = described, None
     provider = g.get("provider")
     named = resolve_provider_phrase(provider, names) if provider else None
     return (
@@ -394,31 +473,64 @@ def _lead_provider(g: Groups, names: Names) -> str | None:
     return None
 
 
+def _compared_field(g: Groups) -> dict[str, str]:
+    """ "... for input tokens": both sides compared on that price (else the blend)."""
+    if not g.get("field"):
+        return {}
+    field_name = _FIELD_OF[" ".join(t.low for t in tokenize(g["field"]))]
+    return {"a_price": field_name, "b_price": field_name}
+
+
 def _times_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     a = _ref(g["a"], names)
+    claims = []
+    for b in _refs(g["b"], names):  # "A is 3x cheaper than B and C": one comparison each
+        one, other = (b, a) if " ".join(t.low for t in tokenize(g["dir"])) in DEARER_PHRASES else (a, b)
+        # "B is 3x more expensive than A" = "A is 3x cheaper than B"
+        claims.append(
+            RatioClaim(
+                text=text,
+                a=one,
+                b=other,
+                form="times_cheaper",
+                claimed=_figure(g["n"], g.get("n2"), g.get("bound")),
+                **_compared_field(g),  # type: ignore[arg-type]
+            )
+        )
+    return tuple(claims)
+
+
+def _times_while_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "A outperforms B on X while costing 14x less": A is 14x cheaper than B (A is the subject)."""
+    try:
+        a = _ref(g["a"], names)
+    except UnknownModelError:
+        subject = leading_model(g["a"], names, described=False)
+        if subject is None:
+            raise
+        a = PriceRef(model=subject)
     b = _ref(g["b"], names)
     if " ".join(t.low for t in tokenize(g["dir"])) in DEARER_PHRASES:
-        a, b = b, a  # "B is 3x more expensive than A" = "A is 3x cheaper than B"
+        a, b = b, a
     return (
         RatioClaim(
-            text=text,
-            a=a,
-            b=b,
-            form="times_cheaper",
-            claimed=_figure(g["n"], g.get("n2"), g.get("bound")),
+            text=text, a=a, b=b, form="times_cheaper", claimed=_figure(g["n"], g.get("n2"), g.get("bound"))
         ),
     )
 
 
 def _percent_claims(g: Groups, text: str, names: Names, form: str) -> tuple[Claim, ...]:
-    return (
+    a = _ref(g["a"], names)
+    return tuple(
         RatioClaim(
             text=text,
-            a=_ref(g["a"], names),
-            b=_ref(g["b"], names),
+            a=a,
+            b=b,
             form=form,  # type: ignore[arg-type]
             claimed=_figure(g["p"], g.get("p2"), g.get("bound")),
-        ),
+            **_compared_field(g),  # type: ignore[arg-type]
+        )
+        for b in _refs(g["b"], names)
     )
 
 
@@ -593,6 +705,8 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "field_first": _field_price_claims,
     "model_field": _field_price_claims,
     "times": _times_claims,
+    "times_while": _times_while_claims,
+    "paying": _times_claims,  # "paying 3x more for A vs B": A is 3x more expensive than B
     "percent_cheaper": lambda g, t, n: _percent_claims(g, t, n, "percent_cheaper"),
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
     "fraction_of": _fraction_claims,

@@ -60,6 +60,7 @@ from pricewatch.analysis.claim_text import (
     normalise_text,
     parse_claim,
     parse_number,
+    resolve_model_and_host,
     workload_readings,
 )
 from pricewatch.analysis.claim_time import anchor_claims, stated_period
@@ -85,6 +86,8 @@ from pricewatch.analysis.figure_search import with_figure_searches
 from pricewatch.analysis.prices import ModelFacts, PricePoint
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
+from pricewatch.analysis.scan_columns import column_models, column_row_claims
+from pricewatch.analysis.scan_names import with_article_names
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
@@ -385,6 +388,9 @@ class _Context:
     peers: Sequence[PeerGroup] = ()  # which open models are compared with which closed model
     paragraph: int = -1  # the paragraph being read
     in_paragraph: list[str] = field(default_factory=list)  # models named in it so far
+    # (paragraph, field, per-thousand scale) of the last one-field price: "X costs $0.28 per million
+    # input tokens. Y costs $3.00." carries its unit to the next sentences of the paragraph
+    carried: tuple[int, str, Decimal] | None = None
 
     def last_model(
         self, maker: str | None = None, facts: Mapping[str, ModelFacts] | None = None
@@ -906,6 +912,15 @@ def _extract_period_row(
     return [claim] if claim is not None else []
 
 
+def _resolve_cell(cell: str, names: Names) -> str | None:
+    """The model a header cell names whole, else None."""
+    try:
+        model, _ = resolve_model_and_host(cell, names)
+    except (ClaimError, UnknownModelError):
+        return None
+    return model
+
+
 def _extract_table_row(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
@@ -913,6 +928,12 @@ def _extract_table_row(
         return []
     mentions = find_models(unit.cells[0], names)
     if not mentions:
+        columns = column_models(unit.header, lambda cell: _resolve_cell(cell, names))
+        if columns:  # the models are the column headers ("| Input Pricing | $0.15 | $1.25 |")
+            by_column, reason = column_row_claims(unit.text, unit.cells, columns, _field_of)
+            if reason is not None:
+                raise _Skip(reason)
+            return by_column
         if any("$" in cell for cell in unit.cells):
             raise _Skip(f"a table row whose first cell ({unit.cells[0]!r}) names no model in the catalog")
         return []
@@ -1046,6 +1067,53 @@ def _extract_thesis(
     return claims
 
 
+#: "Claude Sonnet 4.6 costs $3.00.": a price with no unit and no field, read with the unit of the
+#: one-field price before it in the paragraph ("DeepSeek V3.2 costs $0.28 per million input tokens.").
+_BARE_PRICE = re.compile(
+    rf"(?i)^(?P<model>[^$:;]+?)\s+(?:costs|is\s+priced\s+at|charges|is)\s+(?:about\s+|roughly\s+|~\s*)?"
+    rf"\$\s?(?P<v>{NUM})\s*[.!]?$"
+)
+
+
+def _extract_bare_price(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    match = _BARE_PRICE.match(unit.text)
+    if not match:
+        return []
+    try:
+        model, host = resolve_model_and_host(match.group("model"), names)
+    except (ClaimError, UnknownModelError):
+        return []
+    if ctx.carried is None or ctx.carried[0] != unit.paragraph:
+        raise _Skip(
+            "a price with no unit and no field ('per million input tokens'), and no price before it "
+            "in the paragraph to take them from"
+        )
+    _, field_name, scale = ctx.carried
+    value = parse_number(match.group("v")) * scale
+    return [PriceClaim(text=unit.text, model=model, provider=host, **{field_name: value})]  # type: ignore[arg-type]
+
+
+def _carry_unit(unit: TextUnit, claims: Sequence[Claim], ctx: _Context) -> None:
+    """The field and unit of a one-field price, for the bare prices after it in the paragraph."""
+    for claim in claims:
+        if not isinstance(claim, PriceClaim) or claim.text != unit.text:
+            continue
+        fields = [
+            name
+            for name in ("input", "output", "cache_read", "cache_write")
+            if getattr(claim, name) is not None
+        ]
+        if len(fields) == 1:
+            per_thousand = re.search(_PER_THOUSAND, unit.text, re.I) and not re.search(
+                _PER_MILLION, unit.text, re.I
+            )
+            ctx.carried = (unit.paragraph, fields[0], Decimal(1000) if per_thousand else Decimal(1))
+        elif fields:
+            ctx.carried = None
+
+
 _EXTRACTORS = (
     _extract_period_row,
     _extract_table_row,
@@ -1056,6 +1124,7 @@ _EXTRACTORS = (
     _extract_quality,
     _extract_ratios,
     _extract_thesis,
+    _extract_bare_price,
     _extract_prices,
 )
 
@@ -1138,9 +1207,14 @@ def find_claims(
         mentions = find_models(unit.text, names)
         if named is not None:
             named.append((unit.line, unit.text, [m.model for m in mentions]))
-        claim_like = is_claim_like(unit.text) or (unit.kind == "table row" and "$" in unit.text)
+        claim_like = (
+            is_claim_like(unit.text)
+            or (unit.kind == "table row" and "$" in unit.text)
+            or _BARE_PRICE.match(unit.text) is not None
+        )
         if claim_like:
             claims, combine, reason = _read(unit, names, ctx, facts)
+            _carry_unit(unit, claims, ctx)
             refusals = [r for r in (impossible(c) for c in claims) if r is not None]
             if refusals:  # no price can make it true: refused with the reason, as `check` does
                 claims, reason = (), f"refused: {refusals[0]}"
@@ -1185,6 +1259,20 @@ def _at_list_provider(claim: Claim, unit: TextUnit, ctx: _Context) -> Claim:
     return claim
 
 
+def _read_with_short_names(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> tuple[tuple[Claim, ...], Literal["all", "any"], str] | None:
+    """The check form read with the article's short names bound (``analysis.scan_names``), else None."""
+    if not ctx.mentions:
+        return None
+    try:
+        parsed = parse_claim(unit.text, with_article_names(names, ctx.mentions, facts), explain=False)
+    except (ClaimError, UnknownModelError):
+        return None
+    bound = tuple(_at_list_provider(claim, unit, ctx) for claim in parsed.claims)
+    return bound, parsed.combine, ""
+
+
 def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
@@ -1202,7 +1290,11 @@ def _read(
                 ctx.quoted.append((claim.model, claim.provider))
         return bound, parsed.combine, ""
     except UnknownModelError:
-        pass  # an article's sentence may hold words around the name: let the extractors look
+        # a short name for a model named before ("K2" after "Kimi K2 Thinking"), else the
+        # sentence may hold words around the name: let the extractors look
+        read = _read_with_short_names(unit, names, ctx, facts)
+        if read is not None:
+            return read
     except ClaimError:
         pass
     claims: list[Claim] = []

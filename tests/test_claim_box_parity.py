@@ -255,6 +255,28 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"prices fall {rng.choice(bounds)}{rng_range(50, 150)}% per year",
             ]
         ),
+        lambda: rng.choice(  # issue 15: ratio groups, field suffixes, "while costing", lead-ins, descriptions
+            [
+                f"{name()} {rng.choice(['costs', 'is'])} {rng.randrange(1, 100)}% less than {name()} "
+                f"{rng.choice(['and', ',', '&'])} {name()}{rng.choice(['', ' for input tokens', ' for output'])}",
+                f"{name()} is {n(rng)}x {rng.choice(['cheaper', 'more expensive'])} than {name()}"
+                f"{rng.choice(['', ' and ' + name()])}{rng.choice(['', ' for input tokens', ' on output pricing'])}",
+                f"{name()} {rng.choice(['outperforms', 'matches', 'beats'])} {name()}"
+                f"{rng.choice(['', ' on MMLU and GPQA', ' in coding,'])} while costing {rng.choice(bounds)}"
+                f"{n(rng)}{rng.choice(['x', '×', ' times'])} {rng.choice(['less', 'more'])}",
+                f"{name()} launched in 2024, a model that {rng.choice(['exceeds', 'rivals'])} {name()} "
+                f"while costing {n(rng)} times less",
+                f"{rng.choice(['The raw numbers', 'In short', 'Pricing'])}: {name()} costs ${n(rng)} per million "
+                f"input tokens and ${n(rng)} per million output tokens.",
+                f"{name()} {rng.choice(['1T params with 32B active', '671B, with 37B active', 'with MoE', 'fast'])}: "
+                f"${n(rng)} per million input tokens, ${n(rng)} per million output tokens",
+                f"{rng.choice(['', 'For chat, ', 'For general Q&A, you are '])}paying {rng.choice(bounds)}"
+                f"{n(rng)}{rng.choice(['x', '×', ' times'])} {rng.choice(['more', 'less'])} for {name()} "
+                f"{rng.choice(['vs', 'vs.', 'versus', 'than'])} {name()}",
+                f"{rng.choice(['The', 'Its', 'Their', 'the'])} {rng.choice(['input', 'output'])} price is "
+                f"${n(rng)} per million tokens",
+            ]
+        ),
         lambda: rng.choice(
             [
                 "the moon is made of cheese",

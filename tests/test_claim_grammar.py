@@ -32,6 +32,8 @@ EXAMPLES = {
     "field_first": "Cache reads for Kimi K2.5 on DeepInfra cost $0.07/MTok",
     "model_field": "Kimi K2.5 on DeepInfra cache reads: $0.07/MTok",
     "times": "DeepSeek V3.2 is roughly 10-20x cheaper than Claude Opus 4.6",
+    "times_while": "DeepSeek V3.2 matches GPT-5 on coding while costing 10x less.",
+    "paying": "For chat you're paying 5x more for Claude Opus 4.6 vs Claude Sonnet 4.6.",
     "percent_cheaper": "Claude Sonnet 4.6 is 40% cheaper than Claude Opus 4.6",
     "percent_of": "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
     "fraction_of": "Kimi K2.5 costs about a tenth of the price of Claude Opus 4.6",

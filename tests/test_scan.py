@@ -219,15 +219,20 @@ def test_five_k_per_user_article(catalog_inputs):
 # ----------------------------------------------------------------------------- one reader (issue 15)
 
 #: Sentences scan reads that `check` refuses, and why (each one is a form still to add).
-CHECK_REFUSES = {
-    # a model's name followed by a description of it, before the prices
-    "Kimi K2.5 1T params with 32B active: $0.45 per million input tokens, $2.25 per million output tokens",
-}
+CHECK_REFUSES: set[str] = set()
+#: Sentences of our own in the forms of six more real articles (issue 15), read by both.
+MORE_FORMS = """The raw numbers: GPT-4o costs $5.00 per million input tokens and $15.00 per million output tokens.
+Kimi K2.5 1T params with 32B active: $0.45 per million input tokens, $2.25 per million output tokens.
+DeepSeek V3.2 costs 90% less than GPT-5 and Claude Sonnet 4.6.
+The difference is cost: Kimi K2 Thinking costs 88% less than GPT-5 for input tokens.
+DeepSeek V3 outperforms GPT-4o on MMLU and GPQA while costing 14× less.
+For chat, you're paying 20× more for Claude Opus 4.6 vs Claude Sonnet 4.6.
+"""
 
 
 def _corpus_units():
     """Sentences and list items of the tests' articles (tables are read by scan only)."""
-    texts = [FIXTURE.read_text(encoding="utf-8")]
+    texts = [FIXTURE.read_text(encoding="utf-8"), MORE_FORMS]
     if ARTICLES.is_dir():
         texts += [path.read_text(encoding="utf-8") for path in sorted(ARTICLES.glob("*.txt"))]
     return [unit for text in texts for unit in split_units(text) if unit.kind in ("sentence", "list item")]
@@ -246,9 +251,9 @@ def test_check_accepts_every_sentence_scan_reads_on_its_own(catalog_inputs):
         parsed = parse_claim(unit.text, names)
         assert [c.to_json() for c in parsed.claims] == [c.to_json() for c in found[0].claims], unit.text
         read += 1
-    # The fixture alone has 8 such sentences; the real articles (beside the project, absent
+    # The fixture alone has 8 such sentences and MORE_FORMS 6; the real articles (beside the project, absent
     # on a fresh machine) add more.
-    assert read >= (9 if ARTICLES.is_dir() else 8)
+    assert read >= (15 if ARTICLES.is_dir() else 14)
 
 
 # ----------------------------------------------------------------------------- binding (issue 15)

@@ -1558,6 +1558,55 @@
     var r = resolveModelAndHost(data, phrase);
     return { model: r[0], provider: r[1], statistic: "auto" };
   }
+  function isUnknownModel(e) { return e instanceof ClaimError && e.message.indexOf("Unknown model: ") === 0; }
+  // One model, or a group ("GPT-5 and Claude Sonnet 4.6"): read only when the whole names no model and every part does.
+  function phraseRefs(data, phrase) {
+    try { return [phraseRef(data, phrase)]; } catch (e) {
+      if (!isUnknownModel(e)) throw e;
+      var parts = [], last = 0;
+      tokenize(phrase).forEach(function (t) {
+        if (t.low === "and" || t.low === "," || t.low === "&") { parts.push(phrase.slice(last, t.start)); last = t.end; }
+      });
+      parts.push(phrase.slice(last));
+      parts = parts.filter(function (p) { return stripSpace(p) !== ""; });
+      if (parts.length < 2) throw e;
+      var refs = [], refused = null;
+      parts.forEach(function (p) {
+        try { refs.push(phraseRef(data, p)); } catch (e2) {
+          if (!(e2 instanceof ClaimError)) throw e2;
+          if (refused === null) refused = e2;
+        }
+      });
+      if (refused === null) return refs;
+      throw refs.length ? refused : e; // a part that is no model is what could not be read
+    }
+  }
+  // The model the first words of a phrase name, the rest describing it (claim_text.leading_model), else null.
+  function leadingModel(data, phrase, described) {
+    var tokens = tokenize(phrase);
+    for (var cut = tokens.length - 1; cut > 0; cut--) {
+      var model = resolveExact(data, cleanName(phrase.slice(0, tokens[cut - 1].end)));
+      if (!model) continue;
+      var rest = tokens.slice(cut);
+      if (!described) return model;
+      if (G.description_words.indexOf(rest[0].low) >= 0 ||
+          (rest[0].kind === "num" && rest.length > 1 && G.size_letters.indexOf(rest[1].low) >= 0 && rest[1].start === rest[0].end)) return model;
+      return null;
+    }
+    return null;
+  }
+  // "The input price is $5 per million tokens": the words before the price are no model's name.
+  function noName(phrase, text) {
+    if (tokenize(phrase).every(function (t) { return G.no_name_words.indexOf(t.low) >= 0; })) {
+      throw new ClaimError(pyRepr(text) + " names no model: " + pyRepr(stripSpace(phrase)) +
+        " is not a model's name (say which model: '<model> input price is $5 per million tokens')");
+    }
+  }
+  // "... for input tokens": both sides compared on that price (else the blend).
+  function comparedField(c, g) {
+    if (g.field) { var f = G.price_fields[tokenize(g.field).map(function (t) { return t.low; }).join(" ")]; c.a_price = f; c.b_price = f; }
+    return c;
+  }
   // The host of a price: "X on A costs ..." and "... on A" are one host; two different ones are refused.
   function oneHost(model, named, host) {
     if (named && host && named !== host) throw new ClaimError("two hosts named for " + model + ": " + host + " and " + named);
@@ -1742,7 +1791,14 @@
       var field = G.price_fields[tokenize(g["f" + n]).map(function (t) { return t.low; }).join(" ")];
       prices[field] = amount(g, "v" + n).mul(priceUnit(units[i] || shared)).text();
     });
-    var r = resolveModelAndHost(data, g.model);
+    noName(g.model, text);
+    var r;
+    try { r = resolveModelAndHost(data, g.model); } catch (e) {
+      // "Kimi K2.5 1T params with 32B active: $0.45 ...": the name, then a description
+      var described = isUnknownModel(e) && g.verb === ":" ? leadingModel(data, g.model, true) : null;
+      if (!described) throw e;
+      r = [described, null];
+    }
     var named = g.provider ? resolveProvider(data, g.provider) : null;
     var c = oneModel("price", text, r[0]);
     c.provider = oneHost(r[0], named, r[1]) || leadProvider(data, g.lead);
@@ -1750,7 +1806,10 @@
     return [c];
   }
   function percentClaims(form) {
-    return function (g, text, data) { return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), form, figureOf(g.p, g.p2, g))]; };
+    return function (g, text, data) {
+      var a = phraseRef(data, g.a);
+      return phraseRefs(data, g.b).map(function (b) { return comparedField(ratioClaim(text, a, b, form, figureOf(g.p, g.p2, g)), g); });
+    };
   }
   // A workload claim under both cache readings: the hit rate as a share of input, or of all tokens.
   function workloadClaims(g, text, data) {
@@ -1860,9 +1919,26 @@
     field_first: fieldPriceClaims,
     model_field: fieldPriceClaims,
     times: function (g, text, data) {
-      var a = phraseRef(data, g.a), b = phraseRef(data, g.b);
+      var a = phraseRef(data, g.a);
       var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
-      if (G.dearer.indexOf(dir) >= 0) { var t = a; a = b; b = t; } // "B is 3x more expensive than A" = "A is 3x cheaper than B"
+      return phraseRefs(data, g.b).map(function (b) { // "A is 3x cheaper than B and C": one comparison each
+        var one = a, other = b;
+        if (G.dearer.indexOf(dir) >= 0) { one = b; other = a; } // "B is 3x more expensive than A" = "A is 3x cheaper than B"
+        return comparedField(ratioClaim(text, one, other, "times_cheaper", figureOf(g.n, g.n2, g)), g);
+      });
+    },
+    paying: function (g, text, data) { return BUILDERS.times(g, text, data); }, // "paying 3x more for A vs B"
+    // "A outperforms B on X while costing 14x less": A (the subject) is 14x cheaper than B.
+    times_while: function (g, text, data) {
+      var a;
+      try { a = phraseRef(data, g.a); } catch (e) {
+        var subject = isUnknownModel(e) ? leadingModel(data, g.a, false) : null;
+        if (!subject) throw e;
+        a = ref(subject);
+      }
+      var b = phraseRef(data, g.b);
+      var dir = tokenize(g.dir).map(function (t) { return t.low; }).join(" ");
+      if (G.dearer.indexOf(dir) >= 0) { var t = a; a = b; b = t; }
       return [ratioClaim(text, a, b, "times_cheaper", figureOf(g.n, g.n2, g))];
     },
     percent_cheaper: percentClaims("percent_cheaper"),
