@@ -459,6 +459,9 @@ class FigureHeld(Record):
     valid_from: str
     valid_to: str | None = None  # null: still in force at the check time
     list_price: bool = False  # OpenRouter's own list price, not a host's
+    variant: str = (
+        ""  # a dated snapshot sold beside the model ("gpt-4o-2024-05-13"); "" = the model's own name
+    )
 
 
 @record

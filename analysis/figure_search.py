@@ -44,22 +44,25 @@ def search_figures(claim: PriceClaim, points: Iterable[PricePoint], at: str) -> 
     quoted = _quoted(claim)
     if not quoted:
         return []
-    runs: dict[str, list[list[str | None]]] = {}
+    runs: dict[tuple[str, str], list[list[str | None]]] = {}
+    # The standard price of the base band, as the claim is read; a dated snapshot keeps its name.
     matching = sorted(
         (
             p
             for p in points
             if p.model == claim.model
+            and p.tier == "standard"
+            and p.min_prompt_tokens == 0
             and p.valid_from <= at
             and all(
                 getattr(p, name) is not None and getattr(p, name) == value for name, value in quoted.items()
             )
         ),
-        key=lambda p: (p.provider, p.valid_from),
+        key=lambda p: (p.provider, p.variant, p.valid_from),
     )
     for point in matching:
         end = point.valid_to if point.valid_to is not None and point.valid_to <= at else None
-        provider_runs = runs.setdefault(point.provider, [])
+        provider_runs = runs.setdefault((point.provider, point.variant), [])
         last = provider_runs[-1] if provider_runs else None
         if last is not None and (last[1] is None or last[1] >= point.valid_from):
             if last[1] is not None and (end is None or end > last[1]):
@@ -72,11 +75,12 @@ def search_figures(claim: PriceClaim, points: Iterable[PricePoint], at: str) -> 
             valid_from=str(start),
             valid_to=end,
             list_price=provider in LIST_PRICE_PROVIDERS,
+            variant=variant,
         )
-        for provider, provider_runs in runs.items()
+        for (provider, variant), provider_runs in runs.items()
         for start, end in provider_runs
     ]
-    return sorted(held, key=lambda h: (h.valid_from, h.provider))
+    return sorted(held, key=lambda h: (h.valid_from, h.provider, h.variant))
 
 
 def figures_text(claim: PriceClaim) -> str:
@@ -95,6 +99,8 @@ def held_text(claim: PriceClaim, held: Sequence[FigureHeld]) -> str:
     parts = []
     for run in held:
         what = f"{run.provider}'s {'list price' if run.list_price else 'price'}"
+        if run.variant:
+            what += f" for {run.variant}"
         when = (
             f"since {run.valid_from[:10]}"
             if run.valid_to is None

@@ -58,3 +58,32 @@ def test_a_claim_that_holds_is_left_as_it_is():
     claim = PriceClaim(model=KIMI, provider="deepinfra", input="0.45", output="2.25")
     verdict = evaluate(claim, POINTS, {}, AT)
     assert with_figure_search(verdict, POINTS, AT) is verdict
+
+
+def test_a_snapshot_says_its_name_and_other_tiers_or_bands_are_not_the_price():
+    """GPT-4o at $5/$15: OpenAI's plain price was that at launch; since then only the dated
+    snapshot gpt-4o-2024-05-13 is sold at it (named); a batch or long-prompt price is no match."""
+    import dataclasses
+
+    gpt4o = "openai/gpt-4o"
+    points = [
+        point(gpt4o, "openai", "2024-05-13", "2024-08-06", input="5", output="15"),
+        point(gpt4o, "openai", "2024-08-06", input="2.5", output="10"),
+        dataclasses.replace(
+            point(gpt4o, "openai", "2025-02-06", input="5", output="15"), variant="gpt-4o-2024-05-13"
+        ),
+        dataclasses.replace(point(gpt4o, "azure", "2025-02-06", input="5", output="15"), tier="batch"),
+        dataclasses.replace(
+            point(gpt4o, "google", "2025-02-06", input="5", output="15"), min_prompt_tokens=200_000
+        ),
+    ]
+    claim = PriceClaim(text="x", model=gpt4o, input="5", output="15")
+    verdict = with_figure_search(evaluate(claim, points, {}, AT), points, AT)
+    assert [(h.provider, h.variant) for h in verdict.held_elsewhere] == [
+        ("openai", ""),
+        ("openai", "gpt-4o-2024-05-13"),
+    ]
+    assert verdict.summary.endswith(
+        "; $5.00/$15.00 is openai's price from 2024-05-13 to 2024-08-06 and openai's price for "
+        "gpt-4o-2024-05-13 since 2025-02-06"
+    )

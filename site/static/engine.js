@@ -1145,14 +1145,16 @@
     var quoted = quotedFigures(claim);
     if (!quoted.length) return [];
     var matching = data.points.filter(function (p) {
-      return p.model === claim.model && p.valid_from <= at &&
+      // The standard price of the base band, as the claim is read; a dated snapshot keeps its name.
+      return p.model === claim.model && p.tier === "standard" && p.min_prompt_tokens === 0 && p.valid_from <= at &&
         quoted.every(function (q) { return p[q[0]] !== null && p[q[0]].eq(q[1]); });
-    }).sort(function (a, b) { return order(a.provider, b.provider) || order(a.valid_from, b.valid_from); });
-    var runs = {}, providers = [];
+    }).sort(function (a, b) { return order(a.provider, b.provider) || order(a.variant, b.variant) || order(a.valid_from, b.valid_from); });
+    var runs = {}, keys = [];
     matching.forEach(function (p) {
       var end = p.valid_to !== null && p.valid_to <= at ? p.valid_to : null;
-      if (!runs[p.provider]) { runs[p.provider] = []; providers.push(p.provider); }
-      var list = runs[p.provider], last = list.length ? list[list.length - 1] : null;
+      var key = JSON.stringify([p.provider, p.variant]);
+      if (!runs[key]) { runs[key] = []; keys.push([key, p.provider, p.variant]); }
+      var list = runs[key], last = list.length ? list[list.length - 1] : null;
       if (last !== null && (last[1] === null || last[1] >= p.valid_from)) {
         if (last[1] !== null && (end === null || end > last[1])) last[1] = end;  // overlapping or adjacent: one run
         return;
@@ -1160,12 +1162,12 @@
       list.push([p.valid_from, end]);
     });
     var held = [];
-    providers.forEach(function (provider) {
-      runs[provider].forEach(function (r) {
-        held.push({ provider: provider, valid_from: r[0], valid_to: r[1], list_price: VOCAB.list_price_providers.indexOf(provider) >= 0 });
+    keys.forEach(function (k) {
+      runs[k[0]].forEach(function (r) {
+        held.push({ provider: k[1], valid_from: r[0], valid_to: r[1], list_price: VOCAB.list_price_providers.indexOf(k[1]) >= 0, variant: k[2] });
       });
     });
-    return held.sort(function (a, b) { return order(a.valid_from, b.valid_from) || order(a.provider, b.provider); });
+    return held.sort(function (a, b) { return order(a.valid_from, b.valid_from) || order(a.provider, b.provider) || order(a.variant, b.variant); });
   }
   // The quoted figures as the sentence gave them: "$0.45/$2.25", "$0.07 cache read".
   function figuresText(claim) {
@@ -1178,7 +1180,7 @@
     var figures = figuresText(claim);
     if (!held.length) return figures + " is no host's price in the history";
     var parts = held.map(function (run) {
-      return run.provider + "'s " + (run.list_price ? "list price" : "price") + " " +
+      return run.provider + "'s " + (run.list_price ? "list price" : "price") + (run.variant ? " for " + run.variant : "") + " " +
         (run.valid_to === null ? "since " + day(run.valid_from) : "from " + day(run.valid_from) + " to " + day(run.valid_to));
     });
     var joined = parts.length === 1 ? parts[0] : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
