@@ -219,3 +219,17 @@ def test_scan_a_file_and_stdin(small_db):
 def test_scan_with_nothing_to_check_exits_3(small_db):
     result = run("scan", "-", "--db", small_db, input="Nothing here is about prices.\n")
     assert result.exit_code == 3 and "0 claims found" in result.output
+
+
+def test_a_sentence_only_the_article_reader_reads_is_checked_as_scan_reads_it(small_db):
+    """One reader (issue 15): two models with their own prices in one sentence; the grammar
+    refuses it, `scan` reads it, so `check` does too and says how it was read."""
+    text = (
+        "Claude Opus 4.6 costs $5/$25 per million tokens, while DeepSeek V3.2 costs $0.28/$0.42 on DeepSeek."
+    )
+    result = run("check", text, "--db", small_db, "--as-of", "2026-11-25")
+    assert result.exit_code in (0, 1), result.output  # read and judged (not refused: 2)
+    assert "read by the article reader, as `pricewatch scan` reads it" in result.output
+    assert "Claude Opus 4.6 at anthropic" in result.output and "DeepSeek V3.2 at deepseek" in result.output
+    refused = run("check", "Claude Opus 4.6 is rather pricey these days", "--db", small_db)
+    assert refused.exit_code == 2  # neither reader reads it: the grammar's refusal

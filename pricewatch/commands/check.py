@@ -108,11 +108,13 @@ def _check_text(
     text: str, as_of: str, made_on: date | None, db_path: Path, catalog_path: Path | None, as_json: bool
 ) -> int:
     from pricewatch.analysis.claim_check import check_report
-    from pricewatch.analysis.claim_text import parse_claim
+    from pricewatch.analysis.sentence_reader import read_sentence
     from pricewatch.commands._analysis import load_inputs
+    from pricewatch.inputs import load_peer_groups
 
     inputs = load_inputs(db_path, catalog_path)
-    parsed = parse_claim(text, names_from_catalog(inputs.catalog))
+    peers = tuple(load_peer_groups().values())
+    parsed = read_sentence(text, names_from_catalog(inputs.catalog), inputs.facts, peers=peers)
     report = check_report(
         parsed.text, parsed.claims, parsed.combine, inputs.points, inputs.facts, as_of, made_on
     )
@@ -121,6 +123,8 @@ def _check_text(
         click.echo(report.to_json(indent=2))
         return exit_code_for(verdict)
     click.echo(f'Claim: "{parsed.text}"')
+    for note in parsed.notes:
+        click.echo(f"  ({note})")
     click.echo(f"As of {as_of}")
     for number, result in enumerate(results, start=1):
         if len(results) > 1:
@@ -253,8 +257,10 @@ def check(
     100%, a negative price) is refused with the reason.
 
     A model may be written "<model> on|at|via <provider>": the host binds that model only.
-    A sentence in none of the forms is refused with the nearest form, the part read and
-    the part that could not be read.
+    A sentence in none of these forms that `pricewatch scan` reads on its own (two models
+    with their own prices in one sentence, a lead-in before the model) is read as scan
+    reads it, and says so; a sentence neither reads is refused with the nearest form, the
+    part read and the part that could not be read.
 
     The verdict is one of: holds (within +-15%), off (by a factor, overstated or
     understated), stale (held from one date to another, no longer), cannot_check (naming

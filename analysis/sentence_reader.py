@@ -1,0 +1,43 @@
+"""One sentence's claims for ``pricewatch check`` (pure): one reader with ``scan``.
+
+The shared grammar (``claim_text.parse_claim``, emitted to the site's claim box) reads a
+sentence first. A sentence it refuses that the article reader (``scan``) reads on its own
+(two models with their own prices and hosts in one sentence, "The raw numbers: X costs ...",
+a table-free thesis) is read as ``scan`` reads it, so ``check`` accepts every sentence
+``scan`` reads. Only a sentence neither reads is refused, with the grammar's refusal (the
+part it could not read and the nearest form). The claim box reads the grammar's forms only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pricewatch.analysis.claim_text import Names, ParsedClaim, parse_claim
+from pricewatch.analysis.prices import ModelFacts
+from pricewatch.analysis.ratios import PeerGroup
+from pricewatch.analysis.scan import find_claims, split_units
+from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
+
+__all__ = ["ARTICLE_READER_NOTE", "read_sentence"]
+
+#: Said beside the verdict of a sentence only the article reader reads.
+ARTICLE_READER_NOTE = "read by the article reader, as `pricewatch scan` reads it; the site's claim box reads only the forms listed in `check --help`"
+
+
+def read_sentence(
+    text: str, names: Names, facts: Mapping[str, ModelFacts], *, peers: Sequence[PeerGroup] = ()
+) -> ParsedClaim:
+    """The claims one sentence makes: the grammar's reading, else the article reader's, else its refusal."""
+    try:
+        return parse_claim(text, names)
+    except ClaimTooLongError:
+        raise
+    except (ClaimError, UnknownModelError):
+        if len(split_units(text)) != 1:
+            raise
+        found, _ = find_claims(text, names, facts, peers=peers)
+        claims = tuple(claim for one in found for claim in one.claims)
+        if not claims:
+            raise
+        combine = found[0].combine if len(found) == 1 else "all"
+        return ParsedClaim(text=text.strip(), claims=claims, combine=combine, notes=(ARTICLE_READER_NOTE,))
