@@ -501,6 +501,28 @@ CUT_WORDS = (
     "saves",
 )
 
+#: "X cache reads cost $0.50/MTok vs $5 for uncached input, a 90% saving": one model's (and
+#: host's) cache-read price beside its own input price, and the saving between the two.
+CACHE_READ_WORDS = (
+    "cache reads",
+    "cache read",
+    "cache-reads",
+    "cache-read",
+    "cache hits",
+    "cached input",
+    "cached tokens",
+)
+VERSUS_WORDS = ("vs .", "vs", "versus", "against", "compared to", "compared with")
+UNCACHED_INPUT_WORDS = (
+    "uncached input",
+    "regular input",
+    "standard input",
+    "normal input",
+    "base input",
+    "input",
+)
+SAVING_WORDS = ("saving", "savings", "discount", "cut", "reduction")
+
 #: "A costs / runs at / comes in at P% of B".
 _SHARE_VERBS = (
     "costs",
@@ -690,6 +712,32 @@ GRAMMAR: dict[str, list[Element]] = {
         span("a"),
         *END,
     ],
+    "cache_vs_input": [
+        opt(lit("with")),
+        span("model"),
+        opt(lit(",")),
+        lit(*CACHE_READ_WORDS),
+        lit("cost", "costs", "are", "is", "are priced at", "run", ":"),
+        _approx(),
+        _price("v1"),
+        opt(*_per_unit("u1")),
+        lit(*VERSUS_WORDS),
+        _price("v2"),
+        opt(*_per_unit("u2")),
+        opt(lit("for", "of")),
+        lit(*UNCACHED_INPUT_WORDS),
+        opt(lit("tokens")),
+        opt(*_per_unit("w2")),
+        opt(
+            lit(",", "-", "–", "—", ":", ";"),
+            lit("a", "an"),
+            _bounded(),
+            num("p"),
+            lit("%"),
+            lit(*SAVING_WORDS),
+        ),
+        *END,
+    ],
     "cache_cut": [
         opt(span("intro")),
         lit(*CACHE_WORDS),
@@ -865,6 +913,7 @@ FORM_ORDER = (
     "percent_of",
     "fraction_of",
     "markup",
+    "cache_vs_input",
     "cache_cut",
     "trend_fold",
     "trend_percent",
@@ -892,6 +941,7 @@ FORM_TEXTS = {
     "fraction_of": "<model A> costs a tenth of [the price of] <model B> (half, a quarter, a fifth, a tenth, "
     "a twentieth; as much as)",
     "markup": "<model B> is a markup of [over] <N>x on <model A>",
+    "cache_vs_input": "[with] <model> [on <provider>], cache reads cost $<X>/MTok vs $<Y> for uncached input[, a <P>% saving]",
     "cache_cut": "caching cuts input costs by <P>% on <model>",
     "trend_fold": "<price|cost> fell <N>x in <Y> years",
     "trend_percent": "prices fall <P>% per year",

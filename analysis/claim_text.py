@@ -648,6 +648,37 @@ def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     )
 
 
+def _cache_vs_input_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "X cache reads cost $0.50/MTok vs $5 for uncached input, a 90% saving": both prices of X
+    (at the host named, if one is) and the saving computed on those two prices of X there."""
+    units = [g.get("u1"), g.get("u2") or g.get("w2")]
+    shared = next((u for u in units if u), None)
+    model, host = resolve_model_and_host(g["model"], names)
+    claims: list[Claim] = [
+        PriceClaim(
+            text=text,
+            model=model,
+            provider=host,
+            cache_read=_amount(g, "v1") * _price_unit(units[0] or shared),
+            input=_amount(g, "v2") * _price_unit(units[1] or shared),
+        )
+    ]
+    if g.get("p"):
+        ref = PriceRef(model=model, provider=host)
+        claims.append(
+            RatioClaim(
+                text=text,
+                a=ref,
+                b=ref,
+                a_price="cache_read",
+                b_price="input",
+                form="percent_cheaper",
+                claimed=bounded(Figure.point(parse_number(g["p"])), g.get("bound")),
+            )
+        )
+    return tuple(claims)
+
+
 def _trend_price(g: Groups) -> Literal["input", "output", "blended"]:
     """ "output prices fell ...": that price; no word, the 3:1 blend."""
     word = (g.get("price") or "").lower()
@@ -711,6 +742,7 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "percent_of": lambda g, t, n: _percent_claims(g, t, n, "percent_of"),
     "fraction_of": _fraction_claims,
     "markup": _markup_claims,
+    "cache_vs_input": _cache_vs_input_claims,
     "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
     "trend_percent": _trend_percent_claims,

@@ -235,6 +235,21 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"{name()} costs ${n(rng)}/${n(rng)}",
             ]
         ),
+        lambda: (  # issue 15: a cache-read price beside the same model's input price, and the saving
+            f"{rng.choice(['', 'With '])}{name()}{rng.choice(['', ' on ' + rng.choice(providers)])}"
+            f"{rng.choice(['', ','])} {rng.choice(['cache reads', 'cached input', 'cache hits'])} "
+            f"{rng.choice(['cost', 'are', ':'])} ${n(rng)}{rng.choice(['', '/MTok', ' per million', ' per 1K'])} "
+            f"{rng.choice(['vs', 'vs.', 'against', 'compared to'])} ${n(rng)}{rng.choice(['', '/MTok', ' per 1K'])} "
+            f"{rng.choice(['for uncached input', 'uncached input', 'input', 'for regular input tokens'])}"
+            + rng.choice(
+                [
+                    "",
+                    f", a {rng.randrange(1, 120)}% saving",
+                    f", an {rng.choice(['', 'over '])}{rng.randrange(1, 100)}% discount",
+                    f" — a {rng.randrange(1, 100)}% cut",
+                ]
+            )
+        ),
         lambda: rng.choice(  # issue 15: bound words, stated periods, impossible claims
             [
                 f"{name()} is {rng.choice(bounds)}{n(rng)}x {rng.choice(['cheaper', 'more expensive'])} than {name()}",

@@ -38,6 +38,7 @@ EXAMPLES = {
     "percent_of": "Claude Sonnet 4.6 costs 60% of Claude Opus 4.6",
     "fraction_of": "Kimi K2.5 costs about a tenth of the price of Claude Opus 4.6",
     "markup": "Claude Opus 4.6 is a markup of over 10 times on Kimi K2.5 via DeepInfra",
+    "cache_vs_input": "Claude Opus 4.6 cache reads cost $0.50/MTok vs $5 for uncached input, a 90% saving",
     "cache_cut": "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6.",
     "trend_fold": "LLM prices have fallen 10-fold in the last three years.",
     "trend_percent": "prices are falling 50% or more per year",

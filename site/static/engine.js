@@ -1955,6 +1955,26 @@
       var claimed = figureOf(g.n, g.n2, g);
       return [ratioClaim(text, phraseRef(data, g.a), phraseRef(data, g.b), "times_cheaper", claimed)];
     },
+    // "X cache reads cost $0.50/MTok vs $5 for uncached input, a 90% saving": both prices of X
+    // (at the host named, if one is) and the saving computed on those two prices of X there.
+    cache_vs_input: function (g, text, data) {
+      var units = [g.u1, g.u2 || g.w2], shared = units[0] || units[1] || null;
+      var r = resolveModelAndHost(data, g.model);
+      var c = oneModel("price", text, r[0]);
+      c.provider = r[1];
+      c.input = amount(g, "v2").mul(priceUnit(units[1] || shared)).text();
+      c.output = null;
+      c.cache_read = amount(g, "v1").mul(priceUnit(units[0] || shared)).text();
+      c.cache_write = null;
+      var claims = [c];
+      if (g.p) {
+        var ref = { model: r[0], provider: r[1], statistic: "auto" };
+        var saving = ratioClaim(text, ref, ref, "percent_cheaper", bounded(pointFigure(parseNumber(g.p)), g.bound));
+        saving.a_price = "cache_read"; saving.b_price = "input";
+        claims.push(saving);
+      }
+      return claims;
+    },
     // "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price.
     cache_cut: function (g, text, data) {
       var model = phraseRef(data, g.model);
