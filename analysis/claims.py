@@ -1462,9 +1462,20 @@ def evaluate(
 
     With ``history`` (the default) a claim about the prices in force is also judged at every
     change point of those prices up to ``at``, to say since when it holds, or from when to
-    when it held before it went stale.
+    when it held before it went stale. A price naming no host for a model its maker no longer
+    sells is judged at the hosts that sell it (``analysis.unsold_price``).
     """
+    from pricewatch.analysis.unsold_price import judge_unsold  # it builds on this module
+
     at = as_time(at, end_of_day=True) if isinstance(at, date | str) else as_time(at)
+    points = points if isinstance(points, PriceIndex) else list(points)
+    verdict = _evaluate(claim, points, facts, at, history)
+    return judge_unsold(verdict, points, facts, at) if history else verdict
+
+
+def _evaluate(
+    claim: Claim, points: Iterable[PricePoint], facts: Mapping[str, ModelFacts], at: str, history: bool
+) -> Verdict:
     models = _models(claim)
     relevant: Sequence[PricePoint]
     if isinstance(points, PriceIndex):

@@ -479,6 +479,27 @@ def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
     profiles = _profiles(tools, rng)
     more = random.Random(15)
     sentences += _figures_held_elsewhere(tools, more)
+    # Host-less prices of models their maker no longer sells (unsold_price): judged at the hosts.
+    sentences += [
+        f"{model} costs {figures} per million tokens"
+        for model in (
+            "deepseek/deepseek-chat-v3",
+            "deepseek/deepseek-r1",
+            "deepseek/deepseek-chat-v3.1",
+            "DeepSeek V3.2",
+            "Claude 3 Opus",
+        )
+        for figures in (
+            "$0.27/$1.10",
+            "$0.28/$0.42",
+            "$0.56/$1.68",
+            "$0.60/$1.70",
+            "$3/$4.50",
+            "$0.14/$0.28",
+            "$0.252/$0.378",
+            "$9/$9",
+        )
+    ]
     # A fifth of the sentences also as of the day they were made (`check --made-on DAY`: "then").
     days = ["2024-03-01", "2025-06-15", "2026-02-10", tools["now"][:10]]
     made_on = [more.choice(days) if more.random() < 0.2 else None for _ in sentences]
@@ -489,7 +510,7 @@ def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
     differences, handed_off, verdicts = [], 0, set()
     # No sentence form of `check` has several parts of one kind combined "all", so "group" is null in
     # both here: the engine's group spread is compared on registered claims (the test below).
-    seen = {"held elsewhere": 0, "held nowhere": 0, "then": 0}
+    seen = {"held elsewhere": 0, "held nowhere": 0, "then": 0, "judged at the hosts": 0}
     for text, day, js_report in zip(sentences, made_on, js["checks"], strict=True):
         py_report = _python_check(text, inputs, names, at, None if day is None else date.fromisoformat(day))
         if js_report.get("error", "").startswith(HANDED_OFF):
@@ -500,6 +521,7 @@ def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
         for result in py_report.get("results", []):
             seen["held elsewhere"] += bool(result["held_elsewhere"])
             seen["held nowhere"] += "is no host's price in the history" in result["summary"]
+            seen["judged at the hosts"] += "host's price: " in result["summary"]  # unsold_price
         seen["then"] += py_report.get("then") is not None
         # Every field of `check --json`, compared whole: no key left out on either side.
         if js_report != py_report:
@@ -507,6 +529,7 @@ def test_the_claim_box_equals_python_on_a_generated_corpus(setting):
     assert not differences, _explain(differences)
     assert handed_off < len(sentences) // 10
     assert verdicts >= {"holds", "off", "stale", "cannot_check", "error"}, verdicts
+    assert seen.pop("judged at the hosts") >= 5, seen
     assert min(seen.values()) >= 10, seen
 
     mismatched = []

@@ -1079,9 +1079,64 @@
   }
 
   // The verdict on a structured claim as of `at`, walking the history for "stale" (claims.evaluate).
+  // claims.evaluate: the walk below, then a host-less price of a model its maker no longer sells
+  // judged at the hosts that sell it (unsold_price.judge_unsold).
   function evaluate(data, claim, at) {
-    claim = withDefaults(claim);
     at = asTime(at || data.now);
+    return judgeUnsold(data, evaluateWalk(data, claim, at), at);
+  }
+  function judgeUnsold(data, v, at) {
+    var claim = v.claim;
+    if (v.verdict !== "cannot_check" || claim.kind !== "price" || claim.provider !== null || claim.statistic !== "auto") return v;
+    var relevant = data.points.filter(function (p) { return p.model === claim.model; });
+    var fact = data.facts[claim.model];
+    if (!fact || makerEnded(relevant, fact, at) === null) return v;
+    var ended = v.missing.length ? v.missing[0] : v.summary;
+    var held = searchFigures(data, claim, at);
+    var seen = {}, hosts = [];
+    offersAt(relevant, claim.model, at).forEach(function (p) {
+      if (p.provider === "openrouter" || fact.makers.indexOf(p.provider) >= 0 || p.input === null || p.output === null || seen[p.provider]) return;
+      seen[p.provider] = true; hosts.push(p.provider);
+    });
+    hosts.sort(strCmp);
+    var judged = hosts.map(function (h) {
+      return judge(Object.assign({}, claim, { provider: h }), relevant, data, at);
+    }).filter(function (j) { return j.verdict === "holds" || j.verdict === "off"; });
+    var now = held.filter(function (run) { return run.valid_to === null; }).map(function (run) { return run.provider; });
+    var exact = judged.filter(function (j) { return now.indexOf(j.claim.provider) >= 0 && j.verdict === "holds"; });
+    var agree = exact.length ? exact : judged.filter(function (j) { return j.verdict === "holds"; });
+    function nearest() {
+      var best = null;
+      judged.forEach(function (j) {
+        var f = j.factor === null ? Dec.zero : j.factor;
+        if (best === null || f.lt(best[0])) best = [f, j];
+      });
+      return best[1];
+    }
+    function as(base, fields) { return Object.assign({}, base, { claim: claim, missing: [] }, fields); }
+    if (exact.length || (!held.length && agree.length)) {
+      return as(agree[0], { summary: agree[0].summary + " (a host's price: " + ended + ")" });
+    }
+    if (held.length && !now.length) { // the maker's (or a host's) earlier price
+      var last = null;
+      held.forEach(function (run) {
+        if (last === null || run.valid_to > last.valid_to || (run.valid_to === last.valid_to && run.valid_from > last.valid_from)) last = run;
+      });
+      var base = judged.length ? nearest() : v;
+      var said = judged.length ? base.summary : "cannot be compared with a host's price now: " + ended;
+      return as(base, {
+        verdict: "stale", held_from: last.valid_from, held_until: last.valid_to,
+        summary: "held from " + day(last.valid_from) + " to " + day(last.valid_to || "") + " at " + last.provider + ", no longer: " + said +
+          (judged.length ? " (the nearest host's price: " + ended + ")" : ""),
+        missing: judged.length ? [] : v.missing
+      });
+    }
+    if (!judged.length) return v;
+    var near = nearest();
+    return as(near, { summary: near.summary + " (the nearest host's price: " + ended + ")" });
+  }
+  function evaluateWalk(data, claim, at) {
+    claim = withDefaults(claim);
     var models = modelsOf(claim);
     var relevant = Object.keys(models).length ? data.points.filter(function (p) { return models[p.model]; }) : data.points;
     var verdict = judge(claim, relevant, data, at);
