@@ -523,6 +523,29 @@ UNCACHED_INPUT_WORDS = (
 )
 SAVING_WORDS = ("saving", "savings", "discount", "cut", "reduction")
 
+#: "For an LLM of equivalent performance, the cost is decreasing by 10x every year": a fold per
+#: year at the default level (analysis.trend_default) over the default window.
+LEVEL_WORDS = ("equivalent", "the same", "constant", "comparable", "similar", "equal", "fixed")
+FALLING_VERBS = (
+    "is decreasing",
+    "are decreasing",
+    "decreases",
+    "decrease",
+    "is falling",
+    "are falling",
+    "falls",
+    "fall",
+    "is dropping",
+    "are dropping",
+    "drops",
+    "drop",
+    "is declining",
+    "are declining",
+    "declines",
+    "decline",
+)
+PER_YEAR_WORDS = ("every year", "each year", "per year", "a year", "annually", "yearly", "year over year")
+
 #: "A costs / runs at / comes in at P% of B".
 _SHARE_VERBS = (
     "costs",
@@ -776,6 +799,31 @@ GRAMMAR: dict[str, list[Element]] = {
         _trend_period(),
         *END,
     ],
+    "trend_fold_year": [
+        opt(span("lead"), lit(":")),
+        opt(
+            lit("for", "at"),
+            opt(lit("a", "an")),
+            lit(
+                "llm", "llms", "model", "models", "language model", "language models", "ai model", "ai models"
+            ),
+            lit("of", "at", "with"),
+            lit(*LEVEL_WORDS),
+            lit("performance", "quality", "capability", "capabilities", "level"),
+            opt(lit(",")),
+        ),
+        opt(lit("the")),
+        rep(lit(*TREND_NOUNS)),
+        opt(lit("output", "input", cap="price")),
+        lit("prices", "price", "costs", "cost"),
+        lit(*FALLING_VERBS),
+        opt(lit("by")),
+        _bounded(),
+        *_range("n", "n2"),
+        lit(*FOLD_WORDS),
+        lit(*PER_YEAR_WORDS),
+        *END,
+    ],
     "trend_percent": [
         opt(lit("the")),
         rep(lit(*TREND_NOUNS)),
@@ -916,6 +964,7 @@ FORM_ORDER = (
     "cache_vs_input",
     "cache_cut",
     "trend_fold",
+    "trend_fold_year",
     "trend_percent",
     *ARITHMETIC_GRAMMAR,
 )
@@ -944,6 +993,7 @@ FORM_TEXTS = {
     "cache_vs_input": "[with] <model> [on <provider>], cache reads cost $<X>/MTok vs $<Y> for uncached input[, a <P>% saving]",
     "cache_cut": "caching cuts input costs by <P>% on <model>",
     "trend_fold": "<price|cost> fell <N>x in <Y> years",
+    "trend_fold_year": "[for an LLM of equivalent performance,] the cost is decreasing by <N>x every year",
     "trend_percent": "prices fall <P>% per year",
     "share_of": "<P>% of $<X> is [about] $<Y>",
     "beyond_range": "$<X> is [well] above|below $<A>-$<B>",

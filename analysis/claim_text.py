@@ -719,6 +719,16 @@ def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     )
 
 
+def _trend_fold_year_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
+    """ "the cost is decreasing by 10x every year": a fold per year at the default level and window."""
+    claimed = _figure(g["n"], g.get("n2"), g.get("bound"))
+    if claimed.low is not None and claimed.low <= 0:
+        raise ClaimError(
+            f"cannot check {text!r}: a fall of {g['n']}x means nothing (2x is half the price): the fold must be above 0"
+        )
+    return (TrendClaim(text=text, form="fold_per_year", claimed=claimed, price=_trend_price(g)),)
+
+
 def _trend_percent_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     low = parse_number(g["p"])
     claimed = Figure(low=low, high=None) if g.get("plus") else _figure(g["p"], g.get("p2"), g.get("bound"))
@@ -745,6 +755,7 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "cache_vs_input": _cache_vs_input_claims,
     "cache_cut": _cache_cut_claims,
     "trend_fold": _trend_fold_claims,
+    "trend_fold_year": _trend_fold_year_claims,
     "trend_percent": _trend_percent_claims,
     # arithmetic on the sentence's own figures (analysis/claim_arithmetic.py)
     "share_of": lambda g, t, n: share_claims(g, t),

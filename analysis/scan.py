@@ -88,6 +88,7 @@ from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
 from pricewatch.analysis.scan_columns import column_models, column_row_claims
 from pricewatch.analysis.scan_names import with_article_names
+from pricewatch.analysis.scan_since import is_since_fold, since_fold_claim
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
 from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
@@ -371,6 +372,7 @@ def is_claim_like(text: str) -> bool:
         any(pattern.search(text) for pattern in _CLAIM_LIKE)
         or any(_in_order(text, parts, stops) for parts, stops in _CLAIM_LIKE_CHAINS)
         or is_thesis_like(text)
+        or is_since_fold(text)
         or match_form(text) is not None
     )
 
@@ -1053,6 +1055,17 @@ def _extract_trend(
     return claims
 
 
+def _extract_since_fold(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    """ "Since then ... at this level have come down by a factor of 62": since the model named before."""
+    try:
+        claim = since_fold_claim(unit.text, ctx.last_model(), facts)
+    except ValueError as problem:
+        raise _Skip(str(problem)) from None
+    return [] if claim is None else [claim]
+
+
 def _extract_thesis(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
@@ -1120,6 +1133,7 @@ _EXTRACTORS = (
     _extract_workload,
     _extract_request,
     _extract_trend,
+    _extract_since_fold,
     _extract_cache_cut,
     _extract_quality,
     _extract_ratios,

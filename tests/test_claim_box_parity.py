@@ -235,6 +235,14 @@ def _corpus(catalog, rng: random.Random) -> list[str]:
                 f"{name()} costs ${n(rng)}/${n(rng)}",
             ]
         ),
+        lambda: (  # issue 15: a fold per year with no level (the default trend)
+            f"{rng.choice(['', 'In fact, it is fast: '])}"
+            f"{rng.choice(['', 'For an LLM of equivalent performance, ', 'For models of the same quality '])}"
+            f"{rng.choice(['the cost', 'LLM prices', 'the output price', 'inference costs'])} "
+            f"{rng.choice(['is decreasing', 'are falling', 'drops', 'declines'])} {rng.choice(['', 'by '])}"
+            f"{rng.choice(approx[:3])}{rng_range(0, 40)}{rng.choice(['x', ' times', '-fold'])} "
+            f"{rng.choice(['every year', 'a year', 'annually', 'per year'])}{rng.choice(['', '.'])}"
+        ),
         lambda: (  # issue 15: a cache-read price beside the same model's input price, and the saving
             f"{rng.choice(['', 'With '])}{name()}{rng.choice(['', ' on ' + rng.choice(providers)])}"
             f"{rng.choice(['', ','])} {rng.choice(['cache reads', 'cached input', 'cache hits'])} "

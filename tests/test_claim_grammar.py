@@ -41,6 +41,7 @@ EXAMPLES = {
     "cache_vs_input": "Claude Opus 4.6 cache reads cost $0.50/MTok vs $5 for uncached input, a 90% saving",
     "cache_cut": "Heavy caching can cut your effective input costs by 90% on Claude Opus 4.6.",
     "trend_fold": "LLM prices have fallen 10-fold in the last three years.",
+    "trend_fold_year": "For an LLM of equivalent performance, the cost is decreasing by 10x every year.",
     "trend_percent": "prices are falling 50% or more per year",
     "share_of": "10% of $5,000 is about $500",
     "beyond_range": "The $180 subscription is well above the $100-$200 range.",

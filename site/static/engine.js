@@ -904,7 +904,7 @@
     var trends = data.trends;
     if (!trends || at !== data.now || claim.price !== "blended" || claim.score !== null || claim.threshold !== null ||
         claim.reference_model !== null || claim.start !== null || claim.end !== null) return null;
-    if (claim.form === "percent_per_year") return claim.years === null ? trends.percent_per_year : null;
+    if (claim.form === "percent_per_year" || claim.form === "fold_per_year") return claim.years === null ? trends.percent_per_year : null;
     if (claim.form !== "fold_over_period" || claim.years === null) return null;
     return trends.fold_over_period[Dec.of(claim.years).toString()] || null;
   }
@@ -2051,6 +2051,14 @@
       if (years.sign() <= 0) problems.push("a period of " + g.y + " years has no length: the years must be above 0");
       if (problems.length) throw new ClaimError("cannot check " + pyRepr(text) + ": " + problems.join("; "));
       return [trendClaim(text, "fold_over_period", claimed, years.text(), g.price)];
+    },
+    // "the cost is decreasing by 10x every year": a fold per year at the default level and window.
+    trend_fold_year: function (g, text) {
+      var claimed = figureOf(g.n, g.n2, g);
+      if (claimed.low !== null && Dec.of(claimed.low).sign() <= 0) {
+        throw new ClaimError("cannot check " + pyRepr(text) + ": a fall of " + g.n + "x means nothing (2x is half the price): the fold must be above 0");
+      }
+      return [trendClaim(text, "fold_per_year", claimed, null, g.price)];
     },
     trend_percent: function (g, text) {
       var claimed = g.plus ? { low: parseNumber(g.p).text(), high: null } : figureOf(g.p, g.p2, g);
