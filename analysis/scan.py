@@ -88,6 +88,7 @@ from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.records import Record, record
 from pricewatch.analysis.scan_columns import column_models, column_row_claims
 from pricewatch.analysis.scan_names import with_article_names
+from pricewatch.analysis.scan_profile import Profile, read_profile, read_profile_cost
 from pricewatch.analysis.scan_since import is_since_fold, since_fold_claim
 from pricewatch.analysis.scan_tables import is_period_table, period_row_claim, row_provider
 from pricewatch.analysis.scan_thesis import is_thesis_like, read_thesis
@@ -386,6 +387,7 @@ class _Context:
 
     mentions: list[str] = field(default_factory=list)  # model ids, oldest first
     list_provider: str | None = None  # "... on OpenRouter:" for the list that follows
+    list_profile: Profile | None = None  # "... 500 input and 800 output tokens:" for the list that follows
     quoted: list[tuple[str, str | None]] = field(default_factory=list)  # (model, provider) priced so far
     peers: Sequence[PeerGroup] = ()  # which open models are compared with which closed model
     paragraph: int = -1  # the paragraph being read
@@ -1066,6 +1068,33 @@ def _extract_since_fold(
     return [] if claim is None else [claim]
 
 
+def _extract_profile_cost(
+    unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
+) -> list[Claim]:
+    """ "- GPT-4o: $73/day" under an intro stating a daily profile: that volume's cost on the model."""
+    if unit.kind != "list item" or ctx.list_profile is None:
+        return []
+    cost = read_profile_cost(unit.text, ctx.list_profile)
+    if cost is None:
+        return []
+    mentions = find_models(_strip_asides(cost.model), names)
+    if not mentions:
+        raise _Skip(
+            f"a cost of the list's usage profile on {cost.model!r}, which names no model in the catalog"
+        )
+    host = names.resolve_provider(cost.host) if cost.host else None
+    return [
+        RequestCostClaim(
+            text=unit.text,
+            model=mentions[0].model,
+            provider=host,
+            input_tokens=ctx.list_profile.input_tokens,
+            output_tokens=ctx.list_profile.output_tokens,
+            claimed=Figure.point(cost.usd),
+        )
+    ]
+
+
 def _extract_thesis(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> list[Claim]:
@@ -1134,6 +1163,7 @@ _EXTRACTORS = (
     _extract_request,
     _extract_trend,
     _extract_since_fold,
+    _extract_profile_cost,
     _extract_cache_cut,
     _extract_quality,
     _extract_ratios,
@@ -1185,6 +1215,7 @@ def _update_context(unit: TextUnit, names: Names, ctx: _Context, mentions: Seque
     ctx.in_paragraph.extend(m.model for m in mentions)
     if unit.kind != "list item":
         ctx.list_provider = None
+        ctx.list_profile = read_profile(unit.text) if unit.text.endswith(":") else None
         if unit.text.endswith(":"):
             providers = _providers(unit.text, names)
             if providers:
