@@ -21,6 +21,7 @@ A claim-like sentence that yields no claim is reported with the reason, never dr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections import Counter
@@ -1333,6 +1334,9 @@ def _read(
         for claim in bound:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
                 ctx.quoted.append((claim.model, claim.provider))
+        if parsed.combine == "all":  # "- GPT-4o: $73/day = $2,190/month" is also the list profile's cost
+            with contextlib.suppress(_Skip):
+                bound += tuple(_extract_profile_cost(unit, names, ctx, facts))
         return bound, parsed.combine, ""
     except UnknownModelError:
         # a short name for a model named before ("K2" after "Kimi K2 Thinking"), else the

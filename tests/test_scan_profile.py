@@ -49,6 +49,15 @@ def test_each_item_is_the_cost_of_that_volume_on_its_model(shipped):
     assert "cost $845.92" in report.claims[1].results[0].summary
 
 
+def test_a_cost_the_item_also_converts_to_a_month_is_both_checked(shipped):
+    names, facts, points = shipped
+    report = scan_article(f"{INTRO}\n- GPT-4o: $73/day = $2,190/month\n", names, facts, points, NOW)
+    (found,) = report.claims
+    kinds = [part.claim.kind for part in found.results]
+    assert "request_cost" in kinds and len(kinds) == 2  # the day-to-month arithmetic, and the profile's cost
+    assert found.verdict == "off"
+
+
 def test_a_list_without_a_profile_binds_nothing(shipped):
     names, facts, points = shipped
     article = "For a support bot with one million daily messages:\n- GPT-4o: $73/day\n"
