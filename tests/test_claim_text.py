@@ -230,7 +230,7 @@ def test_price_forms_of_real_articles(names, text, model, provider, inp, out, ca
         ),
         (
             "prices fell 10x recently",
-            "the nearest form is '<price|cost> fell <N>x in <Y> years': 'prices fell 10x' reads, 'recently' does not",
+            "the nearest form is '<price|cost> fell <N>x (by a factor of <N>) in <Y> years': 'prices fell 10x' reads, 'recently' does not",
         ),
         (
             "Opus 4.6 is 5x cheaper",

@@ -247,7 +247,7 @@ def check(
       <N> [million] tokens per day with <H>% cache hits and a <a>/<b> input/output
         split costs $<X>[-$<Y>] per month on <model>
       caching cuts input costs by <P>% on <model>
-      [output|input] <price|cost> fell <N>x in <Y> years
+      [output|input] <price|cost> fell <N>x (by a factor of <N>) in <Y> years
         (or from early 2024 to early 2026, between 2023 and 2025, since 2023)
       prices fall <P>% per year
 
