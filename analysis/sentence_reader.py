@@ -10,6 +10,7 @@ part it could not read and the nearest form). The claim box reads the grammar's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from pricewatch.analysis.claim_text import Names, ParsedClaim, parse_claim
@@ -20,6 +21,9 @@ from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
 
 __all__ = ["ARTICLE_READER_NOTE", "read_sentence"]
 
+#: A negative amount of money ("-$5", "$-5", "−$5"): no price or cost can be one.
+_NEGATIVE_MONEY = re.compile(r"(?<![\w$.])[-−]\s?\$\s?\d|\$\s?[-−]\s?\d")
+
 #: Said beside the verdict of a sentence only the article reader reads.
 ARTICLE_READER_NOTE = "read by the article reader, as `pricewatch scan` reads it; the site's claim box reads only the forms listed in `check --help`"
 
@@ -28,6 +32,12 @@ def read_sentence(
     text: str, names: Names, facts: Mapping[str, ModelFacts], *, peers: Sequence[PeerGroup] = ()
 ) -> ParsedClaim:
     """The claims one sentence makes: the grammar's reading, else the article reader's, else its refusal."""
+    negative = _NEGATIVE_MONEY.search(text)
+    if negative is not None:
+        # refused as the grammar refuses an impossible claim it reads (claim_text.parse_claim)
+        raise ClaimError(
+            f"cannot check {text.strip()!r}: a price or cost cannot be negative ({negative.group(0).strip()!r})"
+        )
     try:
         return parse_claim(text, names)
     except ClaimTooLongError:

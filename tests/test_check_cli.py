@@ -233,3 +233,16 @@ def test_a_sentence_only_the_article_reader_reads_is_checked_as_scan_reads_it(sm
     assert "Claude Opus 4.6 at anthropic" in result.output and "DeepSeek V3.2 at deepseek" in result.output
     refused = run("check", "Claude Opus 4.6 is rather pricey these days", "--db", small_db)
     assert refused.exit_code == 2  # neither reader reads it: the grammar's refusal
+
+
+def test_a_negative_price_is_refused_with_the_reason(small_db):
+    for text in (
+        "Claude Opus 4.6 costs -$5 per million input tokens",
+        "Claude Opus 4.6 costs $-5/$25 per million tokens",
+    ):
+        result = run("check", text, "--db", small_db)
+        assert result.exit_code == 2 and "a price or cost cannot be negative" in result.output, result.output
+    fine = run(
+        "check", "Claude Opus 4.6 costs $5/$25 per million tokens", "--db", small_db
+    )  # a range dash is not a sign
+    assert fine.exit_code == 0, fine.output
