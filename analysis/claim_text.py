@@ -632,20 +632,22 @@ def _workload_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     )
 
 
+def _cache_saving(g: Groups, text: str, ref: PriceRef) -> RatioClaim:
+    """The saving of caching claimed in ``g["p"]``: ref's cache-read price P% below its input price."""
+    return RatioClaim(
+        text=text,
+        a=ref,
+        b=ref,
+        a_price="cache_read",
+        b_price="input",
+        form="percent_cheaper",
+        claimed=bounded(Figure.point(parse_number(g["p"])), g.get("bound")),
+    )
+
+
 def _cache_cut_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     """ "Caching cuts input costs by 90% on X": X's cache-read price is 90% below its input price."""
-    ref = _ref(g["model"], names)
-    return (
-        RatioClaim(
-            text=text,
-            a=ref,
-            b=ref,
-            a_price="cache_read",
-            b_price="input",
-            form="percent_cheaper",
-            claimed=bounded(Figure.point(parse_number(g["p"])), g.get("bound")),
-        ),
-    )
+    return (_cache_saving(g, text, _ref(g["model"], names)),)
 
 
 def _cache_vs_input_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
@@ -664,18 +666,7 @@ def _cache_vs_input_claims(g: Groups, text: str, names: Names) -> tuple[Claim, .
         )
     ]
     if g.get("p"):
-        ref = PriceRef(model=model, provider=host)
-        claims.append(
-            RatioClaim(
-                text=text,
-                a=ref,
-                b=ref,
-                a_price="cache_read",
-                b_price="input",
-                form="percent_cheaper",
-                claimed=bounded(Figure.point(parse_number(g["p"])), g.get("bound")),
-            )
-        )
+        claims.append(_cache_saving(g, text, PriceRef(model=model, provider=host)))
     return tuple(claims)
 
 

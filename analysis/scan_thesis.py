@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Literal
 
 from pricewatch.analysis.claim_grammar import (
     AT_LEAST_WORDS,
@@ -131,17 +132,22 @@ def read_thesis(
         actual = _dollars(estimate.group("y"), estimate.group("yk"))
         if retail > 0:
             percent = 100 * actual / retail
-    if percent is not None:
-        for (a, host), b in pairs:
-            claims.append(
-                RatioClaim(
-                    text=text,
-                    a=PriceRef(model=a, provider=host),
-                    b=PriceRef(model=b),
-                    form="percent_of",
-                    claimed=Figure.point(percent),
-                )
+
+    def each_pair(form: Literal["percent_of", "times_cheaper"], claimed: Figure) -> list[RatioClaim]:
+        """The thesis for every quoted (open model at its host, closed model) pair."""
+        return [
+            RatioClaim(
+                text=text,
+                a=PriceRef(model=a, provider=host),
+                b=PriceRef(model=b),
+                form=form,
+                claimed=claimed,
             )
+            for (a, host), b in pairs
+        ]
+
+    if percent is not None:
+        claims += each_pair("percent_of", Figure.point(percent))
     if markup is not None:
         n = (markup.group("n") or markup.group("m")).replace(",", "")
         claimed = (
@@ -149,14 +155,5 @@ def read_thesis(
             if markup.group("over") or markup.group("over2")
             else Figure.point(n)
         )
-        for (a, host), b in pairs:
-            claims.append(
-                RatioClaim(
-                    text=text,
-                    a=PriceRef(model=a, provider=host),
-                    b=PriceRef(model=b),
-                    form="times_cheaper",
-                    claimed=claimed,
-                )
-            )
+        claims += each_pair("times_cheaper", claimed)
     return claims, None
