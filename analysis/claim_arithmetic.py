@@ -191,7 +191,8 @@ _DAYS = {"day": Decimal(1), "month": Decimal(30), "year": Decimal(365)}
 
 
 def period_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
-    """ "$73/day = $2,190/month": 73 x 30 against 2190 (a month of 30 days, a year of 365)."""
+    """ "$73/day = $2,190/month": 73 x 30 against 2190 (a month of 30 days, a year of 365); a
+    day-month conversion is also read with a month of 365 / 12 days (combined "any": per_period)."""
     x, y = _scaled_group(g, "x"), _scaled_group(g, "y")
     p1, p2 = g["p1"].lower(), g["p2"].lower()
     a, b = _DAYS[p1], _DAYS[p2]
@@ -201,7 +202,7 @@ def period_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
         expression = f"{_text(x)} * {_text(b / a)}"
     else:
         expression = f"{_text(x)} / {_text(a / b)}"
-    return (
+    claims = [
         ArithmeticClaim(
             text=text,
             expression=expression,
@@ -209,8 +210,21 @@ def period_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
             label=f"{figure(x, '$')} a {p1} as a {p2} (a month of 30 days, a year of 365 days or 12 months)",
             unit="$",
             tolerance=tolerance_for(g["y"], _approx(g)),
-        ),
-    )
+        )
+    ]
+    if {p1, p2} == {"day", "month"}:  # a month is also read as 365 / 12 days: the best reading decides
+        calendar = f"{_text(x)} * 365 / 12" if p1 == "day" else f"{_text(x)} * 12 / 365"
+        claims.append(
+            ArithmeticClaim(
+                text=text,
+                expression=calendar,
+                claimed=Figure.point(y),
+                label=f"{figure(x, '$')} a {p1} as a {p2} (a month of 365 / 12 days)",
+                unit="$",
+                tolerance=tolerance_for(g["y"], _approx(g)),
+            )
+        )
+    return tuple(claims)
 
 
 # ----------------------------------------------------------------------------- the article's figures

@@ -929,7 +929,7 @@ ARITHMETIC_GRAMMAR["stated_product"] = [
     lit("×", "x", "*"),
     *_money("b"),
     opt(lit("/", "per"), opt(lit("1")), lit(*PER_MILLION_WORDS, *PER_THOUSAND_WORDS, cap="unit")),
-    lit("=", "≈"),
+    lit("=", "≈", "→", "->"),
     opt(lit(*APPROX, cap="approx")),
     *_money("c"),
     opt(span("tail")),
@@ -940,7 +940,7 @@ ARITHMETIC_GRAMMAR["per_period"] = [
     *_money("x"),
     lit("/", "per", "a"),
     lit(*_PERIODS, cap="p1"),
-    lit("=", "≈", "or", "is"),
+    lit("=", "≈", "→", "->", "or", "is"),
     opt(lit(*APPROX, cap="approx")),
     *_money("y"),
     lit("/", "per", "a"),
@@ -1005,7 +1005,7 @@ FORM_TEXTS = {
     "beyond_range": "$<X> is [well] above|below $<A>-$<B>",
     "split_cut": "a <a>/<b> split cuts costs by <P>[-<Q>]%",
     "stated_product": "<N>[K|M] × $<price>[/1K|/M] = $<X>",
-    "per_period": "$<X>/day = $<Y>/month (day, month, year)",
+    "per_period": "$<X>/day = $<Y>/month (day, month, year; = or →)",
 }
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
 #: A model may be followed by "on|at|via <provider>" wherever a form names one.

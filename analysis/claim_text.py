@@ -87,6 +87,9 @@ __all__ = [
     "resolve_provider_phrase",
 ]
 
+#: Forms whose parts are alternative readings of one claim (the best reading decides).
+ANY_READING_FORMS = ("workload", "workload_on", "per_period")
+
 DEARER_PHRASES = frozenset(" ".join(t.low for t in tokenize(p)) for p in DEARER_WORDS)
 
 
@@ -792,6 +795,4 @@ def parse_claim(text: str, names: Names, *, explain: bool = True) -> ParsedClaim
         reason = impossible(claim)
         if reason is not None:  # refused: no price can make it true
             raise ClaimError(f"cannot check {sentence!r}: {reason}")
-    return ParsedClaim(
-        text=sentence, claims=claims, combine="any" if form in ("workload", "workload_on") else "all"
-    )
+    return ParsedClaim(text=sentence, claims=claims, combine="any" if form in ANY_READING_FORMS else "all")

@@ -69,6 +69,7 @@ from pricewatch.analysis.claim_volume import WORDED_AMOUNT as _WORDED
 from pricewatch.analysis.claim_volume import implied_volume, main_model, per_use
 from pricewatch.analysis.claim_words import GroupSummary, bounded, impossible
 from pricewatch.analysis.claims import (
+    ArithmeticClaim,
     CapabilityClaim,
     Claim,
     EntryVerdict,
@@ -81,6 +82,7 @@ from pricewatch.analysis.claims import (
     Verdict,
     VerdictName,
     combine_verdicts,
+    evaluate,
     evaluate_parts,
 )
 from pricewatch.analysis.figure_search import with_figure_searches
@@ -1319,6 +1321,14 @@ def _read_with_short_names(
     return bound, parsed.combine, ""
 
 
+def _best_arithmetic(readings: Sequence[Claim]) -> Claim:
+    """The reading of a sentence's own arithmetic that holds (the first when none does)."""
+    for claim in readings:
+        if evaluate(claim, [], {}, "2000-01-01T00:00:00Z", history=False).verdict == "holds":
+            return claim
+    return readings[0]
+
+
 def _read(
     unit: TextUnit, names: Names, ctx: _Context, facts: Mapping[str, ModelFacts]
 ) -> tuple[tuple[Claim, ...], Literal["all", "any"], str]:
@@ -1334,10 +1344,19 @@ def _read(
         for claim in bound:
             if isinstance(claim, PriceClaim) and claim.input is not None and claim.output is not None:
                 ctx.quoted.append((claim.model, claim.provider))
-        if parsed.combine == "all":  # "- GPT-4o: $73/day = $2,190/month" is also the list profile's cost
+        how = parsed.combine
+        own_arithmetic = all(isinstance(claim, ArithmeticClaim) for claim in bound)
+        if (
+            how == "all" or own_arithmetic
+        ):  # "- GPT-4o: $73/day = $2,190/month" is also the list profile's cost
             with contextlib.suppress(_Skip):
-                bound += tuple(_extract_profile_cost(unit, names, ctx, facts))
-        return bound, parsed.combine, ""
+                cost = tuple(_extract_profile_cost(unit, names, ctx, facts))
+                if cost and how == "any":
+                    # readings of the words' own arithmetic (a month of 30 or 365/12 days) need
+                    # no prices: the best one stands for the sentence beside the profile's cost
+                    bound, how = (_best_arithmetic(bound),), "all"
+                bound += cost
+        return bound, how, ""
     except UnknownModelError:
         # a short name for a model named before ("K2" after "Kimi K2 Thinking"), else the
         # sentence may hold words around the name: let the extractors look

@@ -18,7 +18,7 @@ NAMES = Names(lambda name: None)
 
 def _check(text: str):
     parsed = parse_claim(text, NAMES)
-    assert [c.kind for c in parsed.claims] == ["arithmetic"], text
+    assert {c.kind for c in parsed.claims} == {"arithmetic"}, text
     return [evaluate(claim, [], {}, NOW) for claim in parsed.claims]
 
 
@@ -140,6 +140,9 @@ def test_table_totals_sum_and_multiply():
 def test_a_stated_product_and_a_daily_figure_as_a_month():
     (product,) = _check("At the list price: 90K × $0.045/1K = $4.05 per session")
     assert (product.verdict, product.claim.expression) == ("holds", "90000 * 0.045 / 1000")
-    (month,) = _check("GPT-4o: $73/day = $2,190/month")
+    month, calendar = _check("GPT-4o: $73/day = $2,190/month")  # a month of 30 or of 365/12 days
     assert (month.verdict, month.claim.expression) == ("holds", "73 * 30")
+    assert (calendar.verdict, calendar.claim.expression) == ("off", "73 * 365 / 12")
+    rounded = _check("At Gemini Flash: $0.015/day -> $0.46/month")  # the article's 30.4-day month
+    assert [r.verdict for r in rounded] == ["off", "holds"]
     assert _check("$100 a month = $1,300 a year")[0].verdict == "off"  # 12 x $100

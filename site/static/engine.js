@@ -1924,8 +1924,13 @@
       if (p1 === "month" && p2 === "year") expression = x.toString() + " * 12";
       else if (a.le(b)) expression = x.toString() + " * " + b.div(a).toString();
       else expression = x.toString() + " / " + a.div(b).toString();
-      return [arithmeticClaim(text, expression, pointFigure(y),
+      var claims = [arithmeticClaim(text, expression, pointFigure(y),
         fmt(x, "$") + " a " + p1 + " as a " + p2 + " (a month of 30 days, a year of 365 days or 12 months)", "$", toleranceFor(g.y, !!g.approx))];
+      if ((p1 === "day" && p2 === "month") || (p1 === "month" && p2 === "day")) {  // a month of 365 / 12 days too
+        claims.push(arithmeticClaim(text, x.toString() + (p1 === "day" ? " * 365 / 12" : " * 12 / 365"), pointFigure(y),
+          fmt(x, "$") + " a " + p1 + " as a " + p2 + " (a month of 365 / 12 days)", "$", toleranceFor(g.y, !!g.approx)));
+      }
+      return claims;
     },
     share_of: function (g, text) {
       var p = parseNumber(g.p), x = scaled(g.x, g.x_scale), y = scaled(g.y, g.y_scale);
@@ -2086,7 +2091,7 @@
       var reason = impossible(c);
       if (reason !== null) throw new ClaimError("cannot check " + pyRepr(sentence) + ": " + reason); // refused: no price makes it true
     });
-    return { text: sentence, claims: claims, combine: found.form === "workload" || found.form === "workload_on" ? "any" : "all" };
+    return { text: sentence, claims: claims, combine: ["workload", "workload_on", "per_period"].indexOf(found.form) >= 0 ? "any" : "all" };
   }
 
   // `pricewatch check TEXT [--made-on DAY] --json` in the browser: {text, at, verdict, results, made_on, then, group}, or {error}.
