@@ -187,6 +187,24 @@ def product_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
     )
 
 
+def equation_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
+    """ "30 calls × 3,000 tokens = 90,000 tokens", "input 2,500 + output 500 = 3,000": the
+    product or sum of two stated numbers against the stated result (units are words here)."""
+    a, b, c = _scaled_group(g, "a"), _scaled_group(g, "b"), _scaled_group(g, "c")
+    op = "+" if g["op"] == "+" else "*"
+    expression = f"{_text(a)} {op} {_text(b)}"
+    return (
+        ArithmeticClaim(
+            text=text,
+            expression=expression,
+            claimed=Figure.point(c),
+            label="the sentence's own " + ("sum" if op == "+" else "product"),
+            unit="",
+            tolerance=tolerance_for(g["c"], _approx(g)),
+        ),
+    )
+
+
 _DAYS = {"day": Decimal(1), "month": Decimal(30), "year": Decimal(365)}
 
 

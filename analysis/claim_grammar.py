@@ -948,6 +948,26 @@ ARITHMETIC_GRAMMAR["per_period"] = [
     opt(span("tail")),
     *END,
 ]
+#: Words naming a term of a stated sum ("input 2,500 + output 500 = 3,000").
+_TERM_WORDS = ("input", "output", "cached", "cache reads", "cache writes", "reasoning")
+ARITHMETIC_GRAMMAR["stated_equation"] = [
+    opt(span("lead"), lit(":")),
+    opt(lit(*_TERM_WORDS)),
+    num("a"),
+    opt(lit(*SCALES, cap="a_scale")),
+    opt(span("a_what")),
+    lit("×", "*", "+", cap="op"),  # not "x": "10x cheaper" is a multiple, not a product
+    opt(lit(*_TERM_WORDS)),
+    num("b"),
+    opt(lit(*SCALES, cap="b_scale")),
+    opt(span("b_what")),
+    lit("=", "→", "->"),
+    opt(lit(*APPROX, cap="approx")),
+    num("c"),
+    opt(lit(*SCALES, cap="c_scale")),
+    opt(span("tail")),
+    *END,
+]
 GRAMMAR.update(ARITHMETIC_GRAMMAR)
 
 #: The order forms are tried in (the first that matches decides).
@@ -1006,6 +1026,7 @@ FORM_TEXTS = {
     "split_cut": "a <a>/<b> split cuts costs by <P>[-<Q>]%",
     "stated_product": "<N>[K|M] × $<price>[/1K|/M] = $<X>",
     "per_period": "$<X>/day = $<Y>/month (day, month, year; = or →)",
+    "stated_equation": "<N> [things] × <M> [things] = <P> (× or +; = or →)",
 }
 #: The forms `pricewatch check` understands, for people (shown when a sentence is in none).
 #: A model may be followed by "on|at|via <provider>" wherever a form names one.

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pricewatch.analysis.claim_arithmetic import (
+    equation_claims,
     period_claims,
     product_claims,
     range_claims,
@@ -757,6 +758,7 @@ _BUILDERS: Mapping[str, Callable[[Groups, str, Names], tuple[Claim, ...]]] = {
     "split_cut": lambda g, t, n: split_claims(g, t),
     "stated_product": lambda g, t, n: product_claims(g, t),
     "per_period": lambda g, t, n: period_claims(g, t),
+    "stated_equation": lambda g, t, n: equation_claims(g, t),
 }
 
 

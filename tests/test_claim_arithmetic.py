@@ -10,7 +10,7 @@ from pricewatch.analysis.calculator import calculate
 from pricewatch.analysis.claim_text import Names, parse_claim
 from pricewatch.analysis.claims import evaluate
 from pricewatch.analysis.scan import find_claims, scan_article
-from pricewatch.errors import ExpressionError
+from pricewatch.errors import ExpressionError, UnknownModelError, UnparseableClaimError
 
 NOW = "2026-11-25T12:00:00Z"
 NAMES = Names(lambda name: None)
@@ -146,3 +146,15 @@ def test_a_stated_product_and_a_daily_figure_as_a_month():
     rounded = _check("At Gemini Flash: $0.015/day -> $0.46/month")  # the article's 30.4-day month
     assert [r.verdict for r in rounded] == ["off", "holds"]
     assert _check("$100 a month = $1,300 a year")[0].verdict == "off"  # 12 x $100
+
+
+def test_a_stated_product_or_sum_of_plain_numbers():
+    """Articles' own counts (issue 15 point 4): "30 calls × 3,000 tokens = 90,000 tokens"."""
+    (product,) = _check("30 calls × 3,000 tokens = 90,000 tokens")
+    assert (product.verdict, product.claim.expression) == ("holds", "30 * 3000")
+    (total,) = _check("Average tokens per call: input 2,500 + output 500 = 3,000")
+    assert (total.verdict, total.claim.expression) == ("holds", "2500 + 500")
+    (wrong,) = _check("100 calls/day × 800 = 90,000 tokens/day")
+    assert wrong.verdict == "off" and "80,000" in wrong.summary
+    with pytest.raises((UnparseableClaimError, UnknownModelError)):
+        parse_claim("it is 10x cheaper = a bargain", NAMES)  # "x" is a multiple, never a product

@@ -48,6 +48,7 @@ EXAMPLES = {
     "split_cut": "Routing with a 70/30 split cuts costs by 60-80%.",
     "stated_product": "At the list price: 90K × $0.045/1K = $4.05 per session",
     "per_period": "The bill: $73/day = $2,190/month",
+    "stated_equation": "Per session: 30 calls × 3,000 tokens = 90,000 tokens",
 }
 
 

@@ -1917,6 +1917,12 @@
       var label = a.toString() + " x " + fmt(b, "$") + (per !== 1 ? " per " + group(String(per)) : "");
       return [arithmeticClaim(text, expression, pointFigure(c), label, "$", toleranceFor(g.c, !!g.approx))];
     },
+    stated_equation: function (g, text) {
+      var a = scaled(g.a, g.a_scale), b = scaled(g.b, g.b_scale), c = scaled(g.c, g.c_scale);
+      var op = g.op === "+" ? "+" : "*";
+      return [arithmeticClaim(text, a.toString() + " " + op + " " + b.toString(), pointFigure(c),
+        "the sentence's own " + (op === "+" ? "sum" : "product"), "", toleranceFor(g.c, !!g.approx))];
+    },
     per_period: function (g, text) {
       var x = scaled(g.x, g.x_scale), y = scaled(g.y, g.y_scale);
       var p1 = g.p1.toLowerCase(), p2 = g.p2.toLowerCase();
