@@ -250,6 +250,10 @@ def check(
       [output|input] <price|cost> fell <N>x (by a factor of <N>) in <Y> years
         (or from early 2024 to early 2026, between 2023 and 2025, since 2023)
       prices fall <P>% per year
+      arithmetic on the sentence's own numbers: <P>% of $<X> is $<Y>; $<X> is above
+        $<A>-$<B>; a <a>/<b> split cuts costs by <P>%; <N> × $<price>/1K = $<X>;
+        $<X>/day = $<Y>/month; <N> [things] × <M> [things] = <P> (× or +)
+      (every form: `pricewatch check "?"` lists them as the grammar reads them)
 
     A figure may say "about N" (within the tolerance), "at least/over/more than N"
     (holds at N or above) or "at most/under/up to/less than N" (at N or below).
