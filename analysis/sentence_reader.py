@@ -17,7 +17,7 @@ from pricewatch.analysis.claim_text import Names, ParsedClaim, parse_claim
 from pricewatch.analysis.prices import ModelFacts
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.scan import find_claims, split_units
-from pricewatch.errors import ClaimError, ClaimTooLongError, UnknownModelError
+from pricewatch.errors import ClaimError, ClaimTooLongError, DataError, UnknownModelError
 
 __all__ = ["ARTICLE_READER_NOTE", "read_sentence"]
 
@@ -40,12 +40,18 @@ def read_sentence(
         )
     try:
         return parse_claim(text, names)
-    except ClaimTooLongError:
-        raise
-    except (ClaimError, UnknownModelError):
+    except (ClaimError, UnknownModelError) as refused:
+        # Only a sentence the grammar could not read (no form, or a name it could not place):
+        # one it read and refused with a reason ("cannot check ...: a period of 0 years has no
+        # length", a claim too long) keeps that refusal.
+        if isinstance(refused, ClaimTooLongError) or str(refused).startswith("cannot check"):
+            raise
         if len(split_units(text)) != 1:
             raise
-        found, _ = find_claims(text, names, facts, peers=peers)
+        try:
+            found, _ = find_claims(text, names, facts, peers=peers)
+        except (ClaimError, DataError):  # the article reader cannot make a claim of it either
+            raise refused from None
         claims = tuple(claim for one in found for claim in one.claims)
         if not claims:
             raise
