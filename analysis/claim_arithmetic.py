@@ -220,28 +220,21 @@ def period_claims(g: Groups, text: str) -> tuple[ArithmeticClaim, ...]:
         expression = f"{_text(x)} * {_text(b / a)}"
     else:
         expression = f"{_text(x)} / {_text(a / b)}"
-    claims = [
-        ArithmeticClaim(
+
+    def reading(expression: str, month: str) -> ArithmeticClaim:
+        return ArithmeticClaim(
             text=text,
             expression=expression,
             claimed=Figure.point(y),
-            label=f"{figure(x, '$')} a {p1} as a {p2} (a month of 30 days, a year of 365 days or 12 months)",
+            label=f"{figure(x, '$')} a {p1} as a {p2} ({month})",
             unit="$",
             tolerance=tolerance_for(g["y"], _approx(g)),
         )
-    ]
+
+    claims = [reading(expression, "a month of 30 days, a year of 365 days or 12 months")]
     if {p1, p2} == {"day", "month"}:  # a month is also read as 365 / 12 days: the best reading decides
         calendar = f"{_text(x)} * 365 / 12" if p1 == "day" else f"{_text(x)} * 12 / 365"
-        claims.append(
-            ArithmeticClaim(
-                text=text,
-                expression=calendar,
-                claimed=Figure.point(y),
-                label=f"{figure(x, '$')} a {p1} as a {p2} (a month of 365 / 12 days)",
-                unit="$",
-                tolerance=tolerance_for(g["y"], _approx(g)),
-            )
-        )
+        claims.append(reading(calendar, "a month of 365 / 12 days"))
     return tuple(claims)
 
 

@@ -69,6 +69,7 @@ from pricewatch.errors import (
     ClaimError,
     ClaimTooLongError,
     DataError,
+    RefusedClaimError,
     UnknownModelError,
     UnparseableClaimError,
 )
@@ -691,9 +692,9 @@ def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
         try:
             start, end = stated_period(period_words(g, "since"), period_words(g, "until"))
         except ValueError as error:
-            raise ClaimError(f"cannot check {text!r}: {error}") from None
+            raise RefusedClaimError(f"cannot check {text!r}: {error}") from None
         if problems:
-            raise ClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
+            raise RefusedClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
         return (
             TrendClaim(
                 text=text,
@@ -708,7 +709,7 @@ def _trend_fold_claims(g: Groups, text: str, names: Names) -> tuple[Claim, ...]:
     if years <= 0:
         problems.append(f"a period of {g['y']} years has no length: the years must be above 0")
     if problems:
-        raise ClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
+        raise RefusedClaimError(f"cannot check {text!r}: {'; '.join(problems)}")
     return (
         TrendClaim(text=text, form="fold_over_period", claimed=claimed, years=years, price=_trend_price(g)),
     )
@@ -792,9 +793,9 @@ def parse_claim(text: str, names: Names, *, explain: bool = True) -> ParsedClaim
             )
             for loc, message in error.errors
         )
-        raise ClaimError(f"cannot check {sentence!r}: {said}") from None
+        raise RefusedClaimError(f"cannot check {sentence!r}: {said}") from None
     for claim in claims:
         reason = impossible(claim)
         if reason is not None:  # refused: no price can make it true
-            raise ClaimError(f"cannot check {sentence!r}: {reason}")
+            raise RefusedClaimError(f"cannot check {sentence!r}: {reason}")
     return ParsedClaim(text=sentence, claims=claims, combine="any" if form in ANY_READING_FORMS else "all")

@@ -17,7 +17,7 @@ from pricewatch.analysis.claim_text import Names, ParsedClaim, parse_claim
 from pricewatch.analysis.prices import ModelFacts
 from pricewatch.analysis.ratios import PeerGroup
 from pricewatch.analysis.scan import find_claims, split_units
-from pricewatch.errors import ClaimError, ClaimTooLongError, DataError, UnknownModelError
+from pricewatch.errors import ClaimError, ClaimTooLongError, DataError, RefusedClaimError, UnknownModelError
 
 __all__ = ["ARTICLE_READER_NOTE", "read_sentence"]
 
@@ -35,7 +35,7 @@ def read_sentence(
     negative = _NEGATIVE_MONEY.search(text)
     if negative is not None:
         # refused as the grammar refuses an impossible claim it reads (claim_text.parse_claim)
-        raise ClaimError(
+        raise RefusedClaimError(
             f"cannot check {text.strip()!r}: a price or cost cannot be negative ({negative.group(0).strip()!r})"
         )
     try:
@@ -44,7 +44,7 @@ def read_sentence(
         # Only a sentence the grammar could not read (no form, or a name it could not place):
         # one it read and refused with a reason ("cannot check ...: a period of 0 years has no
         # length", a claim too long) keeps that refusal.
-        if isinstance(refused, ClaimTooLongError) or str(refused).startswith("cannot check"):
+        if isinstance(refused, ClaimTooLongError | RefusedClaimError):
             raise
         if len(split_units(text)) != 1:
             raise

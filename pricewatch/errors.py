@@ -290,6 +290,11 @@ class ClaimError(PricewatchError):
     exit_code = EXIT_USAGE
 
 
+class RefusedClaimError(ClaimError):
+    """A sentence read as a claim and refused with the reason: no price can make it true (a
+    negative price, a fall of 100% a year) or its figures say nothing (a period of 0 years)."""
+
+
 class BuildError(PricewatchError):
     """The site could not be built; the message says why, and the previous site is left as it was."""
 

@@ -106,8 +106,9 @@ def run_refresh(
         async with make_client(settings, transport=transport) as client:
             # Replayed bodies are fixed files: conditional requests would only hide them.
             fetcher = Fetcher(client, settings, cache=None if replay_dir else cache_lookup(db), bearer=keys)
-            if not show_progress:
-                return await refresh_sources(
+
+            def run(**progress_hooks):
+                return refresh_sources(
                     db,
                     catalog,
                     modules,
@@ -116,8 +117,11 @@ def run_refresh(
                     base_urls=base_urls,
                     accept_changes=accept_changes,
                     lock=store_lock,
-                    on_done=lambda outcome: finished.append(outcome.source),
+                    **progress_hooks,
                 )
+
+            if not show_progress:
+                return await run(on_done=lambda outcome: finished.append(outcome.source))
             from rich.progress import Progress
 
             with Progress(transient=True) as progress:
@@ -133,18 +137,7 @@ def run_refresh(
                     done.append(outcome.source)
                     finished.append(outcome.source)
 
-                return await refresh_sources(
-                    db,
-                    catalog,
-                    modules,
-                    fetcher,
-                    origin=origin,
-                    base_urls=base_urls,
-                    accept_changes=accept_changes,
-                    on_page=on_page,
-                    on_done=on_done,
-                    lock=store_lock,
-                )
+                return await run(on_page=on_page, on_done=on_done)
 
     if cancel is None:
         return asyncio.run(go())
